@@ -1,0 +1,203 @@
+/**
+ * The one adapter contract, and the normalized types that cross it.
+ *
+ * The core never imports a platform SDK: an adapter turns platform payloads into `InboundEvent`s
+ * and carries out outbound verbs. A verb a platform lacks is simply absent from the adapter and
+ * absent from `capabilities`; the Context then throws `NotSupportedError` instead of dropping it.
+ */
+import type { Logger } from 'pino';
+import type { StateStore } from '../state/store.ts';
+
+/** The platforms botyard speaks to. `local` is the in-process platform of the test kit. */
+export type PlatformName = 'stream' | 'acs' | 'local';
+
+/** A user as the runtime sees them. */
+export interface UserRef {
+  id: string;
+  name?: string;
+  /** True for bots (ours or others'), when the platform says so or the runtime knows. */
+  isBot?: boolean;
+}
+
+/**
+ * A conversation: a Stream channel (`id` is the cid, `messaging:general`), an ACS thread (`id` is the
+ * thread id, `19:...@thread.v2`) or a local room. Written as a string it is `platform:id`.
+ */
+export interface ConversationRef {
+  platform: PlatformName;
+  id: string;
+  name?: string;
+}
+
+/** A file, image or link on a message. Custom fields ride along as extra keys. */
+export interface Attachment {
+  type: string;
+  url?: string;
+  thumbUrl?: string;
+  title?: string;
+  [custom: string]: unknown;
+}
+
+/** A message as handlers see it. */
+export interface Message {
+  id: string;
+  text: string;
+  html?: string;
+  user: UserRef;
+  attachments: Attachment[];
+  mentions: UserRef[];
+  /** The thread parent (Stream `parent_id`; on ACS, the `botyard.parentId` metadata of a reply). */
+  parentId?: string;
+  /** Custom fields: Stream's top-level custom fields, ACS metadata (minus botyard's own keys). */
+  data: Record<string, unknown>;
+  createdAt?: string;
+  updatedAt?: string;
+  deleted?: boolean;
+}
+
+/** The normalized event types. Adapters may emit others (`bot.on(type)` receives them). */
+export const EVENT_TYPES = [
+  'message.new',
+  'message.updated',
+  'message.deleted',
+  'member.added',
+  'member.removed',
+  'reaction.new',
+  'conversation.updated',
+  'message.read',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One thing that happened on a platform, normalized. */
+export interface InboundEvent {
+  /** Stable key for dedupe: the same platform event always yields the same id. */
+  id: string;
+  type: EventType | (string & {});
+  platform: PlatformName;
+  conversation: ConversationRef;
+  /** Who caused the event (the author, the member who joined, the reactor). */
+  sender: UserRef;
+  message?: Message;
+  /** The member added or removed (member.* events). */
+  member?: UserRef;
+  reaction?: { type: string; messageId: string };
+  /** What changed (conversation.updated). */
+  changes?: { name?: string; topic?: string; data?: Record<string, unknown> };
+  /** ISO time the platform says the event happened. */
+  occurredAt: string;
+  /** The platform payload, untouched. */
+  raw: unknown;
+}
+
+/** What a bot sends. A plain string is `{ text }`. */
+export interface OutgoingMessage {
+  text?: string;
+  html?: string;
+  attachments?: Attachment[];
+  mentions?: UserRef[];
+  parentId?: string;
+  data?: Record<string, unknown>;
+  /** Client-chosen id: makes retries idempotent where the platform honours it (Stream). */
+  id?: string;
+}
+
+/** What an adapter answers after sending. */
+export interface SentMessage {
+  id: string;
+  conversation: ConversationRef;
+}
+
+/** Optional verbs, as `ctx.can(capability)` names them. */
+export const CAPABILITIES = [
+  'threads',
+  'html',
+  'attachments',
+  'mentions',
+  'markRead',
+  'typing',
+  'edit',
+  'delete',
+  'ban',
+  'members',
+  'moderators',
+  'reactions',
+  'topic',
+  'clientMessageId',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** Where adapters hand inbound events. Resolves once the event is accepted (deduped and queued). */
+export type EventSink = (event: InboundEvent) => Promise<IngestResult>;
+export type IngestResult = 'accepted' | 'duplicate' | 'ignored';
+
+/** A raw HTTP request as the webhook fast path hands it to an adapter: body already read and gunzipped. */
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+/** What the adapter wants answered. */
+export interface WebhookResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Everything an adapter is given when the runtime attaches it. */
+export interface AdapterStartOptions {
+  sink: EventSink;
+  store: StateStore;
+  log: Logger;
+}
+
+/**
+ * A platform adapter. Required verbs every platform has; optional ones exist only where the
+ * platform can do them, and then the matching capability is listed.
+ */
+export interface Adapter {
+  readonly platform: PlatformName;
+  /** The bot's own user on this platform (known after `start`). */
+  readonly botUser: UserRef;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** The raw SDK client: the escape hatch for what botyard does not wrap. */
+  readonly client: unknown;
+  /** Webhook route this adapter serves (`/webhooks/stream`), if any. */
+  readonly webhookPath?: string;
+
+  /** Connect, make sure the bot user exists, start pollers. */
+  start(options: AdapterStartOptions): Promise<void>;
+  /** Stop pollers and flush cursors. Idempotent. */
+  stop(): Promise<void>;
+  /** True when the platform is reachable and credentials work (for /readyz). */
+  ready?(): Promise<{ ok: boolean; reason?: string }>;
+  /** Verify and normalize one webhook delivery, handing events to the sink before answering. */
+  handleWebhook?(request: WebhookRequest): Promise<WebhookResponse>;
+
+  send(conversation: ConversationRef, message: OutgoingMessage): Promise<SentMessage>;
+  editMessage?(conversation: ConversationRef, messageId: string, message: OutgoingMessage): Promise<void>;
+  deleteMessage?(conversation: ConversationRef, messageId: string, options?: { hard?: boolean }): Promise<void>;
+  markRead?(conversation: ConversationRef, messageId?: string): Promise<void>;
+  typing?(conversation: ConversationRef, options?: { parentId?: string; stop?: boolean }): Promise<void>;
+  ban?(conversation: ConversationRef, userId: string, options?: { reason?: string; timeoutMinutes?: number }): Promise<void>;
+  addMembers?(conversation: ConversationRef, users: UserRef[]): Promise<void>;
+  removeMembers?(conversation: ConversationRef, userIds: string[]): Promise<void>;
+  addModerators?(conversation: ConversationRef, userIds: string[]): Promise<void>;
+  demoteModerators?(conversation: ConversationRef, userIds: string[]): Promise<void>;
+  react?(conversation: ConversationRef, messageId: string, type: string): Promise<void>;
+  updateConversation?(conversation: ConversationRef, changes: { name?: string; topic?: string; data?: Record<string, unknown> }): Promise<void>;
+}
+
+/** `stream:messaging:general` → `{ platform: 'stream', id: 'messaging:general' }`. Splits on the first colon only. */
+export function parseConversation(ref: string | ConversationRef): ConversationRef {
+  if (typeof ref !== 'string') return ref;
+  const at = ref.indexOf(':');
+  const platform = ref.slice(0, at);
+  if (at < 1 || !['stream', 'acs', 'local'].includes(platform) || at === ref.length - 1) {
+    throw new TypeError(`'${ref}' is not a conversation. Write it as platform:id, e.g. 'stream:messaging:general' or 'acs:19:abc@thread.v2'.`);
+  }
+  return { platform: platform as PlatformName, id: ref.slice(at + 1) };
+}
+
+/** The string form of a conversation, `platform:id`. */
+export function conversationKey(ref: ConversationRef): string {
+  return `${ref.platform}:${ref.id}`;
+}
