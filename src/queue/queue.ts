@@ -1,0 +1,30 @@
+/**
+ * The event queue between ingest and dispatch. In-process by default (not durable: events accepted
+ * but not yet handled are lost when the process dies); on Redis (BullMQ) when REDIS_URL is set, so an
+ * accepted event survives a crash and any instance can work it.
+ */
+import type { InboundEvent } from '../adapters/adapter.ts';
+
+/** Handles one event; throwing asks the queue to retry it (with backoff) and, after the last try, dead-letter it. */
+export type EventWorker = (event: InboundEvent) => Promise<void>;
+
+export interface DeadLetter {
+  event: InboundEvent;
+  error: string;
+  attempts: number;
+  failedAt: string;
+}
+
+export interface EventQueue {
+  /** Accepts an event; resolves once it is safely queued (durably, on Redis). */
+  enqueue(event: InboundEvent): Promise<void>;
+  /** Starts working events. Events of one conversation are worked in order, one at a time. */
+  start(worker: EventWorker): void;
+  /** Events accepted and not yet finished. */
+  depth(): Promise<number>;
+  /** Stops taking new work, waits up to `timeoutMs` for in-flight events, then resolves. */
+  stop(timeoutMs?: number): Promise<void>;
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Puts a dead-lettered event back on the queue; false when there is no such dead letter. */
+  replay(eventId: string): Promise<boolean>;
+}
