@@ -1,0 +1,83 @@
+/**
+ * Tests that need a real Redis (REDIS_URL, default redis://127.0.0.1:6379).
+ *
+ * When Redis is unreachable they are skipped with a visible note, except under CI (`CI` set), where
+ * an unreachable Redis is a failure: CI must never go green by skipping.
+ *
+ *   describeRedis('redis store', () => { ... });
+ *   const prefix = uniqueName('store');  // unique per test, so parallel files never collide
+ *   await deleteKeys(client, `${prefix}*`);
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'vitest';
+import { Redis } from 'ioredis';
+
+export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const inCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+
+async function probe(): Promise<boolean> {
+  const client = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** True when Redis answered a PING when this module loaded. */
+export const redisAvailable = await probe();
+
+if (!redisAvailable && !inCI) {
+  console.warn(`[botyard tests] Redis is unreachable at ${redisUrl}: Redis suites are SKIPPED. Start redis-server or set REDIS_URL.`);
+}
+
+/** `describe` for suites that need Redis: skipped with a note when it is down, failing under CI. */
+export function describeRedis(name: string, fn: () => void): void {
+  if (redisAvailable) return describe(name, fn);
+  if (inCI) {
+    return describe(name, () => {
+      it(`needs Redis at ${redisUrl}`, () => {
+        throw new Error(`Redis is unreachable at ${redisUrl} and CI is set: start Redis before the tests (or fix REDIS_URL).`);
+      });
+    });
+  }
+  return describe.skip(`${name} (skipped: Redis unreachable at ${redisUrl})`, fn);
+}
+
+/** A name no other test (or test process) uses: safe as a key prefix or a BullMQ queue name (no ':'). */
+export function uniqueName(tag: string): string {
+  return `t-${tag}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A fresh ioredis client on REDIS_URL; the caller quits it. */
+export function redisClient(): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+}
+
+/** Every key matching `pattern` (SCAN, never KEYS). */
+export async function scanKeys(client: Redis, pattern: string): Promise<string[]> {
+  const found = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) found.add(key);
+  } while (cursor !== '0');
+  return [...found];
+}
+
+/** Deletes every key matching `pattern`. */
+export async function deleteKeys(client: Redis, pattern: string): Promise<number> {
+  const keys = await scanKeys(client, pattern);
+  return keys.length ? client.unlink(...keys) : 0;
+}
