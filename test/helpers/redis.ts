@@ -43,15 +43,17 @@ if (!redisAvailable && !inCI) {
 
 /** `describe` for suites that need Redis: skipped with a note when it is down, failing under CI. */
 export function describeRedis(name: string, fn: () => void): void {
-  if (redisAvailable) return describe(name, fn);
-  if (inCI) {
-    return describe(name, () => {
+  if (redisAvailable) {
+    describe(name, fn);
+  } else if (inCI) {
+    describe(name, () => {
       it(`needs Redis at ${redisUrl}`, () => {
         throw new Error(`Redis is unreachable at ${redisUrl} and CI is set: start Redis before the tests (or fix REDIS_URL).`);
       });
     });
+  } else {
+    describe.skip(`${name} (skipped: Redis unreachable at ${redisUrl})`, fn);
   }
-  return describe.skip(`${name} (skipped: Redis unreachable at ${redisUrl})`, fn);
 }
 
 /** A name no other test (or test process) uses: safe as a key prefix or a BullMQ queue name (no ':'). */
