@@ -6,7 +6,13 @@
 import type { InboundEvent } from '../adapters/adapter.ts';
 
 /** Handles one event; throwing asks the queue to retry it (with backoff) and, after the last try, dead-letter it. */
-export type EventWorker = (event: InboundEvent) => Promise<void>;
+export type EventWorker = (event: InboundEvent, info?: WorkInfo) => Promise<void>;
+
+/** About the try being made: the dispatcher skips handlers that already succeeded when `attempt > 1`. */
+export interface WorkInfo {
+  /** 1 on the first try. */
+  attempt: number;
+}
 
 export interface DeadLetter {
   event: InboundEvent;
@@ -22,6 +28,8 @@ export interface EventQueue {
   start(worker: EventWorker): void;
   /** Events accepted and not yet finished. */
   depth(): Promise<number>;
+  /** Resolves when every event accepted so far is finished (done or dead-lettered): tests and graceful shutdown await it. */
+  idle?(): Promise<void>;
   /** Stops taking new work, waits up to `timeoutMs` for in-flight events, then resolves. */
   stop(timeoutMs?: number): Promise<void>;
   deadLetters(): Promise<DeadLetter[]>;
