@@ -59,6 +59,8 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
   let scheduled = false;
   let stopped = false;
   let idleWaiters: Array<() => void> = [];
+  /** Waiting for `pending` to reach zero (idle()). */
+  let drainWaiters: Array<() => void> = [];
 
   const schedule = () => {
     if (scheduled || !worker || stopped) return;
@@ -84,7 +86,7 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
     let failure: unknown;
     let failed = false;
     try {
-      await worker!(item.event);
+      await worker!(item.event, { attempt: item.attempts });
     } catch (err) {
       failed = true;
       failure = err;
@@ -124,6 +126,11 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
   const finish = (conv: Conversation) => {
     conv.events.shift();
     pending--;
+    if (pending === 0 && drainWaiters.length) {
+      const waiters = drainWaiters;
+      drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
     conv.busy = false;
     if (conv.events.length > 0) ready.push(conv);
     else conversations.delete(conv.key);
@@ -155,6 +162,9 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
     },
     async depth() {
       return pending;
+    },
+    idle() {
+      return pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => drainWaiters.push(resolve));
     },
     async stop(timeoutMs = 10_000) {
       stopped = true;
