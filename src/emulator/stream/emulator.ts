@@ -1,0 +1,128 @@
+/** `startStreamEmulator()`: the Stream Chat REST emulator on loopback, with webhooks out and fault knobs. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Faults, RateWindow, RequestStats } from './faults.ts';
+import { createListener } from './http.ts';
+import { activityRoutes } from './routes/activity.ts';
+import { appRoutes } from './routes/app.ts';
+import { channelRoutes } from './routes/channels.ts';
+import { memberRoutes } from './routes/members.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { moderationRoutes } from './routes/moderation.ts';
+import { userRoutes } from './routes/users.ts';
+import { StreamStore, type StreamEvent } from './store.ts';
+import { createStateView, type StreamStateView } from './view.ts';
+import { WebhookDispatcher, type DeliveryRecord, type WebhookOptions } from './webhooks.ts';
+
+export interface StreamEmulatorOptions {
+  /** 0 (default) picks a free port. Avoid 3030: the SDK rewrites it for websockets. */
+  port?: number;
+  host?: string;
+  apiKey?: string;
+  apiSecret?: string;
+  /** Where webhooks go (same as `PATCH /app { webhook_url }`). */
+  webhookUrl?: string;
+  webhook?: WebhookOptions;
+  log?: Logger;
+  /** Injected clock for timestamps, token expiry and bans. */
+  now?: () => Date;
+  deterministicIds?: boolean;
+  maxBodyBytes?: number;
+}
+
+export interface StreamEmulator {
+  /** Base URL for `new StreamChat(key, secret, { baseURL })`. */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** STREAM_BASE_URL, STREAM_API_KEY, STREAM_API_SECRET. */
+  env: Record<string, string>;
+  state: StreamStateView;
+  faults: Faults;
+  /** Requests per endpoint (operation id): `requests.count('SendMessage', 'ok')`. */
+  requests: RequestStats;
+  /** Every webhook delivery so far, with its attempts. */
+  deliveries(): DeliveryRecord[];
+  setWebhookUrl(url: string | undefined): void;
+  /**
+   * The change feed. `event`: every event the service announces, typing included, in order.
+   * `delivery`: a webhook delivery finished (delivered or given up). Returns an unsubscribe function.
+   */
+  on(kind: 'event', listener: (event: StreamEvent) => void): () => void;
+  on(kind: 'delivery', listener: (delivery: DeliveryRecord) => void): () => void;
+  /** Resolves with the first future event matching `match` (a type or a predicate); rejects after `timeoutMs`. */
+  waitForEvent(match: string | ((e: StreamEvent) => boolean), timeoutMs?: number): Promise<StreamEvent>;
+  /** Resolves when no webhook delivery is in flight. */
+  webhooksIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startStreamEmulator(options: StreamEmulatorOptions = {}): Promise<StreamEmulator> {
+  const apiKey = options.apiKey ?? 'botyard_dev_key';
+  const apiSecret = options.apiSecret ?? 'botyard_dev_secret_change_me';
+  const app = { apiKey, apiSecret };
+  const store = new StreamStore({ now: options.now, deterministicIds: options.deterministicIds });
+  const faults = new Faults();
+  const stats = new RequestStats();
+  const rates = new RateWindow();
+  const webhooks = new WebhookDispatcher(store, app, faults, options.webhook ?? {}, options.log);
+  if (options.webhookUrl) store.app.webhook_url = options.webhookUrl;
+  store.feed.on('event', (e: StreamEvent) => webhooks.dispatch(e));
+
+  const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...activityRoutes, ...moderationRoutes, ...appRoutes(rates)];
+  const listener = createListener(routes, { store, faults, stats, rates, app, log: options.log, maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 });
+  const server: Server = createServer((req, res) => void listener(req, res));
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}`;
+  options.log?.info({ url }, 'stream emulator listening');
+
+  return {
+    url,
+    apiKey,
+    apiSecret,
+    env: { STREAM_BASE_URL: url, STREAM_API_KEY: apiKey, STREAM_API_SECRET: apiSecret },
+    state: createStateView(store),
+    faults,
+    requests: stats,
+    deliveries: () => webhooks.deliveries.map((d) => ({ ...d, attempts: d.attempts.map((a) => ({ ...a })) })),
+    setWebhookUrl: (u) => {
+      store.app.webhook_url = u || undefined;
+    },
+    on: (kind: 'event' | 'delivery', listener: (x: any) => void) => {
+      store.feed.on(kind, listener);
+      return () => void store.feed.off(kind, listener);
+    },
+    waitForEvent: (match, timeoutMs = 5000) =>
+      new Promise<StreamEvent>((resolve, reject) => {
+        const test = typeof match === 'string' ? (e: StreamEvent) => e.type === match : match;
+        const onEvent = (e: StreamEvent) => {
+          if (!test(e)) return;
+          clearTimeout(timer);
+          store.feed.off('event', onEvent);
+          resolve(e);
+        };
+        const timer = setTimeout(() => {
+          store.feed.off('event', onEvent);
+          reject(new Error(`stream emulator: no matching event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        store.feed.on('event', onEvent);
+      }),
+    webhooksIdle: () => webhooks.idle(),
+    close: async () => {
+      webhooks.close();
+      await webhooks.idle();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.feed.removeAllListeners();
+    },
+  };
+}

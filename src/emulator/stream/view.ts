@@ -1,0 +1,67 @@
+/**
+ * A read-only view of the emulator's state, in the same shapes the API answers (copies, so callers
+ * cannot change the emulator by mutating them). Made for tests and for a dev console.
+ */
+import { channelState, memberResponse, messageResponse, readResponse, userResponse } from './shapes.ts';
+import type { StreamStore } from './store.ts';
+
+type Json = Record<string, unknown>;
+
+export interface StreamStateView {
+  users(): Json[];
+  user(id: string): Json | undefined;
+  /** Every channel as a query answers it: `{ channel, members, messages, read, ... }` (last 25 messages). */
+  channels(): Json[];
+  channel(cid: string): Json | undefined;
+  /** Messages of a channel in send order, thread replies and soft-deleted ones included. */
+  messages(cid: string, options?: { parentId?: string }): Json[];
+  message(id: string): Json | undefined;
+  members(cid: string): Json[];
+  /** Read state per member: `{ user, last_read, unread_messages, last_read_message_id }`. */
+  reads(cid: string): Json[];
+  /** Ids of the users currently typing in a channel (typing.start without a typing.stop yet). */
+  typing(cid: string): string[];
+  bans(): Json[];
+  flags(): Json[];
+  /** Number of messages stored in a channel (or in all channels), deleted ones excluded. */
+  messageCount(cid?: string): number;
+}
+
+export function createStateView(store: StreamStore): StreamStateView {
+  const copy = <T>(v: T): T => structuredClone(v);
+  return {
+    users: () => [...store.users.values()].map((u) => copy(userResponse(u))),
+    user: (id) => {
+      const u = store.users.get(id);
+      return u ? copy(userResponse(u)) : undefined;
+    },
+    channels: () => [...store.channels.values()].map((ch) => copy(channelState(store, ch))),
+    channel: (cid) => {
+      const ch = store.channels.get(cid);
+      return ch ? copy(channelState(store, ch, { messages: { limit: 25 } })) : undefined;
+    },
+    messages: (cid, options = {}) => {
+      const ch = store.channels.get(cid);
+      if (!ch) return [];
+      return ch.messageIds
+        .map((id) => store.messages.get(id)!)
+        .filter((m) => m && (options.parentId === undefined || m.parent_id === options.parentId))
+        .map((m) => copy(messageResponse(store, m)));
+    },
+    message: (id) => {
+      const m = store.messages.get(id);
+      return m ? copy(messageResponse(store, m)) : undefined;
+    },
+    members: (cid) => [...(store.channels.get(cid)?.members.values() ?? [])].map((m) => copy(memberResponse(store, m))),
+    reads: (cid) => [...(store.channels.get(cid)?.reads.values() ?? [])].map((r) => copy(readResponse(store, r))),
+    typing: (cid) => [...(store.typing.get(cid)?.keys() ?? [])],
+    bans: () => store.bans.map((b) => copy({ ...b, user: userResponse(store.ensureUser(b.target_user_id)) })),
+    flags: () => store.flags.map((f) => copy({ ...f })),
+    messageCount: (cid) => {
+      let n = 0;
+      for (const m of store.messages.values()) if ((!cid || m.cid === cid) && !m.deleted_at) n++;
+      return n;
+    },
+  };
+}
+
