@@ -1,0 +1,78 @@
+/**
+ * The local platform's in-memory state: users and conversations with messages, members,
+ * moderators, read state, typing, bans. Conversations appear on first use.
+ */
+import type { Message, UserRef } from '../adapter.ts';
+
+export interface LocalMessage extends Message {
+  reactions: Array<{ type: string; user: string }>;
+}
+
+export interface LocalConversation {
+  id: string;
+  name: string | undefined;
+  messages: LocalMessage[];
+  members: Set<string>;
+  moderators: Set<string>;
+  /** userId → id of the last message they read. */
+  reads: Map<string, string>;
+  typing: Array<{ user: string; at: string; stop: boolean }>;
+  bans: Array<{ userId: string; reason?: string }>;
+  post(message: Omit<Message, 'id'> & { id?: string }): LocalMessage;
+  /** The message with this id; throws when there is none. */
+  find(id: string): LocalMessage;
+}
+
+export interface LocalState {
+  users: Map<string, UserRef>;
+  conversations: Map<string, LocalConversation>;
+  /** The user, registered on first sight (a later name fills in a missing one). */
+  user(user: UserRef): UserRef;
+  conversation(id: string): LocalConversation;
+}
+
+export function createLocalState(): LocalState {
+  const users = new Map<string, UserRef>();
+  const conversations = new Map<string, LocalConversation>();
+  let messageSeq = 0;
+
+  function newConversation(id: string): LocalConversation {
+    const c: LocalConversation = {
+      id,
+      name: undefined,
+      messages: [],
+      members: new Set(),
+      moderators: new Set(),
+      reads: new Map(),
+      typing: [],
+      bans: [],
+      post(message) {
+        const m: LocalMessage = { ...message, id: message.id ?? `m${++messageSeq}`, createdAt: new Date().toISOString(), reactions: [] };
+        c.messages.push(m);
+        return m;
+      },
+      find(messageId) {
+        const m = c.messages.find((x) => x.id === messageId);
+        if (!m) throw new Error(`No message '${messageId}' in local conversation '${id}'`);
+        return m;
+      },
+    };
+    return c;
+  }
+
+  return {
+    users,
+    conversations,
+    user(u) {
+      const known = users.get(u.id);
+      const merged = { ...known, ...u, ...(u.name ?? known?.name ? { name: u.name ?? known?.name } : {}) };
+      users.set(u.id, merged);
+      return merged;
+    },
+    conversation(id) {
+      let c = conversations.get(id);
+      if (!c) conversations.set(id, (c = newConversation(id)));
+      return c;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * What `bot.config.ts` may say, and what the environment may set. Both are validated with zod so that
+ * a mistake is reported with the key that is wrong and the fix.
+ */
+import { z } from 'zod';
+
+/** The file part of the configuration: `export default defineConfig({...})` in bot.config.ts. */
+export const fileConfigSchema = z
+  .object({
+    /** The runtime's own user on every platform. Bots speak as this user. */
+    bot: z
+      .object({
+        id: z.string().regex(/^[a-zA-Z0-9@_-]+$/, 'use letters, digits, @, _ or -').default('botyard'),
+        name: z.string().min(1).default('Botyard'),
+      })
+      .prefault({}),
+    /** Folder of bots, relative to the config file. */
+    botsDir: z.string().default('bots'),
+    /** Per-bot configuration, by bot name; each bot validates its own part with its zod schema. */
+    bots: z.record(z.string(), z.unknown()).default({}),
+    /** How long one handler may run before it is abandoned and logged. */
+    handlerTimeoutMs: z.number().int().positive().default(30_000),
+    /** Bot-to-bot loop guard: at most this many bot messages per conversation within `windowMs`. */
+    loopGuard: z
+      .object({ maxBotMessages: z.number().int().positive().default(20), windowMs: z.number().int().positive().default(60_000) })
+      .prefault({}),
+    /** How long an inbound event id is remembered for dedupe. */
+    dedupeTtlMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
+    /** Largest webhook body accepted, in bytes; larger is a 413. */
+    maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+    acs: z
+      .object({
+        pollMinIntervalMs: z.number().int().positive().default(1000),
+        pollMaxIntervalMs: z.number().int().positive().default(10_000),
+      })
+      .prefault({}),
+    /** Use Redis for state and the queue; the REDIS_URL environment variable wins over this. */
+    redisUrl: z.string().url().optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict();
+
+export type FileConfigInput = z.input<typeof fileConfigSchema>;
+export type FileConfig = z.output<typeof fileConfigSchema>;
+
+const optionalNonEmpty = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** The environment part: secrets and deployment settings. `loadConfig` is the only reader of process.env. */
+export const envSchema = z.object({
+  STREAM_API_KEY: optionalNonEmpty,
+  STREAM_API_SECRET: optionalNonEmpty,
+  STREAM_BASE_URL: optionalNonEmpty.pipe(z.string().url().optional()),
+  ACS_CONNECTION_STRING: optionalNonEmpty.pipe(
+    z.string().regex(/^endpoint=https?:\/\/[^;]+;accesskey=.+$/i, 'expected endpoint=https://<resource>/;accesskey=<base64 key>').optional(),
+  ),
+  ACS_BOT_USER_ID: optionalNonEmpty,
+  /** PEM file of a CA to trust for ACS (the emulator's self-signed certificate). */
+  ACS_CA_PATH: optionalNonEmpty,
+  REDIS_URL: optionalNonEmpty.pipe(z.string().regex(/^rediss?:\/\//, 'expected redis://host:port').optional()),
+  PORT: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
+  LOG_LEVEL: optionalNonEmpty,
+  NODE_ENV: optionalNonEmpty,
+});
+
+export type EnvConfig = z.output<typeof envSchema>;
+
+/** The fixes we can suggest for an environment key, so errors say what to do. */
+export const envFixes: Record<string, string> = {
+  STREAM_API_KEY: 'set it to your Stream app key (Dashboard → App → API key), or unset both Stream keys to use the emulator in `botyard dev`',
+  STREAM_API_SECRET: 'set it to your Stream app secret, or unset both Stream keys to use the emulator in `botyard dev`',
+  STREAM_BASE_URL: 'leave it unset for Stream\'s cloud, or set a full URL such as http://127.0.0.1:4100',
+  ACS_CONNECTION_STRING: 'copy it from Azure portal → Communication Service → Keys, e.g. endpoint=https://x.communication.azure.com/;accesskey=...',
+  REDIS_URL: 'use redis://host:6379 (or rediss:// for TLS), or unset it to keep state in memory',
+  PORT: 'use a port number such as 3000',
+};

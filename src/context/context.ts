@@ -1,0 +1,207 @@
+/**
+ * The Context a handler receives: one event, and verbs that act on its platform with the ids
+ * already filled in. Every verb goes through the outbound layer (limits, retries); a verb the
+ * platform lacks throws NotSupportedError.
+ */
+import type { Logger } from 'pino';
+import {
+  parseConversation,
+  type Adapter,
+  type Capability,
+  type ConversationRef,
+  type InboundEvent,
+  type Message,
+  type PlatformName,
+  type SentMessage,
+  type UserRef,
+} from '../adapters/adapter.ts';
+import { BotyardError, NotSupportedError } from '../errors.ts';
+import type { CallKind } from '../outbound/limits.ts';
+import type { Outbound } from '../outbound/outbound.ts';
+import type { StateStore } from '../state/store.ts';
+import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
+
+/** What the runtime gives a Context. */
+export interface ContextDeps {
+  event: InboundEvent;
+  bot: string;
+  /** Where `send()` posts (the event's conversation, or a schedule's target). */
+  conversation: ConversationRef;
+  adapterFor(platform: PlatformName): Adapter | undefined;
+  outbound: Outbound;
+  store: StateStore;
+  log: Logger;
+  config: unknown;
+  match?: RegExpMatchArray;
+  command?: CommandInvocation;
+  /** Told of every message this Context sends (the loop guard counts them). */
+  onSent?(conversation: ConversationRef): void;
+}
+
+/** `/remind in 10m tea` → `{ name: 'remind', args: ['in', '10m', 'tea'], text: 'in 10m tea' }`. */
+export interface CommandInvocation {
+  name: string;
+  args: string[];
+  text: string;
+}
+
+export class Context<Config = unknown> {
+  readonly event: InboundEvent;
+  readonly platform: PlatformName;
+  readonly conversation: ConversationRef;
+  readonly message: Message | undefined;
+  readonly sender: UserRef;
+  /** The member added or removed, on member events. */
+  readonly member: UserRef | undefined;
+  /** The `hear(regex)` match. */
+  readonly match: RegExpMatchArray | undefined;
+  /** The parsed `/command`. */
+  readonly command: CommandInvocation | undefined;
+  /** This bot's own key-value state, shared by its handlers and instances. */
+  readonly store: StateStore;
+  readonly log: Logger;
+  /** This bot's validated config from bot.config.ts. */
+  readonly config: Config;
+  /** The name of the bot handling this event. */
+  readonly bot: string;
+
+  readonly members = {
+    add: (users: Array<string | UserRef>, conversation?: ConversationRef) =>
+      this.act('members', 'members', conversation, (a, c) => a.addMembers!(c, users.map(toUser))),
+    remove: (userIds: string[], conversation?: ConversationRef) =>
+      this.act('members', 'members', conversation, (a, c) => a.removeMembers!(c, userIds)),
+  };
+  readonly moderators = {
+    add: (userIds: string[], conversation?: ConversationRef) =>
+      this.act('moderators', 'moderators', conversation, (a, c) => a.addModerators!(c, userIds)),
+    demote: (userIds: string[], conversation?: ConversationRef) =>
+      this.act('moderators', 'moderators', conversation, (a, c) => a.demoteModerators!(c, userIds)),
+  };
+
+  private readonly deps: ContextDeps;
+  private readonly pendingMentions = new Map<string, UserRef>();
+  private sends = 0;
+
+  constructor(deps: ContextDeps) {
+    this.deps = deps;
+    this.event = deps.event;
+    this.conversation = deps.conversation;
+    this.platform = deps.conversation.platform;
+    this.message = deps.event.message;
+    this.sender = deps.event.sender;
+    this.member = deps.event.member;
+    this.match = deps.match;
+    this.command = deps.command;
+    this.store = deps.store;
+    this.log = deps.log;
+    this.config = deps.config as Config;
+    this.bot = deps.bot;
+  }
+
+  /** The raw SDK client of this platform (StreamChat, ChatClient): the escape hatch. */
+  get client(): unknown {
+    return this.adapter(this.platform).client;
+  }
+
+  /** The bot's own user on this platform. */
+  get me(): UserRef {
+    return this.adapter(this.platform).botUser;
+  }
+
+  /** Whether this platform supports a verb: `if (ctx.can('typing')) await ctx.typing()`. */
+  can(capability: Capability): boolean {
+    return this.adapter(this.platform).capabilities.has(capability);
+  }
+
+  /** `@name` for the text; the user is added to the mentions of the next message that contains it. */
+  mention(user: UserRef | string): string {
+    const ref = toUser(user);
+    this.pendingMentions.set(ref.id, ref);
+    return mentionText(ref);
+  }
+
+  /** Posts to this conversation. */
+  send(message: Outgoing): Promise<SentMessage> {
+    return this.sendTo(this.conversation, message);
+  }
+
+  /** Answers the event's message: in its thread where the platform has threads (on ACS, linked through metadata). */
+  reply(message: Outgoing): Promise<SentMessage> {
+    const parentId = this.message ? (this.message.parentId ?? this.message.id) : undefined;
+    const out = typeof message === 'string' ? { text: message } : message;
+    return this.sendTo(this.conversation, parentId && out.parentId === undefined ? { ...out, parentId } : out);
+  }
+
+  /** Posts to another conversation: a ConversationRef or `platform:id` (`stream:messaging:general`). */
+  async sendTo(conversation: ConversationRef | string, message: Outgoing): Promise<SentMessage> {
+    const target = parseConversation(conversation);
+    const adapter = this.adapter(target.platform);
+    const out = buildOutgoing(message, this.pendingMentions.values());
+    if (out.id === undefined && adapter.capabilities.has('clientMessageId')) {
+      out.id = deterministicMessageId(this.event.id, this.bot, this.sends);
+    }
+    this.sends++;
+    const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out));
+    this.deps.onSent?.(target);
+    return sent;
+  }
+
+  /** Marks the event's message (or the conversation) read by the bot. */
+  markRead(): Promise<void> {
+    return this.act('markRead', 'markRead', undefined, (a, c) => a.markRead!(c, this.message?.id));
+  }
+
+  /** Shows the typing indicator (`{ stop: true }` hides it). */
+  typing(options: { stop?: boolean } = {}): Promise<void> {
+    const parentId = this.message?.parentId;
+    return this.act('typing', 'typing', undefined, (a, c) => a.typing!(c, { ...options, ...(parentId ? { parentId } : {}) }));
+  }
+
+  /** Edits a message the bot sent. */
+  editMessage(messageId: string, message: Outgoing): Promise<void> {
+    return this.act('edit', 'edit', undefined, (a, c) => a.editMessage!(c, messageId, buildOutgoing(message, this.pendingMentions.values())));
+  }
+
+  /** Deletes a message: by default the event's message. */
+  deleteMessage(messageId = this.requireMessage('deleteMessage').id, options: { hard?: boolean } = {}): Promise<void> {
+    return this.act('delete', 'delete', undefined, (a, c) => a.deleteMessage!(c, messageId, options));
+  }
+
+  /** Bans a user from this conversation: by default the sender. On ACS this removes them from the thread. */
+  ban(userId = this.sender.id, options: { reason?: string; timeoutMinutes?: number } = {}): Promise<void> {
+    return this.act('ban', 'ban', undefined, (a, c) => a.ban!(c, userId, options));
+  }
+
+  /** Adds a reaction to a message: by default the event's message. */
+  react(type: string, messageId = this.requireMessage('react').id): Promise<void> {
+    return this.act('reactions', 'react', undefined, (a, c) => a.react!(c, messageId, type));
+  }
+
+  /** Changes the conversation's name (Stream) or topic (ACS), or custom data. */
+  updateConversation(changes: { name?: string; topic?: string; data?: Record<string, unknown> }): Promise<void> {
+    return this.act('topic', 'topic', undefined, (a, c) => a.updateConversation!(c, changes));
+  }
+
+  private adapter(platform: PlatformName): Adapter {
+    const adapter = this.deps.adapterFor(platform);
+    if (!adapter) throw new BotyardError('PLATFORM_NOT_ATTACHED', `No ${platform} adapter is attached. Set its credentials (see README: Configuration) or run botyard dev.`);
+    return adapter;
+  }
+
+  private requireMessage(verb: string): Message {
+    if (!this.message) throw new BotyardError('NO_MESSAGE', `ctx.${verb}() needs a message id here: this ${this.event.type} event carries no message`);
+    return this.message;
+  }
+
+  /** Checks the capability, then runs the verb through the outbound layer. */
+  private async act(capability: Capability, kind: CallKind, conversation: ConversationRef | undefined, fn: (a: Adapter, c: ConversationRef) => Promise<void>): Promise<void> {
+    const target = conversation ?? this.conversation;
+    const adapter = this.adapter(target.platform);
+    if (!adapter.capabilities.has(capability)) throw new NotSupportedError(adapter.platform, capability);
+    await this.deps.outbound.run(adapter, kind, target, (a) => fn(a, target));
+  }
+}
+
+function toUser(user: string | UserRef): UserRef {
+  return typeof user === 'string' ? { id: user } : user;
+}

@@ -1,0 +1,51 @@
+/**
+ * botyard: a runtime for chat bots on Stream Chat and Azure Communication Services.
+ *
+ * ```ts
+ * import { defineBot } from 'botyard';
+ *
+ * export default defineBot({
+ *   name: 'hello',
+ *   setup(bot) {
+ *     bot.hear(/^hello/i, (ctx) => ctx.reply(`Hello, ${ctx.mention(ctx.sender)}!`));
+ *   },
+ * });
+ * ```
+ *
+ * @module
+ */
+
+// Commonly used: writing bots and their config.
+export { defineBot, BotBuilder } from './runtime/bot.ts';
+export type { BotDefinition, Handler, ScheduleOptions, BotOptions } from './runtime/bot.ts';
+export { defineConfig } from './config/load.ts';
+export type { BotyardConfig } from './config/load.ts';
+export { Context } from './context/context.ts';
+export type { CommandInvocation } from './context/context.ts';
+export type { Outgoing } from './context/outgoing.ts';
+
+// The normalized model every platform maps onto.
+export type {
+  Attachment,
+  Capability,
+  ConversationRef,
+  EventType,
+  InboundEvent,
+  Message,
+  OutgoingMessage,
+  PlatformName,
+  SentMessage,
+  UserRef,
+} from './adapters/adapter.ts';
+export { CAPABILITIES, EVENT_TYPES, parseConversation, conversationKey } from './adapters/adapter.ts';
+
+// Errors, with stable codes.
+export { BotyardError, ConfigError, BotLoadError, NotSupportedError, PlatformError, HandlerTimeoutError } from './errors.ts';
+
+// Running botyard from your own code.
+export { createRuntime } from './runtime/runtime.ts';
+export type { Runtime, RuntimeOptions } from './runtime/runtime.ts';
+export { loadConfig } from './config/load.ts';
+export type { StateStore } from './state/store.ts';
+export { createMemoryStore } from './state/memory.ts';
+export { z } from 'zod';

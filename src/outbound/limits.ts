@@ -1,0 +1,48 @@
+/**
+ * Default outbound limits, from the platforms' documented rate limits (shared/reference):
+ * Stream limits are per app and endpoint per minute; ACS limits are per thread, per 10 s and per minute,
+ * so ACS buckets are keyed by conversation and use the tighter of the two as burst and rate.
+ */
+import type { PlatformName } from '../adapters/adapter.ts';
+import type { BucketLimit } from './token-bucket.ts';
+
+/** The outbound call kinds that get their own bucket. */
+export type CallKind = 'send' | 'edit' | 'delete' | 'markRead' | 'typing' | 'ban' | 'members' | 'moderators' | 'react' | 'topic';
+
+export interface KindLimit extends BucketLimit {
+  /** `app`: one bucket per platform; `conversation`: one per conversation (ACS's per-thread limits). */
+  scope: 'app' | 'conversation';
+}
+
+export type PlatformLimits = Partial<Record<CallKind, KindLimit>>;
+
+const minute = 60_000;
+const perMinute = (limit: number, burst?: number): KindLimit => ({ limit, windowMs: minute, scope: 'app', ...(burst ? { burst } : {}) });
+const perThread = (limitPerMinute: number, burstPer10s: number): KindLimit => ({ limit: limitPerMinute, windowMs: minute, burst: burstPer10s, scope: 'conversation' });
+
+export const defaultLimits: Record<PlatformName, PlatformLimits> = {
+  stream: {
+    send: perMinute(1000),
+    edit: perMinute(1000),
+    delete: perMinute(1000),
+    react: perMinute(1000),
+    markRead: perMinute(10_000),
+    typing: perMinute(10_000),
+    ban: perMinute(300),
+    members: perMinute(300),
+    moderators: perMinute(300),
+    topic: perMinute(300),
+  },
+  acs: {
+    // send/update/delete message share one documented limit: 10 per 10 s and 30 per minute per thread.
+    send: perThread(30, 10),
+    edit: perThread(30, 10),
+    delete: perThread(30, 10),
+    markRead: perThread(30, 10),
+    typing: perThread(15, 5),
+    members: perThread(30, 10),
+    ban: perThread(30, 10),
+    topic: perThread(30, 5),
+  },
+  local: {},
+};

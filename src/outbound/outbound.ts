@@ -1,0 +1,75 @@
+/**
+ * Every Context verb reaches a platform through here: a token bucket per platform and call kind
+ * (per conversation where the platform limits per thread), then the adapter call, retried on 429,
+ * 5xx and network errors. Idempotency is the caller's part: sends carry a deterministic client id
+ * where the platform honours one, and the adapter reports "already exists" as success.
+ */
+import type { Logger } from 'pino';
+import type { Adapter, ConversationRef, PlatformName } from '../adapters/adapter.ts';
+import type { PlatformError } from '../errors.ts';
+import { defaultLimits, type CallKind, type PlatformLimits } from './limits.ts';
+import { defaultRetryPolicy, sleep as realSleep, withRetry, type RetryPolicy } from './retry.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export interface OutboundObserver {
+  call?(platform: PlatformName, kind: CallKind, outcome: 'ok' | 'error'): void;
+  retry?(platform: PlatformName, kind: CallKind, error: PlatformError): void;
+}
+
+export interface OutboundOptions {
+  limits?: Partial<Record<PlatformName, PlatformLimits>>;
+  retry?: Partial<RetryPolicy>;
+  observer?: OutboundObserver;
+  log?: Logger;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Outbound {
+  /** Runs `fn` against `adapter` under the limits and retry policy for `kind`. */
+  run<T>(adapter: Adapter, kind: CallKind, conversation: ConversationRef, fn: (adapter: Adapter) => Promise<T>): Promise<T>;
+}
+
+export function createOutbound(options: OutboundOptions = {}): Outbound {
+  const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const buckets = new Map<string, TokenBucket>();
+
+  const bucketFor = (platform: PlatformName, kind: CallKind, conversation: ConversationRef): TokenBucket | undefined => {
+    const limit = options.limits?.[platform]?.[kind] ?? defaultLimits[platform][kind];
+    if (!limit) return undefined;
+    const key = limit.scope === 'conversation' ? `${platform}|${kind}|${conversation.id}` : `${platform}|${kind}`;
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = new TokenBucket(limit, now)));
+    return bucket;
+  };
+
+  return {
+    async run(adapter, kind, conversation, fn) {
+      const platform = adapter.platform;
+      return withRetry(
+        async () => {
+          const wait = bucketFor(platform, kind, conversation)?.reserve() ?? 0;
+          if (wait > 0) await sleep(wait);
+          try {
+            const result = await fn(adapter);
+            options.observer?.call?.(platform, kind, 'ok');
+            return result;
+          } catch (error) {
+            options.observer?.call?.(platform, kind, 'error');
+            throw error;
+          }
+        },
+        policy,
+        {
+          sleep,
+          onRetry: (error, attempt, delayMs) => {
+            options.observer?.retry?.(platform, kind, error);
+            options.log?.warn({ platform, kind, attempt, delayMs, status: error.status, err: error.message }, 'outbound call failed; retrying');
+          },
+        },
+      );
+    },
+  };
+}

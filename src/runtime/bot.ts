@@ -1,0 +1,157 @@
+/**
+ * `defineBot` and the registration API a bot's `setup(bot, config)` uses.
+ *
+ * A bot is a plain object (`BotDefinition`); `setup` runs against a `BotBuilder` that records
+ * handlers into a `BotRegistration`. Nothing here runs handlers: that is the dispatcher's job.
+ */
+import type { z } from 'zod';
+import type { ConversationRef, EventType, InboundEvent } from '../adapters/adapter.ts';
+import type { Context } from '../context/context.ts';
+
+export type Handler<C = Context> = (ctx: C) => unknown | Promise<unknown>;
+
+/** How a handler decides whether an event is for it. */
+export type Matcher =
+  | { kind: 'message' }
+  | { kind: 'hear'; pattern: RegExp }
+  | { kind: 'mention' }
+  | { kind: 'command'; name: string }
+  | { kind: 'event'; type: string };
+
+export interface HandlerEntry {
+  /** A readable name for logs: `hear(/hello/i)`, `command(/remind)`. */
+  label: string;
+  matcher: Matcher;
+  handler: Handler;
+}
+
+export interface ScheduleOptions {
+  /** IANA zone, e.g. 'Europe/Berlin'. Default: the machine's zone. */
+  timezone?: string;
+  /** Where `ctx.send` posts: `stream:messaging:general`, `acs:<threadId>`, or a ConversationRef. */
+  target?: string | ConversationRef;
+  /** A name for logs and the console; default `<bot>#<n>`. */
+  name?: string;
+}
+
+export interface ScheduleEntry {
+  name: string;
+  cron: string;
+  options: ScheduleOptions;
+  handler: Handler;
+}
+
+export interface BotOptions {
+  /** Receive messages from other bots too (never from this runtime's own user). Default false. */
+  acceptBotMessages?: boolean;
+}
+
+/** What `setup` built: the bot's handlers and schedules. */
+export interface BotRegistration {
+  handlers: HandlerEntry[];
+  schedules: ScheduleEntry[];
+  options: BotOptions;
+}
+
+/** The registration API handed to `setup`. Every method returns the builder, so calls can chain. */
+export class BotBuilder {
+  readonly registration: BotRegistration = { handlers: [], schedules: [], options: {} };
+
+  constructor(readonly name: string) {}
+
+  private add(label: string, matcher: Matcher, handler: Handler): this {
+    if (typeof handler !== 'function') throw new TypeError(`${this.name}: ${label} needs a handler function`);
+    this.registration.handlers.push({ label, matcher, handler });
+    return this;
+  }
+
+  /** Every new message (not the bot's own). */
+  onMessage(handler: Handler): this {
+    return this.add('onMessage', { kind: 'message' }, handler);
+  }
+  /** New messages whose text matches; the match is on `ctx.match`. */
+  hear(pattern: RegExp, handler: Handler): this {
+    return this.add(`hear(${pattern})`, { kind: 'hear', pattern }, handler);
+  }
+  /** New messages that mention the bot, by id or by `@name`. */
+  onMention(handler: Handler): this {
+    return this.add('onMention', { kind: 'mention' }, handler);
+  }
+  /** `/name args…`: parsed args on `ctx.command`. */
+  command(name: string, handler: Handler): this {
+    const clean = name.replace(/^\//, '');
+    if (!/^[\w-]+$/.test(clean)) throw new TypeError(`${this.name}: command name '${name}' must be letters, digits, _ or -`);
+    return this.add(`command(/${clean})`, { kind: 'command', name: clean.toLowerCase() }, handler);
+  }
+  onMemberAdded(handler: Handler): this {
+    return this.on('member.added', handler);
+  }
+  onMemberRemoved(handler: Handler): this {
+    return this.on('member.removed', handler);
+  }
+  onReaction(handler: Handler): this {
+    return this.on('reaction.new', handler);
+  }
+  onMessageUpdated(handler: Handler): this {
+    return this.on('message.updated', handler);
+  }
+  onMessageDeleted(handler: Handler): this {
+    return this.on('message.deleted', handler);
+  }
+  /** Any event type, normalized (`message.read`, `conversation.updated`) or platform-specific. `'*'` is every event. */
+  on(type: EventType | (string & {}), handler: Handler): this {
+    return this.add(`on(${type})`, { kind: 'event', type }, handler);
+  }
+  /** Runs `handler` on a cron schedule (node-cron syntax, seconds optional); `ctx.send` posts to `target`. */
+  schedule(cron: string, options: ScheduleOptions, handler: Handler): this;
+  schedule(cron: string, handler: Handler): this;
+  schedule(cron: string, optionsOrHandler: ScheduleOptions | Handler, maybeHandler?: Handler): this {
+    const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
+    const options = typeof optionsOrHandler === 'function' ? {} : optionsOrHandler;
+    if (typeof handler !== 'function') throw new TypeError(`${this.name}: schedule('${cron}') needs a handler function`);
+    const name = options.name ?? `${this.name}#${this.registration.schedules.length + 1}`;
+    this.registration.schedules.push({ name, cron, options, handler });
+    return this;
+  }
+  /** Bot-wide options, e.g. `{ acceptBotMessages: true }`. */
+  options(options: BotOptions): this {
+    Object.assign(this.registration.options, options);
+    return this;
+  }
+}
+
+const BOT_BRAND = Symbol.for('botyard.bot');
+
+/** A bot as a file default-exports it. */
+export interface BotDefinition<S extends z.ZodType = z.ZodType> {
+  readonly [BOT_BRAND]: true;
+  name: string;
+  description?: string;
+  /** Validates this bot's part of bot.config.ts (`bots.<name>`). */
+  config?: S;
+  setup(bot: BotBuilder, config: z.output<S>): void | Promise<void>;
+}
+
+/** Declares a bot: `export default defineBot({ name, config?, setup(bot, config) { ... } })`. */
+export function defineBot<S extends z.ZodType = z.ZodType<Record<string, never>>>(definition: {
+  name: string;
+  description?: string;
+  config?: S;
+  setup(bot: BotBuilder, config: z.output<S>): void | Promise<void>;
+}): BotDefinition<S> {
+  if (!definition || typeof definition.name !== 'string' || !/^[a-z0-9][a-z0-9_-]*$/i.test(definition.name)) {
+    throw new TypeError(`defineBot: 'name' must be letters, digits, _ or - (got ${JSON.stringify(definition?.name)})`);
+  }
+  if (typeof definition.setup !== 'function') throw new TypeError(`defineBot(${definition.name}): 'setup' must be a function`);
+  return { ...definition, [BOT_BRAND]: true };
+}
+
+/** True for what `defineBot` returned (works across module copies, as hot reload makes them). */
+export function isBotDefinition(value: unknown): value is BotDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BOT_BRAND] === true;
+}
+
+/** The event that a schedule's handler receives: a synthetic `schedule.tick`. */
+export function isScheduleEvent(event: InboundEvent): boolean {
+  return event.type === 'schedule.tick';
+}

@@ -1,0 +1,146 @@
+/**
+ * Runs every matching handler of every bot for one event, each isolated: a handler that throws or
+ * hangs past its timeout is logged with bot, handler and event id, and never stops the others.
+ *
+ * When a handler fails, the event is thrown back to the queue for a retry; handlers that already
+ * succeeded are remembered in the state store so the retry runs only what failed (and their sends
+ * carry deterministic ids, so even a crash mid-handler does not double a Stream message).
+ */
+import type { Logger } from 'pino';
+import { conversationKey, type Adapter, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
+import { Context } from '../context/context.ts';
+import { BotyardError, HandlerTimeoutError } from '../errors.ts';
+import type { Outbound } from '../outbound/outbound.ts';
+import type { StateStore } from '../state/store.ts';
+import type { LoadedBot } from './loaded-bot.ts';
+import type { LoopGuard } from './loop-guard.ts';
+import { matchHandlers, type HandlerMatch } from './router.ts';
+
+/** One handler run, as the console's event inspector and the metrics see it. */
+export interface HandlerRun {
+  bot: string;
+  handler: string;
+  ms: number;
+  error?: string;
+  skipped?: 'already-done';
+}
+
+export interface DispatchObserver {
+  dispatched?(event: InboundEvent, runs: HandlerRun[]): void;
+}
+
+export interface DispatcherDeps {
+  bots(): Iterable<LoadedBot>;
+  adapterFor(platform: PlatformName): Adapter | undefined;
+  outbound: Outbound;
+  store: StateStore;
+  log: Logger;
+  loopGuard: LoopGuard;
+  handlerTimeoutMs: number;
+  observer?: DispatchObserver;
+}
+
+export interface DispatchOptions {
+  /** 1 on the first try; above 1 the dispatcher skips handlers that already succeeded. */
+  attempt?: number;
+}
+
+/** Thrown back to the queue when some handler failed, so the event is retried (and dead-lettered at last). */
+export class HandlersFailedError extends BotyardError {
+  constructor(readonly runs: HandlerRun[]) {
+    const failed = runs.filter((r) => r.error).map((r) => `${r.bot}/${r.handler}: ${r.error}`);
+    super('HANDLERS_FAILED', `${failed.length} handler(s) failed: ${failed.join('; ')}`);
+  }
+}
+
+const doneKey = (eventId: string, bot: string, index: number) => `done:${eventId}:${bot}:${index}`;
+const DONE_TTL_MS = 24 * 60 * 60 * 1000;
+
+export function createDispatcher(deps: DispatcherDeps) {
+  const { log } = deps;
+
+  /** Runs `fn` but gives up waiting after `ms`; the handler's promise is left to settle on its own. */
+  async function withTimeout(fn: () => unknown, ms: number, bot: string, label: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HandlerTimeoutError(bot, label, ms)), ms);
+    });
+    try {
+      await Promise.race([Promise.resolve().then(fn), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function wanted(bot: LoadedBot, event: InboundEvent, me: { id: string } | undefined): boolean {
+    const fromBot = event.sender.isBot === true || (me !== undefined && event.sender.id === me.id);
+    if (!fromBot || !event.type.startsWith('message.')) return true;
+    if (me && event.sender.id === me.id) return false;
+    return bot.registration.options.acceptBotMessages === true;
+  }
+
+  async function runOne(bot: LoadedBot, m: HandlerMatch, index: number, event: InboundEvent, attempt: number): Promise<HandlerRun> {
+    const run: HandlerRun = { bot: bot.name, handler: m.entry.label, ms: 0 };
+    if (attempt > 1 && (await deps.store.get(doneKey(event.id, bot.name, index))) !== undefined) {
+      return { ...run, skipped: 'already-done' };
+    }
+    const handlerLog = bot.log.child({ eventId: event.id, handler: m.entry.label, conversation: conversationKey(event.conversation) });
+    const ctx = new Context({
+      event,
+      bot: bot.name,
+      conversation: event.conversation,
+      adapterFor: deps.adapterFor,
+      outbound: deps.outbound,
+      store: bot.store,
+      log: handlerLog,
+      config: bot.config,
+      ...(m.match ? { match: m.match } : {}),
+      ...(m.command ? { command: m.command } : {}),
+      onSent: (c) => deps.loopGuard.record(conversationKey(c)),
+    });
+    const started = performance.now();
+    try {
+      await withTimeout(() => m.entry.handler(ctx), deps.handlerTimeoutMs, bot.name, m.entry.label);
+    } catch (error) {
+      run.error = error instanceof Error ? error.message : String(error);
+      handlerLog.error({ err: error, bot: bot.name }, `handler ${bot.name}/${m.entry.label} failed`);
+    }
+    run.ms = Math.round((performance.now() - started) * 100) / 100;
+    return run;
+  }
+
+  return {
+    /** Dispatches `event` to every bot; throws HandlersFailedError when any handler failed. */
+    async dispatch(event: InboundEvent, options: DispatchOptions = {}): Promise<HandlerRun[]> {
+      const attempt = options.attempt ?? 1;
+      const me = deps.adapterFor(event.platform)?.botUser;
+      if (event.sender.isBot && event.sender.id !== me?.id && deps.loopGuard.tripped(conversationKey(event.conversation))) {
+        log.warn({ eventId: event.id, conversation: conversationKey(event.conversation) }, 'loop guard tripped: too many bot messages here; not dispatching a bot message');
+        return [];
+      }
+      const jobs: Array<Promise<HandlerRun>> = [];
+      const indexes: Array<{ bot: LoadedBot; index: number }> = [];
+      for (const bot of deps.bots()) {
+        if (!wanted(bot, event, me)) continue;
+        const matches = matchHandlers(bot.registration.handlers, event, me);
+        matches.forEach((m) => {
+          const index = bot.registration.handlers.indexOf(m.entry);
+          indexes.push({ bot, index });
+          jobs.push(runOne(bot, m, index, event, attempt));
+        });
+      }
+      const runs = await Promise.all(jobs);
+      deps.observer?.dispatched?.(event, runs);
+      if (runs.some((r) => r.error)) {
+        // Remember who succeeded, so the retry runs only the handlers that failed.
+        await Promise.all(
+          runs.map((r, i) => (r.error || r.skipped ? undefined : deps.store.set(doneKey(event.id, r.bot, indexes[i]!.index), 1, { ttlMs: DONE_TTL_MS }))),
+        );
+        throw new HandlersFailedError(runs);
+      }
+      return runs;
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

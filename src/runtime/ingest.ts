@@ -1,0 +1,60 @@
+/**
+ * The gate between adapters and the queue: drops the bot's own events, dedupes by event id in two
+ * phases, and enqueues.
+ *
+ * Two-phase dedupe: a short *claim* is taken before enqueueing and turned into a long *queued* mark
+ * after. If enqueueing fails the claim is removed and the error goes back to the platform (which
+ * retries); if the process dies in between, the claim expires on its own. So a crash never
+ * poisons a key, and a redelivery of an event already queued is answered as a duplicate.
+ */
+import type { Logger } from 'pino';
+import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
+import type { EventQueue } from '../queue/queue.ts';
+import type { StateStore } from '../state/store.ts';
+
+export interface IngestObserver {
+  received?(event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored'): void;
+}
+
+export interface IngestDeps {
+  store: StateStore;
+  queue: EventQueue;
+  adapterFor(platform: PlatformName): Adapter | undefined;
+  dedupeTtlMs: number;
+  /** How long a claim lives when the process dies between claim and enqueue. */
+  claimTtlMs?: number;
+  log: Logger;
+  observer?: IngestObserver;
+}
+
+/** True for events the runtime's own user caused that no bot should see. */
+export function isOwnEvent(event: InboundEvent, me: { id: string } | undefined): boolean {
+  if (!me) return false;
+  if (event.type.startsWith('member.')) return event.member?.id === me.id;
+  return event.sender.id === me.id && (event.type.startsWith('message.') || event.type.startsWith('reaction.'));
+}
+
+export function createIngest(deps: IngestDeps): EventSink {
+  const claimTtlMs = deps.claimTtlMs ?? 30_000;
+  return async (event) => {
+    if (isOwnEvent(event, deps.adapterFor(event.platform)?.botUser)) {
+      deps.observer?.received?.(event, 'ignored');
+      return 'ignored';
+    }
+    const key = `dedupe:${event.id}`;
+    if (!(await deps.store.setIfNotExists(key, 'claimed', { ttlMs: claimTtlMs }))) {
+      deps.observer?.received?.(event, 'duplicate');
+      return 'duplicate';
+    }
+    try {
+      await deps.queue.enqueue(event);
+    } catch (error) {
+      await deps.store.delete(key).catch(() => undefined);
+      deps.log.error({ err: error, eventId: event.id }, 'could not enqueue event; the platform will redeliver it');
+      throw error;
+    }
+    await deps.store.set(key, 'queued', { ttlMs: deps.dedupeTtlMs });
+    deps.observer?.received?.(event, 'accepted');
+    return 'accepted';
+  };
+}

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { StateStore } from '../state/store.ts';
+import type { BotDefinition, BotRegistration } from './bot.ts';
+
+/** A bot after loading: its handlers and schedules registered, its config validated. */
+export interface LoadedBot {
+  name: string;
+  /** The file it came from, when loaded from disk. */
+  file?: string;
+  definition: BotDefinition;
+  registration: BotRegistration;
+  config: unknown;
+  store: StateStore;
+  log: Logger;
+}
+
+/** A bot that could not be loaded: reported, skipped, and the others run. */
+export interface BotProblem {
+  file: string;
+  /** The bot's name when known. */
+  name?: string;
+  reason: string;
+  fix: string;
+}

@@ -1,0 +1,135 @@
+/**
+ * The runtime's lifecycle: load bots, attach adapters, run ingest → queue → dispatcher, schedules.
+ * It never listens on a port by itself: `src/server/` serves HTTP in front of it.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
+import type { BotyardConfig } from '../config/load.ts';
+import { createOutbound, type OutboundObserver } from '../outbound/outbound.ts';
+import { createMemoryQueue } from '../queue/memory.ts';
+import type { EventQueue } from '../queue/queue.ts';
+import { createScheduler } from '../scheduler/scheduler.ts';
+import { createMemoryStore } from '../state/memory.ts';
+import type { StateStore } from '../state/store.ts';
+import type { BotDefinition } from './bot.ts';
+import { createBotRegistry } from './bot-registry.ts';
+import { createDispatcher, type HandlerRun } from './dispatcher.ts';
+import { createIngest } from './ingest.ts';
+import { createLogger } from './log.ts';
+import { LoopGuard } from './loop-guard.ts';
+import { runScheduledTick } from './schedule-tick.ts';
+
+export interface RuntimeOptions {
+  config: BotyardConfig;
+  adapters: Adapter[];
+  store?: StateStore;
+  queue?: EventQueue;
+  log?: Logger;
+  /** Bots given in code (the test kit). When absent, bots are loaded from `config.botsPath`. */
+  bots?: BotDefinition[];
+  /** Start cron tasks (false when tests fire schedules by hand). Default true. */
+  startSchedules?: boolean;
+  outboundObserver?: OutboundObserver;
+  instanceId?: string;
+}
+
+/** Events the runtime emits for the console and metrics. */
+export interface RuntimeEvents {
+  /** An event came in from an adapter, and what ingest did with it. */
+  ingested: [event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored'];
+  /** Handlers ran for an event. */
+  dispatched: [event: InboundEvent, runs: HandlerRun[]];
+}
+
+export async function createRuntime(options: RuntimeOptions) {
+  const { config } = options;
+  const log = options.log ?? createLogger({ level: config.logLevel });
+  const store = options.store ?? createMemoryStore();
+  const queue = options.queue ?? createMemoryQueue({ log });
+  const events = new EventEmitter<RuntimeEvents>();
+  const adapters = new Map<PlatformName, Adapter>(options.adapters.map((a) => [a.platform, a]));
+  const adapterFor = (p: PlatformName) => adapters.get(p);
+  const outbound = createOutbound({ log, ...(options.outboundObserver ? { observer: options.outboundObserver } : {}) });
+  const loopGuard = new LoopGuard(config.loopGuard);
+
+  const scheduler = createScheduler({
+    store,
+    log,
+    instanceId: options.instanceId,
+    autoStart: options.startSchedules !== false,
+    run: (bot, entry, slot) => {
+      const loaded = registry.get(bot);
+      if (!loaded) return Promise.resolve();
+      return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+    },
+  });
+  const registry = createBotRegistry({ config, store, log, scheduler });
+
+  const dispatcher = createDispatcher({
+    bots: () => registry.all(),
+    adapterFor,
+    outbound,
+    store,
+    log,
+    loopGuard,
+    handlerTimeoutMs: config.handlerTimeoutMs,
+    observer: { dispatched: (event, runs) => events.emit('dispatched', event, runs) },
+  });
+
+  const ingest: EventSink = createIngest({
+    store,
+    queue,
+    adapterFor,
+    dedupeTtlMs: config.dedupeTtlMs,
+    log,
+    observer: { received: (event, outcome) => events.emit('ingested', event, outcome) },
+  });
+
+  let started = false;
+
+  return {
+    config,
+    log,
+    store,
+    queue,
+    events,
+    scheduler,
+    bots: registry,
+    /** Adapters by platform. */
+    adapters,
+    adapterFor,
+    /** Hand an inbound event to the runtime as an adapter would. */
+    ingest,
+    dispatcher,
+
+    /** Loads bots, starts adapters, the queue worker and schedules. */
+    async start(): Promise<void> {
+      if (started) return;
+      started = true;
+      if (options.bots) await registry.loadDefinitions(options.bots);
+      else await registry.loadFolder(config.botsPath);
+      queue.start((event, info) => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 }).then(() => undefined));
+      for (const adapter of adapters.values()) {
+        await adapter.start({ sink: ingest, store, log: log.child({ platform: adapter.platform }) });
+      }
+    },
+
+    /** Resolves when every accepted event has been handled (tests, graceful shutdown). */
+    async idle(): Promise<void> {
+      if (queue.idle) return queue.idle();
+    },
+
+    /** Stops intake (adapters), then finishes in-flight events within `timeoutMs`, then schedules and the store. */
+    async stop(timeoutMs = 10_000): Promise<void> {
+      if (!started) return;
+      started = false;
+      scheduler.stop();
+      await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
+      await queue.stop(timeoutMs);
+      registry.close();
+    },
+  };
+}
+
+export type Runtime = Awaited<ReturnType<typeof createRuntime>>;

@@ -1,0 +1,59 @@
+/**
+ * Runs one schedule tick: a Context bound to the schedule's target conversation, around a synthetic
+ * `schedule.tick` event whose id names the bot, schedule and slot. That id makes the tick's sends
+ * idempotent: two instances that both ran a slot would still post one Stream message.
+ */
+import type { Logger } from 'pino';
+import { parseConversation, type Adapter, type ConversationRef, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
+import { Context } from '../context/context.ts';
+import type { Outbound } from '../outbound/outbound.ts';
+import type { ScheduleEntry } from './bot.ts';
+import type { HandlerRun } from './dispatcher.ts';
+import type { LoadedBot } from './loaded-bot.ts';
+
+export interface TickDeps {
+  bot: LoadedBot;
+  entry: ScheduleEntry;
+  slot: Date;
+  adapterFor(platform: PlatformName): Adapter | undefined;
+  outbound: Outbound;
+  log: Logger;
+  timeoutMs: number;
+  onRuns?(event: InboundEvent, runs: HandlerRun[]): void;
+}
+
+/** Where a schedule without a target "is": sends there fail with a message saying to set `target`. */
+const NO_TARGET: ConversationRef = { platform: 'local', id: '(no target: set schedule(cron, { target }) to post somewhere)' };
+
+export async function runScheduledTick(deps: TickDeps): Promise<void> {
+  const { bot, entry, slot } = deps;
+  const target = entry.options.target ? parseConversation(entry.options.target) : NO_TARGET;
+  const me = deps.adapterFor(target.platform)?.botUser ?? { id: 'botyard', isBot: true };
+  const event: InboundEvent = {
+    id: `schedule:${bot.name}:${entry.name}:${slot.toISOString()}`,
+    type: 'schedule.tick',
+    platform: target.platform,
+    conversation: target,
+    sender: me,
+    occurredAt: slot.toISOString(),
+    raw: { schedule: entry.name, cron: entry.cron, slot: slot.toISOString() },
+  };
+  const log = bot.log.child({ schedule: entry.name, eventId: event.id });
+  const ctx = new Context({ event, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config });
+  const run: HandlerRun = { bot: bot.name, handler: `schedule(${entry.cron})`, ms: 0 };
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(() => entry.handler(ctx)),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${deps.timeoutMs} ms`)), deps.timeoutMs))),
+    ]);
+  } catch (err) {
+    run.error = (err as Error)?.message ?? String(err);
+    log.error({ err }, `schedule ${bot.name}/${entry.name} failed`);
+  } finally {
+    clearTimeout(timer);
+  }
+  run.ms = Math.round((performance.now() - started) * 100) / 100;
+  deps.onRuns?.(event, [run]);
+}

@@ -1,0 +1,47 @@
+/**
+ * Turns a bot definition into a LoadedBot: validates its config with its own zod schema, then runs
+ * `setup` against a fresh BotBuilder. Problems come back as a BotProblem, never thrown.
+ */
+import type { Logger } from 'pino';
+import { scoped, type StateStore } from '../state/store.ts';
+import { BotBuilder, type BotDefinition } from './bot.ts';
+import type { BotProblem, LoadedBot } from './loaded-bot.ts';
+
+export interface SetupDeps {
+  /** Everything under `bots` in bot.config.ts. */
+  botsConfig: Record<string, unknown>;
+  store: StateStore;
+  log: Logger;
+}
+
+export async function setupBot(definition: BotDefinition, file: string, deps: SetupDeps): Promise<LoadedBot | BotProblem> {
+  const name = definition.name;
+  let config: unknown = deps.botsConfig[name] ?? {};
+  if (definition.config) {
+    const result = definition.config.safeParse(config);
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `bots.${name}.${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      return { file, name, reason: `invalid config (${issues})`, fix: `correct bots.${name} in bot.config.ts to match the bot's config schema` };
+    }
+    config = result.data;
+  }
+  const builder = new BotBuilder(name);
+  try {
+    await definition.setup(builder, config);
+  } catch (err) {
+    return { file, name, reason: `setup() threw: ${(err as Error)?.message ?? String(err)}`, fix: 'fix the error in the bot\'s setup function' };
+  }
+  return {
+    name,
+    file,
+    definition,
+    registration: builder.registration,
+    config,
+    store: scoped(deps.store, `bot:${name}`),
+    log: deps.log.child({ bot: name }),
+  };
+}
+
+export function isProblem(value: LoadedBot | BotProblem): value is BotProblem {
+  return 'reason' in value;
+}

@@ -1,0 +1,106 @@
+/**
+ * `botyard/testing`: test your bots the way they run, with the real dispatcher, on an in-process
+ * local platform. Act as users, fire schedules, then look at what your bots did.
+ *
+ * ```ts
+ * const t = await createTestRuntime({ bots: [welcome] });
+ * await t.user('ann', 'Ann').join('general');
+ * expect(t.botMessages('general')[0]?.text).toContain('@Ann');
+ * ```
+ */
+import type { Attachment, InboundEvent, UserRef } from '../adapters/adapter.ts';
+import { createLocalAdapter, type SayOptions } from '../adapters/local/local-adapter.ts';
+import type { LocalConversation, LocalMessage } from '../adapters/local/local-state.ts';
+import { loadConfig } from '../config/load.ts';
+import type { FileConfigInput } from '../config/schema.ts';
+import { createMemoryQueue } from '../queue/memory.ts';
+import type { BotDefinition } from '../runtime/bot.ts';
+import type { HandlerRun } from '../runtime/dispatcher.ts';
+import { silentLogger } from '../runtime/log.ts';
+import { createRuntime, type Runtime } from '../runtime/runtime.ts';
+
+export interface TestRuntimeOptions {
+  bots: BotDefinition[];
+  /** As in bot.config.ts: `{ bots: { moderation: { strikes: 2 } } }`. */
+  config?: FileConfigInput;
+  /** Tries per event before it is dead-lettered (default 1: a failing handler fails once, visibly). */
+  maxAttempts?: number;
+}
+
+/** A user of the local platform. Every action resolves after all bots have handled it. */
+export interface TestUser extends UserRef {
+  say(conversation: string, text: string, options?: SayOptions): Promise<LocalMessage>;
+  join(conversation: string): Promise<void>;
+  leave(conversation: string): Promise<void>;
+  react(conversation: string, messageId: string, type: string): Promise<void>;
+  edit(conversation: string, messageId: string, text: string): Promise<void>;
+  delete(conversation: string, messageId: string): Promise<void>;
+}
+
+export interface TestRuntime {
+  runtime: Runtime;
+  /** The bot's own user (`@name` mentions it). */
+  me: UserRef;
+  user(id: string, name?: string): TestUser;
+  /** Runs a schedule now, as its cron tick would: by schedule name or `<bot>:<name>`; `at` is the tick's time (default now). */
+  fireSchedule(name: string, at?: Date): Promise<void>;
+  /** The conversation's full state: messages, members, moderators, reads, typing, bans. */
+  conversation(id: string): LocalConversation;
+  /** Messages the bots sent to a conversation (deleted ones included, flagged `deleted`). */
+  botMessages(conversation: string): LocalMessage[];
+  /** Every handler run so far, with errors: `{ bot, handler, ms, error? }`. */
+  runs: Array<HandlerRun & { eventId: string }>;
+  /** Every event the bots saw. */
+  events: InboundEvent[];
+  stop(): Promise<void>;
+}
+
+export async function createTestRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
+  const config = await loadConfig({ env: {}, config: options.config ?? {} });
+  const platform = createLocalAdapter({ bot: config.bot });
+  const queue = createMemoryQueue({ maxAttempts: options.maxAttempts ?? 1, backoffMs: () => 0, log: silentLogger });
+  const runtime = await createRuntime({ config, adapters: [platform], queue, log: silentLogger, bots: options.bots, startSchedules: false });
+  const runs: TestRuntime['runs'] = [];
+  const events: InboundEvent[] = [];
+  runtime.events.on('dispatched', (event, r) => {
+    events.push(event);
+    for (const run of r) runs.push({ ...run, eventId: event.id });
+  });
+  await runtime.start();
+  const problems = runtime.bots.problems();
+  if (problems.length) throw new Error(`Bots failed to load:\n${problems.map((p) => `  ${p.file}: ${p.reason}. Fix: ${p.fix}`).join('\n')}`);
+
+  const settle = async <T>(p: Promise<T>): Promise<T> => {
+    const result = await p;
+    await runtime.idle();
+    return result;
+  };
+
+  return {
+    runtime,
+    me: platform.botUser,
+    user(id, name) {
+      const ref: UserRef = name ? { id, name } : { id };
+      platform.state.user(ref);
+      return {
+        ...ref,
+        say: (c, text, o) => settle(platform.act.say(ref, c, text, o)),
+        join: (c) => settle(platform.act.join(ref, c)),
+        leave: (c) => settle(platform.act.leave(ref, c)),
+        react: (c, m, type) => settle(platform.act.react(ref, c, m, type)),
+        edit: (c, m, text) => settle(platform.act.edit(ref, c, m, text)),
+        delete: (c, m) => settle(platform.act.delete(ref, c, m)),
+      };
+    },
+    async fireSchedule(name, at) {
+      await runtime.scheduler.runNow(name, at);
+    },
+    conversation: (id) => platform.state.conversation(id),
+    botMessages: (c) => platform.state.conversation(c).messages.filter((m) => m.user.id === platform.botUser.id),
+    runs,
+    events,
+    stop: () => runtime.stop(),
+  };
+}
+
+export type { Attachment, LocalConversation, LocalMessage, SayOptions };
