@@ -41,7 +41,8 @@ export interface TestRuntime {
   runtime: Runtime;
   /** The bot's own user (`@name` mentions it). */
   me: UserRef;
-  user(id: string, name?: string): TestUser;
+  /** A user to act as; `{ isBot: true }` makes it another bot (bots see its messages only on opt-in). */
+  user(id: string, name?: string, options?: { isBot?: boolean }): TestUser;
   /** Runs a schedule now, as its cron tick would: by schedule name or `<bot>:<name>`; `at` is the tick's time (default now). */
   fireSchedule(name: string, at?: Date): Promise<void>;
   /** The conversation's full state: messages, members, moderators, reads, typing, bans. */
@@ -79,8 +80,8 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
   return {
     runtime,
     me: platform.botUser,
-    user(id, name) {
-      const ref: UserRef = name ? { id, name } : { id };
+    user(id, name, opts) {
+      const ref: UserRef = { id, ...(name ? { name } : {}), ...(opts?.isBot ? { isBot: true } : {}) };
       platform.state.user(ref);
       return {
         ...ref,
