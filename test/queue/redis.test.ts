@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, afterAll, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { InboundEvent } from '../../src/adapters/adapter.ts';
+import type { EventQueue } from '../../src/queue/queue.ts';
+import { createRedisQueue, jobIdFor, type RedisQueueOptions } from '../../src/queue/redis.ts';
+import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { makeEvent, runQueueContract } from './queue.contract.ts';
+
+const cleanupQueue = async (admin: Redis, name: string) => {
+  await deleteKeys(admin, `bull:${name}:*`);
+  await deleteKeys(admin, `botyard:queue:${name}:*`);
+};
+
+describeRedis('redis queue', () => {
+  let admin: Redis;
+  beforeAll(() => void (admin = redisClient()));
+  afterAll(async () => void (await admin.quit()));
+
+  runQueueContract('redis', async ({ maxAttempts, backoffMs, concurrency }) => {
+    const name = uniqueName('q');
+    return {
+      queue: createRedisQueue({ url: redisUrl, name, maxAttempts, backoffMs, concurrency }),
+      cleanup: () => cleanupQueue(admin, name),
+    };
+  });
+
+  const opened: EventQueue[] = [];
+  const names: string[] = [];
+  const open = (name: string, extra: Partial<RedisQueueOptions> = {}) => {
+    const queue = createRedisQueue({ url: redisUrl, name, ...extra });
+    opened.push(queue);
+    return queue;
+  };
+  const fresh = () => {
+    const name = uniqueName('q');
+    names.push(name);
+    return name;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((q) => q.stop(2000)));
+    for (const name of names.splice(0)) await cleanupQueue(admin, name);
+  });
+
+  it('dedupes by event id, ids with ":" or only digits included, while pending and after completion', async () => {
+    const queue = open(fresh());
+    const counts = new Map<string, number>();
+    const events = [makeEvent('x', 1, 'stream:webhook:abc'), makeEvent('x', 2, '12345'), makeEvent('y', 3)];
+    for (const e of events) await Promise.all([queue.enqueue(e), queue.enqueue(e)]);
+    queue.start(async (e) => void counts.set(e.id, (counts.get(e.id) ?? 0) + 1));
+    await waitFor(async () => counts.size === 3 && (await queue.depth()) === 0, { what: '3 events worked' });
+    for (const e of events) await queue.enqueue(e);
+    // Redelivered after completion: give a wrongly accepted duplicate the chance to run before checking.
+    const marker = makeEvent('y', 4);
+    await queue.enqueue(marker);
+    await waitFor(() => counts.has(marker.id), { what: 'a later event of the same conversation' });
+    expect(await queue.depth()).toBe(0);
+    expect(events.map((e) => counts.get(e.id))).toEqual([1, 1, 1]);
+  });
+
+  it('two instances on one queue share 500 events: each worked exactly once, conversation order kept', async () => {
+    const name = fresh();
+    const a = open(name, { concurrency: 16 });
+    const b = open(name, { concurrency: 16 });
+    const counts = new Map<string, number>();
+    const order = new Map<string, number[]>();
+    const by = { a: 0, b: 0 };
+    const handler = (who: 'a' | 'b') => async (e: InboundEvent) => {
+      by[who]++;
+      await new Promise((r) => setTimeout(r, Math.random() * 3));
+      counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+      order.set(e.conversation.id, [...(order.get(e.conversation.id) ?? []), (e.message!.data as { n: number }).n]);
+    };
+    a.start(handler('a'));
+    b.start(handler('b'));
+    const events = Array.from({ length: 500 }, (_, i) => makeEvent(`conv-${i % 20}`, i));
+    for (let i = 0; i < events.length; i += 50) {
+      await Promise.all(events.slice(i, i + 50).map((e, j) => ((i + j) % 2 ? a : b).enqueue(e)));
+    }
+    await waitFor(() => counts.size === 500, { timeoutMs: 30_000, what: '500 events worked' });
+    await waitFor(async () => (await a.depth()) === 0, { what: 'depth 0' });
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(by.a).toBeGreaterThan(0);
+    expect(by.b).toBeGreaterThan(0);
+    for (let c = 0; c < 20; c++) {
+      const list = order.get(`conv-${c}`)!;
+      expect(list).toEqual([...list].sort((x, y) => x - y));
+    }
+  });
+
+  it('recovers the job of a worker process killed mid-handler (SIGKILL), keeping its conversation in order', async () => {
+    const name = fresh();
+    const producer = open(name);
+    const first = makeEvent('crash', 1);
+    const second = makeEvent('crash', 2);
+    await producer.enqueue(first);
+    await producer.enqueue(second);
+
+    const script = fileURLToPath(new URL('./fixtures/crash-worker.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, REDIS_URL: redisUrl, QUEUE_NAME: name, LOCK_MS: '1000' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    expect(out).toContain(`took ${first.id}`);
+
+    const worked: string[] = [];
+    const rescuer = open(name, { stalledInterval: 300 });
+    rescuer.start(async (e) => void worked.push(e.id));
+    await waitFor(() => worked.length === 2, { timeoutMs: 15_000, what: 'both events after the crash' });
+    expect(worked).toEqual([first.id, second.id]);
+    expect(await rescuer.deadLetters()).toEqual([]);
+  });
+
+  it('reaps a conversation entry whose job was never added (crash between the two enqueue steps)', async () => {
+    const name = fresh();
+    const queue = open(name, { parkMs: 100, orphanGraceMs: 200 });
+    const ghost = makeEvent('orphan', 0);
+    await admin.rpush(`botyard:queue:${name}:order:local:orphan`, jobIdFor(ghost.id));
+    const worked: string[] = [];
+    queue.start(async (e) => void worked.push(e.id));
+    const real = makeEvent('orphan', 1);
+    await queue.enqueue(real);
+    await waitFor(() => worked.length === 1, { timeoutMs: 5000, what: 'the event behind the orphan' });
+    expect(worked).toEqual([real.id]);
+  });
+
+  it('stop() closes the connection it created', async () => {
+    const queue = createRedisQueue({ url: redisUrl, name: fresh() });
+    await queue.enqueue(makeEvent('s'));
+    expect(await queue.depth()).toBe(1);
+    await queue.stop();
+    await expect(queue.depth()).rejects.toThrow();
+  });
+});
