@@ -9,7 +9,8 @@ export interface WaitOptions {
   what?: string;
 }
 
-export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitOptions = {}): Promise<T> {
+/** Resolves with the first truthy value the predicate returns. */
+export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
   const { timeoutMs = 10_000, intervalMs = 10, what = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -17,7 +18,7 @@ export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitO
   for (;;) {
     try {
       last = await predicate();
-      if (last) return last;
+      if (last) return last as NonNullable<T>;
     } catch (err) {
       lastError = err;
     }
