@@ -87,6 +87,8 @@ export interface InboundEvent {
   occurredAt: string;
   /** The platform payload, untouched. */
   raw: unknown;
+  /** The platform's id of the delivery that carried the event (Stream's X-Webhook-Id), when there was one. */
+  deliveryId?: string;
 }
 
 /** What a bot sends. A plain string is `{ text }`. */
