@@ -90,14 +90,8 @@ describeRedis('redis queue', () => {
     }
   });
 
-  it('recovers the job of a worker process killed mid-handler (SIGKILL), keeping its conversation in order', async () => {
-    const name = fresh();
-    const producer = open(name);
-    const first = makeEvent('crash', 1);
-    const second = makeEvent('crash', 2);
-    await producer.enqueue(first);
-    await producer.enqueue(second);
-
+  /** Runs the crash-worker fixture on queue `name` until it SIGKILLs itself; what it printed. */
+  const crashWorker = async (name: string) => {
     const script = fileURLToPath(new URL('./fixtures/crash-worker.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       env: { ...process.env, REDIS_URL: redisUrl, QUEUE_NAME: name, LOCK_MS: '1000' },
@@ -107,7 +101,17 @@ describeRedis('redis queue', () => {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
     expect(signal).toBe('SIGKILL');
-    expect(out).toContain(`took ${first.id}`);
+    return out;
+  };
+
+  it('recovers the job of a worker process killed mid-handler (SIGKILL), keeping its conversation in order', async () => {
+    const name = fresh();
+    const producer = open(name);
+    const first = makeEvent('crash', 1);
+    const second = makeEvent('crash', 2);
+    await producer.enqueue(first);
+    await producer.enqueue(second);
+    expect(await crashWorker(name)).toContain(`took ${first.id}`);
 
     const worked: string[] = [];
     const rescuer = open(name, { stalledInterval: 300 });
@@ -115,6 +119,24 @@ describeRedis('redis queue', () => {
     await waitFor(() => worked.length === 2, { timeoutMs: 15_000, what: 'both events after the crash' });
     expect(worked).toEqual([first.id, second.id]);
     expect(await rescuer.deadLetters()).toEqual([]);
+  });
+
+  it('dead-letters an event that crashed its worker more than maxStalledCount times, and moves on', async () => {
+    const name = fresh();
+    const producer = open(name);
+    const poison = makeEvent('poison', 1);
+    const next = makeEvent('poison', 2);
+    await producer.enqueue(poison);
+    await producer.enqueue(next);
+    expect(await crashWorker(name)).toContain(`took ${poison.id}`);
+
+    const worked: string[] = [];
+    const rescuer = open(name, { stalledInterval: 300, maxStalledCount: 0 });
+    rescuer.start(async (e) => void worked.push(e.id));
+    await waitFor(() => worked.length === 1, { timeoutMs: 15_000, what: 'the event behind the poison one' });
+    expect(worked).toEqual([next.id]);
+    const letters = await waitFor(async () => (await rescuer.deadLetters()).filter((l) => l.event.id === poison.id)[0]);
+    expect(letters.error).toContain('stalled');
   });
 
   it('reaps a conversation entry whose job was never added (crash between the two enqueue steps)', async () => {
