@@ -1,0 +1,12 @@
+import { defineConfig } from 'botyard';
+
+export default defineConfig({
+  // The user the bots speak as, on every platform. Mention it as @Botyard.
+  bot: { id: 'botyard', name: 'Botyard' },
+  handlerTimeoutMs: 30_000,
+  bots: {
+    welcome: { rulesUrl: 'https://example.com/house-rules.pdf' },
+    moderation: { blockedWords: ['spam', 'scam'], strikesBeforeBan: 3 },
+    reminders: { weeklyTarget: 'stream:messaging:general', weeklyCron: '0 9 * * 1', timezone: 'Europe/Berlin' },
+  },
+});

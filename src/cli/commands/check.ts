@@ -1,0 +1,39 @@
+import { loadConfig } from '../../config/load.ts';
+import { ConfigError } from '../../errors.ts';
+import { silentLogger } from '../../runtime/log.ts';
+import { createRuntime } from '../../runtime/runtime.ts';
+import type { CliCommand } from '../command.ts';
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'validate bot.config.ts, the environment and every bot; non-zero exit on any problem',
+  help: `Usage: botyard check [--config bot.config.ts]
+
+Loads the configuration and every bot in bots/ (without connecting to any platform) and
+reports each problem with the file, the reason and the fix. Exits 1 when there is one.
+
+Example:
+  botyard check && botyard start`,
+  async run(_args, flags, io) {
+    let config;
+    try {
+      config = await loadConfig({ env: io.env, cwd: io.cwd, ...(typeof flags.config === 'string' ? { file: flags.config } : {}) });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const issue of err.issues) io.err(`✗ ${issue}`);
+      return 1;
+    }
+    const runtime = await createRuntime({ config, adapters: [], log: silentLogger, startSchedules: false });
+    await runtime.start();
+    const loaded = runtime.bots.names();
+    const problems = runtime.bots.problems();
+    const schedules = runtime.scheduler.list();
+    await runtime.stop();
+    io.out(`config: ${config.configFile ?? '(defaults; no bot.config.ts)'} ✓`);
+    for (const name of loaded) io.out(`✓ ${name}`);
+    for (const s of schedules) io.out(`  schedule ${s.id} '${s.cron}'${s.timezone ? ` ${s.timezone}` : ''}${s.target ? ` → ${s.target}` : ''}`);
+    for (const p of problems) io.err(`✗ ${p.file}: ${p.reason}. Fix: ${p.fix}`);
+    io.out(`${loaded.length} bot(s) ok, ${problems.length} problem(s)`);
+    return problems.length ? 1 : 0;
+  },
+};

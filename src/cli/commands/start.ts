@@ -1,0 +1,31 @@
+import { loadConfig } from '../../config/load.ts';
+import { ConfigError } from '../../errors.ts';
+import type { CliCommand } from '../command.ts';
+import { describeBoot, untilSignal } from '../lifecycle.ts';
+
+export const startCommand: CliCommand = {
+  name: 'start',
+  summary: 'run the bots in production (platforms from the environment)',
+  help: `Usage: botyard start [--config bot.config.ts] [--port 3000]
+
+Runs the bots in bots/ against the platforms whose credentials are set:
+  Stream  STREAM_API_KEY, STREAM_API_SECRET (STREAM_BASE_URL optional)
+  ACS     ACS_CONNECTION_STRING (ACS_BOT_USER_ID optional)
+With REDIS_URL set, state and the event queue live in Redis (durable, shared by instances).
+SIGTERM or SIGINT stops intake, finishes in-flight events, and exits 0.
+
+Example:
+  STREAM_API_KEY=key STREAM_API_SECRET=secret REDIS_URL=redis://127.0.0.1:6379 botyard start --port 8080`,
+  async run(_args, flags, io) {
+    const config = await loadConfig({ env: io.env, cwd: io.cwd, ...(typeof flags.config === 'string' ? { file: flags.config } : {}) });
+    if (!config.env.STREAM_API_KEY && !config.env.ACS_CONNECTION_STRING) {
+      throw new ConfigError(['no platform configured: set STREAM_API_KEY and STREAM_API_SECRET, or ACS_CONNECTION_STRING. Fix: export them, or use `botyard dev` to run against the local emulators']);
+    }
+    // Loaded here, not at the top: `botyard --help` should not pay for the platform SDKs.
+    const [{ boot }, { createLogger }] = await Promise.all([import('../../runtime/boot.ts'), import('../../runtime/log.ts')]);
+    const log = createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel });
+    const booted = await boot({ config, log, ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
+    describeBoot(booted, io);
+    return untilSignal(() => booted.stop(), io);
+  },
+};

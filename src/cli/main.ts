@@ -1,0 +1,63 @@
+/**
+ * `botyard <command>`: finds the command (multi-word names like `users sync` match greedily),
+ * prints `--help`, and turns every error into a message that says what to fix and exit code 1.
+ */
+import { BotyardError } from '../errors.ts';
+import { parseArgs } from './args.ts';
+import type { CliCommand, CliIo } from './command.ts';
+import { commands } from './commands/index.ts';
+
+const defaultIo = (): CliIo => ({
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+  cwd: process.cwd(),
+});
+
+export function overview(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'botyard: a runtime for chat bots on Stream Chat and Azure Communication Services',
+    '',
+    'Usage: botyard <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `botyard <command> --help` for its options and an example.',
+  ].join('\n');
+}
+
+/** The command named by the leading words, longest name first. */
+export function findCommand(words: string[]): { command: CliCommand; rest: string[] } | undefined {
+  const sorted = [...commands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
+  for (const command of sorted) {
+    const parts = command.name.split(' ');
+    if (parts.every((p, i) => words[i] === p)) return { command, rest: words.slice(parts.length) };
+  }
+  return undefined;
+}
+
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  const { words, flags } = parseArgs(argv);
+  if (words.length === 0) {
+    io.out(overview());
+    return flags.help || flags.version ? 0 : 1;
+  }
+  const found = findCommand(words);
+  if (!found) {
+    io.err(`Unknown command '${words.join(' ')}'.\n\n${overview()}`);
+    return 1;
+  }
+  if (flags.help) {
+    io.out(found.command.help);
+    return 0;
+  }
+  try {
+    return await found.command.run(found.rest, flags, io);
+  } catch (err) {
+    if (err instanceof BotyardError) io.err(`botyard ${found.command.name}: ${err.message}`);
+    else io.err(`botyard ${found.command.name} failed: ${(err as Error)?.stack ?? String(err)}`);
+    return 1;
+  }
+}

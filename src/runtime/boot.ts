@@ -1,0 +1,79 @@
+/**
+ * The composition root for `botyard start` and `botyard dev`: state store and queue (memory, or
+ * Redis when REDIS_URL is set), platform adapters, the runtime, metrics, the HTTP server, and a
+ * graceful stop.
+ */
+import type { Logger } from 'pino';
+import type { Adapter } from '../adapters/adapter.ts';
+import type { BotyardConfig } from '../config/load.ts';
+import { createMemoryQueue } from '../queue/memory.ts';
+import { createRedisQueue } from '../queue/redis.ts';
+import { createApp } from '../server/app.ts';
+import { startHttpServer, type HttpServer } from '../server/http-server.ts';
+import { createMetrics, type Metrics } from '../server/metrics.ts';
+import { createMemoryStore } from '../state/memory.ts';
+import { createRedisStore } from '../state/redis.ts';
+import { adaptersFromConfig } from './platforms.ts';
+import { createRuntime, type Runtime } from './runtime.ts';
+import type { Express } from 'express';
+
+export interface BootOptions {
+  config: BotyardConfig;
+  log: Logger;
+  port?: number;
+  host?: string;
+  /** Adapters to use instead of those the environment names (tests). */
+  adapters?: Adapter[];
+  /** Mount more routes (the dev console) before the server starts. */
+  extend?(app: Express, runtime: Runtime): void | Promise<void>;
+}
+
+export interface Booted {
+  runtime: Runtime;
+  app: Express;
+  server: HttpServer;
+  metrics: Metrics;
+  /** Where the state lives: 'memory' or 'redis'. */
+  storage: 'memory' | 'redis';
+  /** Stops intake, finishes in-flight events within `timeoutMs`, releases leases, closes connections. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export async function boot(options: BootOptions): Promise<Booted> {
+  const { config, log } = options;
+  const redisUrl = config.env.REDIS_URL ?? config.redisUrl;
+  const store = redisUrl ? createRedisStore({ url: redisUrl }) : createMemoryStore();
+  const queue = redisUrl ? createRedisQueue({ url: redisUrl, log }) : createMemoryQueue({ log });
+  const metrics = createMetrics();
+  const runtime = await createRuntime({
+    config,
+    adapters: options.adapters ?? adaptersFromConfig(config),
+    store,
+    queue,
+    log,
+    outboundObserver: metrics.outboundObserver,
+  });
+  metrics.attach(runtime);
+  const app = createApp(runtime, metrics);
+  await options.extend?.(app, runtime);
+  await runtime.start();
+  const server = await startHttpServer(runtime, app, { port: options.port ?? config.env.PORT ?? 3000, ...(options.host ? { host: options.host } : {}) });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    runtime,
+    app,
+    server,
+    metrics,
+    storage: redisUrl ? 'redis' : 'memory',
+    stop(timeoutMs = 10_000) {
+      stopping ??= (async () => {
+        const closing = server.close();
+        await runtime.stop(timeoutMs);
+        await closing;
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Which platforms to attach, decided from the validated environment: Stream when its key and
+ * secret are set, ACS when its connection string is set.
+ */
+import { readFileSync } from 'node:fs';
+import type { Adapter } from '../adapters/adapter.ts';
+import { createAcsAdapter } from '../adapters/acs/index.ts';
+import { createStreamAdapter } from '../adapters/stream/index.ts';
+import type { BotyardConfig } from '../config/load.ts';
+import { ConfigError } from '../errors.ts';
+
+export function adaptersFromConfig(config: BotyardConfig): Adapter[] {
+  const { env } = config;
+  const adapters: Adapter[] = [];
+  if (env.STREAM_API_KEY && env.STREAM_API_SECRET) {
+    adapters.push(
+      createStreamAdapter({
+        apiKey: env.STREAM_API_KEY,
+        apiSecret: env.STREAM_API_SECRET,
+        ...(env.STREAM_BASE_URL ? { baseUrl: env.STREAM_BASE_URL } : {}),
+        bot: config.bot,
+        maxBodyBytes: config.maxBodyBytes,
+      }),
+    );
+  }
+  if (env.ACS_CONNECTION_STRING) {
+    let tlsCa: string | undefined;
+    if (env.ACS_CA_PATH) {
+      try {
+        tlsCa = readFileSync(env.ACS_CA_PATH, 'utf8');
+      } catch (err) {
+        throw new ConfigError([`environment variable ACS_CA_PATH: cannot read ${env.ACS_CA_PATH} (${(err as Error).message}). Fix: point it at the PEM file botyard emulator printed, or unset it`]);
+      }
+    }
+    adapters.push(
+      createAcsAdapter({
+        connectionString: env.ACS_CONNECTION_STRING,
+        ...(env.ACS_BOT_USER_ID ? { botUserId: env.ACS_BOT_USER_ID } : {}),
+        botName: config.bot.name,
+        ...(tlsCa ? { tlsCa } : {}),
+        poll: { minIntervalMs: config.acs.pollMinIntervalMs, maxIntervalMs: config.acs.pollMaxIntervalMs },
+      }),
+    );
+  }
+  return adapters;
+}
