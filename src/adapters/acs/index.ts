@@ -1,0 +1,203 @@
+/**
+ * The ACS adapter: the bot is an ACS user; inbound comes from the listMessages poller and Event Grid;
+ * outbound verbs go through ChatThreadClient. The only non-emulator code that imports the Azure SDKs.
+ */
+import { ChatClient, type ChatThreadClient } from '@azure/communication-chat';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Adapter, AdapterStartOptions, Capability, ConversationRef, EventSink, InboundEvent, OutgoingMessage, UserRef } from '../adapter.ts';
+import { PlatformError } from '../../errors.ts';
+import type { StateStore } from '../../state/store.ts';
+import { BotTokenCredential } from './credential.ts';
+import { call } from './errors.ts';
+import { handleGridWebhook } from './event-grid.ts';
+import { chatTokenFetcher, createIdentityClient, resolveBotUser } from './identity.ts';
+import { toAcsOutgoing } from './outgoing.ts';
+import { createPoller, type PollOptions, type PollStats } from './poller.ts';
+import { RecentEvents } from './recent.ts';
+
+export type { PollOptions, PollStats } from './poller.ts';
+export { META } from './mentions.ts';
+export { eventIds } from './normalize.ts';
+
+export interface AcsAdapterOptions {
+  connectionString: string;
+  /** ACS_BOT_USER_ID; when absent the adapter creates a user once and keeps it in the store (`acs:bot-user`). */
+  botUserId?: string;
+  /** The bot's display name: senderDisplayName on its messages, and `@<name>` in text mentions it. */
+  botName: string;
+  /** A PEM to trust (the emulator's certificate), passed as tlsOptions.ca to both SDK clients. */
+  tlsCa?: string;
+  poll?: PollOptions & { enabled?: boolean };
+  /** Fetch a new chat token this long before the current one expires (default 5 min; at most half a token's life). */
+  tokenRefreshMarginMs?: number;
+  now?: () => number;
+}
+
+export interface AcsAdapter extends Adapter {
+  readonly client: ChatClient;
+  /** Runs exactly one poll cycle (tests, benchmarks). */
+  pollOnce(): Promise<PollStats>;
+  /** The last cycle's numbers: calls, threads listed and polled, events, lag. */
+  readonly pollStats: PollStats | undefined;
+  /** How many chat tokens were fetched so far. */
+  readonly tokenRefreshes: number;
+}
+
+/**
+ * Capabilities. Not listed: threads (ACS has none: a reply is a message naming its parent in
+ * metadata `botyard.parentId`), moderators, reactions, clientMessageId (ACS picks message ids).
+ * `ban` is listed but means removal: ACS has no ban, so `ban()` removes the participant from the
+ * thread, and nothing stops someone re-adding them.
+ */
+const CAPABILITIES: Capability[] = ['html', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'topic'];
+
+export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
+  const now = options.now ?? Date.now;
+  const tls = options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {};
+  const identity = createIdentityClient(options.connectionString, options.tlsCa);
+  const endpoint = /endpoint=(.*?);accesskey=/i.exec(options.connectionString)?.[1];
+  if (!endpoint) throw new PlatformError('acs', 'ACS_CONNECTION_STRING must look like endpoint=https://…/;accesskey=…', { retryable: false });
+  let botUser: UserRef = { id: options.botUserId ?? '', name: options.botName, isBot: true };
+  let credential: BotTokenCredential | undefined;
+  let chat: ChatClient | undefined;
+  let store: StateStore | undefined;
+  let sink: EventSink | undefined;
+  let log: Logger | undefined;
+  const recent = new RecentEvents(now);
+  const threadClients = new Map<string, ChatThreadClient>();
+
+  const started = () => {
+    if (!chat) throw new PlatformError('acs', 'The ACS adapter is not started: call start() first.', { retryable: false });
+    return chat;
+  };
+  const thread = (conversation: ConversationRef): ChatThreadClient => {
+    let client = threadClients.get(conversation.id);
+    if (!client) {
+      if (threadClients.size > 1000) threadClients.clear();
+      client = started().getChatThreadClient(conversation.id);
+      threadClients.set(conversation.id, client);
+    }
+    return client;
+  };
+  const deliver = async (event: InboundEvent) => {
+    if (!sink) throw new Error('not started');
+    if (!recent.claim(event.id)) return;
+    try {
+      await sink(event);
+    } catch (error) {
+      recent.release(event.id);
+      throw error;
+    }
+  };
+
+  const poller = createPoller(
+    { chat: started, store: () => store!, bot: () => botUser, deliver, now, log: () => log, instanceId: randomUUID() },
+    options.poll,
+  );
+
+  const adapter: AcsAdapter = {
+    platform: 'acs',
+    webhookPath: '/webhooks/acs',
+    capabilities: new Set(CAPABILITIES),
+    get botUser() {
+      return botUser;
+    },
+    get client() {
+      return started();
+    },
+    get pollStats() {
+      return poller.stats;
+    },
+    get tokenRefreshes() {
+      return credential?.refreshes ?? 0;
+    },
+
+    async start(start: AdapterStartOptions) {
+      ({ store, sink, log } = start);
+      const id = await resolveBotUser(identity, start.store, options.botUserId);
+      botUser = { id, name: options.botName, isBot: true };
+      credential = new BotTokenCredential(chatTokenFetcher(identity, id), now, options.tokenRefreshMarginMs ?? 5 * 60_000);
+      await credential.refresh();
+      chat = new ChatClient(endpoint, credential, tls);
+      if (options.poll?.enabled !== false) poller.start();
+      log?.info({ botUserId: id }, 'acs adapter started');
+    },
+    async stop() {
+      await poller.stop();
+      credential?.dispose();
+    },
+    async ready() {
+      try {
+        await credential!.getToken();
+        await started().listChatThreads({ maxPageSize: 1 }).byPage().next();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    pollOnce: () => poller.pollOnce(),
+
+    async handleWebhook(request) {
+      const response = await handleGridWebhook(request, botUser, deliver);
+      if (response.status === 200 && request.body.length) poller.nudge();
+      return response;
+    },
+
+    async send(conversation, message: OutgoingMessage) {
+      const out = toAcsOutgoing(message);
+      const { id } = await call('sendMessage', () =>
+        thread(conversation).sendMessage({ content: out.content }, { senderDisplayName: options.botName, type: out.type, metadata: out.metadata }),
+      );
+      return { id, conversation };
+    },
+    async editMessage(conversation, messageId, message) {
+      const out = toAcsOutgoing(message);
+      await call('updateMessage', () => thread(conversation).updateMessage(messageId, { content: out.content, metadata: out.metadata }));
+    },
+    async deleteMessage(conversation, messageId) {
+      // ACS deletes are soft (the message keeps an id and gets deletedOn); `hard` makes no difference.
+      await call('deleteMessage', () => thread(conversation).deleteMessage(messageId));
+    },
+    async markRead(conversation, messageId) {
+      let id = messageId;
+      if (!id) {
+        const page = await call('listMessages', () => thread(conversation).listMessages({ maxPageSize: 1 }).byPage().next());
+        id = page.value?.[0]?.id;
+        if (!id) return;
+      }
+      await call('sendReadReceipt', () => thread(conversation).sendReadReceipt({ chatMessageId: id }));
+    },
+    async typing(conversation, typingOptions) {
+      // ACS has no "stopped typing": the indicator lapses on its own or when the bot sends.
+      if (typingOptions?.stop) return;
+      await call('sendTypingNotification', () => thread(conversation).sendTypingNotification({ senderDisplayName: options.botName }));
+    },
+    async ban(conversation, userId) {
+      await adapter.removeMembers!(conversation, [userId]);
+    },
+    async addMembers(conversation, users) {
+      const result = await call('addParticipants', () =>
+        thread(conversation).addParticipants({
+          participants: users.map((u) => ({ id: { communicationUserId: u.id }, ...(u.name ? { displayName: u.name } : {}) })),
+        }),
+      );
+      const invalid = result.invalidParticipants ?? [];
+      if (invalid.length) {
+        throw new PlatformError('acs', `addParticipants refused ${invalid.map((e) => `${e.target} (${e.code} ${e.message})`).join(', ')}`, {
+          status: Number(invalid[0]!.code) || undefined, platformCode: invalid[0]!.code, retryable: false,
+        });
+      }
+    },
+    async removeMembers(conversation, userIds) {
+      for (const id of userIds) await call('removeParticipant', () => thread(conversation).removeParticipant({ communicationUserId: id }));
+    },
+    async updateConversation(conversation, changes) {
+      const topic = changes.topic ?? changes.name;
+      const metadata = changes.data && Object.fromEntries(Object.entries(changes.data).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+      if (metadata) await call('updateProperties', () => thread(conversation).updateProperties({ ...(topic !== undefined ? { topic } : {}), metadata }));
+      else if (topic !== undefined) await call('updateTopic', () => thread(conversation).updateTopic(topic));
+    },
+  };
+  return adapter;
+}

@@ -1,0 +1,236 @@
+import type { ChatClient, ChatMessage, ChatThreadItem } from '@azure/communication-chat';
+import type { Logger } from 'pino';
+import type { InboundEvent, UserRef } from '../adapter.ts';
+import type { StateStore } from '../../state/store.ts';
+import { advance, classify, keys, prune, wholeSecond, type PollerState, type ThreadCursor } from './cursor.ts';
+import { toPlatformError } from './errors.ts';
+import { messageEvents } from './normalize.ts';
+
+export interface PollOptions {
+  /** Interval while threads are active (default 1000 ms). */
+  minIntervalMs?: number;
+  /** Interval when idle; the poller backs off towards it (default 10 000 ms). */
+  maxIntervalMs?: number;
+  /** How far back each listMessages/listChatThreads reaches before the watermark (default 2000 ms; ≥ 1 s since real timestamps have second precision). */
+  overlapMs?: number;
+  /** maxPageSize of list calls (default 100; the service allows up to 200). */
+  pageSize?: number;
+  /** Threads polled at once (default 4). */
+  concurrency?: number;
+  /**
+   * Whether this instance polls `threadId` now. Default: every thread, unless `leaseTtlMs` is set, in
+   * which case a StateStore lease per thread (renewed each time it is polled) decides, so with several
+   * instances each thread is polled by one live instance and taken over when its lease lapses.
+   */
+  ownsThread?: (threadId: string) => Promise<boolean>;
+  leaseTtlMs?: number;
+}
+
+export interface PollStats {
+  cycle: number;
+  /** SDK calls this cycle (every page counts). */
+  calls: number;
+  threadsListed: number;
+  threadsPolled: number;
+  events: number;
+  /** Max time from a message's createdOn to its hand-off to the sink, this cycle (ms). */
+  lagMs: number;
+  durationMs: number;
+  /** The interval chosen after this cycle. */
+  nextIntervalMs: number;
+  error?: string;
+}
+
+interface PollerDeps {
+  chat: () => ChatClient;
+  store: () => StateStore;
+  bot: () => UserRef;
+  deliver: (event: InboundEvent) => Promise<void>;
+  now: () => number;
+  log: () => Logger | undefined;
+  instanceId: string;
+}
+
+/**
+ * The listMessages poller. One cycle: one listChatThreads (from the last handled activity minus the
+ * overlap), then listMessages(startTime) only on threads whose lastMessageReceivedOn moved, each
+ * message classified against the thread's durable cursor (sequenceId for new, id+version for edits
+ * and deletes), handed to the sink in order, and the cursor saved only after the sink took them.
+ */
+export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
+  const min = options.minIntervalMs ?? 1000;
+  const max = Math.max(min, options.maxIntervalMs ?? 10_000);
+  const overlap = options.overlapMs ?? 2000;
+  const pageSize = options.pageSize ?? 100;
+  const concurrency = options.concurrency ?? 4;
+  let interval = min;
+  let cycle = 0;
+  let last: PollStats | undefined;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  let inFlight: Promise<PollStats> | undefined;
+
+  const owns = async (threadId: string): Promise<boolean> => {
+    if (options.ownsThread) return options.ownsThread(threadId);
+    if (!options.leaseTtlMs) return true;
+    return deps.store().acquireLease(keys.lease(deps.bot().id, threadId), deps.instanceId, options.leaseTtlMs);
+  };
+
+  async function listAll<T>(pages: AsyncIterableIterator<T[]>, count: () => void): Promise<T[]> {
+    const out: T[] = [];
+    for await (const page of pages) {
+      count();
+      out.push(...page);
+    }
+    return out;
+  }
+
+  async function pollThread(item: ChatThreadItem, cursor: ThreadCursor, stats: PollStats): Promise<void> {
+    const botId = deps.bot().id;
+    const client = deps.chat().getChatThreadClient(item.id);
+    const startTime = cursor.watermark > 0 ? new Date(cursor.watermark - overlap) : undefined;
+    const messages: ChatMessage[] = await listAll(client.listMessages({ startTime, maxPageSize: pageSize }).byPage(), () => stats.calls++);
+    messages.sort((a, b) => Number(a.sequenceId) - Number(b.sequenceId));
+    const key = keys.cursor(botId, item.id);
+    try {
+      for (const m of messages) {
+        const change = classify(cursor, m);
+        const fromBot = m.sender !== undefined && (m.sender as { communicationUserId?: string }).communicationUserId === botId;
+        if (change && !fromBot) {
+          for (const event of messageEvents(item.id, m, change, deps.bot())) {
+            await deps.deliver(event);
+            stats.events++;
+            if (change === 'new') stats.lagMs = Math.max(stats.lagMs, deps.now() - m.createdOn.getTime());
+          }
+        }
+        advance(cursor, m);
+      }
+      const listed = item.lastMessageReceivedOn?.getTime();
+      cursor.lmro = item.lastMessageReceivedOn?.toISOString();
+      cursor.recheck = listed !== undefined && wholeSecond(listed) && !cursor.recheck;
+    } finally {
+      prune(cursor, overlap);
+      await deps.store().set(key, cursor);
+    }
+  }
+
+  /** Runs exactly one poll cycle. Throws a PlatformError when a list call fails (cursors keep what was handled). */
+  async function pollOnce(): Promise<PollStats> {
+    if (inFlight) return inFlight;
+    inFlight = (async () => {
+      const started = deps.now();
+      const stats: PollStats = { cycle: ++cycle, calls: 0, threadsListed: 0, threadsPolled: 0, events: 0, lagMs: 0, durationMs: 0, nextIntervalMs: interval };
+      const store = deps.store();
+      const botId = deps.bot().id;
+      const state = await store.get<PollerState>(keys.poller(botId));
+      const baseline = state === undefined;
+      const since = state?.threadsSince;
+      let threads: ChatThreadItem[];
+      try {
+        threads = await listAll(
+          deps.chat().listChatThreads({ maxPageSize: pageSize, ...(since !== undefined ? { startTime: new Date(since - overlap) } : {}) }).byPage(),
+          () => stats.calls++,
+        );
+      } catch (error) {
+        throw toPlatformError(error, 'listChatThreads');
+      }
+      stats.threadsListed = threads.length;
+      let allHandled = true;
+      let newest = since ?? 0;
+      const queue = threads.filter((t) => !t.deletedOn);
+      const worker = async () => {
+        for (let item = queue.shift(); item; item = queue.shift()) {
+          const lmro = item.lastMessageReceivedOn?.getTime() ?? 0;
+          try {
+            const key = keys.cursor(botId, item.id);
+            let cursor = await store.get<ThreadCursor>(key);
+            if (cursor && cursor.lmro === item.lastMessageReceivedOn?.toISOString() && !cursor.recheck) {
+              newest = Math.max(newest, lmro);
+              continue;
+            }
+            if (!(await owns(item.id))) continue;
+            if (!cursor && baseline) {
+              // First start ever: history is not news. Remember where each thread stands, emit nothing.
+              const [top] = await listAll(deps.chat().getChatThreadClient(item.id).listMessages({ maxPageSize: 1 }).byPage(), () => stats.calls++).then((all) => all.slice(0, 1));
+              cursor = { maxSeq: 0, watermark: 0, seen: {}, lmro: item.lastMessageReceivedOn?.toISOString() };
+              if (top) advance(cursor, top);
+              await store.set(key, cursor);
+            } else {
+              // A thread new to us after the first start: everything since the last handled activity is news.
+              cursor ??= { maxSeq: 0, watermark: since !== undefined ? since : 0, seen: {} };
+              stats.threadsPolled++;
+              await pollThread(item, cursor, stats);
+            }
+            newest = Math.max(newest, lmro);
+          } catch (error) {
+            allHandled = false;
+            stats.error = toPlatformError(error, `polling ${item.id}`).message;
+            deps.log()?.warn({ err: error, threadId: item.id }, 'acs poller: thread not handled; will retry next cycle');
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+      if (allHandled) await store.set(keys.poller(botId), { threadsSince: newest > 0 ? newest : since } satisfies PollerState);
+      interval = stats.events > 0 || stats.threadsPolled > 0 ? min : Math.min(max, Math.round(interval * 1.5));
+      stats.nextIntervalMs = interval;
+      stats.durationMs = deps.now() - started;
+      last = stats;
+      return stats;
+    })();
+    try {
+      return await inFlight;
+    } finally {
+      inFlight = undefined;
+    }
+  }
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+
+  return {
+    pollOnce,
+    get stats(): PollStats | undefined {
+      return last;
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          let waitMs = interval;
+          try {
+            await pollOnce();
+            waitMs = interval;
+          } catch (error) {
+            const e = toPlatformError(error, 'poll');
+            // Honour Retry-After when the service gave one (the SDK already retried 3 times); else back off.
+            waitMs = e.retryAfterMs ?? Math.min(max, interval * 2);
+            interval = Math.min(max, interval * 2);
+            deps.log()?.warn({ err: e, waitMs }, 'acs poller: cycle failed');
+          }
+          if (running) await sleep(waitMs);
+        }
+      })();
+    },
+    /** Polls soon (e.g. after Event Grid says something happened). */
+    nudge() {
+      interval = min;
+      if (timer) clearTimeout(timer);
+      wake?.();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      wake?.();
+      await loop;
+      await inFlight?.catch(() => undefined);
+    },
+  };
+}
+
+export type Poller = ReturnType<typeof createPoller>;
