@@ -34,6 +34,7 @@ import { DelayedError, Queue, Worker, type Job, type JobsOptions } from 'bullmq'
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
+import { BotyardError } from '../errors.ts';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue, EventWorker } from './queue.ts';
 import { conversationOrder } from './redis-order.ts';
@@ -170,7 +171,7 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       await add(event, jobIdFor(event.id));
     },
     start(handle) {
-      if (worker) throw new Error('The Redis event queue already has a worker; call start() once.');
+      if (worker) throw new BotyardError('QUEUE_STARTED', 'The Redis event queue already has a worker; call start() once.');
       worker = new Worker<JobData>(name, processor(handle), {
         connection,
         concurrency: options.concurrency ?? 32,
