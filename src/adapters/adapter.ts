@@ -171,6 +171,8 @@ export interface Adapter {
   stop(): Promise<void>;
   /** True when the platform is reachable and credentials work (for /readyz). */
   ready?(): Promise<{ ok: boolean; reason?: string }>;
+  /** Milliseconds since a poller last completed a cycle (pollers only; for /metrics and /readyz). */
+  pollLagMs?(): number | undefined;
   /** Verify and normalize one webhook delivery, handing events to the sink before answering. */
   handleWebhook?(request: WebhookRequest): Promise<WebhookResponse>;
 

@@ -20,8 +20,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   });
   const outboundCalls = new Counter({ name: 'botyard_outbound_calls_total', help: 'Platform calls by platform, kind and outcome', labelNames: ['platform', 'kind', 'outcome'], registers: [registry] });
   const outboundRetries = new Counter({ name: 'botyard_outbound_retries_total', help: 'Platform calls retried, by status (429 = rate limited)', labelNames: ['platform', 'kind', 'status'], registers: [registry] });
-  const queueDepth = new Gauge({ name: 'botyard_queue_depth', help: 'Events accepted and not yet handled', registers: [registry] });
-  const pollerLag = new Gauge({ name: 'botyard_poller_lag_seconds', help: 'Time since the ACS poller last completed a cycle', registers: [registry] });
 
   const outboundObserver: OutboundObserver = {
     call: (platform, kind, outcome) => outboundCalls.inc({ platform, kind, outcome }),
@@ -41,14 +39,23 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
           handlerSeconds.observe({ bot: run.bot }, run.ms / 1000);
         }
       });
-      queueDepth.collect = async function collect() {
-        this.set(await runtime.queue.depth());
-      };
-      pollerLag.collect = function collect() {
-        const acs = runtime.adapterFor('acs') as { pollLagMs?: () => number | undefined } | undefined;
-        const lag = acs?.pollLagMs?.();
-        if (lag !== undefined) this.set(lag / 1000);
-      };
+      new Gauge({
+        name: 'botyard_queue_depth',
+        help: 'Events accepted and not yet handled',
+        registers: [registry],
+        async collect() {
+          this.set(await runtime.queue.depth());
+        },
+      });
+      new Gauge({
+        name: 'botyard_poller_lag_seconds',
+        help: 'Time since the ACS poller last completed a cycle',
+        registers: [registry],
+        collect() {
+          const lag = runtime.adapterFor('acs')?.pollLagMs?.();
+          if (lag !== undefined) this.set(lag / 1000);
+        },
+      });
     },
   };
 }
