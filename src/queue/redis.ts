@@ -153,10 +153,10 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       if ((await order.head(list, jobId)) === jobId) await job.promote().catch(() => {});
       throw new DelayedError();
     }
+    const attempt = job.attemptsMade + 1;
     try {
-      await handle(event);
+      await handle(event, { attempt });
     } catch (err) {
-      const attempt = job.attemptsMade + 1;
       if (attempt < maxAttempts) {
         log?.warn({ err, eventId: event.id, attempt }, 'event failed; retrying');
         throw err; // BullMQ retries after backoff; the job keeps its place at the head
