@@ -90,7 +90,7 @@ describe('users', () => {
 
   it('partial update sets and unsets; query filters, sorts and limits', async () => {
     await client.upsertUsers([{ id: 'a', team: 'red', n: 1 } as Loose, { id: 'b', team: 'blue', n: 2 } as Loose, { id: 'c', team: 'red', n: 3 } as Loose]);
-    await client.partialUpdateUser({ id: 'a', set: { name: 'Ann' } as Loose, unset: ['team'] });
+    await client.partialUpdateUser({ id: 'a', set: { name: 'Ann' }, unset: ['team'] } as Loose);
     expect(emu.state.user('a')).toMatchObject({ name: 'Ann' });
     expect(emu.state.user('a')).not.toHaveProperty('team');
     const { users } = await client.queryUsers({ team: 'red' } as Loose, { n: -1 } as Loose, { limit: 5 });
@@ -118,7 +118,7 @@ describe('channels', () => {
   it('partial update keeps other custom fields; update replaces them', async () => {
     const channel = await kungFu();
     await channel.update({ name: 'A', color: 'blue' } as Loose);
-    await channel.updatePartial({ set: { topic: 'x' } as Loose, unset: ['color'] });
+    await channel.updatePartial({ set: { topic: 'x' }, unset: ['color'] } as Loose);
     expect(emu.state.channel('messaging:kung-fu')!.channel).toMatchObject({ name: 'A', topic: 'x' });
     expect(emu.state.channel('messaging:kung-fu')!.channel).not.toHaveProperty('color');
     await channel.update({ name: 'B' } as Loose);
@@ -184,7 +184,7 @@ describe('messages', () => {
     await client.updateMessage({ id: message.id, text: 'v2', mood: 'great' } as Loose, 'john');
     expect(emu.state.message('m1')).toMatchObject({ text: 'v2', mood: 'great' });
     expect(emu.state.message('m1')).not.toHaveProperty('tag');
-    await client.partialUpdateMessage('m1', { set: { text: 'v3' } as Loose, unset: ['mood'] }, 'john');
+    await client.partialUpdateMessage('m1', { set: { text: 'v3' }, unset: ['mood'] } as Loose, 'john');
     expect(emu.state.message('m1')).toMatchObject({ text: 'v3', message_text_updated_at: expect.any(String) });
     expect(emu.state.message('m1')).not.toHaveProperty('mood');
     await client.deleteMessage('m1');
