@@ -137,6 +137,7 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
       }
     },
     pollOnce: () => poller.pollOnce(),
+    pollLagMs: () => poller.lagMs(),
 
     async handleWebhook(request) {
       const response = await handleGridWebhook(request, botUser, deliver);

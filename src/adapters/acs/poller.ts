@@ -66,6 +66,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   let interval = min;
   let cycle = 0;
   let last: PollStats | undefined;
+  let completedAt: number | undefined;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
@@ -177,6 +178,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       stats.nextIntervalMs = interval;
       stats.durationMs = deps.now() - started;
       last = stats;
+      completedAt = deps.now();
       return stats;
     })();
     try {
@@ -197,6 +199,8 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
     get stats(): PollStats | undefined {
       return last;
     },
+    /** Milliseconds since a cycle last completed; undefined before the first. */
+    lagMs: () => (completedAt === undefined ? undefined : deps.now() - completedAt),
     start() {
       if (running) return;
       running = true;
