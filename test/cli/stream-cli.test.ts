@@ -78,7 +78,7 @@ describe('users sync', () => {
     expect(r.err).toContain('250/250');
     expect(r.out).toBe('Synced 250 of 250 users in 3 calls; 0 failed.');
     const { users: back } = await sdk().queryUsers({ id: { $in: ['user-0', 'user-249'] } }, { id: 1 } as never);
-    expect(back.map((u) => [u.id, u.role, (u as Record<string, unknown>).team])).toEqual([['user-0', 'admin', 'even'], ['user-249', 'user', 'odd']]);
+    expect(back.map((u) => [u.id, u.role, (u as unknown as Record<string, unknown>).team])).toEqual([['user-0', 'admin', 'even'], ['user-249', 'user', 'odd']]);
   });
 
   it('exits 1 with the failing ids when a batch fails', async () => {
