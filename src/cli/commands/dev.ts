@@ -1,6 +1,3 @@
-import type { AcsEmulator } from '../../emulator/acs/index.ts';
-import type { StreamEmulator } from '../../emulator/stream/index.ts';
-import { loadConfig } from '../../config/load.ts';
 import type { CliCommand } from '../command.ts';
 import { describeBoot, untilSignal } from '../lifecycle.ts';
 
@@ -17,44 +14,24 @@ Example:
   npm run dev        # then open http://localhost:3000/`,
   async run(_args, flags, io) {
     // Loaded here, not at the top: `botyard --help` should not pay for the emulators and SDKs.
-    const [{ startStreamEmulator }, { startAcsEmulator }, { mountConsole }, { boot }, { watchBots }, { createLogger }] = await Promise.all([
-      import('../../emulator/stream/index.ts'),
-      import('../../emulator/acs/index.ts'),
-      import('../../console/index.ts'),
-      import('../../runtime/boot.ts'),
-      import('../../runtime/hot-reload.ts'),
+    const [{ startDevStack }, { createLogger }, { parseEnv }] = await Promise.all([
+      import('../dev-stack.ts'),
       import('../../runtime/log.ts'),
+      import('../../config/load.ts'),
     ]);
-    const env = { ...io.env };
-    let stream: StreamEmulator | undefined;
-    let acs: AcsEmulator | undefined;
-    if (!env.STREAM_API_KEY) {
-      stream = await startStreamEmulator({});
-      Object.assign(env, stream.env);
-    }
-    if (!env.ACS_CONNECTION_STRING) {
-      acs = await startAcsEmulator({});
-      env.ACS_CONNECTION_STRING = acs.connectionString;
-      env.ACS_CA_PATH = acs.caPath;
-    }
-    const config = await loadConfig({ env, cwd: io.cwd, ...(typeof flags.config === 'string' ? { file: flags.config } : {}) });
-    const log = createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel, pretty: true });
-    const booted = await boot({
-      config,
+    const log = createLogger({ level: parseEnv(io.env).LOG_LEVEL ?? 'info', pretty: true });
+    const stack = await startDevStack({
+      env: io.env,
+      cwd: io.cwd,
       log,
       ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}),
-      extend: (app, runtime) => mountConsole(app, { runtime, ...(stream ? { stream } : {}), ...(acs ? { acs } : {}) }),
+      ...(typeof flags.config === 'string' ? { configFile: flags.config } : {}),
     });
-    stream?.setWebhookUrl(`${booted.server.url}/webhooks/stream`);
-    const watcher = watchBots({ dir: config.botsPath, registry: booted.runtime.bots, log });
+    const { booted, stream, acs, config } = stack;
     describeBoot(booted, io);
     if (stream) io.out(`Stream emulator: ${stream.url} (webhooks → ${booted.server.url}/webhooks/stream)`);
     if (acs) io.out(`ACS emulator: ${acs.endpoint}`);
     io.out(`console: ${booted.server.url.replace('127.0.0.1', 'localhost')}/   (edit a file in ${config.botsDir}/ and it reloads)`);
-    return untilSignal(async () => {
-      watcher.close();
-      await booted.stop();
-      await Promise.all([stream?.close(), acs?.close()]);
-    }, io);
+    return untilSignal(() => stack.stop(), io);
   },
 };
