@@ -41,9 +41,9 @@ export function signBody(body: string | Buffer, secret: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 
-const keepAlive = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+interface Agents { http: http.Agent; https: https.Agent }
 
-function post(url: string, body: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<number> {
+function post(keepAlive: Agents, url: string, body: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const mod = u.protocol === 'https:' ? https : http;
@@ -64,6 +64,7 @@ export class WebhookDispatcher {
   private readonly inflight = new Set<Promise<void>>();
   private readonly opts: Required<WebhookOptions>;
   private closed = false;
+  private readonly agents: Agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
   constructor(
     private readonly store: StreamStore,
@@ -108,13 +109,20 @@ export class WebhookDispatcher {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
+  /** Stops new deliveries and retries; attempts in flight fail at once (their sockets are destroyed). */
   close(): void {
     this.closed = true;
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   private async deliver(rec: DeliveryRecord): Promise<void> {
     const started = Date.now();
     if (this.faults.webhookDelayMs > 0) await sleep(this.faults.webhookDelayMs);
+    if (this.closed) {
+      rec.outcome = 'failed';
+      return;
+    }
     const raw = Buffer.from(rec.body, 'utf8');
     const payload = this.opts.gzip ? gzipSync(raw) : raw;
     const deadline = started + this.opts.totalTimeoutMs;
@@ -133,7 +141,7 @@ export class WebhookDispatcher {
       let retryable: boolean;
       let maxAttempts = 3;
       try {
-        const status = await post(rec.url, payload, headers, Math.max(1, budget));
+        const status = await post(this.agents, rec.url, payload, headers, Math.max(1, budget));
         rec.attempts.push({ attempt, status, ms: Date.now() - t0 });
         if (status >= 200 && status < 300) {
           rec.outcome = 'delivered';
