@@ -141,10 +141,11 @@ export class AcsModel extends EventEmitter<{ change: [AcsChange] }> {
     };
     this.threads.set(thread.id, thread);
     if (requestId) this.repeatability.set(`${creator}\n${requestId}`, thread.id);
-    this.emitChange({ kind: 'thread.created', threadId: thread.id, by: creator, at });
     // The creator is always a member; the real service posts participantAdded (seq 1) then topicUpdated (seq 2).
     const members = input.participants.some((p) => p.id === creator) ? input.participants : [{ id: creator }, ...input.participants];
-    this.addParticipants(thread, creator, members);
+    const added = this.recordParticipants(thread, members);
+    this.emitChange({ kind: 'thread.created', threadId: thread.id, by: creator, at });
+    this.announceAdded(thread, creator, added);
     this.postSystem(thread, 'topicUpdated', { topic: thread.topic, initiator: creator });
     return thread;
   }
@@ -167,6 +168,10 @@ export class AcsModel extends EventEmitter<{ change: [AcsChange] }> {
 
   /** Adds (or updates) members; new ones are announced in one participantAdded message. */
   addParticipants(thread: ThreadRecord, by: string, list: NewParticipant[]): void {
+    this.announceAdded(thread, by, this.recordParticipants(thread, list));
+  }
+
+  private recordParticipants(thread: ThreadRecord, list: NewParticipant[]): ParticipantRecord[] {
     const at = this.now();
     const added: ParticipantRecord[] = [];
     for (const p of list) {
@@ -175,10 +180,14 @@ export class AcsModel extends EventEmitter<{ change: [AcsChange] }> {
       thread.participants.set(p.id, record);
       if (!existing) added.push(record);
     }
+    return added;
+  }
+
+  private announceAdded(thread: ThreadRecord, by: string, added: ParticipantRecord[]): void {
     if (added.length === 0) return;
     const message = this.postSystem(thread, 'participantAdded', { participants: added, initiator: by });
     for (const participant of added) {
-      this.emitChange({ kind: 'participant.added', threadId: thread.id, by, participant, systemMessageId: message.id, at });
+      this.emitChange({ kind: 'participant.added', threadId: thread.id, by, participant, systemMessageId: message.id, at: message.createdOn });
     }
   }
 
