@@ -179,7 +179,10 @@ export class Context<Config = unknown> {
 
   /** Changes the conversation's name (Stream) or topic (ACS), or custom data. */
   updateConversation(changes: { name?: string; topic?: string; data?: Record<string, unknown> }): Promise<void> {
-    return this.act('topic', 'topic', undefined, (a, c) => a.updateConversation!(c, changes));
+    const adapter = this.adapter(this.platform);
+    // Stream channels have a name (and custom data), ACS threads a topic: any adapter that can update is fine.
+    if (!adapter.updateConversation) throw new NotSupportedError(adapter.platform, 'topic');
+    return this.deps.outbound.run(adapter, 'topic', this.conversation, (a) => a.updateConversation!(this.conversation, changes));
   }
 
   private adapter(platform: PlatformName): Adapter {

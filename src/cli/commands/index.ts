@@ -1,10 +1,30 @@
 /** Every CLI command, in the order `botyard --help` lists them. */
 import type { CliCommand } from '../command.ts';
+import { channelCreateCommand } from './channel-create.ts';
+import { channelMembersCommand } from './channel-members.ts';
+import { channelModeratorsCommand } from './channel-moderators.ts';
+import { channelUpdateCommand } from './channel-update.ts';
 import { checkCommand } from './check.ts';
 import { deadLettersCommand, replayCommand } from './dead-letters.ts';
 import { devCommand } from './dev.ts';
 import { emulatorCommand } from './emulator.ts';
 import { newCommand } from './new.ts';
 import { startCommand } from './start.ts';
+import { tokenCommand } from './token.ts';
+import { usersSyncCommand } from './users-sync.ts';
 
-export const commands: CliCommand[] = [devCommand, startCommand, emulatorCommand, checkCommand, newCommand, deadLettersCommand, replayCommand];
+export const commands: CliCommand[] = [
+  devCommand,
+  startCommand,
+  emulatorCommand,
+  checkCommand,
+  newCommand,
+  tokenCommand,
+  usersSyncCommand,
+  channelCreateCommand,
+  channelUpdateCommand,
+  channelMembersCommand,
+  channelModeratorsCommand,
+  deadLettersCommand,
+  replayCommand,
+];
