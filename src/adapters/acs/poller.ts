@@ -154,7 +154,9 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
             if (!(await owns(item.id))) continue;
             if (!cursor && baseline) {
               // First start ever: history is not news. Remember where each thread stands, emit nothing.
-              const [top] = await listAll(deps.chat().getChatThreadClient(item.id).listMessages({ maxPageSize: 1 }).byPage(), () => stats.calls++).then((all) => all.slice(0, 1));
+              const first = await deps.chat().getChatThreadClient(item.id).listMessages({ maxPageSize: 1 }).byPage().next();
+              stats.calls++;
+              const top = first.done ? undefined : first.value[0];
               cursor = { maxSeq: 0, watermark: 0, seen: {}, lmro: item.lastMessageReceivedOn?.toISOString() };
               if (top) advance(cursor, top);
               await store.set(key, cursor);

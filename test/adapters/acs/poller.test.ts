@@ -73,6 +73,23 @@ describe('ACS poller', () => {
     expect(h.events.length).toBe(before);
   });
 
+  it('on its first start takes one newest-message call per thread and emits no history', async () => {
+    const store = createMemoryStore();
+    const first = await adapter({ store });
+    await first.adapter.stop();
+    await store.delete(`acs:poller:${first.adapter.botUser.id}`);
+    const { user, threadId } = userThread(first.adapter.botUser.id, 'history');
+    for (let i = 0; i < 5; i++) emulator.admin.sendMessage(threadId, user.id, `old ${i}`);
+    const h = await adapter({ store });
+    emulator.resetCounters();
+    const stats = await h.adapter.pollOnce();
+    expect(emulator.counters()['messages.list']).toBe(1);
+    expect(stats.events).toBe(0);
+    emulator.admin.sendMessage(threadId, user.id, 'fresh');
+    await h.adapter.pollOnce();
+    expect(texts(h.events)).toEqual(['fresh']);
+  });
+
   it('polls only threads whose lastMessageReceivedOn moved', async () => {
     const h = await adapter();
     const threads = Array.from({ length: 5 }, (_, i) => userThread(h.adapter.botUser.id, `t${i}`));
