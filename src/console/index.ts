@@ -1,19 +1,85 @@
 /**
- * The dev console: a page at `/` where a bot author chats with their bots on the emulated platforms.
+ * The dev console: a page at `/` where a bot author chats with their bots on the emulated platforms,
+ * watches every inbound event and what the bots did with it, and runs schedules by hand.
+ *
+ * It talks to the emulators as a user would (see platform.ts), so what it shows is what a real client
+ * would see. Assets are plain files in ./public, served as they are: nothing to build.
  */
-import type { Express } from 'express';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type Router } from 'express';
 import type { AcsEmulator } from '../emulator/acs/index.ts';
 import type { StreamEmulator } from '../emulator/stream/index.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { createAcsPlatform } from './acs-platform.ts';
+import { createFeed } from './feed.ts';
+import { createInspector } from './inspector.ts';
+import type { ConsolePlatform } from './platform.ts';
+import { createApiRouter } from './routes.ts';
+import { createStreamPlatform } from './stream-platform.ts';
+import type { ConsoleUser } from './types.ts';
+
+export type * from './types.ts';
 
 export interface ConsoleOptions {
   runtime: Runtime;
+  /** The Stream emulator the runtime talks to; without it the console shows no Stream side. */
   stream?: StreamEmulator;
+  /** The ACS emulator the runtime talks to; without it the console shows no ACS side. */
   acs?: AcsEmulator;
 }
 
-export function mountConsole(app: Express, options: ConsoleOptions): void {
-  app.get('/', (_req, res) => {
-    res.type('html').send(`<!doctype html><title>botyard</title><h1>botyard dev</h1><p>Bots: ${options.runtime.bots.names().join(', ')}</p>`);
+export interface DevConsole {
+  /** Serves `/` (the page), `/console/assets/*` and `/console/api/*`. */
+  router: Router;
+  /** Ends open live feeds and unsubscribes from the emulators and the runtime. */
+  close(): void;
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+
+/** Builds the console without mounting it (for callers that need `close()`). */
+export function createConsole(options: ConsoleOptions): DevConsole {
+  const { runtime } = options;
+  const botOf = (platform: 'stream' | 'acs') => (): ConsoleUser | undefined => {
+    const u = runtime.adapters.get(platform)?.botUser;
+    return u?.id ? { id: u.id, name: u.name ?? runtime.config.bot.name, isBot: true } : undefined;
+  };
+  const platforms = new Map<string, ConsolePlatform>();
+  if (options.stream) platforms.set('stream', createStreamPlatform(options.stream, botOf('stream')));
+  if (options.acs) platforms.set('acs', createAcsPlatform(options.acs, botOf('acs')));
+
+  const feed = createFeed();
+  const inspector = createInspector(runtime);
+  const unwatch = [...platforms.values()].map((p) =>
+    p.watch((change) => {
+      if (change.id) feed.changed(`${p.name}:${change.id}`);
+      if (change.list) feed.conversations();
+      if (change.users) feed.users(p.name);
+    }),
+  );
+  const unInspect = inspector.onEntry((entry) => {
+    feed.send('inspector', entry);
+    if (entry.type === 'schedule.tick') feed.send('schedules', {});
   });
+
+  const router = express.Router();
+  router.get('/', (_req, res) => res.sendFile('index.html', { root: PUBLIC_DIR }));
+  router.use('/console/assets', express.static(PUBLIC_DIR, { index: false }));
+  router.use('/console/api', createApiRouter({ runtime, platforms, inspector, feed }));
+
+  return {
+    router,
+    close() {
+      unInspect();
+      for (const u of unwatch) u();
+      for (const p of platforms.values()) p.close();
+      inspector.close();
+      feed.close();
+    },
+  };
+}
+
+/** Mounts the console on the runtime's express app (`botyard dev` does this through boot's `extend`). */
+export function mountConsole(app: Express, options: ConsoleOptions): void {
+  app.use(createConsole(options).router);
 }
