@@ -14,7 +14,8 @@ export default defineBot({
     const blocked = new RegExp(`\\b(${blockedWords.map(escape).join('|')})\\b`, 'i');
 
     bot.hear(blocked, async (ctx) => {
-      await ctx.deleteMessage();
+      // Stream lets the bot delete anyone's message; on ACS users can delete only their own.
+      if (ctx.can('moderation')) await ctx.deleteMessage();
       // Strikes count per conversation, in the bot's own store (shared by all instances on Redis).
       const strikes = await ctx.store.increment(`strikes:${ctx.conversation.id}:${ctx.sender.id}`);
       if (strikes >= strikesBeforeBan && ctx.can('ban')) {

@@ -125,6 +125,8 @@ export const CAPABILITIES = [
   'reactions',
   'topic',
   'clientMessageId',
+  /** Deleting (and editing) messages other users sent. ACS users can touch only their own. */
+  'moderation',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -164,6 +164,10 @@ export class Context<Config = unknown> {
 
   /** Deletes a message: by default the event's message. */
   deleteMessage(messageId = this.requireMessage('deleteMessage').id, options: { hard?: boolean } = {}): Promise<void> {
+    const someoneElses = this.message?.id === messageId && this.message.user.id !== this.me.id;
+    if (someoneElses && !this.can('moderation')) {
+      return Promise.reject(new NotSupportedError(this.platform, 'moderation', 'Only the bot\'s own messages can be deleted here.'));
+    }
     return this.act('delete', 'delete', undefined, (a, c) => a.deleteMessage!(c, messageId, options));
   }
 

@@ -39,4 +39,13 @@ describe('moderation bot', () => {
     await t.user('al', 'Al').say('general', 'I like scampi');
     expect(t.botMessages('general')).toEqual([]);
   });
+
+  it("where the platform cannot delete other users' messages (ACS), it still warns", async () => {
+    t = await createTestRuntime({ bots: [moderation] });
+    (t.runtime.adapterFor('local')!.capabilities as Set<string>).delete('moderation');
+    const bad = await t.user('eve', 'Eve').say('general', 'spam!');
+    expect(t.conversation('general').messages.find((m) => m.id === bad.id)?.deleted).toBeUndefined();
+    expect(t.botMessages('general').map((m) => m.text)).toEqual(['@Eve, "spam" is not allowed here. Warning 1 of 2.']);
+    expect(t.runs.every((r) => !r.error)).toBe(true);
+  });
 });

@@ -29,7 +29,7 @@ export interface StreamAdapter extends Adapter {
  * No 'html': Stream renders `text` (markdown) into `html` itself, and the SDK strips `html` from
  * message updates, so a bot cannot send its own HTML. No 'topic': channels have a name, not a topic.
  */
-const CAPABILITIES: Capability[] = ['threads', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'moderators', 'reactions', 'clientMessageId'];
+const CAPABILITIES: Capability[] = ['threads', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'moderators', 'reactions', 'clientMessageId', 'moderation'];
 
 // The SDK types custom data through module augmentation; botyard passes custom fields flat, so calls
 // that carry them are typed loosely here rather than augmenting the SDK's types project-wide.

@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `botyard --help` lists them. */
 import type { CliCommand } from '../command.ts';
+import { acsIdentityCommand } from './acs-identity.ts';
 import { channelCreateCommand } from './channel-create.ts';
 import { channelMembersCommand } from './channel-members.ts';
 import { channelModeratorsCommand } from './channel-moderators.ts';
@@ -25,6 +26,7 @@ export const commands: CliCommand[] = [
   channelUpdateCommand,
   channelMembersCommand,
   channelModeratorsCommand,
+  acsIdentityCommand,
   deadLettersCommand,
   replayCommand,
 ];
