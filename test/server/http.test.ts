@@ -21,8 +21,8 @@ function messageBody(id: string, text = 'hello') {
   });
 }
 
-function post(body: Buffer | string, headers: Record<string, string>) {
-  return fetch(`${url}/webhooks/stream`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+function post(body: Uint8Array | string, headers: Record<string, string>) {
+  return fetch(`${url}/webhooks/stream`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
 }
 
 beforeAll(async () => {
