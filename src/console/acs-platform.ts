@@ -79,6 +79,10 @@ export function createAcsPlatform(emulator: AcsEmulator, botUser: () => ConsoleU
     name: 'acs',
     bot,
     users: () => emulator.state.users().filter((u) => !u.deleted).map((u) => nameOf(u.id)),
+    nameOf(kind, id) {
+      if (kind === 'conversation') return emulator.state.thread(id)?.topic;
+      return emulator.state.users().some((u) => u.id === id) ? nameOf(id).name : undefined;
+    },
     async createUser(name) {
       const clean = name.trim();
       if (!clean) throw new ConsoleError(400, 'a user needs a name');

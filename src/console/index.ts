@@ -49,7 +49,7 @@ export function createConsole(options: ConsoleOptions): DevConsole {
   if (options.acs) platforms.set('acs', createAcsPlatform(options.acs, botOf('acs')));
 
   const feed = createFeed();
-  const inspector = createInspector(runtime);
+  const inspector = createInspector(runtime, (platform, kind, id) => platforms.get(platform)?.nameOf(kind, id));
   const unwatch = [...platforms.values()].map((p) =>
     p.watch((change) => {
       if (change.id) feed.changed(`${p.name}:${change.id}`);

@@ -15,20 +15,26 @@ export interface Inspector {
   close(): void;
 }
 
-function entryOf(event: InboundEvent): InspectorEntry {
+/** Display names for ids the event carries bare (ACS events name users by their long identity). */
+export type NameResolver = (platform: string, kind: 'user' | 'conversation', id: string) => string | undefined;
+
+function entryOf(event: InboundEvent, nameOf: NameResolver): InspectorEntry {
   const text = event.message?.text;
+  const { platform, id } = event.conversation;
   return {
     id: event.id,
     type: event.type,
     platform: event.platform,
-    conversation: `${event.conversation.platform}:${event.conversation.id}`,
-    sender: event.sender.name ?? event.sender.id,
+    conversation: `${platform}:${id}`,
+    conversationName: event.conversation.name ?? nameOf(platform, 'conversation', id) ?? id,
+    sender: event.sender.name ?? nameOf(event.platform, 'user', event.sender.id) ?? event.sender.id,
+    ...(event.member ? { member: event.member.name ?? nameOf(event.platform, 'user', event.member.id) ?? event.member.id } : {}),
     ...(text ? { text: text.length > 140 ? `${text.slice(0, 140)}…` : text } : {}),
     at: event.occurredAt,
   };
 }
 
-export function createInspector(runtime: Runtime, limit = 200): Inspector {
+export function createInspector(runtime: Runtime, nameOf: NameResolver = () => undefined, limit = 200): Inspector {
   const byId = new Map<string, InspectorEntry>();
   const listeners = new Set<(entry: InspectorEntry) => void>();
   const publish = (entry: InspectorEntry) => {
@@ -40,10 +46,10 @@ export function createInspector(runtime: Runtime, limit = 200): Inspector {
   const onIngested = (event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored') => {
     const known = byId.get(event.id);
     // A redelivered duplicate must not hide the runs of the first delivery.
-    publish(known && outcome === 'duplicate' ? { ...known, outcome: known.outcome ?? outcome } : { ...entryOf(event), ...known, outcome });
+    publish(known && outcome === 'duplicate' ? { ...known, outcome: known.outcome ?? outcome } : { ...entryOf(event, nameOf), ...known, outcome });
   };
   const onDispatched = (event: InboundEvent, runs: HandlerRun[]) => {
-    const known = byId.get(event.id) ?? entryOf(event);
+    const known = byId.get(event.id) ?? entryOf(event, nameOf);
     publish({ ...known, runs: [...(known.runs ?? []).filter((r) => !runs.some((n) => n.bot === r.bot && n.handler === r.handler)), ...runs] });
   };
   runtime.events.on('ingested', onIngested);

@@ -17,6 +17,8 @@ export interface ConsolePlatform {
   /** The runtime's bot on this platform (known once the runtime started). */
   bot(): ConsoleUser | undefined;
   users(): ConsoleUser[];
+  /** A display name for a user or conversation id, for the inspector (undefined when unknown). */
+  nameOf(kind: 'user' | 'conversation', id: string): string | undefined;
   createUser(name: string): Promise<ConsoleUser>;
   conversations(): ConsoleConversation[];
   /** Undefined when there is no such conversation. */

@@ -69,6 +69,11 @@ export function createStreamPlatform(emulator: StreamEmulator, botUser: () => Co
     name: 'stream',
     bot: botUser,
     users,
+    nameOf(kind, id) {
+      if (kind === 'user') return toStreamUser(emulator.state.user(id), botId()).name || undefined;
+      const state = emulator.state.channel(id);
+      return state ? conversationOf(state).name : undefined;
+    },
     async createUser(name) {
       const clean = name.trim();
       if (!clean) throw new ConsoleError(400, 'a user needs a name');

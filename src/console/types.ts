@@ -66,8 +66,13 @@ export interface InspectorEntry {
   id: string;
   type: string;
   platform: string;
+  /** The conversation key, and its name as the platform shows it. */
   conversation?: string;
+  conversationName?: string;
+  /** Who caused it (display name when known). */
   sender?: string;
+  /** The member added or removed (member.* events). */
+  member?: string;
   text?: string;
   at: string;
   outcome?: 'accepted' | 'duplicate' | 'ignored';

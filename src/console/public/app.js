@@ -57,7 +57,17 @@ async function refreshUsers(platform) {
   renderUserPickers();
 }
 
+/** The new-conversation form's "create as" choices: the humans of the platform picked there. */
+function renderCreatorPicker() {
+  const form = $('#new-conversation');
+  const platform = form.platform.value;
+  const humans = (state.users[platform] ?? []).filter((u) => !u.isBot);
+  const chosen = state.as[platform] ?? humans[0]?.id;
+  form.as.replaceChildren(...humans.map((u) => h('option', { value: u.id, textContent: u.name, selected: u.id === chosen })));
+}
+
 function renderUserPickers() {
+  renderCreatorPicker();
   const platform = platformOf(state.active);
   const users = state.users[platform] ?? [];
   const humans = users.filter((u) => !u.isBot);
@@ -85,7 +95,9 @@ async function refreshAll() {
     ...info.bots.map((b) => h('span.bot-chip', { textContent: b })),
     ...info.problems.map((p) => h('span.bot-chip.problem', { textContent: `${p.name ?? p.file}: ${p.reason}`, title: p.fix })),
   );
-  $('#new-conversation select').replaceChildren(...info.platforms.map((p) => h('option', { value: p.name, textContent: p.name === 'acs' ? 'ACS thread' : 'Stream channel' })));
+  const platformSel = $('#new-conversation select[name=platform]');
+  const previous = platformSel.value;
+  platformSel.replaceChildren(...info.platforms.map((p) => h('option', { value: p.name, textContent: p.name === 'acs' ? 'ACS thread' : 'Stream channel', selected: p.name === previous })));
   await Promise.all([...info.platforms.map((p) => refreshUsers(p.name)), refreshList(), refreshSchedules(), refreshEvents()]);
   if (!state.active && state.conversations[0]) state.active = state.conversations[0].key;
   await refreshChat();
@@ -111,8 +123,16 @@ function renderReply() {
   $('#replying q').textContent = state.replyTo?.text.slice(0, 60) ?? '';
 }
 
+/** Who changes the member list: the chosen user when they are a member (ACS requires it), else any human member. */
+function actingMember() {
+  const chosen = state.as[platformOf(state.active)];
+  const members = state.snapshot?.members ?? [];
+  if (members.some((m) => m.id === chosen)) return chosen;
+  return members.find((m) => !m.isBot)?.id ?? chosen;
+}
+
 function removeMember(u) {
-  const as = state.as[platformOf(state.active)];
+  const as = actingMember();
   void guarded(() => api('DELETE', `/conversations/${enc(state.active)}/members/${enc(u.id)}?as=${enc(as ?? '')}`));
 }
 
@@ -122,17 +142,25 @@ function wire() {
     const form = e.target;
     const platform = form.platform.value;
     void guarded(async () => {
-      const as = state.as[platform] ?? state.users[platform]?.find((u) => !u.isBot)?.id;
-      if (!as) throw new Error(`Create a ${platform} user first (with no conversation open, "Create user" makes one on the platform picked here).`);
+      let as = form.as.value;
+      if (form.newUser.value.trim()) {
+        as = (await api('POST', '/users', { platform, name: form.newUser.value })).id;
+        await refreshUsers(platform);
+      }
+      if (!as) throw new Error(`Name a ${platform} user to create the conversation as.`);
+      state.as[platform] = as;
       const c = await api('POST', '/conversations', { platform, name: form.name.value, as, withBot: form.withBot.checked });
       form.name.value = '';
+      form.newUser.value = '';
       await refreshList();
       pick(c.key);
     });
   });
+  $('#new-conversation select[name=platform]').addEventListener('change', renderCreatorPicker);
   $('#create-user').addEventListener('click', () => {
     const input = $('#new-user-name');
-    const platform = platformOf(state.active) ?? $('#new-conversation select').value;
+    const platform = platformOf(state.active);
+    if (!platform) return showError(new Error('Open a conversation first, or create one as a new user.'));
     void guarded(async () => {
       const u = await api('POST', '/users', { platform, name: input.value });
       input.value = '';
@@ -169,7 +197,7 @@ function wire() {
   $('#add-member').addEventListener('submit', (e) => {
     e.preventDefault();
     const userId = e.target.user.value;
-    const as = state.as[platformOf(state.active)];
+    const as = actingMember();
     void guarded(() => api('POST', `/conversations/${enc(state.active)}/members`, { as, userId }));
   });
 }

@@ -72,7 +72,7 @@ export function renderEvents(list, entries) {
         'li.event',
         { dataset: { id: e.id, type: e.type } },
         h('div.meta', {}, h('strong', { textContent: e.type }), h('span.badge', { textContent: e.platform }), h('time', { textContent: time(e.at) }), e.outcome && h('span.outcome', { textContent: e.outcome })),
-        h('div', { textContent: [e.sender, e.conversation].filter(Boolean).join(' in ') }),
+        h('div.who', { title: e.conversation ?? '', textContent: `${e.sender ?? ''}${e.member && e.member !== e.sender ? ` → ${e.member}` : ''}${e.conversationName ? ` in ${e.conversationName}` : ''}` }),
         e.text && h('div.text', { textContent: e.text }),
         h('ul.runs', {}, (e.runs ?? []).map(runLine), e.outcome === 'accepted' && !e.runs && h('li.run.skipped', { textContent: 'running…' }), e.runs && !e.runs.length && h('li.run.skipped', { textContent: 'no handler matched' })),
       ),

@@ -1,0 +1,48 @@
+/**
+ * Real-browser tests: playwright-core driving Debian's chromium at /usr/bin/chromium.
+ *
+ * Without that binary the suites are skipped with a visible note, except under CI (`CI` set), where a
+ * missing browser is a failure: CI must never go green by skipping (.ci/run installs chromium).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const inCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+export const browserAvailable = existsSync(CHROMIUM);
+
+if (!browserAvailable && !inCI) {
+  console.warn(`[botyard tests] no chromium at ${CHROMIUM}: browser suites are SKIPPED. Install it with \`apt-get install chromium\` (or set CHROMIUM_PATH).`);
+}
+
+/** `describe` for suites that need a browser: skipped with a note when there is none, failing under CI. */
+export function describeBrowser(name: string, fn: () => void): void {
+  if (browserAvailable) describe(name, fn);
+  else if (inCI) {
+    describe(name, () => {
+      it(`needs chromium at ${CHROMIUM}`, () => {
+        throw new Error(`no chromium at ${CHROMIUM} and CI is set: install it (apt-get install chromium) before the tests.`);
+      });
+    });
+  } else describe.skip(`${name} (skipped: no chromium at ${CHROMIUM})`, fn);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+export const SCREENSHOT_DIR = path.resolve('test-results', 'console');
+
+/** Saves a full-page screenshot as test-results/console/<scenario>.png; returns its path. */
+export async function screenshot(page: Page, scenario: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${scenario}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,130 @@
+/**
+ * The dev console in a real browser, against the whole dev stack in-process: both emulators, the
+ * runtime with the real Stream and ACS adapters and the example bots, the console at `/`.
+ * Every wait polls the page (Playwright locators); a screenshot per scenario goes to test-results/console/.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startDevStack, type DevStack } from '../../src/console/dev-stack.ts';
+import { createLogger } from '../../src/runtime/log.ts';
+import { describeBrowser, launchChromium, screenshot } from './browser.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WAIT = { timeout: 15_000 };
+
+describeBrowser('dev console in chromium', () => {
+  let stack: DevStack;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startDevStack({
+      cwd: ROOT,
+      env: {},
+      port: 0,
+      host: '127.0.0.1',
+      log: createLogger({ level: 'fatal' }),
+      // Poll ACS briskly so the test does not wait on the idle backoff.
+      config: { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 } },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${stack.url}/`);
+    await page.locator('#live.online').waitFor(WAIT);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  async function createConversation(platform: 'stream' | 'acs', name: string, newUser: string): Promise<void> {
+    const form = page.locator('#new-conversation');
+    await form.locator('select[name=platform]').selectOption(platform);
+    await form.locator('input[name=name]').fill(name);
+    await form.locator('input[name=newUser]').fill(newUser);
+    await form.locator('button[type=submit]').click();
+    await page.locator('#chat-title', { hasText: name }).waitFor(WAIT);
+    await page.locator('#conversations li.conversation.active', { hasText: name }).waitFor(WAIT);
+  }
+
+  async function post(text: string): Promise<Locator> {
+    await page.locator('#text').fill(text);
+    await page.locator('#composer button[type=submit]').click();
+    return page.locator('#messages > li.message', { hasText: text });
+  }
+
+  async function mentionScenario(scenario: string): Promise<void> {
+    const mine = await post('@Botyard hello');
+    await mine.waitFor(WAIT);
+    // The user's own mention of the bot is highlighted too.
+    await mine.locator(':scope > .text .mention', { hasText: '@Botyard' }).waitFor(WAIT);
+    const reply = mine.locator('.replies > li.message.bot', { hasText: 'Ask me about' });
+    await reply.waitFor(WAIT);
+    expect(await reply.locator('.mention').allTextContents()).toEqual(['@Alice']);
+    await mine.locator(':scope > .receipts', { hasText: 'Read by Botyard' }).waitFor(WAIT);
+    await screenshot(page, scenario);
+  }
+
+  async function welcomeScenario(scenario: string): Promise<void> {
+    await page.locator('#new-user-name').fill('Carol');
+    await page.locator('#create-user').click();
+    await page.locator('#add-member select option', { hasText: 'Carol' }).waitFor({ ...WAIT, state: 'attached' });
+    await page.locator('#add-member select').selectOption({ label: 'Carol' });
+    await page.locator('#add-member button[type=submit]').click();
+    await page.locator('#members .member', { hasText: 'Carol' }).waitFor(WAIT);
+    const welcome = page.locator('#messages li.message.bot', { hasText: 'Welcome, @Carol' });
+    await welcome.waitFor(WAIT);
+    await welcome.locator('.mention', { hasText: '@Carol' }).waitFor(WAIT);
+    const file = welcome.locator('.attachments a.file');
+    expect(await file.textContent()).toBe('House rules');
+    expect(await file.getAttribute('href')).toBe('https://example.com/house-rules.pdf');
+    await screenshot(page, scenario);
+  }
+
+  it('Stream: "@Botyard hello" gets a threaded reply with the mention highlighted and a read receipt', async () => {
+    await createConversation('stream', 'Stream general', 'Alice');
+    expect(await page.locator('#chat-platform').textContent()).toBe('Stream channel');
+    await mentionScenario('stream-mention');
+  });
+
+  it('Stream: adding a member brings the welcome with its attachment', async () => {
+    await welcomeScenario('stream-welcome');
+  });
+
+  it('Stream: a blocked word is deleted and the sender warned', async () => {
+    await page.locator('#as-user').selectOption({ label: 'Alice' });
+    const spam = await post('buy cheap spam here');
+    await page.locator('#messages > li.message.deleted', { hasText: 'This message was deleted.' }).waitFor(WAIT);
+    await page.locator('#messages > li.message.bot', { hasText: '"spam" is not allowed here' }).locator('.mention', { hasText: '@Alice' }).waitFor(WAIT);
+    // A client never sees the deleted text.
+    await spam.waitFor({ ...WAIT, state: 'detached' });
+    await screenshot(page, 'stream-moderation');
+  });
+
+  it('ACS: "@Botyard hello" gets a reply with the mention highlighted and a read receipt', async () => {
+    await createConversation('acs', 'ACS lobby', 'Alice');
+    expect(await page.locator('#chat-platform').textContent()).toBe('ACS thread');
+    await page.locator('#messages li.message.system', { hasText: 'added Alice, Botyard' }).waitFor(WAIT);
+    await mentionScenario('acs-mention');
+  });
+
+  it('ACS: adding a member brings the welcome with its attachment', async () => {
+    await welcomeScenario('acs-welcome');
+    await page.locator('#messages li.message.system', { hasText: 'Alice added Carol' }).waitFor(WAIT);
+  });
+
+  it('the inspector shows each event with the handlers that ran; a schedule runs on demand', async () => {
+    const mention = page.locator('#events li.event[data-type="message.new"]', { hasText: '@Botyard hello' });
+    await mention.first().locator('li.run.ok', { hasText: 'mentions/' }).waitFor(WAIT);
+    const schedule = page.locator('#schedules li.schedule', { hasText: 'reminders' }).first();
+    await schedule.locator('.next', { hasText: 'next:' }).waitFor(WAIT);
+    await schedule.locator('button.run').click();
+    await page.locator('#events li.event[data-type="schedule.tick"] li.run', { hasText: 'reminders/' }).first().waitFor(WAIT);
+    await screenshot(page, 'inspector-schedules');
+    expect(pageErrors).toEqual([]);
+  });
+});
