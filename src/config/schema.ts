@@ -32,10 +32,34 @@ export const fileConfigSchema = z
       .object({
         pollMinIntervalMs: z.number().int().positive().default(1000),
         pollMaxIntervalMs: z.number().int().positive().default(10_000),
+        /**
+         * Each thread is polled by one instance holding its lease (renewed by a heartbeat while alive,
+         * released on stop); a dead instance's threads move to another within two of these periods.
+         */
+        leaseTtlMs: z.number().int().positive().default(15_000),
       })
       .prefault({}),
     /** Use Redis for state and the queue; the REDIS_URL environment variable wins over this. */
     redisUrl: z.string().url().optional(),
+    /**
+     * Namespace of everything botyard keeps in Redis (state keys and the event queue, `<prefix>-events`).
+     * Instances that share work share it; two deployments on one Redis use two prefixes.
+     */
+    redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, _ or -').default('botyard'),
+    /** The Redis queue (ignored without Redis); see src/queue/redis.ts for what each costs. */
+    queue: z
+      .object({
+        /** Events one instance works at once. */
+        concurrency: z.number().int().positive().default(32),
+        /** Tries per event before it is dead-lettered. */
+        maxAttempts: z.number().int().positive().default(3),
+        /** First retry delay; doubles each try. */
+        backoffMs: z.number().int().positive().default(1000),
+        /** A crashed instance's in-flight events run again elsewhere after about lockMs + stalledCheckMs. */
+        lockMs: z.number().int().positive().default(30_000),
+        stalledCheckMs: z.number().int().positive().default(15_000),
+      })
+      .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .strict();

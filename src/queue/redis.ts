@@ -71,6 +71,9 @@ interface JobData {
   event: InboundEvent;
 }
 
+/** The queue name of the instances that share the Redis key prefix `prefix` ('botyard' → 'botyard-events'). */
+export const queueNameFor = (prefix: string) => `${prefix}-events`;
+
 /** The BullMQ job id of an event: never all digits, never ':'. */
 export const jobIdFor = (eventId: string) => `ev-${encodeURIComponent(eventId)}`;
 

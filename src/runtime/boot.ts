@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
-import { createRedisQueue } from '../queue/redis.ts';
+import { createRedisQueue, queueNameFor } from '../queue/redis.ts';
 import { createApp } from '../server/app.ts';
 import { startHttpServer, type HttpServer } from '../server/http-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
@@ -42,8 +42,21 @@ export interface Booted {
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, log } = options;
   const redisUrl = config.env.REDIS_URL ?? config.redisUrl;
-  const store = redisUrl ? createRedisStore({ url: redisUrl }) : createMemoryStore();
-  const queue = redisUrl ? createRedisQueue({ url: redisUrl, log }) : createMemoryQueue({ log });
+  const prefix = config.redisPrefix;
+  const q = config.queue;
+  const store = redisUrl ? createRedisStore({ url: redisUrl, prefix }) : createMemoryStore();
+  const queue = redisUrl
+    ? createRedisQueue({
+        url: redisUrl,
+        name: queueNameFor(prefix),
+        log,
+        concurrency: q.concurrency,
+        maxAttempts: q.maxAttempts,
+        backoffMs: q.backoffMs,
+        lockDuration: q.lockMs,
+        stalledInterval: q.stalledCheckMs,
+      })
+    : createMemoryQueue({ log });
   const metrics = createMetrics();
   const runtime = await createRuntime({
     config,

@@ -38,7 +38,7 @@ export function adaptersFromConfig(config: BotyardConfig): Adapter[] {
         ...(env.ACS_BOT_USER_ID ? { botUserId: env.ACS_BOT_USER_ID } : {}),
         botName: config.bot.name,
         ...(tlsCa ? { tlsCa } : {}),
-        poll: { minIntervalMs: config.acs.pollMinIntervalMs, maxIntervalMs: config.acs.pollMaxIntervalMs },
+        poll: { minIntervalMs: config.acs.pollMinIntervalMs, maxIntervalMs: config.acs.pollMaxIntervalMs, leaseTtlMs: config.acs.leaseTtlMs },
       }),
     );
   }

@@ -4,6 +4,7 @@ import type { InboundEvent, UserRef } from '../adapter.ts';
 import type { StateStore } from '../../state/store.ts';
 import { advance, classify, keys, prune, wholeSecond, type PollerState, type ThreadCursor } from './cursor.ts';
 import { toPlatformError } from './errors.ts';
+import { createThreadLeases } from './leases.ts';
 import { messageEvents } from './normalize.ts';
 
 export interface PollOptions {
@@ -19,8 +20,8 @@ export interface PollOptions {
   concurrency?: number;
   /**
    * Whether this instance polls `threadId` now. Default: every thread, unless `leaseTtlMs` is set, in
-   * which case a StateStore lease per thread (renewed each time it is polled) decides, so with several
-   * instances each thread is polled by one live instance and taken over when its lease lapses.
+   * which case a StateStore lease per thread (leases.ts: kept by a heartbeat, released on stop) decides,
+   * so with several instances each thread is polled by one live instance and taken over when its lease lapses.
    */
   ownsThread?: (threadId: string) => Promise<boolean>;
   leaseTtlMs?: number;
@@ -73,10 +74,12 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   let loop: Promise<void> | undefined;
   let inFlight: Promise<PollStats> | undefined;
 
+  const leases = options.leaseTtlMs && !options.ownsThread
+    ? createThreadLeases({ store: deps.store, bot: deps.bot, owner: deps.instanceId, ttlMs: options.leaseTtlMs, log: deps.log })
+    : undefined;
   const owns = async (threadId: string): Promise<boolean> => {
     if (options.ownsThread) return options.ownsThread(threadId);
-    if (!options.leaseTtlMs) return true;
-    return deps.store().acquireLease(keys.lease(deps.bot().id, threadId), deps.instanceId, options.leaseTtlMs);
+    return leases ? leases.owns(threadId) : true;
   };
 
   async function listAll<T>(pages: AsyncIterableIterator<T[]>, count: () => void): Promise<T[]> {
@@ -140,6 +143,10 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       stats.threadsListed = threads.length;
       let allHandled = true;
       let newest = since ?? 0;
+      // The lowest activity time of a changed thread another instance owns and has not handled yet:
+      // the shared threadsSince must stay below it, or the thread would drop out of everyone's
+      // listChatThreads window if its owner dies before handling it.
+      let heldBack = Infinity;
       const queue = threads.filter((t) => !t.deletedOn);
       const worker = async () => {
         for (let item = queue.shift(); item; item = queue.shift()) {
@@ -151,7 +158,10 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
               newest = Math.max(newest, lmro);
               continue;
             }
-            if (!(await owns(item.id))) continue;
+            if (!(await owns(item.id))) {
+              heldBack = Math.min(heldBack, lmro);
+              continue;
+            }
             if (!cursor && baseline) {
               // First start ever: history is not news. Remember where each thread stands, emit nothing.
               const first = await deps.chat().getChatThreadClient(item.id).listMessages({ maxPageSize: 1 }).byPage().next();
@@ -175,7 +185,10 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-      if (allHandled) await store.set(keys.poller(botId), { threadsSince: newest > 0 ? newest : since } satisfies PollerState);
+      if (allHandled) {
+        const upTo = Math.min(newest, heldBack - 1);
+        await store.set(keys.poller(botId), { threadsSince: upTo > 0 ? upTo : since } satisfies PollerState);
+      }
       interval = stats.events > 0 || stats.threadsPolled > 0 ? min : Math.min(max, Math.round(interval * 1.5));
       stats.nextIntervalMs = interval;
       stats.durationMs = deps.now() - started;
@@ -206,6 +219,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
     start() {
       if (running) return;
       running = true;
+      leases?.start();
       loop = (async () => {
         while (running) {
           let waitMs = interval;
@@ -235,7 +249,11 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       wake?.();
       await loop;
       await inFlight?.catch(() => undefined);
+      // Cursors are saved as each thread is handled; what is left is to hand the threads over.
+      await leases?.releaseAll();
     },
+    /** Thread ids whose lease this instance holds (empty without leases). */
+    leasedThreads: () => leases?.held() ?? [],
   };
 }
 

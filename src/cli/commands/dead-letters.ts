@@ -8,8 +8,8 @@ async function redisQueue(io: CliIo): Promise<EventQueue> {
   const config = await loadConfig({ env: io.env, cwd: io.cwd });
   const url = config.env.REDIS_URL ?? config.redisUrl;
   if (!url) throw new BotyardError('NO_REDIS', 'dead letters are kept in Redis only. Fix: set REDIS_URL to the Redis your botyard instances use');
-  const { createRedisQueue } = await import('../../queue/redis.ts');
-  return createRedisQueue({ url });
+  const { createRedisQueue, queueNameFor } = await import('../../queue/redis.ts');
+  return createRedisQueue({ url, name: queueNameFor(config.redisPrefix) });
 }
 
 export const deadLettersCommand: CliCommand = {
