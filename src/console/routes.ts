@@ -111,7 +111,9 @@ export function createApiRouter(deps: ApiDeps): Router {
     res.json(runtime.scheduler.list());
   });
   router.post('/schedules/:id/run', async (req, res) => {
-    await runtime.scheduler.runNow(str(req.params.id, 'schedule id'));
+    const id = str(req.params.id, 'schedule id');
+    if (!runtime.scheduler.list().some((s) => s.id === id || s.name === id)) throw new ConsoleError(404, `no schedule '${id}'`);
+    await runtime.scheduler.runNow(id);
     feed.send('schedules', {});
     res.status(204).end();
   });

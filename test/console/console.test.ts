@@ -117,6 +117,20 @@ describeBrowser('dev console in chromium', () => {
     await page.locator('#messages li.message.system', { hasText: 'Alice added Carol' }).waitFor(WAIT);
   });
 
+  it('ACS: typing shows who is typing; a reply from the console lands in the thread', async () => {
+    await page.locator('#as-user').selectOption({ label: 'Carol' });
+    const mine = page.locator('#messages > li.message', { hasText: '@Botyard hello' });
+    await mine.locator(':scope > .meta .reply-button').click();
+    await page.locator('#replying q', { hasText: '@Botyard hello' }).waitFor(WAIT);
+    await page.locator('#text').pressSequentially('thanks bot');
+    await page.locator('#typing', { hasText: 'Carol is typing' }).waitFor(WAIT);
+    await screenshot(page, 'acs-typing');
+    await page.locator('#composer button[type=submit]').click();
+    await mine.locator('.replies > li.message', { hasText: 'thanks bot' }).locator('.author', { hasText: 'Carol' }).waitFor(WAIT);
+    // Posting ends the typing notice (ACS clears a sender's typing when they post).
+    await page.locator('#typing', { hasText: 'Carol is typing' }).waitFor({ ...WAIT, state: 'detached' });
+  });
+
   it('the inspector shows each event with the handlers that ran; a schedule runs on demand', async () => {
     const mention = page.locator('#events li.event[data-type="message.new"]', { hasText: '@Botyard hello' });
     await mention.first().locator('li.run.ok', { hasText: 'mentions/' }).waitFor(WAIT);
