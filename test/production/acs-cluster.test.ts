@@ -1,0 +1,136 @@
+/**
+ * Issue 5 on ACS with real processes: two `botyard start` instances poll the ACS emulator through one
+ * Redis. Each thread is polled by the instance holding its lease; every message is answered once;
+ * when one instance dies its threads move to the other within two lease periods and nothing is
+ * missed; SIGTERM hands the leases back at once and leaves every cursor saved.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { startAcsEmulator, type AcsEmulator } from '../../src/emulator/acs/index.ts';
+import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const THREADS = 200;
+const LEASE_MS = 2000;
+
+describeRedis('production: ACS on two instances sharing Redis', () => {
+  let emulator: AcsEmulator;
+  let admin: Redis;
+  let prefix: string;
+  let config: string;
+  let botId: string;
+  let a: BotyardProcess;
+  let b: BotyardProcess;
+  const threads: Array<{ id: string; user: string }> = [];
+  /** Bot messages per thread, from the emulator's change feed. */
+  const botReplies = new Map<string, string[]>();
+
+  const leases = async () => {
+    const keys = await scanKeys(admin, `${prefix}:acs:lease:${botId}:*`);
+    const values = keys.length ? await admin.mget(...keys) : [];
+    return new Map(keys.map((k, i) => [k.slice(k.lastIndexOf(':') + 1), JSON.parse(values[i]!) as string]));
+  };
+  const answeredTimes = (n: number) => threads.every((t) => (botReplies.get(t.id)?.length ?? 0) >= n);
+  const notOnce = (round: number) =>
+    threads.filter((t) => (botReplies.get(t.id) ?? []).filter((text) => text === `echo: round ${round} in ${t.id}`).length !== 1).map((t) => t.id);
+
+  beforeAll(async () => {
+    emulator = await startAcsEmulator();
+    admin = redisClient();
+    prefix = uniqueName('acs');
+    botId = emulator.admin.createUser('Botyard').id;
+    emulator.on('change', (c) => {
+      if (c.kind === 'message.created' && c.message.senderId === botId && c.message.type === 'text') {
+        botReplies.set(c.threadId, [...(botReplies.get(c.threadId) ?? []), c.message.content.message ?? '']);
+      }
+    });
+    config = writeConfig({
+      botsDir: path.join(here, 'fixtures/echo-bots'),
+      redisPrefix: prefix,
+      acs: { pollMinIntervalMs: 200, pollMaxIntervalMs: 500, leaseTtlMs: LEASE_MS },
+      queue: { lockMs: 2000, stalledCheckMs: 500, backoffMs: 200 },
+    });
+    const env = { ...emulator.env, ACS_BOT_USER_ID: botId, REDIS_URL: redisUrl };
+    [a, b] = await Promise.all([startBotyard({ config, env }), startBotyard({ config, env })]);
+    // Both have finished a first poll cycle (the baseline: history before the first start is not news).
+    await waitFor(async () => (await a.metrics()).has('botyard_poller_lag_seconds') && (await b.metrics()).has('botyard_poller_lag_seconds'), { timeoutMs: 20_000, what: 'first poll cycles' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await killAll();
+    await emulator?.close();
+    if (admin) {
+      for (const pattern of [`${prefix}:*`, `bull:${prefix}-events:*`, `botyard:queue:${prefix}-events:*`]) await deleteKeys(admin, pattern);
+      await admin.quit();
+    }
+    cleanupConfigs();
+  });
+
+  it(`two instances polling ${THREADS} threads answer each message once, each thread polled by one of them`, async () => {
+    for (let i = 0; i < THREADS; i++) {
+      const user = emulator.admin.createUser(`User ${i}`).id;
+      const id = emulator.admin.createThread(user, { topic: `room ${i}`, participants: [{ id: botId, displayName: 'Botyard' }] });
+      threads.push({ id, user });
+    }
+    for (const t of threads) emulator.admin.sendMessage(t.id, t.user, `round 1 in ${t.id}`);
+    await waitFor(() => answeredTimes(1), { timeoutMs: 60_000, intervalMs: 100, what: 'every thread answered' });
+    const held = await leases();
+    expect(held.size).toBe(THREADS);
+    const owners = new Set(held.values());
+    // Let a wrongly doubled delivery show up before counting.
+    await waitFor(async () => (await a.metrics()).sum('botyard_queue_depth') === 0, { timeoutMs: 20_000 });
+    expect(notOnce(1)).toEqual([]);
+    const [ma, mb] = await Promise.all([a.metrics(), b.metrics()]);
+    const accepted = ma.sum('botyard_events_in_total', { platform: 'acs', outcome: 'accepted' }) + mb.sum('botyard_events_in_total', { platform: 'acs', outcome: 'accepted' });
+    const messages = ma.sum('botyard_handler_runs_total', { bot: 'echo', result: 'ok' }) + mb.sum('botyard_handler_runs_total', { bot: 'echo', result: 'ok' });
+    expect(messages).toBe(THREADS);
+    expect(accepted).toBeGreaterThanOrEqual(THREADS); // plus member.added/topic events of the new threads
+    expect(ma.sum('botyard_outbound_calls_total', { platform: 'acs', kind: 'send', outcome: 'ok' }) + mb.sum('botyard_outbound_calls_total', { platform: 'acs', kind: 'send', outcome: 'ok' })).toBe(THREADS);
+    expect(ma.has('botyard_poller_lag_seconds') && mb.has('botyard_poller_lag_seconds')).toBe(true);
+    console.info(`[acs] ${THREADS} threads; lease owners: ${[...owners].map((o) => [...held.values()].filter((v) => v === o).length).join(' + ')}`);
+  }, 90_000);
+
+  it('one instance killed → the other takes its threads within two lease periods and misses nothing', async () => {
+    const before = await leases();
+    const killedAt = Date.now();
+    expect((await a.kill()).signal).toBe('SIGKILL');
+    for (const t of threads) emulator.admin.sendMessage(t.id, t.user, `round 2 in ${t.id}`);
+
+    // B's owner id: the one that now holds every thread.
+    const owner = await waitFor(
+      async () => {
+        const now = await leases();
+        const owners = new Set(now.values());
+        return now.size === THREADS && owners.size === 1 ? [...owners][0] : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: 'one instance holding every thread' },
+    );
+    const movedAfterMs = Date.now() - killedAt;
+    const moved = [...before].filter(([, o]) => o !== owner).length;
+    await waitFor(() => answeredTimes(2), { timeoutMs: 60_000, intervalMs: 100, what: 'every thread answered again' });
+    await waitFor(async () => (await b.metrics()).sum('botyard_queue_depth') === 0, { timeoutMs: 20_000 });
+    expect(notOnce(2)).toEqual([]);
+    expect(notOnce(1)).toEqual([]);
+    // Within two lease periods (plus one poll cycle over 200 threads on a busy 2-core machine).
+    expect(movedAfterMs).toBeLessThan(2 * LEASE_MS + 1500);
+    console.info(`[acs] killed the instance holding ${moved} threads; all ${THREADS} held by the survivor ${movedAfterMs} ms after the kill`);
+  }, 90_000);
+
+  it('SIGTERM hands the leases back at once and leaves every cursor saved', async () => {
+    for (const t of threads.slice(0, 20)) emulator.admin.sendMessage(t.id, t.user, `round 3 in ${t.id}`);
+    await waitFor(() => threads.slice(0, 20).every((t) => (botReplies.get(t.id)?.length ?? 0) >= 3), { timeoutMs: 30_000, what: 'round 3 answered' });
+    expect((await leases()).size).toBe(THREADS);
+    expect(await b.stop()).toEqual({ code: 0, signal: null });
+    // Released, not left to expire: gone the moment the process is.
+    expect((await leases()).size).toBe(0);
+    for (const t of threads) {
+      const cursor = JSON.parse((await admin.get(`${prefix}:acs:cursor:${botId}:${t.id}`)) ?? 'null') as { maxSeq: number } | null;
+      const lastUser = emulator.state.messages(t.id).filter((m) => m.senderId === t.user).at(-1)!;
+      expect(cursor?.maxSeq, t.id).toBeGreaterThanOrEqual(lastUser.sequenceId);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,187 @@
+/**
+ * Issue 5 on Stream with real processes: two `botyard start` instances share one Redis (their own key
+ * prefix and queue); the test plays Stream, POSTing signed webhooks to both; the emulator answers the
+ * bots' calls. The tests run in order on the same cluster, restarting instances as they go.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { deliver, inParallel, notOnce, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+describeRedis('production: Stream on two instances sharing Redis', () => {
+  let world: StreamWorld;
+  let admin: Redis;
+  let prefix: string;
+  let config: string;
+  let a: BotyardProcess;
+  let b: BotyardProcess;
+  const env = () => ({ ...world.env, REDIS_URL: redisUrl });
+  const start = () => startBotyard({ config, env: env() });
+  /** Sum of a metric over the instances given. */
+  const total = async (instances: BotyardProcess[], name: string, labels?: Record<string, string>) =>
+    (await Promise.all(instances.map((p) => p.metrics()))).reduce((n, m) => n + m.sum(name, labels), 0);
+  const drained = (p: BotyardProcess) => waitFor(async () => (await p.metrics()).sum('botyard_queue_depth') === 0, { timeoutMs: 30_000, what: 'queue drained' });
+
+  beforeAll(async () => {
+    world = await startStreamWorld();
+    admin = redisClient();
+    prefix = uniqueName('stream');
+    config = writeConfig({
+      botsDir: path.join(here, 'fixtures/echo-bots'),
+      redisPrefix: prefix,
+      // Short locks so a SIGKILLed instance's in-flight events come back in seconds, not 45 s.
+      queue: { concurrency: 8, lockMs: 2000, stalledCheckMs: 500, backoffMs: 200 },
+    });
+    [a, b] = await Promise.all([start(), start()]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await killAll();
+    await world?.close();
+    if (admin) {
+      for (const pattern of [`${prefix}:*`, `bull:${prefix}-events:*`, `botyard:queue:${prefix}-events:*`]) await deleteKeys(admin, pattern);
+      await admin.quit();
+    }
+    cleanupConfigs();
+  });
+
+  it('1,000 events, each delivered twice and spread over both instances → exactly 1,000 replies, in order per channel', async () => {
+    const t0 = Date.now();
+    const items = await world.seed('twice', 50, 20);
+    world.emu.requests.reset();
+    const t1 = Date.now();
+    const channels = new Map<string, Seeded[]>();
+    for (const item of items) channels.set(item.cid, [...(channels.get(item.cid) ?? []), item]);
+    const instances = [a, b];
+    const statuses: number[] = [];
+    // Channels in parallel; within a channel one message after another, its two copies at once to
+    // different instances, so both race for the same dedupe key.
+    await inParallel([...channels.values()], 50, async (list, c) => {
+      for (const [i, item] of list.entries()) {
+        const first = instances[(c + i) % 2]!;
+        const second = instances[(c + i + 1) % 2]!;
+        statuses.push(...(await Promise.all([deliver(world, first.url, item), deliver(world, second.url, item, 2)])));
+      }
+    });
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    const t2 = Date.now();
+    await waitFor(() => world.answered(items) >= 1000, { timeoutMs: 60_000, what: '1,000 replies' });
+    await Promise.all([drained(a), drained(b)]);
+    console.info(`[twice] seeded in ${t1 - t0} ms, 2,000 deliveries in ${t2 - t1} ms, all answered ${Date.now() - t2} ms later`);
+
+    expect(notOnce(world, items)).toEqual({});
+    expect(world.answered(items)).toBe(1000);
+    // No handler ran twice (a second run would have called SendMessage again, refused as a duplicate id).
+    expect(world.emu.requests.count('SendMessage')).toBe(1000);
+    for (const [cid, list] of channels) expect(world.replyOrder.get(cid), cid).toEqual(list.map((i) => i.messageId));
+
+    const [ma, mb] = await Promise.all([a.metrics(), b.metrics()]);
+    const accepted = (m: typeof ma) => m.sum('botyard_events_in_total', { platform: 'stream', outcome: 'accepted' });
+    expect(accepted(ma) + accepted(mb)).toBe(1000);
+    expect(ma.sum('botyard_events_in_total', { outcome: 'duplicate' }) + mb.sum('botyard_events_in_total', { outcome: 'duplicate' })).toBe(1000);
+    expect(accepted(ma)).toBeGreaterThan(0);
+    expect(accepted(mb)).toBeGreaterThan(0);
+    const ran = (m: typeof ma) => m.sum('botyard_handler_runs_total', { bot: 'echo', result: 'ok' });
+    expect(ran(ma) + ran(mb)).toBe(1000);
+    expect(ran(ma)).toBeGreaterThan(0);
+    expect(ran(mb)).toBeGreaterThan(0);
+    expect(ma.sum('botyard_handler_duration_seconds_count', { bot: 'echo' }) + mb.sum('botyard_handler_duration_seconds_count', { bot: 'echo' })).toBe(1000);
+    expect(ma.sum('botyard_outbound_calls_total', { platform: 'stream', kind: 'send', outcome: 'ok' }) + mb.sum('botyard_outbound_calls_total', { platform: 'stream', kind: 'send', outcome: 'ok' })).toBe(1000);
+  }, 120_000);
+
+  it('30% of sends answered 429 → every reply delivered exactly once; the metrics count the 429s and retries', async () => {
+    const items = await world.seed('limited', 200, 1);
+    const before = {
+      retries: await total([a, b], 'botyard_outbound_retries_total', { kind: 'send', status: '429' }),
+      errors: await total([a, b], 'botyard_outbound_calls_total', { kind: 'send', outcome: 'error' }),
+      failedRuns: await total([a, b], 'botyard_handler_runs_total', { bot: 'echo', result: 'failed' }),
+    };
+    world.emu.requests.reset();
+    world.emu.faults.failRate('SendMessage', { rate: 0.3, status: 429, resetInSeconds: 1 });
+    try {
+      const statuses: number[] = [];
+      await inParallel(items, 32, async (item, i) => void statuses.push(await deliver(world, (i % 2 ? a : b).url, item)));
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      await waitFor(() => world.answered(items) >= 200, { timeoutMs: 60_000, what: '200 replies through 429s' });
+      await Promise.all([drained(a), drained(b)]);
+    } finally {
+      world.emu.faults.clear();
+    }
+    expect(notOnce(world, items)).toEqual({});
+    const refused = world.emu.requests.count('SendMessage', 'failed');
+    expect(world.emu.requests.count('SendMessage', 'ok')).toBe(200);
+    expect(refused).toBeGreaterThan(30);
+    const retries = (await total([a, b], 'botyard_outbound_retries_total', { kind: 'send', status: '429' })) - before.retries;
+    const errors = (await total([a, b], 'botyard_outbound_calls_total', { kind: 'send', outcome: 'error' })) - before.errors;
+    // A send that failed all its tries fails its handler (the queue retries the event): it is an error, not a retry.
+    const exhausted = (await total([a, b], 'botyard_handler_runs_total', { bot: 'echo', result: 'failed' })) - before.failedRuns;
+    expect(errors).toBe(refused);
+    expect(retries + exhausted).toBe(refused);
+  }, 90_000);
+
+  it('an instance SIGKILLed during a load of queued events → after it restarts, every event answered once', async () => {
+    const items = await world.seed('crash', 300, 1, (c) => `work ${c} sleep=100`);
+    const statuses: number[] = [];
+    await inParallel(items, 32, async (item, i) => void statuses.push(await deliver(world, (i % 2 ? a : b).url, item)));
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    await waitFor(() => world.answered(items) >= 30, { timeoutMs: 30_000, what: 'the first replies' });
+    const sendsBefore = world.emu.requests.count('SendMessage');
+    const killed = await a.kill();
+    expect(killed.signal).toBe('SIGKILL');
+    const queued = (await b.metrics()).sum('botyard_queue_depth');
+    expect(queued, 'events still queued when the instance died').toBeGreaterThan(100);
+
+    a = await start();
+    await waitFor(() => world.answered(items) >= 300, { timeoutMs: 60_000, what: 'every event answered' });
+    await Promise.all([drained(a), drained(b)]);
+    expect(notOnce(world, items)).toEqual({});
+    const handledAfter = (await a.metrics()).sum('botyard_handler_runs_total', { bot: 'echo' });
+    expect(handledAfter, 'the restarted instance took part').toBeGreaterThan(0);
+    console.info(`[sigkill] ${queued} events queued at the kill; ${world.emu.requests.count('SendMessage') - sendsBefore} sends after it`);
+  }, 120_000);
+
+  it('SIGTERM during traffic → in-flight handlers finish, exit 0; what was acked is answered after a restart, the rest on redelivery', async () => {
+    expect(await a.stop()).toEqual({ code: 0, signal: null });
+    const items = await world.seed('term', 240, 1, (c) => `term ${c} sleep=300`);
+    const acked: Seeded[] = [];
+    const refused: Seeded[] = [];
+    let signalled = false;
+    // Traffic keeps coming in rounds of 10 while the instance shuts down.
+    for (let i = 0; i < items.length; i += 10) {
+      const round = items.slice(i, i + 10);
+      const statuses = await Promise.all(round.map((item) => deliver(world, b.url, item)));
+      round.forEach((item, k) => (statuses[k] === 200 ? acked : refused).push(item));
+      if (!signalled && world.answered(items) >= 16) {
+        signalled = true;
+        b.signal('SIGTERM');
+      }
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(signalled).toBe(true);
+    const exit = await b.exited;
+    expect(exit, b.output().slice(-2000)).toEqual({ code: 0, signal: null });
+    expect(b.output()).toContain('SIGTERM: stopping');
+
+    // Every handler that had started (it marks the message read first) finished: its reply is there.
+    const startedItems = items.filter((i) => world.started.has(i.cid));
+    expect(startedItems.length).toBeGreaterThan(16);
+    expect(startedItems.filter((i) => world.replies.get(i.messageId) !== 1).map((i) => i.cid)).toEqual([]);
+    const answeredAtExit = world.answered(items);
+    expect(answeredAtExit, 'some acked events were still queued at exit').toBeLessThan(acked.length);
+    expect(refused.length, 'some deliveries arrived after intake stopped').toBeGreaterThan(0);
+
+    // Restart; Stream would redeliver what was not acked.
+    b = await start();
+    await inParallel(refused, 16, async (item) => expect(await deliver(world, b.url, item, 2)).toBe(200));
+    await waitFor(() => world.answered(items) >= items.length, { timeoutMs: 60_000, what: 'everything answered after the restart' });
+    await drained(b);
+    expect(notOnce(world, items)).toEqual({});
+    console.info(`[sigterm] ${acked.length} acked, ${refused.length} refused during shutdown; ${startedItems.length} handlers in flight or done at exit, ${answeredAtExit} answered at exit`);
+  }, 120_000);
+});
