@@ -1,76 +1,106 @@
 /**
- * What `botyard dev` runs, as a function tests can start too: the emulators for every platform
- * without credentials, the runtime booted against them (and the console mounted), the Stream
- * emulator's webhooks pointed at the runtime, and hot reload of the bots folder.
+ * The whole `botyard dev` stack in one call: the emulators of the platforms the environment does not
+ * configure, the runtime with the real adapters pointed at them, the HTTP server with the console at
+ * `/`, and Stream's webhooks aimed at the runtime. `botyard dev` and the console's browser tests share it.
  */
 import type { Logger } from 'pino';
-import { mountConsole } from '../console/index.ts';
-import { loadConfig, type BotyardConfig } from '../config/load.ts';
-import type { FileConfigInput } from '../config/schema.ts';
 import { startAcsEmulator, type AcsEmulator } from '../emulator/acs/index.ts';
 import { startStreamEmulator, type StreamEmulator } from '../emulator/stream/index.ts';
+import { loadConfig, type BotyardConfig } from '../config/load.ts';
+import type { FileConfigInput } from '../config/schema.ts';
 import { boot, type Booted } from '../runtime/boot.ts';
 import { watchBots } from '../runtime/hot-reload.ts';
+import { createLogger } from '../runtime/log.ts';
+import { createConsole, type DevConsole } from './index.ts';
 
 export interface DevStackOptions {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  log: Logger;
-  /** HTTP port of the runtime (0 = any free port). */
+  /** Where bot.config.ts and bots/ are (default: the working directory). */
+  cwd?: string;
+  /** The environment (default: process.env). Platforms it configures are used as they are, not emulated. */
+  env?: NodeJS.ProcessEnv;
+  /** HTTP port; 0 picks a free one. Default: PORT, else 3000. */
   port?: number;
+  host?: string;
   /** An explicit config file, or a config object instead of bot.config.ts (tests). */
-  configFile?: string;
+  file?: string;
   config?: FileConfigInput;
-  /** Watch the bots folder and reload changed bots (default true). */
-  hotReload?: boolean;
-  /** Skip a platform's emulator even without credentials. */
-  platforms?: Array<'stream' | 'acs'>;
+  log?: Logger;
+  /** Reload a bot when its file changes. Default false. */
+  watch?: boolean;
 }
 
 export interface DevStack {
-  booted: Booted;
+  /** `http://127.0.0.1:PORT`: the console is at `${url}/`. */
+  url: string;
   config: BotyardConfig;
-  stream: StreamEmulator | undefined;
-  acs: AcsEmulator | undefined;
+  booted: Booted;
+  /** Present when Stream is emulated. */
+  stream?: StreamEmulator;
+  /** Present when ACS is emulated. */
+  acs?: AcsEmulator;
+  console: DevConsole;
+  /** Stops the console's feeds, the runtime and server, then the emulators. */
   stop(): Promise<void>;
 }
 
-export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
-  const env = { ...options.env };
-  const wanted = new Set(options.platforms ?? ['stream', 'acs']);
+export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   let stream: StreamEmulator | undefined;
   let acs: AcsEmulator | undefined;
-  if (!env.STREAM_API_KEY && wanted.has('stream')) {
-    stream = await startStreamEmulator({});
-    Object.assign(env, stream.env);
-  }
-  if (!env.ACS_CONNECTION_STRING && wanted.has('acs')) {
-    acs = await startAcsEmulator({});
-    env.ACS_CONNECTION_STRING = acs.connectionString;
-    env.ACS_CA_PATH = acs.caPath;
-  }
+  let booted: Booted | undefined;
+  let devConsole: DevConsole | undefined;
   try {
-    const config = await loadConfig({ env, cwd: options.cwd, ...(options.configFile ? { file: options.configFile } : {}), ...(options.config ? { config: options.config } : {}) });
-    const booted = await boot({
+    if (!env.STREAM_API_KEY) {
+      stream = await startStreamEmulator({});
+      Object.assign(env, stream.env);
+    }
+    if (!env.ACS_CONNECTION_STRING) {
+      acs = await startAcsEmulator({});
+      env.ACS_CONNECTION_STRING = acs.connectionString;
+      env.ACS_CA_PATH = acs.caPath;
+    }
+    const config = await loadConfig({
+      env,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.file ? { file: options.file } : {}),
+      ...(options.config ? { config: options.config } : {}),
+    });
+    const log = options.log ?? createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel, pretty: true });
+    booted = await boot({
       config,
-      log: options.log,
+      log,
       ...(options.port !== undefined ? { port: options.port } : {}),
-      extend: (app, runtime) => mountConsole(app, { runtime, ...(stream ? { stream } : {}), ...(acs ? { acs } : {}) }),
+      ...(options.host ? { host: options.host } : {}),
+      extend: (app, runtime) => {
+        devConsole = createConsole({ runtime, ...(stream ? { stream } : {}), ...(acs ? { acs } : {}) });
+        app.use(devConsole.router);
+      },
     });
     stream?.setWebhookUrl(`${booted.server.url}/webhooks/stream`);
-    const watcher = options.hotReload === false ? undefined : watchBots({ dir: config.botsPath, registry: booted.runtime.bots, log: options.log });
+    const watcher = options.watch ? watchBots({ dir: config.botsPath, registry: booted.runtime.bots, log }) : undefined;
+    const running = booted;
+    const consoleHandle = devConsole!;
+    let stopping: Promise<void> | undefined;
     return {
-      booted,
+      url: running.server.url,
       config,
-      stream,
-      acs,
-      async stop() {
-        watcher?.close();
-        await booted.stop();
-        await Promise.all([stream?.close(), acs?.close()]);
+      booted: running,
+      ...(stream ? { stream } : {}),
+      ...(acs ? { acs } : {}),
+      console: consoleHandle,
+      stop() {
+        stopping ??= (async () => {
+          watcher?.close();
+          consoleHandle.close();
+          await running.stop();
+          await Promise.all([stream?.close(), acs?.close()]);
+        })();
+        return stopping;
       },
     };
   } catch (err) {
+    devConsole?.close();
+    await booted?.stop().catch(() => undefined);
     await Promise.all([stream?.close(), acs?.close()]);
     throw err;
   }
