@@ -4,14 +4,14 @@
  * `/`, and Stream's webhooks aimed at the runtime. `botyard dev` and the console's browser tests share it.
  */
 import type { Logger } from 'pino';
-import { startAcsEmulator, type AcsEmulator } from '../emulator/acs/index.ts';
-import { startStreamEmulator, type StreamEmulator } from '../emulator/stream/index.ts';
+import { createConsole, type DevConsole } from '../console/index.ts';
 import { loadConfig, type BotyardConfig } from '../config/load.ts';
 import type { FileConfigInput } from '../config/schema.ts';
+import { startAcsEmulator, type AcsEmulator } from '../emulator/acs/index.ts';
+import { startStreamEmulator, type StreamEmulator } from '../emulator/stream/index.ts';
 import { boot, type Booted } from '../runtime/boot.ts';
 import { watchBots } from '../runtime/hot-reload.ts';
 import { createLogger } from '../runtime/log.ts';
-import { createConsole, type DevConsole } from './index.ts';
 
 export interface DevStackOptions {
   /** Where bot.config.ts and bots/ are (default: the working directory). */
@@ -27,6 +27,8 @@ export interface DevStackOptions {
   log?: Logger;
   /** Reload a bot when its file changes. Default false. */
   watch?: boolean;
+  /** Which platforms to emulate when the environment does not configure them (default both). */
+  platforms?: Array<'stream' | 'acs'>;
 }
 
 export interface DevStack {
@@ -45,16 +47,17 @@ export interface DevStack {
 
 export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
+  const emulate = new Set(options.platforms ?? ['stream', 'acs']);
   let stream: StreamEmulator | undefined;
   let acs: AcsEmulator | undefined;
   let booted: Booted | undefined;
   let devConsole: DevConsole | undefined;
   try {
-    if (!env.STREAM_API_KEY) {
+    if (!env.STREAM_API_KEY && emulate.has('stream')) {
       stream = await startStreamEmulator({});
       Object.assign(env, stream.env);
     }
-    if (!env.ACS_CONNECTION_STRING) {
+    if (!env.ACS_CONNECTION_STRING && emulate.has('acs')) {
       acs = await startAcsEmulator({});
       env.ACS_CONNECTION_STRING = acs.connectionString;
       env.ACS_CA_PATH = acs.caPath;

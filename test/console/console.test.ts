@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startDevStack, type DevStack } from '../../src/console/dev-stack.ts';
+import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
 import { createLogger } from '../../src/runtime/log.ts';
 import { describeBrowser, launchChromium, screenshot } from './browser.ts';
 

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevStack, type DevStack } from '../../src/console/dev-stack.ts';
+import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
 import type { ConversationSnapshot, InspectorEntry } from '../../src/console/types.ts';
 import { createLogger } from '../../src/runtime/log.ts';
 

@@ -36,8 +36,7 @@ beforeAll(async () => {
     log: silentLogger,
     port: 0,
     platforms: ['acs'],
-    hotReload: false,
-    configFile: 'bot.config.ts',
+    file: 'bot.config.ts',
   });
   // Poll fast in tests: the config file's bounds are for humans.
   botId = stack.booted.runtime.adapterFor('acs')!.botUser.id;

@@ -36,7 +36,7 @@ async function settled() {
 }
 
 beforeAll(async () => {
-  stack = await startDevStack({ env: {}, cwd: process.cwd(), log: silentLogger, port: 0, platforms: ['stream'], hotReload: false });
+  stack = await startDevStack({ env: {}, cwd: process.cwd(), log: silentLogger, port: 0, platforms: ['stream'] });
   client = new StreamChat(stack.stream!.apiKey, stack.stream!.apiSecret, { baseURL: stack.stream!.url });
   await client.upsertUsers([{ id: 'kim', name: 'Kim' }, { id: 'lee', name: 'Lee' }]);
 });

@@ -26,7 +26,7 @@ function post(body: Uint8Array | string, headers: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  stack = await startDevStack({ env: {}, cwd: process.cwd(), log: silentLogger, port: 0, platforms: ['stream'], hotReload: false, config: { bots: {}, botsDir: 'test/server/no-bots', maxBodyBytes: 64 * 1024 } });
+  stack = await startDevStack({ env: {}, cwd: process.cwd(), log: silentLogger, port: 0, platforms: ['stream'], config: { bots: {}, botsDir: 'test/server/no-bots', maxBodyBytes: 64 * 1024 } });
   url = stack.booted.server.url;
   stack.booted.runtime.events.on('ingested', (e) => void ingested.push(e.id));
 });

@@ -25,7 +25,8 @@ Example:
       cwd: io.cwd,
       log,
       ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}),
-      ...(typeof flags.config === 'string' ? { configFile: flags.config } : {}),
+      ...(typeof flags.config === 'string' ? { file: flags.config } : {}),
+      watch: true,
     });
     const { booted, stream, acs, config } = stack;
     describeBoot(booted, io);
