@@ -44,7 +44,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
         help: 'Events accepted and not yet handled',
         registers: [registry],
         async collect() {
-          this.set(await runtime.queue.depth());
+          // Bounded: with Redis away the depth cannot be read, and a scrape that hangs would lose every
+          // other metric exactly when operators need them. The gauge then keeps its last value.
+          let timer: NodeJS.Timeout | undefined;
+          const depth = await Promise.race([
+            runtime.queue.depth().catch(() => undefined),
+            new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 1000))),
+          ]);
+          clearTimeout(timer);
+          if (depth !== undefined) this.set(depth);
         },
       });
       new Gauge({

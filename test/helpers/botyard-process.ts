@@ -122,7 +122,7 @@ export async function startBotyard(options: StartOptions): Promise<BotyardProces
     async stop(timeoutMs = 20_000) {
       child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
-      const result = await Promise.race([exited, new Promise<undefined>((r) => (timer = setTimeout(r, timeoutMs)))]);
+      const result = await Promise.race([exited, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), timeoutMs)))]);
       clearTimeout(timer);
       if (!result) {
         child.kill('SIGKILL');

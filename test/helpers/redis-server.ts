@@ -1,0 +1,67 @@
+/**
+ * A private redis-server for tests that stop and restart Redis (never the shared one at REDIS_URL):
+ *
+ *   const redis = await startRedisServer();      // a free port, no persistence
+ *   await redis.stop(); await redis.restart();   // same port
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { waitFor } from './wait.ts';
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisServer {
+  port: number;
+  url: string;
+  /** Stops the server (SIGTERM, no save) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and waits until it answers PING. */
+  restart(): Promise<void>;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, connectTimeout: 500 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
+    await waitFor(() => answers(url), { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on ${port}` });
+  };
+  await launch();
+  return {
+    port,
+    url,
+    async stop() {
+      const c = child;
+      if (!c || c.exitCode !== null) return;
+      const exited = new Promise((resolve) => c.once('exit', resolve));
+      c.kill('SIGTERM');
+      await exited;
+    },
+    restart: launch,
+  };
+}
