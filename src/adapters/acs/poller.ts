@@ -58,6 +58,9 @@ const IDLE_CYCLES_BEFORE_BACKOFF = 3;
 /**
  * The listMessages poller. One cycle: one listChatThreads (from the last handled activity minus the
  * overlap), then listMessages(startTime) only on threads whose lastMessageReceivedOn moved, each
+ * message classified against the thread's durable cursor (sequenceId for new, id+version for edits
+ * and deletes), handed to the sink in order, and the cursor saved only after the sink took them.
+ */
 export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   const min = options.minIntervalMs ?? 1000;
   const max = Math.max(min, options.maxIntervalMs ?? 10_000);
@@ -187,7 +190,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
       if (allHandled) {
-        const upTo = newest; void heldBack;
+        const upTo = Math.min(newest, heldBack - 1);
         await store.set(keys.poller(botId), { threadsSince: upTo > 0 ? upTo : since } satisfies PollerState);
       }
       // Back off only after a few empty cycles in a row: with steady traffic a single cycle often lands
