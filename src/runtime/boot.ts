@@ -7,12 +7,12 @@ import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
-import { createRedisQueue, queueNameFor } from '../queue/redis.ts';
+import type { EventQueue } from '../queue/queue.ts';
 import { createApp } from '../server/app.ts';
 import { startHttpServer, type HttpServer } from '../server/http-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createMemoryStore } from '../state/memory.ts';
-import { createRedisStore } from '../state/redis.ts';
+import type { StateStore } from '../state/store.ts';
 import { adaptersFromConfig } from './platforms.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import type { Express } from 'express';
@@ -39,28 +39,34 @@ export interface Booted {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/** State and queue on Redis. Imported only when used: ioredis and BullMQ are heavy to load. */
+async function redisStorage(url: string, config: BotyardConfig, log: Logger): Promise<{ store: StateStore; queue: EventQueue }> {
+  const [{ createRedisStore }, { createRedisQueue, queueNameFor }] = await Promise.all([import('../state/redis.ts'), import('../queue/redis.ts')]);
+  const prefix = config.redisPrefix;
+  const q = config.queue;
+  return {
+    store: createRedisStore({ url, prefix }),
+    queue: createRedisQueue({
+      url,
+      name: queueNameFor(prefix),
+      log,
+      concurrency: q.concurrency,
+      maxAttempts: q.maxAttempts,
+      backoffMs: q.backoffMs,
+      lockDuration: q.lockMs,
+      stalledInterval: q.stalledCheckMs,
+    }),
+  };
+}
+
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, log } = options;
   const redisUrl = config.env.REDIS_URL ?? config.redisUrl;
-  const prefix = config.redisPrefix;
-  const q = config.queue;
-  const store = redisUrl ? createRedisStore({ url: redisUrl, prefix }) : createMemoryStore();
-  const queue = redisUrl
-    ? createRedisQueue({
-        url: redisUrl,
-        name: queueNameFor(prefix),
-        log,
-        concurrency: q.concurrency,
-        maxAttempts: q.maxAttempts,
-        backoffMs: q.backoffMs,
-        lockDuration: q.lockMs,
-        stalledInterval: q.stalledCheckMs,
-      })
-    : createMemoryQueue({ log });
+  const { store, queue } = redisUrl ? await redisStorage(redisUrl, config, log) : { store: createMemoryStore(), queue: createMemoryQueue({ log }) };
   const metrics = createMetrics();
   const runtime = await createRuntime({
     config,
-    adapters: options.adapters ?? adaptersFromConfig(config),
+    adapters: options.adapters ?? (await adaptersFromConfig(config)),
     store,
     queue,
     log,

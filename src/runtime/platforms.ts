@@ -1,18 +1,18 @@
 /**
  * Which platforms to attach, decided from the validated environment: Stream when its key and
- * secret are set, ACS when its connection string is set.
+ * secret are set, ACS when its connection string is set. Each adapter (and so its SDK) is imported
+ * only when its platform is configured: an SDK nobody uses costs start-up time and memory.
  */
 import { readFileSync } from 'node:fs';
 import type { Adapter } from '../adapters/adapter.ts';
-import { createAcsAdapter } from '../adapters/acs/index.ts';
-import { createStreamAdapter } from '../adapters/stream/index.ts';
 import type { BotyardConfig } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
 
-export function adaptersFromConfig(config: BotyardConfig): Adapter[] {
+export async function adaptersFromConfig(config: BotyardConfig): Promise<Adapter[]> {
   const { env } = config;
   const adapters: Adapter[] = [];
   if (env.STREAM_API_KEY && env.STREAM_API_SECRET) {
+    const { createStreamAdapter } = await import('../adapters/stream/index.ts');
     adapters.push(
       createStreamAdapter({
         apiKey: env.STREAM_API_KEY,
@@ -32,6 +32,7 @@ export function adaptersFromConfig(config: BotyardConfig): Adapter[] {
         throw new ConfigError([`environment variable ACS_CA_PATH: cannot read ${env.ACS_CA_PATH} (${(err as Error).message}). Fix: point it at the PEM file botyard emulator printed, or unset it`]);
       }
     }
+    const { createAcsAdapter } = await import('../adapters/acs/index.ts');
     adapters.push(
       createAcsAdapter({
         connectionString: env.ACS_CONNECTION_STRING,

@@ -13,11 +13,24 @@ export interface HandlerMatch {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** `@name` / `@id` patterns by bot user, built once: this runs for every message. */
+const mentionPatterns = new Map<string, RegExp>();
+
+function mentionPattern(me: UserRef): RegExp {
+  const key = `${me.id}\u0000${me.name ?? ''}`;
+  let pattern = mentionPatterns.get(key);
+  if (!pattern) {
+    const names = [me.name, me.id].filter((n): n is string => Boolean(n)).map(escapeRegExp);
+    pattern = new RegExp(`(^|[^\\w@])@(${names.join('|')})(?![\\w-])`, 'i');
+    mentionPatterns.set(key, pattern);
+  }
+  return pattern;
+}
+
 /** True when the message mentions `me`: listed in its mentions, or `@name` / `@id` in its text. */
 export function mentionsUser(message: Message, me: UserRef): boolean {
   if (message.mentions.some((m) => m.id === me.id)) return true;
-  const names = [me.name, me.id].filter((n): n is string => Boolean(n)).map(escapeRegExp);
-  return new RegExp(`(^|[^\\w@])@(${names.join('|')})(?![\\w-])`, 'i').test(message.text);
+  return message.text.includes('@') && mentionPattern(me).test(message.text);
 }
 
 /** `/remind in 10m tea` → `{ name: 'remind', args: [...], text }`; undefined when the text is not a command. */

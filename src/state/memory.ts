@@ -8,49 +8,88 @@ interface Entry {
 export interface MemoryStoreOptions {
   /** Injected clock (ms since epoch), so TTL tests need no sleeping. */
   now?: () => number;
-  /** Sweep expired keys every this many writes, so a long-running process does not grow without bound. */
-  sweepEvery?: number;
+  /**
+   * At most this many keys with a TTL (dedupe keys, claims, markers). Past it, the oldest-written of
+   * them are dropped early: memory stays bounded at any event rate, at the price of a shorter dedupe
+   * window under extreme load. Keys without a TTL (bot state) are never dropped. Default 500,000.
+   */
+  maxExpiringKeys?: number;
 }
+
+/** Entries examined per write by the incremental sweep: amortized O(1), a full pass every N/2 writes. */
+const SWEEP_STEP = 2;
 
 /**
  * The default store: one process, nothing survives a restart. Expired keys are dropped lazily on
- * read and swept periodically on write, which bounds memory for dedupe keys with a TTL.
+ * read and by an incremental sweep on write (a live Map iterator advanced a couple of entries per
+ * write), so a long-running process does not grow without bound and no write pays for a full scan.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore {
   const now = options.now ?? Date.now;
-  const sweepEvery = options.sweepEvery ?? 1000;
+  const maxExpiring = options.maxExpiringKeys ?? 500_000;
   const entries = new Map<string, Entry>();
-  let writes = 0;
+  let expiring = 0;
+  let sweep: Iterator<[string, Entry]> = entries.entries();
 
+  const remove = (key: string, entry: Entry) => {
+    if (entry.expiresAt !== undefined) expiring--;
+    entries.delete(key);
+  };
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
     if (entry && entry.expiresAt !== undefined && entry.expiresAt <= now()) {
-      entries.delete(key);
+      remove(key, entry);
       return undefined;
     }
     return entry;
   };
+  /** Advances the sweep a few entries, dropping expired ones; restarts at the end. */
+  const sweepStep = (t: number) => {
+    for (let i = 0; i < SWEEP_STEP; i++) {
+      const next = sweep.next();
+      if (next.done) {
+        sweep = entries.entries();
+        return;
+      }
+      const [key, entry] = next.value;
+      if (entry.expiresAt !== undefined && entry.expiresAt <= t) remove(key, entry);
+    }
+  };
+  /** Over the cap: drop the oldest-written expiring keys (Map order is write order for new keys). */
+  const enforceCap = () => {
+    if (expiring <= maxExpiring) return;
+    for (const [key, entry] of entries) {
+      if (entry.expiresAt === undefined) continue;
+      remove(key, entry);
+      if (expiring <= maxExpiring) return;
+    }
+  };
   const write = (key: string, value: unknown, ttlMs: number | undefined) => {
-    entries.set(key, { value: structuredClone(value), expiresAt: ttlMs === undefined ? undefined : now() + ttlMs });
-    if (++writes % sweepEvery === 0) sweep();
-  };
-  const sweep = () => {
     const t = now();
-    for (const [key, entry] of entries) if (entry.expiresAt !== undefined && entry.expiresAt <= t) entries.delete(key);
+    const old = entries.get(key);
+    if (old?.expiresAt !== undefined) expiring--;
+    // Primitives (dedupe marks, counters) need no copy; objects are copied so callers cannot mutate stored state.
+    entries.set(key, { value: typeof value === 'object' && value !== null ? structuredClone(value) : value, expiresAt: ttlMs === undefined ? undefined : t + ttlMs });
+    if (ttlMs !== undefined) {
+      expiring++;
+      enforceCap();
+    }
+    sweepStep(t);
   };
+  const read = <T>(entry: Entry): T => (typeof entry.value === 'object' && entry.value !== null ? structuredClone(entry.value) : entry.value) as T;
 
   return {
     async get<T>(key: string) {
       const entry = live(key);
-      return entry === undefined ? undefined : (structuredClone(entry.value) as T);
+      return entry === undefined ? undefined : read<T>(entry);
     },
     async set(key: string, value: unknown, opts?: SetOptions) {
       write(key, value, opts?.ttlMs);
     },
     async delete(key) {
-      const existed = live(key) !== undefined;
-      entries.delete(key);
-      return existed;
+      const entry = live(key);
+      if (entry) remove(key, entry);
+      return entry !== undefined;
     },
     async setIfNotExists(key, value, opts) {
       if (live(key)) return false;
@@ -82,7 +121,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
     async releaseLease(key, owner) {
       const entry = live(key);
       if (!entry || entry.value !== owner) return false;
-      entries.delete(key);
+      remove(key, entry);
       return true;
     },
     async ping() {
@@ -90,6 +129,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
     },
     async close() {
       entries.clear();
+      expiring = 0;
     },
   };
 }
