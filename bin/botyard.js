@@ -1,7 +1,33 @@
 #!/usr/bin/env node
-// botyard ships TypeScript: tsx compiles it (and your bots) on the fly, so there is no build step.
-import { register } from 'tsx/esm/api';
+// Runs botyard from dist/ (compiled on install) when it is at least as new as src/; otherwise from
+// src/ through tsx, so a checkout being edited never runs stale code. BOTYARD_FROM_SOURCE=1 forces src/.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The newest modification time of any file under `dir`. */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = `${dir}/${entry.name}`;
+    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+const stamp = `${root}dist/.built`;
+const compiled =
+  process.env.BOTYARD_FROM_SOURCE !== '1' &&
+  existsSync(stamp) &&
+  (!existsSync(`${root}src`) || newest(`${root}src`) <= statSync(stamp).mtimeMs);
+
+let main;
+if (compiled) {
+  ({ main } = await import('../dist/cli/main.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));
