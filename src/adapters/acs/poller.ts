@@ -115,8 +115,11 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
         }
         advance(cursor, m);
       }
-      const listed = item.lastMessageReceivedOn?.getTime();
-      cursor.lmro = item.lastMessageReceivedOn?.toISOString();
+      // A message that arrived between the thread listing and this read was handled just now; remember
+      // its time too, so the next listing (which shows it as the thread's latest) costs no second read.
+      const newestRead = messages.reduce((t, m) => Math.max(t, m.createdOn.getTime()), 0);
+      const listed = Math.max(item.lastMessageReceivedOn?.getTime() ?? 0, newestRead) || undefined;
+      cursor.lmro = listed === undefined ? undefined : new Date(listed).toISOString();
       cursor.recheck = listed !== undefined && wholeSecond(listed) && !cursor.recheck;
     } finally {
       prune(cursor, overlap);
