@@ -25,9 +25,10 @@ export interface BotyardProcess {
   url: string;
 }
 
-/** `botyard start --port <port>` with `env` (platform credentials, REDIS_URL…), pinned to `cpu`. */
-export async function startBotyard(port: number, env: NodeJS.ProcessEnv, cpu?: number, entry = 'bin/botyard.js', nodeArgs: string[] = []): Promise<BotyardProcess> {
-  const child = startNode(entry, { tsx: entry.endsWith('.ts'), args: ['start', '--port', String(port)], env, nodeArgs, ...(cpu !== undefined ? { cpu } : {}) });
+/** `botyard start --port <port> [--config file]` with `env` (platform credentials, REDIS_URL…), pinned to `cpu`. */
+export async function startBotyard(port: number, env: NodeJS.ProcessEnv, cpu?: number, options: { config?: string; nodeArgs?: string[] } = {}): Promise<BotyardProcess> {
+  const args = ['start', '--port', String(port), ...(options.config ? ['--config', options.config] : [])];
+  const child = startNode('bin/botyard.js', { tsx: false, args, env, nodeArgs: options.nodeArgs ?? [], ...(cpu !== undefined ? { cpu } : {}) });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url);
   return { child, url };

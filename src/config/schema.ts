@@ -4,6 +4,12 @@
  */
 import { z } from 'zod';
 
+const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic']);
+const platformLimitsSchema = z.partialRecord(
+  callKindSchema,
+  z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).strict(),
+);
+
 /** The file part of the configuration: `export default defineConfig({...})` in bot.config.ts. */
 export const fileConfigSchema = z
   .object({
@@ -28,6 +34,14 @@ export const fileConfigSchema = z
     dedupeTtlMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
     /** Largest webhook body accepted, in bytes; larger is a 413. */
     maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+    /**
+     * Outbound pacing per platform and call kind, replacing the documented defaults (src/outbound/limits.ts),
+     * e.g. once Stream has raised your app's limits: `{ stream: { send: { perMinute: 10000 } } }`.
+     */
+    limits: z
+      .object({ stream: platformLimitsSchema.optional(), acs: platformLimitsSchema.optional() })
+      .strict()
+      .prefault({}),
     acs: z
       .object({
         pollMinIntervalMs: z.number().int().positive().default(1000),

@@ -46,3 +46,15 @@ export const defaultLimits: Record<PlatformName, PlatformLimits> = {
   },
   local: {},
 };
+
+/** Limits as bot.config.ts writes them (`limits.stream.send.perMinute`), made into buckets; each kind keeps its default scope. */
+export function configuredLimits(config: Partial<Record<'stream' | 'acs', Partial<Record<CallKind, { perMinute: number; burst?: number | undefined }>>>>): Partial<Record<PlatformName, PlatformLimits>> {
+  const out: Partial<Record<PlatformName, PlatformLimits>> = {};
+  for (const platform of ['stream', 'acs'] as const) {
+    for (const [kind, l] of Object.entries(config[platform] ?? {}) as Array<[CallKind, { perMinute: number; burst?: number | undefined }]>) {
+      const scope = defaultLimits[platform][kind]?.scope ?? 'app';
+      (out[platform] ??= {})[kind] = { limit: l.perMinute, windowMs: minute, scope, ...(l.burst ? { burst: l.burst } : {}) };
+    }
+  }
+  return out;
+}

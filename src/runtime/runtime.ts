@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
+import { configuredLimits } from '../outbound/limits.ts';
 import { createOutbound, type OutboundObserver } from '../outbound/outbound.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
 import type { EventQueue } from '../queue/queue.ts';
@@ -50,7 +51,7 @@ export async function createRuntime(options: RuntimeOptions) {
   const events = new EventEmitter<RuntimeEvents>();
   const adapters = new Map<PlatformName, Adapter>(options.adapters.map((a) => [a.platform, a]));
   const adapterFor = (p: PlatformName) => adapters.get(p);
-  const outbound = createOutbound({ log, ...(options.outboundObserver ? { observer: options.outboundObserver } : {}) });
+  const outbound = createOutbound({ log, limits: configuredLimits(config.limits), ...(options.outboundObserver ? { observer: options.outboundObserver } : {}) });
   const loopGuard = new LoopGuard(config.loopGuard);
 
   const scheduler = createScheduler({

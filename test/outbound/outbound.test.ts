@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { Adapter, ConversationRef } from '../../src/adapters/adapter.ts';
+import { PlatformError } from '../../src/errors.ts';
+import { configuredLimits, defaultLimits } from '../../src/outbound/limits.ts';
+import { createOutbound } from '../../src/outbound/outbound.ts';
+import { TokenBucket } from '../../src/outbound/token-bucket.ts';
+
+const conv: ConversationRef = { platform: 'acs', id: 'thread-1' };
+const adapter = (platform: 'stream' | 'acs') => ({ platform }) as Adapter;
+
+/** A clock that only moves when the code under test sleeps. */
+function fakeTime() {
+  let t = 0;
+  const sleeps: number[] = [];
+  return { now: () => t, sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)), sleeps };
+}
+
+describe('token bucket', () => {
+  it('lets a burst through, then paces at the rate', () => {
+    let t = 0;
+    const bucket = new TokenBucket({ limit: 60, windowMs: 60_000, burst: 2 }, () => t);
+    expect([bucket.reserve(), bucket.reserve(), bucket.reserve(), bucket.reserve()]).toEqual([0, 0, 1000, 2000]);
+    t += 5000;
+    expect(bucket.reserve()).toBe(0);
+  });
+});
+
+describe('outbound', () => {
+  it('paces ACS sends per thread at the documented 10 per 10 s', async () => {
+    const time = fakeTime();
+    const out = createOutbound({ now: time.now, sleep: time.sleep });
+    for (let i = 0; i < 12; i++) await out.run(adapter('acs'), 'send', conv, async () => i);
+    expect(time.sleeps).toEqual([2000, 2000]);
+    // Another thread has its own bucket.
+    await out.run(adapter('acs'), 'send', { platform: 'acs', id: 'thread-2' }, async () => 0);
+    expect(time.sleeps).toHaveLength(2);
+  });
+
+  it('waits out a 429 for exactly the time the platform asked, once, then succeeds', async () => {
+    const time = fakeTime();
+    const retries: number[] = [];
+    const out = createOutbound({ now: time.now, sleep: time.sleep, observer: { retry: (_p, _k, e) => void retries.push(e.status!) } });
+    let calls = 0;
+    const result = await out.run(adapter('stream'), 'send', conv, async () => {
+      if (++calls === 1) throw new PlatformError('stream', 'rate limited', { status: 429, retryAfterMs: 1500 });
+      return 'sent';
+    });
+    expect(result).toBe('sent');
+    expect(calls).toBe(2);
+    expect(time.sleeps).toEqual([1500]);
+    expect(retries).toEqual([429]);
+  });
+
+  it('backs off exponentially on 5xx, and gives up after the last attempt', async () => {
+    const time = fakeTime();
+    const out = createOutbound({ now: time.now, sleep: time.sleep, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 10_000 } });
+    let calls = 0;
+    await expect(out.run(adapter('stream'), 'send', conv, async () => {
+      calls++;
+      throw new PlatformError('stream', 'down', { status: 503 });
+    })).rejects.toThrow(/down/);
+    expect(calls).toBe(4);
+    expect(time.sleeps).toHaveLength(3);
+    time.sleeps.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual(50 * 2 ** i);
+      expect(ms).toBeLessThanOrEqual(100 * 2 ** i);
+    });
+  });
+
+  it('does not retry a 400 or a non-platform error', async () => {
+    const time = fakeTime();
+    const out = createOutbound({ now: time.now, sleep: time.sleep });
+    let calls = 0;
+    await expect(out.run(adapter('stream'), 'send', conv, async () => {
+      calls++;
+      throw new PlatformError('stream', 'bad input', { status: 400 });
+    })).rejects.toThrow(/bad input/);
+    await expect(out.run(adapter('stream'), 'send', conv, async () => {
+      calls++;
+      throw new TypeError('bug');
+    })).rejects.toThrow(TypeError);
+    expect(calls).toBe(2);
+    expect(time.sleeps).toEqual([]);
+  });
+
+  it('limits from bot.config.ts replace the defaults and keep their scope', () => {
+    const limits = configuredLimits({ stream: { send: { perMinute: 6000, burst: 500 } }, acs: { typing: { perMinute: 60 } } });
+    expect(limits.stream?.send).toEqual({ limit: 6000, windowMs: 60_000, burst: 500, scope: 'app' });
+    expect(limits.acs?.typing).toEqual({ limit: 60, windowMs: 60_000, scope: 'conversation' });
+    expect(defaultLimits.stream.send?.limit).toBe(1000);
+  });
+});
