@@ -10,6 +10,12 @@ export function createIdentityClient(connectionString: string, tlsCa?: string): 
   return new CommunicationIdentityClient(connectionString, tlsCa ? { tlsOptions: { ca: tlsCa } } : {});
 }
 
+/** Creates a new ACS user (the operator's `botyard acs identity`) and returns its id, `8:acs:…`. */
+export async function createAcsUser(connectionString: string, tlsCa?: string): Promise<string> {
+  const user = await createIdentityClient(connectionString, tlsCa).createUser();
+  return user.communicationUserId;
+}
+
 /**
  * The bot's ACS user: the configured id, else the one kept in the store, else a new one (created
  * once: when two instances race, the loser deletes its user and takes the winner's).

@@ -18,6 +18,7 @@ import { RecentEvents } from './recent.ts';
 
 export type { PollOptions, PollStats } from './poller.ts';
 export { META } from './mentions.ts';
+export { createAcsUser } from './identity.ts';
 export { eventIds } from './normalize.ts';
 
 export interface AcsAdapterOptions {

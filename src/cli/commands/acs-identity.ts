@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { CommunicationIdentityClient } from '@azure/communication-identity';
 import type { CliCommand } from '../command.ts';
 
 export const acsIdentityCommand: CliCommand = {
@@ -49,10 +48,11 @@ Examples:
       }
     }
     try {
-      const client = new CommunicationIdentityClient(connectionString, ca ? { tlsOptions: { ca } } : {});
-      const user = await client.createUser();
-      io.out(user.communicationUserId);
-      io.err(`Created ACS user${typeof flags.name === 'string' ? ` for "${flags.name}"` : ''}. Set ACS_BOT_USER_ID=${user.communicationUserId}`);
+      // The SDK lives behind the ACS adapter; loaded here so other commands do not pay for it.
+      const { createAcsUser } = await import('../../adapters/acs/index.ts');
+      const userId = await createAcsUser(connectionString, ca);
+      io.out(userId);
+      io.err(`Created ACS user${typeof flags.name === 'string' ? ` for "${flags.name}"` : ''}. Set ACS_BOT_USER_ID=${userId}`);
       return 0;
     } catch (error) {
       const e = error as { statusCode?: number; message?: string; code?: string };
