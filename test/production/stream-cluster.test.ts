@@ -99,6 +99,7 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
     const items = await world.seed('limited', 200, 1);
     const before = {
       retries: await total([a, b], 'botyard_outbound_retries_total', { kind: 'send', status: '429' }),
+      allRetries: await total([a, b], 'botyard_outbound_retries_total', { kind: 'send' }),
       errors: await total([a, b], 'botyard_outbound_calls_total', { kind: 'send', outcome: 'error' }),
       failedRuns: await total([a, b], 'botyard_handler_runs_total', { bot: 'echo', result: 'failed' }),
     };
@@ -121,8 +122,14 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
     const errors = (await total([a, b], 'botyard_outbound_calls_total', { kind: 'send', outcome: 'error' })) - before.errors;
     // A send that failed all its tries fails its handler (the queue retries the event): it is an error, not a retry.
     const exhausted = (await total([a, b], 'botyard_handler_runs_total', { bot: 'echo', result: 'failed' })) - before.failedRuns;
-    expect(errors).toBe(refused);
-    expect(retries + exhausted).toBe(refused);
+    const allRetries = (await total([a, b], 'botyard_outbound_retries_total', { kind: 'send' })) - before.allRetries;
+    // Every refusal is an outbound error, retried or (after the last try) failing its handler. An error the
+    // emulator never saw (a socket reset under load) is handled the same way, so allow a couple of those.
+    expect(errors).toBeGreaterThanOrEqual(refused);
+    expect(errors).toBeLessThanOrEqual(refused + 2);
+    expect(allRetries + exhausted).toBe(errors);
+    expect(retries + exhausted).toBeGreaterThanOrEqual(refused - (errors - refused));
+    expect(retries + exhausted).toBeLessThanOrEqual(refused);
   }, 90_000);
 
   it('an instance SIGKILLed during a load of queued events → after it restarts, every event answered once', async () => {

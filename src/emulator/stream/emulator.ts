@@ -73,7 +73,9 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...activityRoutes, ...moderationRoutes, ...appRoutes(rates)];
   const listener = createListener(routes, { store, faults, stats, rates, app, log: options.log, maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 });
   const server: Server = createServer((req, res) => void listener(req, res));
-  server.keepAliveTimeout = 5000;
+  // Longer than any client's idle socket life: a client reusing a socket the server is just closing
+  // sees ECONNRESET, which tests would count as a platform error that never happened.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
