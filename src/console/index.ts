@@ -6,7 +6,7 @@
  * would see. Assets are plain files in ./public, served as they are: nothing to build.
  */
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type Router } from 'express';
+import express, { type Router } from 'express';
 import type { AcsEmulator } from '../emulator/acs/index.ts';
 import type { StreamEmulator } from '../emulator/stream/index.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -77,9 +77,4 @@ export function createConsole(options: ConsoleOptions): DevConsole {
       feed.close();
     },
   };
-}
-
-/** Mounts the console on the runtime's express app (`botyard dev` does this through boot's `extend`). */
-export function mountConsole(app: Express, options: ConsoleOptions): void {
-  app.use(createConsole(options).router);
 }
