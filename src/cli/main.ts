@@ -46,6 +46,13 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   }
   const found = findCommand(words);
   if (!found) {
+    // `botyard channel` alone: list the group's commands rather than calling it unknown.
+    const group = commands.filter((c) => c.name.startsWith(`${words[0]} `));
+    if (group.length) {
+      const lines = group.map((c) => `  botyard ${c.name.padEnd(20)} ${c.summary}`);
+      (flags.help ? io.out : io.err)(`'${words[0]}' has these commands:\n${lines.join('\n')}\n\nRun \`botyard ${group[0]!.name} --help\` for its options and an example.`);
+      return flags.help ? 0 : 1;
+    }
     io.err(`Unknown command '${words.join(' ')}'.\n\n${overview()}`);
     return 1;
   }

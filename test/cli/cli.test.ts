@@ -32,6 +32,12 @@ describe('botyard CLI', () => {
     }
   });
 
+  it('a command group alone lists its commands', async () => {
+    const { io, out } = captureIo(dir);
+    expect(await main(['channel', '--help'], io)).toBe(0);
+    expect(out.join('\n')).toMatch(/botyard channel create .*\n.*botyard channel update/);
+  });
+
   it('an unknown command exits 1 and shows the overview', async () => {
     const { io, err } = captureIo(dir);
     expect(await main(['frobnicate'], io)).toBe(1);
