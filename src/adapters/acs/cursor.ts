@@ -27,7 +27,10 @@ export interface ThreadCursor {
   watermark: number;
   /** Message id → [version handled, modified ms], kept for the overlap window so re-listed messages are skipped. */
   seen: Record<string, [string, number]>;
-  /** Listed times had whole-second precision: poll once more even if unchanged, in case a message shared that second. */
+  /**
+   * The listed time had whole-second precision and the service has not shown sub-second times: poll once more
+   * even if unchanged, in case a message shared that second.
+   */
   recheck?: boolean;
 }
 
@@ -63,3 +66,21 @@ export function prune(cursor: ThreadCursor, overlapMs: number): void {
 
 /** True when a listed time has no sub-second part (the service may send `2024-06-06T00:03:29Z`). */
 export const wholeSecond = (ms: number) => ms % 1000 === 0;
+
+/**
+ * When the newest message read was created, to the millisecond when that can be told. The wire's
+ * createdOn has second precision while listChatThreads' lastMessageReceivedOn may have milliseconds;
+ * ACS message ids are the creation time in epoch ms, except that an id is bumped past the one before
+ * it when two messages share a millisecond. So the id is the creation time when it falls within
+ * createdOn's second and is clear of the previous message's id (which must have been read too, to
+ * know); otherwise createdOn. A value at or below the true time is always safe (the next listing then
+ * differs and the thread is read once more); never above it.
+ */
+export function createdMs(m: ChatMessage, prev: ChatMessage | undefined): number {
+  const created = m.createdOn.getTime();
+  const id = Number(m.id);
+  if (!wholeSecond(created) || !Number.isSafeInteger(id) || id < created || id >= created + 1000) return created;
+  if (!prev || Number(prev.sequenceId) !== Number(m.sequenceId) - 1) return created;
+  const prevId = Number(prev.id);
+  return Number.isSafeInteger(prevId) && prevId < id - 1 ? id : created;
+}

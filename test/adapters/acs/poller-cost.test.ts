@@ -1,0 +1,122 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startAcsEmulator, type AcsEmulator } from '../../../src/emulator/acs/index.ts';
+import { createMemoryStore } from '../../../src/state/memory.ts';
+import type { StateStore } from '../../../src/state/store.ts';
+import { startAdapter, texts, type Harness } from './helpers.ts';
+
+/**
+ * Calls per cycle ≤ 1 + threads with news + paging (bench/acs): the cycles the 10k-thread bench saw
+ * over that bound, reproduced on the emulator with its clock pinned.
+ */
+
+let emulator: AcsEmulator;
+/** The emulator's clock: real time unless a test pins it. */
+let pinned: number | undefined;
+const running: Harness[] = [];
+beforeAll(async () => {
+  emulator = await startAcsEmulator({ now: () => pinned ?? Date.now() });
+});
+afterEach(async () => {
+  pinned = undefined;
+  await Promise.all(running.splice(0).map((h) => h.adapter.stop()));
+});
+afterAll(() => emulator.close());
+
+async function adapter(store?: StateStore) {
+  const h = await startAdapter(emulator, store ? { store } : {});
+  running.push(h);
+  return h;
+}
+
+/** A whole second a little ahead of real time (tokens and x-ms-date stay well within their limits). */
+const nextSecond = () => Math.ceil(Date.now() / 1000) * 1000 + 1000;
+
+function threads(botId: string, n: number) {
+  const user = emulator.admin.createUser('Ursula');
+  const ids = Array.from({ length: n }, (_, i) => emulator.admin.createThread(user.id, { topic: `t${i}`, participants: [{ id: botId, displayName: 'Botty' }] }));
+  return { user, ids };
+}
+
+describe('ACS poller cost', () => {
+  it('does not read again threads whose last message landed on a whole millisecond-second (.000) when the service shows milliseconds', async () => {
+    const h = await adapter();
+    const t0 = nextSecond();
+    pinned = t0 + 123; // the threads' creation: a listed time with a sub-second part
+    const { user, ids } = threads(h.adapter.botUser.id, 6);
+    await h.adapter.pollOnce(); // first start
+    pinned = t0 + 1000; // a batch posted in the .000 millisecond, as the bench's batch sometimes is
+    for (const id of ids.slice(0, 5)) emulator.admin.sendMessage(id, user.id, `at a whole second ${id.slice(3, 8)}`);
+    const read = await h.adapter.pollOnce();
+    expect([read.threadsPolled, read.events]).toEqual([5, 5]);
+
+    pinned = t0 + 1400;
+    emulator.resetCounters();
+    const next = await h.adapter.pollOnce();
+    // Was 5 threads polled (the whole-second recheck) for 0 events: 1 + 5 calls where the bound is 1.
+    expect({ polled: next.threadsPolled, events: next.events }).toEqual({ polled: 0, events: 0 });
+    expect(emulator.counters()).toEqual({ 'threads.list': 1 });
+
+    emulator.admin.sendMessage(ids[0]!, user.id, 'later');
+    await h.adapter.pollOnce();
+    expect(texts(h.events).at(-1)).toBe('later');
+    expect(texts(h.events)).toHaveLength(6);
+  });
+
+  it('still rechecks a whole-second thread when every listed time is whole seconds (second-precision service): a message sharing the second is not missed', async () => {
+    const h = await adapter();
+    const t0 = nextSecond();
+    pinned = t0;
+    const { user, ids } = threads(h.adapter.botUser.id, 1);
+    await h.adapter.pollOnce(); // first start
+    pinned = t0 + 1000;
+    emulator.admin.sendMessage(ids[0]!, user.id, 'one');
+    await h.adapter.pollOnce();
+    // Same millisecond, after the read: lastMessageReceivedOn does not move; only the recheck finds it.
+    emulator.admin.sendMessage(ids[0]!, user.id, 'two');
+    const again = await h.adapter.pollOnce();
+    expect(again.threadsPolled).toBe(1);
+    expect(texts(h.events)).toEqual(['one', 'two']);
+  });
+
+  it('a message landing between the listing and the read is remembered to the millisecond: the next cycle does not read the thread again', async () => {
+    const base = createMemoryStore();
+    let landOn: string | undefined;
+    let userId = '';
+    // The poller reads each listed thread's cursor just before reading the thread: post there.
+    const store: StateStore = Object.assign(Object.create(base) as StateStore, {
+      get: async <T>(key: string): Promise<T | undefined> => {
+        if (landOn && key.endsWith(`:${landOn}`)) {
+          pinned! += 200;
+          emulator.admin.sendMessage(landOn, userId, 'landed mid-cycle');
+          landOn = undefined;
+        }
+        return base.get<T>(key);
+      },
+    });
+    const h = await adapter(store);
+    const t0 = nextSecond();
+    pinned = t0 + 100;
+    const { user, ids } = threads(h.adapter.botUser.id, 3);
+    userId = user.id;
+    await h.adapter.pollOnce(); // first start
+
+    pinned = t0 + 1100;
+    emulator.admin.sendMessage(ids[1]!, user.id, 'listed');
+    landOn = ids[1]!;
+    const cycle = await h.adapter.pollOnce();
+    expect(landOn).toBeUndefined();
+    expect({ polled: cycle.threadsPolled, events: cycle.events }).toEqual({ polled: 1, events: 2 });
+
+    pinned = t0 + 1700;
+    emulator.resetCounters();
+    const next = await h.adapter.pollOnce();
+    // Was 1 thread polled for 0 events (the cursor kept createdOn's whole second, never the listed time).
+    expect({ polled: next.threadsPolled, events: next.events }).toEqual({ polled: 0, events: 0 });
+    expect(emulator.counters()).toEqual({ 'threads.list': 1 });
+
+    pinned = t0 + 1900;
+    emulator.admin.sendMessage(ids[1]!, user.id, 'after');
+    await h.adapter.pollOnce();
+    expect(texts(h.events)).toEqual(['listed', 'landed mid-cycle', 'after']);
+  });
+});
