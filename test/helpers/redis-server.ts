@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { redisAnswers } from './redis.ts';
 import { waitFor } from './wait.ts';
 
 /** A TCP port nobody listens on right now. */
@@ -30,18 +30,6 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, connectTimeout: 500 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
@@ -49,7 +37,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
-    await waitFor(() => answers(url), { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on ${port}` });
+    await waitFor(() => redisAnswers(url), { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on ${port}` });
   };
   await launch();
   return {

@@ -15,8 +15,9 @@ import { Redis } from 'ioredis';
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const inCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 
-async function probe(): Promise<boolean> {
-  const client = new Redis(redisUrl, {
+/** True when a Redis at `url` answers PING within a second. Never throws. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 1000,
     maxRetriesPerRequest: 0,
@@ -35,7 +36,7 @@ async function probe(): Promise<boolean> {
 }
 
 /** True when Redis answered a PING when this module loaded. */
-export const redisAvailable = await probe();
+export const redisAvailable = await redisAnswers(redisUrl);
 
 if (!redisAvailable && !inCI) {
   console.warn(`[botyard tests] Redis is unreachable at ${redisUrl}: Redis suites are SKIPPED. Start redis-server or set REDIS_URL.`);
