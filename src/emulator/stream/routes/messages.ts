@@ -90,6 +90,14 @@ function touch(store: StreamStore, m: MessageRecord, oldText: string): void {
   if (m.text !== oldText) m.message_text_updated_at = m.updated_at;
 }
 
+/** Applies an edited copy to the stored message, announces message.updated and answers as the API does. */
+function commitUpdate(store: StreamStore, m: MessageRecord, next: MessageRecord, actor: Parameters<typeof messageUpdated>[3], oldText: string) {
+  Object.assign(m, next);
+  touch(store, m, oldText);
+  store.announce(messageUpdated(store, channelOf(store, m), m, actor, oldText));
+  return { message: messageResponse(store, m) };
+}
+
 export const messageRoutes: Route[] = [
   {
     method: 'POST',
@@ -127,10 +135,7 @@ export const messageRoutes: Route[] = [
       // A full update replaces text, attachments, mentions and custom data.
       const next: MessageRecord = { ...m, custom: {}, attachments: [], mentioned_users: [] };
       applyFields(next, { text: input.text ?? '', ...input });
-      Object.assign(m, next);
-      touch(store, m, oldText);
-      store.announce(messageUpdated(store, channelOf(store, m), m, actor, oldText));
-      return { message: messageResponse(store, m) };
+      return commitUpdate(store, m, next, actor, oldText);
     },
   },
   {
@@ -144,10 +149,7 @@ export const messageRoutes: Route[] = [
       const next: MessageRecord = { ...m, custom: { ...m.custom } };
       applyFields(next, (body.set ?? {}) as Json);
       for (const k of (body.unset ?? []) as string[]) delete next.custom[k];
-      Object.assign(m, next);
-      touch(store, m, oldText);
-      store.announce(messageUpdated(store, channelOf(store, m), m, actor, oldText));
-      return { message: messageResponse(store, m) };
+      return commitUpdate(store, m, next, actor, oldText);
     },
   },
   {
