@@ -21,9 +21,25 @@ export interface DeadLetter {
   failedAt: string;
 }
 
+/** What ingest asks of a queue that can dedupe and enqueue in one step. */
+export interface AcceptOptions {
+  /** The state store key that marks the event as seen (`dedupe:<event id>`), unprefixed as the store sees it. */
+  dedupeKey: string;
+  /** How long the mark lives once the event is queued. */
+  dedupeTtlMs: number;
+}
+
 export interface EventQueue {
   /** Accepts an event; resolves once it is safely queued (durably, on Redis). */
   enqueue(event: InboundEvent): Promise<void>;
+  /**
+   * Optional fast path: dedupe and enqueue as one durable step (one transaction, one round trip).
+   * When present, ingest calls it instead of its own claim → enqueue → mark on the state store.
+   * Resolves 'duplicate' when `dedupeKey` was already marked; 'accepted' only once the event is as
+   * durable as `enqueue` makes it and the mark is visible through the state store under `dedupeKey`.
+   * A rejection leaves neither the event nor the mark behind (the platform redelivers).
+   */
+  acceptOnce?(event: InboundEvent, options: AcceptOptions): Promise<'accepted' | 'duplicate'>;
   /** Starts working events. Events of one conversation are worked in order, one at a time. */
   start(worker: EventWorker): void;
   /** Events accepted and not yet finished. */

@@ -6,6 +6,8 @@
  * after. If enqueueing fails the claim is removed and the error goes back to the platform (which
  * retries); if the process dies in between, the claim expires on its own. So a crash never
  * poisons a key, and a redelivery of an event already queued is answered as a duplicate.
+ * A queue that can do both in one durable step (`acceptOnce`: one SQLite transaction, one Redis
+ * round trip) is asked to instead.
  */
 import type { Logger } from 'pino';
 import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
@@ -42,6 +44,17 @@ export function createIngest(deps: IngestDeps): EventSink {
       return 'ignored';
     }
     const key = `dedupe:${event.id}`;
+    if (deps.queue.acceptOnce) {
+      let outcome: 'accepted' | 'duplicate';
+      try {
+        outcome = await deps.queue.acceptOnce(event, { dedupeKey: key, dedupeTtlMs: deps.dedupeTtlMs });
+      } catch (error) {
+        deps.log.error({ err: error, eventId: event.id }, 'could not enqueue event; the platform will redeliver it');
+        throw error;
+      }
+      deps.observer?.received?.(event, outcome);
+      return outcome;
+    }
     if (!(await deps.store.setIfNotExists(key, 'claimed', { ttlMs: claimTtlMs }))) {
       deps.observer?.received?.(event, 'duplicate');
       return 'duplicate';
