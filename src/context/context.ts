@@ -25,6 +25,8 @@ import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } fro
 export interface ContextDeps {
   event: InboundEvent;
   bot: string;
+  /** Aborted when the handler's run times out (or the runtime gives up on it). Default: never aborted. */
+  signal?: AbortSignal;
   /** Where `send()` posts (the event's conversation, or a schedule's target). */
   conversation: ConversationRef;
   adapterFor(platform: PlatformName): Adapter | undefined;
@@ -64,6 +66,11 @@ export class Context<Config = unknown> {
   readonly config: Config;
   /** The name of the bot handling this event. */
   readonly bot: string;
+  /**
+   * Aborted when this handler's run times out: pass it to anything long (`fetch(url, { signal: ctx.signal })`)
+   * and check `ctx.signal.aborted` in loops, so a timed-out handler stops instead of working on unseen.
+   */
+  readonly signal: AbortSignal;
 
   readonly members = {
     add: (users: Array<string | UserRef>, conversation?: ConversationRef) =>
@@ -96,6 +103,7 @@ export class Context<Config = unknown> {
     this.log = deps.log;
     this.config = deps.config as Config;
     this.bot = deps.bot;
+    this.signal = deps.signal ?? new AbortController().signal;
   }
 
   /** The raw SDK client of this platform (StreamChat, ChatClient): the escape hatch. */

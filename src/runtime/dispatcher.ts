@@ -9,12 +9,13 @@
 import type { Logger } from 'pino';
 import { conversationKey, type Adapter, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
 import { Context } from '../context/context.ts';
-import { BotyardError, HandlerTimeoutError } from '../errors.ts';
+import { BotyardError } from '../errors.ts';
 import type { Outbound } from '../outbound/outbound.ts';
 import type { StateStore } from '../state/store.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import type { LoopGuard } from './loop-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
+import { errorMessage, runHandler } from './run-handler.ts';
 
 /** One handler run, as the console's event inspector and the metrics see it. */
 export interface HandlerRun {
@@ -59,19 +60,6 @@ const DONE_TTL_MS = 24 * 60 * 60 * 1000;
 export function createDispatcher(deps: DispatcherDeps) {
   const { log } = deps;
 
-  /** Runs `fn` but gives up waiting after `ms`; the handler's promise is left to settle on its own. */
-  async function withTimeout(fn: () => unknown, ms: number, bot: string, label: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HandlerTimeoutError(bot, label, ms)), ms);
-    });
-    try {
-      await Promise.race([Promise.resolve().then(fn), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   function wanted(bot: LoadedBot, event: InboundEvent, me: { id: string } | undefined): boolean {
     const fromBot = event.sender.isBot === true || (me !== undefined && event.sender.id === me.id);
     if (!fromBot || !event.type.startsWith('message.')) return true;
@@ -85,8 +73,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       return { ...run, skipped: 'already-done' };
     }
     const handlerLog = bot.log.child({ eventId: event.id, handler: m.entry.label, conversation: conversationKey(event.conversation) });
-    const ctx = new Context({
+    const makeContext = (signal: AbortSignal) => new Context({
       event,
+      signal,
       bot: bot.name,
       conversation: event.conversation,
       adapterFor: deps.adapterFor,
@@ -98,14 +87,17 @@ export function createDispatcher(deps: DispatcherDeps) {
       ...(m.command ? { command: m.command } : {}),
       onSent: (c) => deps.loopGuard.record(conversationKey(c)),
     });
-    const started = performance.now();
-    try {
-      await withTimeout(() => m.entry.handler(ctx), deps.handlerTimeoutMs, bot.name, m.entry.label);
-    } catch (error) {
-      run.error = error instanceof Error ? error.message : String(error);
-      handlerLog.error({ err: error, bot: bot.name }, `handler ${bot.name}/${m.entry.label} failed`);
+    const outcome = await runHandler({
+      bot: bot.name,
+      label: m.entry.label,
+      timeoutMs: deps.handlerTimeoutMs,
+      invoke: (signal) => m.entry.handler(makeContext(signal)),
+    });
+    run.ms = outcome.ms;
+    if (outcome.error !== undefined) {
+      run.error = errorMessage(outcome.error);
+      handlerLog.error({ err: outcome.error, bot: bot.name }, `handler ${bot.name}/${m.entry.label} failed`);
     }
-    run.ms = Math.round((performance.now() - started) * 100) / 100;
     return run;
   }
 

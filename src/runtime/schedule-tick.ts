@@ -10,6 +10,7 @@ import type { Outbound } from '../outbound/outbound.ts';
 import type { ScheduleEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
 import type { LoadedBot } from './loaded-bot.ts';
+import { errorMessage, runHandler } from './run-handler.ts';
 
 export interface TickDeps {
   bot: LoadedBot;
@@ -39,21 +40,18 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
     raw: { schedule: entry.name, cron: entry.cron, slot: slot.toISOString() },
   };
   const log = bot.log.child({ schedule: entry.name, eventId: event.id });
-  const ctx = new Context({ event, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config });
-  const run: HandlerRun = { bot: bot.name, handler: `schedule(${entry.cron})`, ms: 0 };
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      Promise.resolve().then(() => entry.handler(ctx)),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${deps.timeoutMs} ms`)), deps.timeoutMs))),
-    ]);
-  } catch (err) {
-    run.error = (err as Error)?.message ?? String(err);
-    log.error({ err }, `schedule ${bot.name}/${entry.name} failed`);
-  } finally {
-    clearTimeout(timer);
+  const label = `schedule(${entry.cron})`;
+  const outcome = await runHandler({
+    bot: bot.name,
+    label,
+    timeoutMs: deps.timeoutMs,
+    invoke: (signal) =>
+      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config })),
+  });
+  const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
+  if (outcome.error !== undefined) {
+    run.error = errorMessage(outcome.error);
+    log.error({ err: outcome.error }, `schedule ${bot.name}/${entry.name} failed`);
   }
-  run.ms = Math.round((performance.now() - started) * 100) / 100;
   deps.onRuns?.(event, [run]);
 }
