@@ -31,6 +31,22 @@ export const KV_MIGRATIONS = [
    CREATE INDEX kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL`,
 ] as const;
 
+const INSERT_UNLESS_LIVE = `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE
+  SET value = excluded.value, expires_at = excluded.expires_at WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?`;
+
+/**
+ * For the queue's accept transaction: sets `key` to `rawValue` (JSON) for `ttlMs` unless a live value
+ * is there; true when this call set it. The mark is then visible through the store on the same file.
+ */
+export function kvMarker(db: SqliteDatabase, now: () => number = Date.now) {
+  db.migrate('kv', KV_MIGRATIONS);
+  const statement = db.handle.prepare(INSERT_UNLESS_LIVE);
+  return (key: string, rawValue: string, ttlMs: number) => {
+    const t = now();
+    return statement.run(key, rawValue, t + ttlMs, t).changes === 1;
+  };
+}
+
 interface Row {
   value: string;
   expires_at: number | null;
@@ -44,10 +60,7 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore & { s
   const h = db.handle;
   const select = h.prepare<[string], Row>('SELECT value, expires_at FROM kv WHERE key = ?');
   const upsert = h.prepare('INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at');
-  const insertUnlessLive = h.prepare(
-    `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE
-     SET value = excluded.value, expires_at = excluded.expires_at WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?`,
-  );
+  const insertUnlessLive = h.prepare(INSERT_UNLESS_LIVE);
   const remove = h.prepare<[string], { expires_at: number | null }>('DELETE FROM kv WHERE key = ? RETURNING expires_at');
   const setExpiry = h.prepare('UPDATE kv SET expires_at = ? WHERE key = ?');
   const sweep = h.prepare('DELETE FROM kv WHERE key IN (SELECT key FROM kv WHERE expires_at <= ? LIMIT ?)');
