@@ -26,6 +26,7 @@ export function acquireProcessLock(Driver: typeof BetterSqlite3, dbPath: string,
   const handle: Database = new Driver(path, { timeout: 0 });
   try {
     handle.pragma('locking_mode = EXCLUSIVE');
+    handle.pragma('journal_mode = MEMORY'); // nothing worth a journal file lives here
     // A write is what makes SQLite take (and, in EXCLUSIVE mode, keep) the file lock.
     handle.exec('CREATE TABLE IF NOT EXISTS lock (taken_at TEXT); BEGIN EXCLUSIVE; DELETE FROM lock; INSERT INTO lock VALUES (datetime()); COMMIT');
   } catch (err) {
