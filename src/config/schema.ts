@@ -135,6 +135,6 @@ export const envFixes: Record<string, string> = {
   STREAM_API_SECRET: 'set it to your Stream app secret, or unset both Stream keys to use the emulator in `botyard dev`',
   STREAM_BASE_URL: 'leave it unset for Stream\'s cloud, or set a full URL such as http://127.0.0.1:4100',
   ACS_CONNECTION_STRING: 'copy it from Azure portal → Communication Service → Keys, e.g. endpoint=https://x.communication.azure.com/;accesskey=...',
-  REDIS_URL: 'use redis://host:6379 (or rediss:// for TLS), or unset it to keep state in memory',
+  REDIS_URL: 'use redis://host:6379 (or rediss:// for TLS), or unset it to keep state in the SQLite file (.botyard/botyard.db)',
   PORT: 'use a port number such as 3000',
 };
