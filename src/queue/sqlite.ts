@@ -46,16 +46,32 @@ export function createSqliteQueue(options: SqliteQueueOptions): EventQueue {
   const firstBackoff = options.backoffMs ?? 1000;
   /** Journal writes nobody waits for: a failure means an event may run once more after a restart. */
   const record = (what: string, write: () => void) =>
-    void db.batch(write).catch((err: unknown) => log?.warn({ err }, `queue: could not record ${what}; the event may run again after a restart`));
+    db.batch(write).catch((err: unknown) => log?.warn({ err }, `queue: could not record ${what}; the event may run again after a restart`));
+  /**
+   * Events finished in memory whose end is not committed yet (one event-loop turn): depth() and
+   * idle() count them, so whoever sees the queue empty (a metrics scrape, a test about to kill the
+   * process) sees it empty on disk too.
+   */
+  let ending = 0;
+  let endingWaiters: Array<() => void> = [];
+  const recordEnd = (what: string, write: () => void) => {
+    ending++;
+    void record(what, write).finally(() => {
+      if (--ending > 0) return;
+      const waiters = endingWaiters;
+      endingWaiters = [];
+      for (const resolve of waiters) resolve();
+    });
+  };
   const scheduler = createLocalScheduler({
     concurrency: options.concurrency ?? 32,
     maxAttempts,
     backoffMs: (attempt) => firstBackoff * 2 ** (attempt - 1),
     ...(log ? { log } : {}),
     journal: {
-      started: (item) => record('a try', () => tables.started(item)),
-      finished: (item) => record('a finished event', () => tables.finished(item)),
-      deadLettered: (item, letter) => record('a dead letter', () => tables.deadLettered(item, letter)),
+      started: (item) => void record('a try', () => tables.started(item)),
+      finished: (item) => recordEnd('a finished event', () => tables.finished(item)),
+      deadLettered: (item, letter) => recordEnd('a dead letter', () => tables.deadLettered(item, letter)),
     },
   });
 
@@ -102,8 +118,11 @@ export function createSqliteQueue(options: SqliteQueueOptions): EventQueue {
       return 'accepted';
     },
     start: (worker) => scheduler.start(worker),
-    depth: async () => scheduler.depth(),
-    idle: () => scheduler.idle(),
+    depth: async () => scheduler.depth() + ending,
+    async idle() {
+      await scheduler.idle();
+      if (ending > 0) await new Promise<void>((resolve) => endingWaiters.push(resolve));
+    },
     async stop(timeoutMs = 10_000) {
       clearInterval(inboxTimer);
       await scheduler.stop(timeoutMs);
