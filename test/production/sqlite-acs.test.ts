@@ -82,4 +82,13 @@ describe('production: ACS on one instance and its SQLite file', () => {
     // One bot user was ever created: the users of the threads, and the bot.
     expect(emulator.state.users().length).toBe(THREADS + 1);
   }, 120_000);
+
+  it("on store: 'memory' start refuses to create a throwaway ACS identity, naming ACS_BOT_USER_ID and botyard acs identity", async () => {
+    const users = emulator.state.users().length;
+    const onMemory = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), store: 'memory' });
+    const message = await startBotyard({ config: onMemory, env: emulator.env }).then(() => '', (err: Error) => err.message);
+    expect(message).toMatch(/ACS_BOT_USER_ID: not set while state is in memory/);
+    expect(message).toContain('botyard acs identity');
+    expect(emulator.state.users().length).toBe(users);
+  }, 60_000);
 });
