@@ -1,35 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteQueue } from '../../src/queue/sqlite.ts';
-import { openSqliteDatabase, type SqliteDatabase } from '../../src/state/sqlite-db.ts';
+import { openSqliteDatabase } from '../../src/state/sqlite-db.ts';
 import { createSqliteStore } from '../../src/state/sqlite.ts';
+import { sqliteFiles } from '../helpers/sqlite.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { makeEvent, runQueueContract } from './queue.contract.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'botyard-sqlite-queue-'));
-const opened: SqliteDatabase[] = [];
-let n = 0;
-const fileFor = () => path.join(dir, `q${n++}.db`);
-const openDb = async (file = fileFor()) => {
-  const db = await openSqliteDatabase({ path: file });
-  opened.push(db);
-  return db;
-};
-afterAll(() => {
-  for (const db of opened) db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const files = sqliteFiles('queue');
 
 runQueueContract('sqlite', async ({ maxAttempts, backoffMs, concurrency }) => {
-  const db = await openDb();
+  const db = await files.open();
   return { queue: createSqliteQueue({ db, maxAttempts, backoffMs, ...(concurrency ? { concurrency } : {}) }), cleanup: async () => db.close() };
 });
 
 describe('sqlite queue', () => {
   it('acceptOnce: marks and queues in one step; the mark is visible through the store; duplicates are refused', async () => {
-    const db = await openDb();
+    const db = await files.open();
     const store = createSqliteStore({ db });
     const queue = createSqliteQueue({ db });
     const e = makeEvent('once');
@@ -43,7 +29,7 @@ describe('sqlite queue', () => {
 
 describe('sqlite queue across restarts', () => {
   it('keeps queued, backing-off and in-flight events for the next start, in order, telling re-runs apart', async () => {
-    const file = fileFor();
+    const file = files.newPath();
     const db1 = await openSqliteDatabase({ path: file });
     const q1 = createSqliteQueue({ db: db1, maxAttempts: 3, backoffMs: 60_000 });
     const events = [0, 1, 2, 3].map((i) => makeEvent('ordered', i));
@@ -60,7 +46,7 @@ describe('sqlite queue across restarts', () => {
     db1.close();
     release();
 
-    const db2 = await openDb(file);
+    const db2 = await files.open(file);
     const q2 = createSqliteQueue({ db: db2, maxAttempts: 3, backoffMs: 5 });
     expect(await q2.depth()).toBe(4);
     const seen: Array<[number, number]> = [];
@@ -73,8 +59,8 @@ describe('sqlite queue across restarts', () => {
   });
 
   it('a replay asked for by another process (the CLI) is worked by the running owner', async () => {
-    const file = fileFor();
-    const db = await openDb(file);
+    const file = files.newPath();
+    const db = await files.open(file);
     const queue = createSqliteQueue({ db, maxAttempts: 1, inboxPollMs: 20 });
     let failing = true;
     const done: string[] = [];

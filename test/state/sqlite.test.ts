@@ -1,32 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteDatabase, type SqliteDatabase } from '../../src/state/sqlite-db.ts';
+import { describe, expect, it } from 'vitest';
+import { openSqliteDatabase } from '../../src/state/sqlite-db.ts';
 import { createSqliteStore } from '../../src/state/sqlite.ts';
+import { sqliteFiles } from '../helpers/sqlite.ts';
 import { runStoreContract } from './store.contract.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'botyard-sqlite-store-'));
-const opened: SqliteDatabase[] = [];
-let n = 0;
-const freshDb = async (file = path.join(dir, `s${n++}.db`)) => {
-  const db = await openSqliteDatabase({ path: file });
-  opened.push(db);
-  return db;
-};
-afterAll(() => {
-  for (const db of opened) db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const files = sqliteFiles('store');
 
 runStoreContract('sqlite', async () => {
   let t = 1_000_000;
-  return { store: createSqliteStore({ db: await freshDb(), now: () => t }), advance: async (ms) => void (t += ms) };
+  return { store: createSqliteStore({ db: await files.open(), now: () => t }), advance: async (ms) => void (t += ms) };
 });
 
 describe('sqlite store', () => {
   it('keeps everything across a close and reopen of the file, TTLs included', async () => {
-    const file = path.join(dir, 'reopen.db');
+    const file = files.newPath('reopen');
     const first = await openSqliteDatabase({ path: file });
     const a = createSqliteStore({ db: first, closeDatabase: true });
     await a.set('bot:strikes', { u1: 2 });
@@ -36,7 +23,7 @@ describe('sqlite store', () => {
     await a.close();
     expect(first.handle.open).toBe(false);
 
-    const second = await freshDb(file);
+    const second = await files.open(file);
     const b = createSqliteStore({ db: second, now: () => Date.now() + 10 });
     expect(await b.get('bot:strikes')).toEqual({ u1: 2 });
     expect(await b.get('dedupe:e1')).toBe('queued');
@@ -47,7 +34,7 @@ describe('sqlite store', () => {
 
   it('sweeps expired rows in bounded batches without anyone reading them', async () => {
     let t = 0;
-    const db = await freshDb();
+    const db = await files.open();
     const store = createSqliteStore({ db, now: () => t, sweepBatch: 100 });
     await Promise.all(Array.from({ length: 250 }, (_, i) => store.set(`old:${i}`, 1, { ttlMs: 10 })));
     await store.set('keep', 1);
@@ -63,7 +50,7 @@ describe('sqlite store', () => {
   });
 
   it('increment refuses a non-number, and a failed write rejects only its own caller', async () => {
-    const store = createSqliteStore({ db: await freshDb() });
+    const store = createSqliteStore({ db: await files.open() });
     await store.set('s', 'text');
     const [bad, good] = await Promise.allSettled([store.increment('s'), store.set('ok', 1)]);
     expect(bad.status).toBe('rejected');
@@ -74,7 +61,7 @@ describe('sqlite store', () => {
   });
 
   it('update: a throwing fn rejects its caller and changes nothing', async () => {
-    const store = createSqliteStore({ db: await freshDb() });
+    const store = createSqliteStore({ db: await files.open() });
     await store.set('k', 1);
     await expect(store.update('k', () => { throw new Error('nope'); })).rejects.toThrow('nope');
     expect(await store.get('k')).toBe(1);
