@@ -49,6 +49,8 @@ export interface DevStack {
   /** Present when ACS is emulated. */
   acs?: AcsEmulator;
   console: DevConsole;
+  /** Where the emulators' state (and by default the store) is kept, when persisting. */
+  stateDir?: string;
   /** Stops the console's feeds, the runtime and server, then the emulators. */
   stop(): Promise<void>;
 }
@@ -111,6 +113,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       ...(stream ? { stream } : {}),
       ...(acs ? { acs } : {}),
       console: consoleHandle,
+      ...(state ? { stateDir: state.dir } : {}),
       stop() {
         stopping ??= (async () => {
           watcher?.close();

@@ -37,6 +37,7 @@ Example:
     describeBoot(booted, io);
     if (stream) io.out(`Stream emulator: ${stream.url} (webhooks → ${booted.server.url}/webhooks/stream)`);
     if (acs) io.out(`ACS emulator: ${acs.endpoint}`);
+    if (stack.stateDir) io.out(`dev state: ${stack.stateDir} (emulators and store; kept across restarts, --fresh starts clean)`);
     io.out(`console: ${booted.server.url.replace('127.0.0.1', 'localhost')}/   (edit a file in ${config.botsDir}/ and it reloads)`);
     return untilSignal(() => stack.stop(), io);
   },
