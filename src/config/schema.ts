@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic']);
+const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'aiIndicator', 'history']);
 const platformLimitsSchema = z.partialRecord(
   callKindSchema,
   z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).strict(),
@@ -73,6 +73,23 @@ export const fileConfigSchema = z
         lockMs: z.number().int().positive().default(30_000),
         stalledCheckMs: z.number().int().positive().default(15_000),
       })
+      .prefault({}),
+    /**
+     * ctx.stream(): how a streamed reply's message is updated while a model writes it (Stream and the
+     * local platform; ACS shows typing and sends once). Partial updates are skipped, never queued,
+     * when the budget is spent: the next one carries all the text so far.
+     */
+    streaming: z
+      .object({
+        /** At least this long between two partial updates of one message. */
+        updateIntervalMs: z.number().int().min(50).default(500),
+        /**
+         * Partial updates per minute across every stream of this instance. Stream allows 1,000 message
+         * updates a minute per app: the rest stays for final updates and ctx.editMessage().
+         */
+        partialUpdatesPerMinute: z.number().positive().default(600),
+      })
+      .strict()
       .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -19,7 +19,11 @@ import { BotyardError, NotSupportedError } from '../errors.ts';
 import type { CallKind } from '../outbound/limits.ts';
 import type { Outbound } from '../outbound/outbound.ts';
 import type { StateStore } from '../state/store.ts';
+import { readHistory, type HistoryOptions } from './history.ts';
 import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
+import { streamReply, type StreamedMessage, type StreamOptions } from './stream-reply.ts';
+import { createStreamingServices, type StreamingServices } from './streaming.ts';
+import type { TextSourceInput } from './text-source.ts';
 
 /** What the runtime gives a Context. */
 export interface ContextDeps {
@@ -38,7 +42,11 @@ export interface ContextDeps {
   command?: CommandInvocation;
   /** Told of every message this Context sends (the loop guard counts them). */
   onSent?(conversation: ConversationRef): void;
+  /** What ctx.stream() shares runtime-wide (settings, update budget, stops). Default: defaults, no stops. */
+  streaming?: StreamingServices;
 }
+
+let fallbackStreaming: StreamingServices | undefined;
 
 /** `/remind in 10m tea` → `{ name: 'remind', args: ['in', '10m', 'tea'], text: 'in 10m tea' }`. */
 export interface CommandInvocation {
@@ -145,13 +153,43 @@ export class Context<Config = unknown> {
     const target = parseConversation(conversation);
     const adapter = this.adapter(target.platform);
     const out = buildOutgoing(message, this.pendingMentions.values());
-    if (out.id === undefined && adapter.capabilities.has('clientMessageId')) {
-      out.id = deterministicMessageId(this.event.id, this.bot, this.sends);
-    }
-    this.sends++;
+    const clientId = this.nextClientId(adapter);
+    if (out.id === undefined && clientId !== undefined) out.id = clientId;
     const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out));
     this.deps.onSent?.(target);
     return sent;
+  }
+
+  /**
+   * Streams a reply as `source` produces it (an AsyncIterable<string>, a ReadableStream<string>, the AI
+   * SDK's `streamText()` result, or `(signal) => one of those` so a stop aborts the model call). On
+   * Stream: AI indicator, paced partial updates, a user's Stop honoured; on ACS: typing, then one
+   * message. Resolves with the final message. See src/context/stream-reply.ts.
+   */
+  stream(source: TextSourceInput, options: StreamOptions = {}): Promise<StreamedMessage> {
+    const adapter = this.adapter(this.platform);
+    return streamReply(
+      {
+        adapter,
+        conversation: this.conversation,
+        outbound: this.deps.outbound,
+        log: this.log,
+        signal: this.signal,
+        replyParentId: this.message ? (this.message.parentId ?? this.message.id) : undefined,
+        clientId: () => this.nextClientId(adapter),
+        streaming: this.deps.streaming ?? (fallbackStreaming ??= createStreamingServices({})),
+        bot: this.bot,
+        eventId: this.event.id,
+        ...(this.deps.onSent ? { onSent: this.deps.onSent } : {}),
+      },
+      source,
+      options,
+    );
+  }
+
+  /** This conversation's (or a thread's) recent messages, oldest first: `ctx.history({ limit: 20, thread })`. */
+  history(options: HistoryOptions = {}): Promise<Message[]> {
+    return readHistory(this.adapter(this.platform), this.deps.outbound, this.conversation, options);
   }
 
   /** Marks the event's message (or the conversation) read by the bot. */
@@ -201,6 +239,12 @@ export class Context<Config = unknown> {
     const adapter = this.deps.adapterFor(platform);
     if (!adapter) throw new BotyardError('PLATFORM_NOT_ATTACHED', `No ${platform} adapter is attached. Set its credentials (see README: Configuration) or run botyard dev.`);
     return adapter;
+  }
+
+  /** The deterministic id of this Context's next message, where the platform honours client ids. */
+  private nextClientId(adapter: Adapter): string | undefined {
+    const n = this.sends++;
+    return adapter.capabilities.has('clientMessageId') ? deterministicMessageId(this.event.id, this.bot, n) : undefined;
   }
 
   private requireMessage(verb: string): Message {

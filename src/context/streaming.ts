@@ -1,0 +1,66 @@
+/**
+ * What every `ctx.stream()` of a runtime shares: the settings, the budget of partial updates (one
+ * token bucket per platform, so all streams together stay within the configured rate alongside other
+ * traffic), the stop registry, and an observer that makes streams visible (runtime events, console).
+ */
+import type { AiState, ConversationRef, PlatformName } from '../adapters/adapter.ts';
+import { TokenBucket } from '../outbound/token-bucket.ts';
+import type { StreamStops } from '../runtime/stream-stops.ts';
+
+export interface StreamingSettings {
+  /** At least this long between two partial updates of one message. */
+  updateIntervalMs: number;
+  /** Partial updates per minute across every stream of this instance, per platform. */
+  partialUpdatesPerMinute: number;
+}
+
+export const defaultStreamingSettings: StreamingSettings = { updateIntervalMs: 500, partialUpdatesPerMinute: 600 };
+
+export type StreamOutcome = 'complete' | 'stopped' | 'aborted' | 'error';
+
+/** One step of a streamed reply, for the runtime's `stream` event (console, metrics, tests). */
+export interface StreamProgress {
+  bot: string;
+  eventId: string;
+  conversation: ConversationRef;
+  /** The message being written (absent on platforms that send once at the end, until then). */
+  messageId?: string;
+  phase: 'started' | 'indicator' | 'update' | 'finished';
+  /** On `indicator`: the state shown, or `clear`. */
+  state?: AiState | 'clear';
+  /** On `update` and `finished`: the whole text so far. */
+  text?: string;
+  /** On `finished`. */
+  outcome?: StreamOutcome;
+}
+
+export interface StreamingServices {
+  settings: StreamingSettings;
+  /** Takes a partial-update token for `platform` if one is free now; never waits. */
+  takePartialUpdate(platform: PlatformName): boolean;
+  /** Stops from users (absent: only `ctx.signal` ends a stream early). */
+  stops?: StreamStops;
+  observe?(progress: StreamProgress): void;
+}
+
+export function createStreamingServices(options: {
+  settings?: Partial<StreamingSettings>;
+  stops?: StreamStops;
+  observe?(progress: StreamProgress): void;
+  now?: () => number;
+}): StreamingServices {
+  const settings = { ...defaultStreamingSettings, ...options.settings };
+  const buckets = new Map<PlatformName, TokenBucket>();
+  // A second's worth of burst: a few streams starting together each get their first update at once.
+  const burst = Math.max(1, Math.floor(settings.partialUpdatesPerMinute / 60));
+  return {
+    settings,
+    takePartialUpdate(platform) {
+      let bucket = buckets.get(platform);
+      if (!bucket) buckets.set(platform, (bucket = new TokenBucket({ limit: settings.partialUpdatesPerMinute, windowMs: 60_000, burst }, options.now)));
+      return bucket.tryTake();
+    },
+    ...(options.stops ? { stops: options.stops } : {}),
+    ...(options.observe ? { observe: options.observe } : {}),
+  };
+}
