@@ -17,6 +17,16 @@ async function* words(list: string[], ms = 5): AsyncGenerator<string> {
   }
 }
 
+/** A ReadableStream<string> of `chunks`. */
+function readable(chunks: string[]): ReadableStream<string> {
+  return new ReadableStream<string>({
+    start(controller) {
+      for (const c of chunks) controller.enqueue(c);
+      controller.close();
+    },
+  });
+}
+
 const TEXT = 'one two three four five six seven eight nine ten eleven twelve'.split(' ');
 let t: TestRuntime | undefined;
 afterEach(async () => {
@@ -94,7 +104,7 @@ describe('ctx.stream on the local platform', () => {
       await sleep(5);
       throw new Error('model went away');
     }
-    const other = defineBot({ name: 'other', setup: (bot) => bot.onMention((ctx) => ctx.send('other bot here')) });
+    const other = defineBot({ name: 'other', setup: (bot) => void bot.onMention((ctx) => ctx.send('other bot here')) });
     t = await createTestRuntime({ bots: [streamingBot(failing, results), other] });
     await t.user('ann', 'Ann').say('general', '@Botyard please');
 
@@ -146,7 +156,7 @@ describe('ctx.stream on the local platform', () => {
     const errors: unknown[] = [];
     const wrong = defineBot({
       name: 'wrong',
-      setup: (bot) => bot.onMention((ctx) => ctx.stream(42 as never).catch((e: unknown) => void errors.push(e))),
+      setup: (bot) => void bot.onMention((ctx) => ctx.stream(42 as never).catch((e: unknown) => void errors.push(e))),
     });
     t = await createTestRuntime({ bots: [wrong] });
     await t.user('ann', 'Ann').say('general', '@Botyard hi');
@@ -159,7 +169,7 @@ describe('ctx.stream on the local platform', () => {
     const kinds = defineBot({
       name: 'kinds',
       setup(bot) {
-        bot.hear(/^readable$/, (ctx) => ctx.stream(ReadableStream.from(words(['from', 'a', 'stream']))));
+        bot.hear(/^readable$/, (ctx) => ctx.stream(readable(['from', ' a', ' stream'])));
         bot.hear(/^textStream$/, (ctx) => ctx.stream({ textStream: words(['like', 'streamText']) }));
       },
     });

@@ -4,6 +4,7 @@
  */
 import type { StreamChat } from 'stream-chat';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, OutgoingMessage, SentMessage, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
+import { readStreamHistory, sendAiIndicator } from './ai.ts';
 import { createStreamClient, splitCid } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
 import { fromAttachment, normalize } from './normalize.ts';
@@ -29,7 +30,7 @@ export interface StreamAdapter extends Adapter {
  * No 'html': Stream renders `text` (markdown) into `html` itself, and the SDK strips `html` from
  * message updates, so a bot cannot send its own HTML. No 'topic': channels have a name, not a topic.
  */
-const CAPABILITIES: Capability[] = ['threads', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'moderators', 'reactions', 'clientMessageId', 'moderation'];
+const CAPABILITIES: Capability[] = ['threads', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'moderators', 'reactions', 'clientMessageId', 'moderation', 'aiIndicator', 'history'];
 
 // The SDK types custom data through module augmentation; botyard passes custom fields flat, so calls
 // that carry them are typed loosely here rather than augmenting the SDK's types project-wide.
@@ -176,6 +177,14 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
       // updatePartial keeps the custom fields we do not mention (update() would replace them all).
       const set = { ...(changes.data ?? {}), ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.topic !== undefined ? { topic: changes.topic } : {}) };
       await call(`update ${conversation.id}`, () => channelOf(conversation).updatePartial({ set } as Loose));
+    },
+
+    async aiIndicator(conversation, update) {
+      await call(`ai indicator ${update.state} in ${conversation.id}`, () => sendAiIndicator(channelOf(conversation), bot.id, update));
+    },
+
+    async history(conversation, query) {
+      return call(`history of ${conversation.id}`, () => readStreamHistory(client, channelOf(conversation), bot.id, query));
     },
   };
   return adapter;
