@@ -17,7 +17,8 @@ type Loose = any;
 type Json = Record<string, any>;
 
 const PAGE = 100;
-
+const MAX_PAGES = 5;
+const live = (m: Json) => m.type !== 'deleted' && !m.deleted_at;
 export async function sendAiIndicator(channel: Channel, botId: string, update: AiIndicatorUpdate): Promise<void> {
   const event =
     update.state === 'clear'
@@ -26,21 +27,24 @@ export async function sendAiIndicator(channel: Channel, botId: string, update: A
   await channel.sendEvent(event as Loose);
 }
 
-/** Reads pages going back from `before` until `limit` messages or the start; returns them oldest first. */
+/**
+ * Reads pages going back from `before` until `limit` live (not deleted) messages or the start; returns
+ * the newest `limit` live ones, oldest first. Deleted messages cost a little more reading, never more
+ * than MAX_PAGES pages.
+ */
 async function pagesBack(limit: number, before: string | undefined, read: (want: number, idLt: string | undefined) => Promise<Json[]>): Promise<{ messages: Json[]; reachedStart: boolean }> {
   const messages: Json[] = [];
   let idLt = before;
-  while (messages.length < limit) {
+  for (let pages = 0; pages < MAX_PAGES; pages++) {
     const want = Math.min(PAGE, limit - messages.length);
     const page = await read(want, idLt);
-    messages.unshift(...page);
+    messages.unshift(...page.filter(live));
     if (page.length < want || !page[0]) return { messages, reachedStart: true };
+    if (messages.length >= limit) break;
     idLt = page[0].id;
   }
-  return { messages, reachedStart: false };
+  return { messages: messages.slice(-limit), reachedStart: false };
 }
-
-const live = (m: Json) => m.type !== 'deleted' && !m.deleted_at;
 
 export async function readStreamHistory(client: StreamChat, channel: Channel, botId: string, query: HistoryQuery): Promise<Message[]> {
   if (!query.thread) {
@@ -48,7 +52,7 @@ export async function readStreamHistory(client: StreamChat, channel: Channel, bo
       const res = await channel.query({ state: true, watch: false, presence: false, messages: { limit, ...(idLt ? { id_lt: idLt } : {}) } } as Loose);
       return (res.messages ?? []) as Json[];
     });
-    return messages.filter(live).map((m) => toMessage(m, botId));
+    return messages.map((m) => toMessage(m, botId));
   }
   const parentId = query.thread;
   if (query.before === parentId) return [];
@@ -59,7 +63,7 @@ export async function readStreamHistory(client: StreamChat, channel: Channel, bo
   // The parent opens the thread: it belongs in front once paging reached the first reply.
   if (reachedStart && messages.length < query.limit) {
     const { message: parent } = await client.getMessage(parentId);
-    if (parent) messages.unshift(parent as Json);
+    if (parent && live(parent as Json)) messages.unshift(parent as Json);
   }
-  return messages.filter(live).map((m) => toMessage(m, botId));
+  return messages.map((m) => toMessage(m, botId));
 }
