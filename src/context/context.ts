@@ -42,6 +42,12 @@ export interface ContextDeps {
   command?: CommandInvocation;
   /** Told of every message this Context sends (the loop guard counts them). */
   onSent?(conversation: ConversationRef): void;
+  /**
+   * Which handler of the bot this is (its registration index): part of the deterministic message ids,
+   * so two handlers of one bot answering the same event do not share ids (the second send would be
+   * taken for a retry of the first and dropped). Default: none (ids from event, bot and count only).
+   */
+  handlerIndex?: number;
   /** What ctx.stream() shares runtime-wide (settings, update budget, stops). Default: defaults, no stops. */
   streaming?: StreamingServices;
 }
@@ -244,7 +250,9 @@ export class Context<Config = unknown> {
   /** The deterministic id of this Context's next message, where the platform honours client ids. */
   private nextClientId(adapter: Adapter): string | undefined {
     const n = this.sends++;
-    return adapter.capabilities.has('clientMessageId') ? deterministicMessageId(this.event.id, this.bot, n) : undefined;
+    if (!adapter.capabilities.has('clientMessageId')) return undefined;
+    const sender = this.deps.handlerIndex ? `${this.bot}#${this.deps.handlerIndex}` : this.bot;
+    return deterministicMessageId(this.event.id, sender, n);
   }
 
   private requireMessage(verb: string): Message {

@@ -31,8 +31,19 @@ function isAsyncIterable(x: unknown): x is AsyncIterable<Chunk> {
   return typeof (x as AsyncIterable<unknown> | undefined)?.[Symbol.asyncIterator] === 'function';
 }
 
+/** The text of an AI SDK `fullStream`: text deltas (`text` since AI SDK 5, `textDelta` before); an error part throws. */
+async function* textOfParts(parts: AsyncIterable<unknown>): AsyncGenerator<string> {
+  for await (const part of parts) {
+    const p = part as { type?: string; text?: unknown; textDelta?: unknown; error?: unknown };
+    if (p?.type === 'text-delta') yield String(p.text ?? p.textDelta ?? '');
+    else if (p?.type === 'error') throw p.error instanceof Error ? p.error : new Error(String(p.error));
+  }
+}
+
 function toStream(source: unknown): Stream {
   if (isReadableStream(source) || isAsyncIterable(source)) return source;
+  const full = (source as { fullStream?: unknown } | undefined)?.fullStream;
+  if (isAsyncIterable(full)) return textOfParts(full);
   const inner = (source as { textStream?: unknown } | undefined)?.textStream;
   if (isReadableStream(inner) || isAsyncIterable(inner)) return inner;
   throw new TypeError(SHAPE_HELP);

@@ -89,6 +89,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       ...(m.match ? { match: m.match } : {}),
       ...(m.command ? { command: m.command } : {}),
       onSent: (c) => deps.loopGuard.record(conversationKey(c)),
+      handlerIndex: index,
       ...(deps.streaming ? { streaming: deps.streaming } : {}),
     });
     const outcome = await runHandler({
