@@ -29,7 +29,7 @@ beforeAll(async () => {
     port: 0,
     platforms: ['stream'],
     config: {
-      botsDir: path.join(import.meta.dirname, 'fixtures/stream-bots'),
+      botsDir: path.join(import.meta.dirname, 'fixtures/streaming-bots'),
       streaming: { updateIntervalMs: INTERVAL_MS },
       bots: { assistant: { offlineWordDelayMs: 25 } },
     },
