@@ -3,14 +3,14 @@
  * now is never queued: the next one carries all the text so far. Rules:
  * - at most one update in flight (updates land in order, and the final update waits for the last one);
  * - update starts at least `intervalMs` apart (the first goes as soon as there is text);
- * - each update takes a token from the shared budget (`take`), so all streams together stay within
- *   the configured rate; without a token the pacer tries again a little later.
+ * - each update waits its turn for a token of the shared budget (`request`), so all streams together
+ *   stay within the configured rate; when the turn comes, it sends the text as it is by then.
  */
 
 export interface PacerOptions {
   intervalMs: number;
-  /** Takes one token from the shared budget; false means "not now". */
-  take(): boolean;
+  /** Queues for a token of the shared budget: `grant` runs when it is ours. Returns a cancel function. */
+  request(grant: () => void): () => void;
   /** Sends one partial update. A rejection is reported to `onError` and the pacer carries on. */
   send(text: string): Promise<void>;
   onError(error: unknown): void;
@@ -26,6 +26,7 @@ export class PartialUpdatePacer {
   private inflight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private cancelTurn: (() => void) | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: PacerOptions) {
@@ -43,6 +44,8 @@ export class PartialUpdatePacer {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.cancelTurn?.();
+    this.cancelTurn = undefined;
     await this.inflight;
   }
 
@@ -55,11 +58,21 @@ export class PartialUpdatePacer {
   }
 
   private pump(): void {
-    if (this.closed || this.inflight || this.latest === this.sent) return;
+    if (this.closed || this.inflight || this.cancelTurn || this.latest === this.sent) return;
     const wait = this.lastStartAt + this.options.intervalMs - this.now();
     if (wait > 0) return this.later(wait);
-    // Budget spent by other streams: look again in a quarter interval rather than wait in line.
-    if (!this.options.take()) return this.later(Math.max(25, this.options.intervalMs / 4));
+    // The budget may grant at once, inside request(): only a turn still pending is remembered.
+    let granted = false;
+    const cancel = this.options.request(() => {
+      granted = true;
+      this.cancelTurn = undefined;
+      this.send();
+    });
+    if (!granted) this.cancelTurn = cancel;
+  }
+
+  private send(): void {
+    if (this.closed || this.latest === this.sent) return;
     const text = this.latest;
     this.lastStartAt = this.now();
     this.inflight = this.options

@@ -155,7 +155,7 @@ export async function streamReply(deps: StreamReplyDeps, input: TextSourceInput,
     const intervalMs = options.updateIntervalMs ?? streaming.settings.updateIntervalMs;
     const pacer = new PartialUpdatePacer({
       intervalMs,
-      take: () => streaming.takePartialUpdate(adapter.platform),
+      request: (grant) => streaming.requestPartialUpdate(adapter.platform, grant),
       send: async (text) => {
         await outbound.run(adapter, 'edit', conversation, (a) => a.editMessage!(conversation, messageId, { text }));
         observe({ phase: 'update', messageId, text });

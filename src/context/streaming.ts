@@ -1,10 +1,10 @@
 /**
  * What every `ctx.stream()` of a runtime shares: the settings, the budget of partial updates (one
- * token bucket per platform, so all streams together stay within the configured rate alongside other
- * traffic), the stop registry, and an observer that makes streams visible (runtime events, console).
+ * per platform, handed out in turn, so all streams together stay within the configured rate alongside
+ * other traffic), the stop registry, and an observer that makes streams visible (runtime events, console).
  */
 import type { AiState, ConversationRef, PlatformName } from '../adapters/adapter.ts';
-import { TokenBucket } from '../outbound/token-bucket.ts';
+import { PartialUpdateBudget } from './stream-budget.ts';
 import type { StreamStops } from '../runtime/stream-stops.ts';
 
 export interface StreamingSettings {
@@ -36,8 +36,8 @@ export interface StreamProgress {
 
 export interface StreamingServices {
   settings: StreamingSettings;
-  /** Takes a partial-update token for `platform` if one is free now; never waits. */
-  takePartialUpdate(platform: PlatformName): boolean;
+  /** Waits in line for a partial-update turn on `platform`; `grant` runs when it is ours. Returns a cancel function. */
+  requestPartialUpdate(platform: PlatformName, grant: () => void): () => void;
   /** Stops from users (absent: only `ctx.signal` ends a stream early). */
   stops?: StreamStops;
   observe?(progress: StreamProgress): void;
@@ -50,15 +50,13 @@ export function createStreamingServices(options: {
   now?: () => number;
 }): StreamingServices {
   const settings = { ...defaultStreamingSettings, ...options.settings };
-  const buckets = new Map<PlatformName, TokenBucket>();
-  // A second's worth of burst: a few streams starting together each get their first update at once.
-  const burst = Math.max(1, Math.floor(settings.partialUpdatesPerMinute / 60));
+  const budgets = new Map<PlatformName, PartialUpdateBudget>();
   return {
     settings,
-    takePartialUpdate(platform) {
-      let bucket = buckets.get(platform);
-      if (!bucket) buckets.set(platform, (bucket = new TokenBucket({ limit: settings.partialUpdatesPerMinute, windowMs: 60_000, burst }, options.now)));
-      return bucket.tryTake();
+    requestPartialUpdate(platform, grant) {
+      let budget = budgets.get(platform);
+      if (!budget) budgets.set(platform, (budget = new PartialUpdateBudget(settings.partialUpdatesPerMinute, options.now)));
+      return budget.request(grant);
     },
     ...(options.stops ? { stops: options.stops } : {}),
     ...(options.observe ? { observe: options.observe } : {}),

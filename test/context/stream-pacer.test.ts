@@ -1,18 +1,23 @@
 /** Pacing of partial updates: interval, one in flight, the shared budget, coalescing. Fake timers and clock. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PartialUpdatePacer } from '../../src/context/stream-pacer.ts';
-import { createStreamingServices } from '../../src/context/streaming.ts';
+import { PartialUpdateBudget } from '../../src/context/stream-budget.ts';
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-function pacer(options: { intervalMs?: number; take?: () => boolean; hold?: boolean } = {}) {
+const always = (grant: () => void) => {
+  grant();
+  return () => undefined;
+};
+
+function pacer(options: { intervalMs?: number; request?: (grant: () => void) => () => void; hold?: boolean } = {}) {
   const sent: string[] = [];
   const pending: Array<() => void> = [];
   const p = new PartialUpdatePacer({
     intervalMs: options.intervalMs ?? 100,
-    take: options.take ?? (() => true),
+    request: options.request ?? always,
     send: (text) => {
       sent.push(text);
       return options.hold ? new Promise<void>((resolve) => pending.push(resolve)) : Promise.resolve();
@@ -58,29 +63,42 @@ describe('PartialUpdatePacer', () => {
     expect(sent).toEqual(['one']);
   });
 
-  it('skips, never queues, while the shared budget is spent', async () => {
+  it('waits its turn for the shared budget and then sends the text as it is by then', async () => {
     vi.useFakeTimers();
-    let allowed = false;
-    const { p, sent } = pacer({ take: () => allowed, intervalMs: 100 });
+    const turns: Array<() => void> = [];
+    let cancelled = 0;
+    const { p, sent } = pacer({ request: (grant) => (turns.push(grant), () => void cancelled++), intervalMs: 100 });
     p.offer('x');
     p.offer('x y');
     await vi.advanceTimersByTimeAsync(500);
     expect(sent).toEqual([]);
-    allowed = true;
-    await vi.advanceTimersByTimeAsync(25);
-    expect(sent).toEqual(['x y']);
+    expect(turns).toHaveLength(1);
+    p.offer('x y z');
+    turns[0]!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toEqual(['x y z']);
+    p.offer('x y z w');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(turns).toHaveLength(2);
     await p.close();
+    expect(cancelled).toBe(1);
   });
 });
 
 describe('the shared partial-update budget', () => {
-  it('allows the configured rate per platform, with a second of burst', () => {
-    let now = 0;
-    const services = createStreamingServices({ settings: { partialUpdatesPerMinute: 120 }, now: () => now });
-    expect([1, 2, 3].map(() => services.takePartialUpdate('stream'))).toEqual([true, true, false]);
-    expect(services.takePartialUpdate('local')).toBe(true);
-    now += 500;
-    expect(services.takePartialUpdate('stream')).toBe(true);
-    expect(services.takePartialUpdate('stream')).toBe(false);
+  it('gives the configured rate with a second of burst, in turn: the longest-waiting stream first', async () => {
+    vi.useFakeTimers();
+    const budget = new PartialUpdateBudget(120);
+    const granted: string[] = [];
+    for (const name of ['a', 'b', 'c', 'd']) budget.request(() => granted.push(name));
+    expect(granted).toEqual(['a', 'b']);
+    const cancelD = budget.request(() => granted.push('d2'));
+    budget.request(() => granted.push('e'));
+    cancelD();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(granted).toEqual(['a', 'b', 'c']);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(granted).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(budget.queued).toBe(0);
   });
 });
