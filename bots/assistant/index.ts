@@ -20,20 +20,23 @@ const config = z.object({
   system: z.string().default('You are a helpful assistant in a team chat. Answer briefly and plainly.'),
   /** How many recent messages go to the model as context. */
   historyLimit: z.number().int().min(1).max(200).default(12),
-  /** Answer only in these conversations (`stream:messaging:help`, a channel id, or a name); absent: everywhere. */
-  onlyIn: z.array(z.string().min(1)).optional(),
+  /**
+   * Where it answers: conversations as `stream:messaging:help`, a channel id or a name; `'*'` for
+   * everywhere. By default only in one called `assistant`, so it does not talk over the mentions bot.
+   */
+  answerIn: z.array(z.string().min(1)).min(1).default(['assistant']),
   /** The offline stand-in's pause between words. */
   offlineWordDelayMs: z.number().int().min(0).default(60),
 });
 
 type AssistantConfig = z.infer<typeof config>;
 
-/** Whether `entry` names this conversation: `platform:id`, the id, a Stream channel's id without its type, or its name. */
-function answersIn(ctx: Context, onlyIn: string[] | undefined): boolean {
-  if (!onlyIn) return true;
+/** Whether an entry of `answerIn` names this conversation: `*`, `platform:id`, the id, a Stream channel's id without its type, or its name. */
+function answersIn(ctx: Context, answerIn: string[]): boolean {
+  if (answerIn.includes('*')) return true;
   const { platform, id, name } = ctx.conversation;
   const names = new Set([`${platform}:${id}`, id, id.slice(id.indexOf(':') + 1), ...(name ? [name] : [])]);
-  return onlyIn.some((entry) => names.has(entry));
+  return answerIn.some((entry) => names.has(entry));
 }
 
 export default defineBot({
@@ -43,7 +46,7 @@ export default defineBot({
     const model = settings.model ?? createOfflineModel({ wordDelayMs: settings.offlineWordDelayMs });
     bot.onMention(async (ctx) => {
       const question = ctx.message!;
-      if (!answersIn(ctx, settings.onlyIn)) return;
+      if (!answersIn(ctx, settings.answerIn)) return;
       const thread = question.parentId;
       const history = ctx.can('history') ? await ctx.history({ limit: settings.historyLimit, ...(thread ? { thread } : {}) }) : [];
       // Loaded on the first question, not at start: the AI SDK is large and only this bot needs it.

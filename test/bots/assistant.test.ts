@@ -14,7 +14,7 @@ const fast = { streaming: { updateIntervalMs: 50 } };
 
 describe('assistant bot', () => {
   it('streams the offline stand-in\'s answer into a threaded reply, growing over several updates', async () => {
-    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { offlineWordDelayMs: 10 } } } });
+    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { offlineWordDelayMs: 10, answerIn: ['*'] } } } });
     const question = await t.user('kim', 'Kim').say('help', '@Botyard what can you do?');
 
     const [answer] = t.botMessages('help');
@@ -27,7 +27,7 @@ describe('assistant bot', () => {
   });
 
   it('gives the model the recent conversation as context (counted by the stand-in), and a thread\'s own messages in a thread', async () => {
-    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { offlineWordDelayMs: 0, historyLimit: 3 } } } });
+    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { offlineWordDelayMs: 0, historyLimit: 3, answerIn: ['*'] } } } });
     const kim = t.user('kim', 'Kim');
     await kim.say('help', 'first');
     await kim.say('help', 'second');
@@ -41,16 +41,21 @@ describe('assistant bot', () => {
     expect(t.botMessages('help')[1]?.text).toBe(offlineAnswer('@Botyard and in this thread?', 2));
   });
 
-  it('answers only where onlyIn says, when set', async () => {
-    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { offlineWordDelayMs: 0, onlyIn: ['assistant'] } } } });
+  it("answers by default only in a conversation called 'assistant', elsewhere where answerIn says", async () => {
+    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { offlineWordDelayMs: 0 } } } });
     await t.user('kim', 'Kim').say('general', '@Botyard hello?');
     await t.user('kim', 'Kim').say('assistant', '@Botyard hello?');
     expect(t.botMessages('general')).toEqual([]);
     expect(t.botMessages('assistant')).toHaveLength(1);
+    await t.stop();
+
+    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { offlineWordDelayMs: 0, answerIn: ['local:help', 'team'] } } } });
+    for (const room of ['help', 'team', 'assistant']) await t.user('kim', 'Kim').say(room, '@Botyard hello?');
+    expect(['help', 'team', 'assistant'].map((room) => t!.botMessages(room).length)).toEqual([1, 1, 0]);
   });
 
   it('stops when a user presses Stop, keeping what it wrote', async () => {
-    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { offlineWordDelayMs: 30 } } } });
+    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { offlineWordDelayMs: 30, answerIn: ['*'] } } } });
     const kim = t.user('kim', 'Kim');
     const asking = kim.say('help', '@Botyard tell me everything');
     await vi.waitFor(() => expect(t!.streams.some((s) => s.phase === 'update')).toBe(true), { timeout: 10_000 });
@@ -68,7 +73,7 @@ describe('assistant bot', () => {
     const model = createOfflineModel({ wordDelayMs: 0 });
     const calls: string[] = [];
     const spy = { ...model, doStream: (options: Parameters<typeof model.doStream>[0]) => (calls.push('doStream'), model.doStream(options)) };
-    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { model: spy } } } });
+    t = await createTestRuntime({ bots: [assistant], config: { ...fast, bots: { assistant: { model: spy, answerIn: ['*'] } } } });
     await t.user('kim', 'Kim').say('help', '@Botyard hi');
     expect(calls).toEqual(['doStream']);
     await t.stop();

@@ -29,7 +29,7 @@ beforeAll(async () => {
     config: {
       botsDir: path.join(import.meta.dirname, 'fixtures/streaming-bots'),
       acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 200 },
-      bots: { assistant: { offlineWordDelayMs: 20 } },
+      bots: { assistant: { offlineWordDelayMs: 20, answerIn: ['*'] } },
     },
   });
   stack.acs!.on('change', (c) => changes.push(c));

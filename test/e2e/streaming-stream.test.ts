@@ -31,7 +31,7 @@ beforeAll(async () => {
     config: {
       botsDir: path.join(import.meta.dirname, 'fixtures/streaming-bots'),
       streaming: { updateIntervalMs: INTERVAL_MS },
-      bots: { assistant: { offlineWordDelayMs: 25 } },
+      bots: { assistant: { offlineWordDelayMs: 25, answerIn: ['*'] } },
     },
   });
   stack.booted.runtime.events.on('stream', (p) => progress.push(p));
