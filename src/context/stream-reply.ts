@@ -133,7 +133,11 @@ export async function streamReply(deps: StreamReplyDeps, input: TextSourceInput,
 
   const stop = (await streaming.stops?.open(conversation)) ?? NO_STOP;
   const abort = AbortSignal.any([deps.signal, stop.signal]);
-  const open = async (): Promise<TextReader> => early ?? openTextSource(input, abort);
+  let reading = false;
+  const open = async (): Promise<TextReader> => {
+    reading = true;
+    return early ?? openTextSource(input, abort);
+  };
   try {
     const live = adapter.capabilities.has('aiIndicator') && adapter.capabilities.has('edit') && adapter.aiIndicator && adapter.editMessage;
     if (!live) return await sendOnce();
@@ -194,6 +198,8 @@ export async function streamReply(deps: StreamReplyDeps, input: TextSourceInput,
     return { id: messageId, conversation, text, outcome: result.outcome, ...(result.error !== undefined ? { error: result.error } : {}), partialUpdates: pacer.updates };
   } finally {
     stop.close();
+    // The placeholder (or something before the reading) failed: release the source too.
+    if (!reading) early?.cancel();
   }
 
   /** No indicator here: typing while the source runs, then one message. */

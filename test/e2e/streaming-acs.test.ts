@@ -3,15 +3,14 @@
  * runtime's poller finds the mention; the assistant shows typing while the model writes and then sends
  * one message (ACS allows 10 message sends/updates per 10 s per thread, so no stream of edits).
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient, type ChatThreadClient } from '@azure/communication-chat';
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
 import { offlineAnswer } from '../../bots/assistant/offline-model.ts';
-import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
+import type { DevStack } from '../../src/cli/dev-stack.ts';
 import type { AcsChange } from '../../src/emulator/acs/model.ts';
-import { silentLogger } from '../../src/runtime/log.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { startStreamingStack } from './fixtures/streaming-stack.ts';
 
 let stack: DevStack;
 let botId: string;
@@ -20,18 +19,7 @@ let kimId: string;
 const changes: AcsChange[] = [];
 
 beforeAll(async () => {
-  stack = await startDevStack({
-    env: {},
-    cwd: process.cwd(),
-    log: silentLogger,
-    port: 0,
-    platforms: ['acs'],
-    config: {
-      botsDir: path.join(import.meta.dirname, 'fixtures/streaming-bots'),
-      acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 200 },
-      bots: { assistant: { offlineWordDelayMs: 20, answerIn: ['*'] } },
-    },
-  });
+  stack = await startStreamingStack('acs', { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 200 }, wordDelayMs: 20 });
   stack.acs!.on('change', (c) => changes.push(c));
   botId = stack.booted.runtime.adapterFor('acs')!.botUser.id;
   const kim = stack.acs!.admin.createUser('Kim');

@@ -4,15 +4,14 @@
  * assistant bot and the fixtures answer through the adapter; the emulator records every indicator
  * event and message revision.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamChat, type Channel } from 'stream-chat';
 import { offlineAnswer } from '../../bots/assistant/offline-model.ts';
-import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
+import type { DevStack } from '../../src/cli/dev-stack.ts';
 import type { StreamProgress } from '../../src/context/streaming.ts';
-import { silentLogger } from '../../src/runtime/log.ts';
 import { streamUserClient, watchedChannel } from '../helpers/stream-user.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { startStreamingStack } from './fixtures/streaming-stack.ts';
 
 type Loose = any;
 const INTERVAL_MS = 150;
@@ -20,21 +19,12 @@ let stack: DevStack;
 let client: StreamChat;
 let n = 0;
 const progress: StreamProgress[] = [];
+const ingested: Array<{ type: string; outcome: string; messageId?: string }> = [];
 
 beforeAll(async () => {
-  stack = await startDevStack({
-    env: {},
-    cwd: process.cwd(),
-    log: silentLogger,
-    port: 0,
-    platforms: ['stream'],
-    config: {
-      botsDir: path.join(import.meta.dirname, 'fixtures/streaming-bots'),
-      streaming: { updateIntervalMs: INTERVAL_MS },
-      bots: { assistant: { offlineWordDelayMs: 25, answerIn: ['*'] } },
-    },
-  });
+  stack = await startStreamingStack('stream', { streaming: { updateIntervalMs: INTERVAL_MS }, wordDelayMs: 25 });
   stack.booted.runtime.events.on('stream', (p) => progress.push(p));
+  stack.booted.runtime.events.on('ingested', (e, outcome) => ingested.push({ type: e.type, outcome, messageId: (e.raw as Loose)?.message_id }));
   client = new StreamChat(stack.stream!.apiKey, stack.stream!.apiSecret, { baseURL: stack.stream!.url, disableCache: true });
   await client.upsertUsers([{ id: 'kim', name: 'Kim' }]);
 });
@@ -78,6 +68,11 @@ describe('streamed replies on Stream', () => {
     }
     const { message } = await client.getMessage(id);
     expect(message).toMatchObject({ text: full, ai_generated: true, parent_id: question.id, user: { id: 'botyard' } });
+    // The bot's own indicator events and updates come back by webhook and are dropped before the queue.
+    await stack.stream!.webhooksIdle();
+    const echoes = ingested.filter((e) => e.messageId === id && e.type !== 'message.new');
+    expect(echoes.map((e) => e.type)).toEqual(expect.arrayContaining(['ai_indicator.update', 'message.updated', 'ai_indicator.clear']));
+    expect(echoes.every((e) => e.outcome === 'ignored')).toBe(true);
   });
 
   it("a user's Stop mid-stream aborts the source within one update interval; the text written stays; the indicator is cleared", async () => {
