@@ -127,4 +127,17 @@ describe('streamed replies on Stream', () => {
     expect(texts).toContain('the other handler still answers');
     expect(await stack.booted.runtime.adapterFor('stream')!.ready!()).toEqual({ ok: true });
   });
+
+  it('failed updates (HTTP 500) are retried: still one message, ending with the full answer', async () => {
+    const ch = await channel();
+    const placeholder = placeholderIn(ch.cid);
+    await ch.sendMessage({ text: '@Botyard again?', user_id: 'kim', mentioned_users: ['botyard'] } as Loose);
+    const id = await placeholder;
+    stack.stream!.faults.failNext('UpdateMessagePartial', { status: 500, count: 3 });
+    await finished(id);
+    expect(stack.stream!.requests.count('UpdateMessagePartial', 'failed')).toBeGreaterThanOrEqual(3);
+    const mine = stack.stream!.state.messages(ch.cid).filter((m: Loose) => m.user.id === 'botyard');
+    expect(mine.map((m: Loose) => m.text)).toEqual([offlineAnswer('@Botyard again?', 0)]);
+    expect(states(ch.cid, id)).toEqual(['AI_STATE_THINKING', 'AI_STATE_GENERATING', 'clear']);
+  });
 });
