@@ -4,6 +4,7 @@
  */
 import type { StreamChat } from 'stream-chat';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, OutgoingMessage, SentMessage, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
+import { handleBeforeSendHook } from './before-send.ts';
 import { createStreamClient, splitCid } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
 import { fromAttachment, normalize } from './normalize.ts';
@@ -41,6 +42,7 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   let sink: AdapterStartOptions['sink'] | undefined;
   let log: AdapterStartOptions['log'] | undefined;
+  let decide: AdapterStartOptions['decide'];
 
   const channelOf = (conversation: ConversationRef) => {
     const [type, id] = splitCid(conversation.id);
@@ -67,17 +69,22 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
     capabilities: new Set(CAPABILITIES),
     client,
     webhookPath: '/webhooks/stream',
+    beforeSendPath: '/webhooks/stream/before-send',
 
     async start(opts) {
       sink = opts.sink;
       log = opts.log;
+      decide = opts.decide;
       await call('upsert bot user', () => client.upsertUser({ id: bot.id, name: bot.name, role: 'admin', is_bot: true } as Loose));
       log.info({ bot: bot.id, baseUrl: client.baseURL }, 'stream adapter started');
     },
 
     async stop() {
       sink = undefined;
+      decide = undefined;
     },
+
+    handleBeforeSend: (request) => handleBeforeSendHook(request, { apiSecret: options.apiSecret, botId: bot.id, maxBodyBytes, decide }),
 
     async ready() {
       try {
