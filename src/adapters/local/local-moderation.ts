@@ -74,7 +74,8 @@ export function localModeration(deps: LocalModerationDeps): Verbs {
       if (i >= 0) state.mutes.splice(i, 1);
       state.mutes.push({ by: botUser.id, userId, ...(expiresAt ? { expiresAt } : {}) });
       const target = state.user({ id: userId });
-      await emit({ type: 'user.muted', conversation: c, sender: botUser, moderation: { target, ...(expiresAt ? { expiresAt } : {}) } });
+      // As on Stream, user.muted says who muted whom; the expiry stays on the mute.
+      await emit({ type: 'user.muted', conversation: c, sender: botUser, moderation: { target } });
     },
     async pin(c, messageId) {
       state.conversation(c.id).find(messageId).pinned = true;
