@@ -12,12 +12,13 @@ import { silentLogger } from '../../src/runtime/log.ts';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.ts';
 import { createApp } from '../../src/server/app.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
-import { createMetrics } from '../../src/server/metrics.ts';
+import { createMetrics, type Metrics } from '../../src/server/metrics.ts';
 
 export interface StreamStack {
   emu: StreamEmulator;
   runtime: Runtime;
   server: HttpServer;
+  metrics: Metrics;
   /** A server-side SDK client. */
   client: StreamChat;
   /** An SDK client acting as one user (user token, no websocket), for reads "as another member". */
@@ -33,7 +34,9 @@ export async function startStreamStack(options: { bots: BotDefinition[]; config?
   const adapter = createStreamAdapter({ apiKey: emu.apiKey, apiSecret: emu.apiSecret, baseUrl: emu.url, bot: config.bot, timeoutMs: 10_000 });
   const runtime = await createRuntime({ config, adapters: [adapter], bots: options.bots, log: silentLogger, startSchedules: false });
   await runtime.start();
-  const server = await startHttpServer(runtime, createApp(runtime, createMetrics()), { port: 0, host: '127.0.0.1' });
+  const metrics = createMetrics({ defaultMetrics: false });
+  metrics.attach(runtime);
+  const server = await startHttpServer(runtime, createApp(runtime, metrics), { port: 0, host: '127.0.0.1' });
   emu.setWebhookUrl(`${server.url}/webhooks/stream`);
   emu.setBeforeSendHookUrl(`${server.url}/webhooks/stream/before-send`);
   const client = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url, disableCache: true });
@@ -41,6 +44,7 @@ export async function startStreamStack(options: { bots: BotDefinition[]; config?
     emu,
     runtime,
     server,
+    metrics,
     client,
     async userClient(id) {
       const user = new StreamChat(emu.apiKey, { baseURL: emu.url });

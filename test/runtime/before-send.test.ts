@@ -59,6 +59,9 @@ describe('bot.beforeSend through the Stream hook', () => {
     await waitFor(() => rejected.length === 1, { what: 'the message.rejected event' });
     expect(rejected[0]).toMatchObject({ type: 'message.rejected', sender: { id: 'kim' }, message: { text: 'who wants durian?' }, rejection: { by: 'filter', reason: 'fruit', notice: 'No durian talk here.', data: { strikes: 1 } } });
     expect(stack.emu.preSendCalls().map((c) => c.outcome)).toEqual(['rejected', 'allowed']);
+    const scraped = await (await fetch(`${stack.server.url}/metrics`)).text();
+    expect(scraped).toMatch(/botyard_before_send_decisions_total\{platform="stream",verdict="reject",policy="none"\} 1/);
+    expect(scraped).toMatch(/botyard_before_send_duration_seconds_count\{platform="stream"\} 2/);
   });
 
   it('rewrites chain in bot order and the message is stored and announced rewritten', async () => {
