@@ -22,13 +22,8 @@ export interface RejectOptions {
   data?: Record<string, unknown>;
 }
 
-export interface RewriteOptions {
-  text?: string;
-  attachments?: Attachment[];
-  /** Custom fields to set on the message. */
-  data?: Record<string, unknown>;
-  silent?: boolean;
-}
+/** What `ctx.rewrite` may change: text, attachments, custom fields (`data`), silent (what Stream lets a hook rewrite). */
+export type RewriteOptions = PreSendRewrite;
 
 /** One handler's decision; a handler that decides nothing allows. */
 export type Decision =
