@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic']);
+const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate']);
 const platformLimitsSchema = z.partialRecord(
   callKindSchema,
   z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).strict(),
@@ -73,6 +73,19 @@ export const fileConfigSchema = z
         lockMs: z.number().int().positive().default(30_000),
         stalledCheckMs: z.number().int().positive().default(15_000),
       })
+      .prefault({}),
+    /**
+     * `bot.beforeSend` handlers (Stream's Before Message Send hook): every handler of every bot runs within
+     * `budgetMs`, which must stay below the platform's own timeout (Stream: 1500 ms per attempt by default).
+     * When the budget runs out, or a handler throws, `policy` decides: `failOpen` lets the message through
+     * (as Stream does when its hook fails), `failClosed` rejects it.
+     */
+    beforeSend: z
+      .object({
+        budgetMs: z.number().int().min(10, 'give the handlers at least 10 ms').max(4500, 'Stream waits at most 5000 ms for the hook; stay below it').default(1000),
+        policy: z.enum(['failOpen', 'failClosed']).default('failOpen'),
+      })
+      .strict()
       .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
