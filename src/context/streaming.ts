@@ -62,3 +62,10 @@ export function createStreamingServices(options: {
     ...(options.observe ? { observe: options.observe } : {}),
   };
 }
+
+let shared: StreamingServices | undefined;
+
+/** For Contexts built without the runtime's services (tests, tools): default settings, no user stops. */
+export function defaultStreamingServices(): StreamingServices {
+  return (shared ??= createStreamingServices({}));
+}

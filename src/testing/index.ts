@@ -10,7 +10,7 @@
  */
 import type { AiState, Attachment, InboundEvent, UserRef } from '../adapters/adapter.ts';
 import { createLocalAdapter, type SayOptions } from '../adapters/local/local-adapter.ts';
-import type { LocalConversation, LocalMessage } from '../adapters/local/local-state.ts';
+import type { LocalBan, LocalConversation, LocalMessage } from '../adapters/local/local-state.ts';
 import { loadConfig } from '../config/load.ts';
 import type { StreamProgress } from '../context/streaming.ts';
 import type { FileConfigInput } from '../config/schema.ts';
@@ -30,7 +30,10 @@ export interface TestRuntimeOptions {
 
 /** A user of the local platform. Every action resolves after all bots have handled it. */
 export interface TestUser extends UserRef {
+  /** Posts; `bot.beforeSend` handlers decide first: a rejected message comes back with `rejected: { notice, by, reason }` and is in no conversation. */
   say(conversation: string, text: string, options?: SayOptions): Promise<LocalMessage>;
+  /** Flags a message for review (bots hear `message.flagged`). */
+  flag(conversation: string, messageId: string, reason?: string): Promise<void>;
   join(conversation: string): Promise<void>;
   leave(conversation: string): Promise<void>;
   react(conversation: string, messageId: string, type: string): Promise<void>;
@@ -52,7 +55,7 @@ export interface TestRuntime {
   user(id: string, name?: string, options?: { isBot?: boolean }): TestUser;
   /** Runs a schedule now, as its cron tick would: by schedule name or `<bot>:<name>`; `at` is the tick's time (default now). */
   fireSchedule(name: string, at?: Date): Promise<void>;
-  /** The conversation's full state: messages, members, moderators, reads, typing, bans. */
+  /** The conversation's full state: messages, members, moderators, reads, typing, bans, flags, rejected messages. */
   conversation(id: string): LocalConversation;
   /** Messages the bots sent to a conversation (deleted ones included, flagged `deleted`). */
   botMessages(conversation: string): LocalMessage[];
@@ -66,6 +69,8 @@ export interface TestRuntime {
   revisions(conversation: string, messageId: string): string[];
   /** Every step of every ctx.stream() so far: started, indicator, update (with the text), finished. */
   streams: StreamProgress[];
+  /** App-wide bans and mutes (conversation bans are on `conversation(id).bans`). */
+  platform: { bans: LocalBan[]; mutes: Array<{ by: string; userId: string; expiresAt?: string }> };
   stop(): Promise<void>;
 }
 
@@ -101,6 +106,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
       return {
         ...ref,
         say: (c, text, o) => settle(platform.act.say(ref, c, text, o)),
+        flag: (c, m, reason) => settle(platform.act.flag(ref, c, m, reason)),
         join: (c) => settle(platform.act.join(ref, c)),
         leave: (c) => settle(platform.act.leave(ref, c)),
         react: (c, m, type) => settle(platform.act.react(ref, c, m, type)),
@@ -119,8 +125,9 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
     indicators: (c) => platform.state.conversation(c).indicators.map((i) => i.state),
     revisions: (c, m) => [...(platform.state.conversation(c).revisions.get(m) ?? [])],
     streams,
+    platform: platform.state,
     stop: () => runtime.stop(),
   };
 }
 
-export type { Attachment, LocalConversation, LocalMessage, SayOptions };
+export type { Attachment, LocalBan, LocalConversation, LocalMessage, SayOptions };
