@@ -6,7 +6,13 @@ import { channelResponse, memberResponse, messageResponse, reactionResponse, use
 const REQUEST_INFO = { type: 'server', ip: '127.0.0.1', user_agent: 'stream-chat-js', sdk: 'stream-chat-js' };
 
 function channelFields(ch: ChannelRecord) {
-  return { cid: ch.cid, channel_type: ch.type, channel_id: ch.id };
+  // channel_custom: the channel's custom data, which SPEC lists on every channel-scoped event.
+  return { cid: ch.cid, channel_type: ch.type, channel_id: ch.id, channel_custom: { ...ch.custom } };
+}
+
+/** The channel object and counts SPEC requires on member and reaction events. */
+function channelObject(store: StreamStore, ch: ChannelRecord) {
+  return { channel: channelResponse(store, ch), channel_member_count: ch.members.size, channel_message_count: ch.messageIds.length };
 }
 
 /** Members ride along on message and channel events, truncated to 50 as Stream does. */
@@ -37,6 +43,7 @@ export function messageNew(store: StreamStore, ch: ChannelRecord, m: MessageReco
       if (r?.parent_id === m.parent_id) participants.add(r.user_id);
     }
     event.thread_participants = [...participants].map((id) => userById(store, id));
+    if (parent) event.parent_author = parent.user_id;
   }
   return event;
 }
@@ -68,7 +75,7 @@ export function messageDeleted(store: StreamStore, ch: ChannelRecord, m: Message
 }
 
 export function memberEvent(store: StreamStore, type: 'member.added' | 'member.removed' | 'member.updated', ch: ChannelRecord, m: MemberRecord): StreamEvent {
-  return { type, ...channelFields(ch), member: memberResponse(store, m), user: userById(store, m.user_id), created_at: store.nowIso() };
+  return { type, ...channelFields(ch), ...channelObject(store, ch), member: memberResponse(store, m), user: userById(store, m.user_id), created_at: store.nowIso() };
 }
 
 export function channelEvent(
@@ -93,6 +100,8 @@ export function reactionEvent(store: StreamStore, type: 'reaction.new' | 'reacti
   return {
     type,
     ...channelFields(ch),
+    ...channelObject(store, ch),
+    message_id: m.id,
     message: messageResponse(store, m),
     reaction: reactionResponse(store, r),
     user: userById(store, r.user_id),

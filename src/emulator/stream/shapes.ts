@@ -15,6 +15,12 @@ export function userResponse(u: UserRecord): Json {
     ...(u.ban_expires ? { ban_expires: u.ban_expires } : {}),
     online: false,
     teams: [],
+    // Required in every UserResponse (SPEC); the emulator has no blocking, shadow bans or invisibility.
+    language: typeof u.custom.language === 'string' ? u.custom.language : '',
+    blocked_user_ids: [],
+    shadow_banned: false,
+    invisible: false,
+    ...(u.deleted_at ? { deleted_at: u.deleted_at } : {}),
   };
 }
 
@@ -95,7 +101,11 @@ export function renderHtml(text: string): string {
   return `<p>${esc}</p>\n`;
 }
 
-export function messageResponse(store: StreamStore, m: MessageRecord): Json {
+/**
+ * A message as the API answers it. `viewerId` is the user the answer is for (a user token, or the
+ * `user_id` of a server-side query): a message that user deleted "for me" shows as deleted to them only.
+ */
+export function messageResponse(store: StreamStore, m: MessageRecord, viewerId?: string): Json {
   const counts: Record<string, number> = {};
   const scores: Record<string, number> = {};
   for (const r of m.reactions) {
@@ -103,12 +113,14 @@ export function messageResponse(store: StreamStore, m: MessageRecord): Json {
     scores[r.type] = (scores[r.type] ?? 0) + r.score;
   }
   const deleted = m.deleted_at !== undefined;
+  const deletedForViewer = viewerId !== undefined && m.deleted_for?.includes(viewerId) === true;
   return {
     ...m.custom,
     id: m.id,
     text: m.text,
     html: renderHtml(m.text),
-    type: deleted ? 'deleted' : m.type,
+    type: deleted || deletedForViewer ? 'deleted' : m.type,
+    ...(deletedForViewer ? { deleted_for_me: true } : {}),
     user: userById(store, m.user_id),
     attachments: m.attachments.map((a) => ({ ...a })),
     latest_reactions: m.reactions.slice(-10).reverse().map((r) => reactionResponse(store, r)),
@@ -123,6 +135,10 @@ export function messageResponse(store: StreamStore, m: MessageRecord): Json {
     ...(deleted ? { deleted_at: m.deleted_at } : {}),
     shadowed: false,
     mentioned_users: m.mentioned_users.map((id) => userById(store, id)),
+    // Required by SPEC: @here / @channel and per-user visibility are not emulated.
+    mentioned_here: false,
+    mentioned_channel: false,
+    restricted_visibility: [],
     silent: m.silent,
     pinned: m.pinned,
     pinned_at: null,
@@ -158,6 +174,8 @@ export function visibleMessages(store: StreamStore, ch: ChannelRecord): MessageR
 export interface ChannelStateOptions {
   messages?: { limit?: number; id_lt?: string; id_gt?: string; id_lte?: string; id_gte?: string };
   members?: { limit?: number; offset?: number };
+  /** The user the answer is for (see messageResponse). */
+  viewer?: string;
 }
 
 export function channelState(store: StreamStore, ch: ChannelRecord, opts: ChannelStateOptions = {}): Json {
@@ -175,8 +193,10 @@ export function channelState(store: StreamStore, ch: ChannelRecord, opts: Channe
   return {
     channel: channelResponse(store, ch),
     members: members.map((m) => memberResponse(store, m)),
-    messages: msgs.map((m) => messageResponse(store, m)),
+    messages: msgs.map((m) => messageResponse(store, m, opts.viewer)),
     pinned_messages: [],
+    // Required by SPEC (thread list of the channel); the emulator keeps no thread objects.
+    threads: [],
     read: [...ch.reads.values()].map((r) => readResponse(store, r)),
     watcher_count: 0,
     watchers: [],

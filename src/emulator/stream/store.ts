@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { AppSettingsRecord, BanRecord, ChannelRecord, FlagRecord, MessageRecord, UserRecord } from './records.ts';
+import type { AppSettingsRecord, BanRecord, ChannelRecord, FlagRecord, MessageRecord, RoleRecord, UserRecord } from './records.ts';
 import { notFound } from './errors.ts';
 
 /** An event as Stream announces it: `type`, `created_at` and the type's own fields, custom fields flat. */
@@ -23,6 +23,8 @@ export class StreamStore {
   readonly messages = new Map<string, MessageRecord>();
   readonly bans: BanRecord[] = [];
   readonly flags: FlagRecord[] = [];
+  /** Custom roles made with `POST /roles` (the built-in ones are in roles.ts). */
+  readonly roles = new Map<string, RoleRecord>();
   /** cid → user id → when they last started typing (ISO), cleared by typing.stop. */
   readonly typing = new Map<string, Map<string, string>>();
   readonly app: AppSettingsRecord = { name: 'botyard-emulator', event_hooks: [], custom: {} };

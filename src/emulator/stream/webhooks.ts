@@ -90,7 +90,8 @@ export class WebhookDispatcher {
 
   /** Queues delivery of one announced event to every target. */
   dispatch(event: StreamEvent): void {
-    if (this.closed || NOT_DELIVERED.has(event.type)) return;
+    // A "delete for me" changes one user's view only: it goes to that user's connections, not to webhooks.
+    if (this.closed || NOT_DELIVERED.has(event.type) || event.deleted_for_me === true) return;
     for (const url of this.targets(event.type)) {
       const body = JSON.stringify(event);
       const webhookId = this.store.newId();

@@ -3,6 +3,7 @@ import { inputError, notFound } from '../errors.ts';
 import { matches, sortDocs, type SortSpec } from '../filter.ts';
 import { parsePayload, type Route } from '../http.ts';
 import { splitCustom, USER_RESERVED, type UserRecord } from '../records.ts';
+import { checkUserId, checkUserRole } from '../roles.ts';
 import { userResponse } from '../shapes.ts';
 import type { StreamStore } from '../store.ts';
 
@@ -25,6 +26,8 @@ export const userRoutes: Route[] = [
       for (const [key, u] of entries) {
         if (!u || typeof u.id !== 'string' || !u.id) throw inputError(`users["${key}"].id is a required field`);
         if (u.id !== key) throw inputError(`user id ${u.id} does not match its key ${key}`);
+        checkUserId(u.id, `users["${key}"].id`);
+        if (u.role !== undefined) checkUserRole(store, u.role, `users["${key}"].role`);
       }
       const out: Record<string, unknown> = {};
       for (const [, u] of entries) {
@@ -58,10 +61,14 @@ export const userRoutes: Route[] = [
       if (!Array.isArray(list)) throw inputError('users is a required field and must be a list');
       if (list.length > MAX_USERS_PER_CALL) throw inputError(`users must contain at most ${MAX_USERS_PER_CALL} items`);
       const out: Record<string, unknown> = {};
+      // Validate the whole batch before changing anything: one bad entry fails the call, as Stream does.
       for (const change of list) {
         if (!change.id) throw inputError('users[].id is a required field');
-        const u = store.users.get(change.id);
-        if (!u) throw notFound(`user "${change.id}" does not exist`);
+        if (!store.users.get(change.id)) throw notFound(`user "${change.id}" does not exist`);
+        if (change.set?.role !== undefined) checkUserRole(store, change.set.role, `users[${change.id}].set.role`);
+      }
+      for (const change of list) {
+        const u = store.users.get(change.id!)!;
         for (const [k, v] of Object.entries(change.set ?? {})) {
           if (k === 'role' && typeof v === 'string') u.role = v;
           else if (k === 'id' || k === 'created_at') throw inputError(`${k} cannot be updated`);
@@ -84,7 +91,8 @@ export const userRoutes: Route[] = [
       const filter = payload.filter_conditions as Record<string, unknown> | undefined;
       let users: UserRecord[];
       try {
-        users = [...store.users.values()].filter((u) => matches(userResponse(u), filter));
+        // Deleted users (soft delete keeps the record) drop out of queries.
+        users = [...store.users.values()].filter((u) => !u.deleted_at && matches(userResponse(u), filter));
       } catch (err) {
         throw inputError((err as Error).message);
       }
