@@ -48,7 +48,24 @@ export function messageNew(store: StreamStore, ch: ChannelRecord, m: MessageReco
   return event;
 }
 
-export function messageUpdated(store: StreamStore, ch: ChannelRecord, m: MessageRecord, actorId: string, oldText: string): StreamEvent {
+/** What an edit changed, as SPEC's MessageChangeSet lists it (every key present). */
+function changeSet(m: MessageRecord, oldText: string, before?: MessageRecord): Record<string, boolean> {
+  const differs = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+  return {
+    text: m.text !== oldText,
+    html: m.text !== oldText,
+    mml: false,
+    custom: before ? differs(before.custom, m.custom) : false,
+    attachments: before ? differs(before.attachments, m.attachments) : false,
+    mentioned_user_ids: before ? differs(before.mentioned_users, m.mentioned_users) : false,
+    quoted_message_id: before ? before.quoted_message_id !== m.quoted_message_id : false,
+    silent: before ? before.silent !== m.silent : false,
+    pin: before ? before.pinned !== m.pinned : false,
+  };
+}
+
+/** `before`: the message as it was, so the change set can tell what else than the text changed. */
+export function messageUpdated(store: StreamStore, ch: ChannelRecord, m: MessageRecord, actorId: string, oldText: string, before?: MessageRecord): StreamEvent {
   return {
     type: 'message.updated',
     ...channelFields(ch),
@@ -56,7 +73,7 @@ export function messageUpdated(store: StreamStore, ch: ChannelRecord, m: Message
     message: messageResponse(store, m),
     user: userById(store, actorId),
     members: members(store, ch),
-    message_update: { old_text: oldText, change_set: { text: m.text !== oldText } },
+    message_update: { old_text: oldText, change_set: changeSet(m, oldText, before) },
     created_at: store.nowIso(),
     request_info: REQUEST_INFO,
   };

@@ -24,6 +24,14 @@ export function userResponse(u: UserRecord): Json {
   };
 }
 
+/**
+ * A user as user endpoints answer it (FullUserResponse: upsert, partial update, query): the common
+ * fields plus the owner's own lists and counters, which the emulator keeps empty.
+ */
+export function fullUserResponse(u: UserRecord): Json {
+  return { ...userResponse(u), devices: [], mutes: [], channel_mutes: [], unread_count: 0, total_unread_count: 0, unread_channels: 0, unread_threads: 0 };
+}
+
 export function userById(store: StreamStore, id: string): Json {
   return userResponse(store.ensureUser(id));
 }
@@ -62,6 +70,16 @@ export function channelConfig(type: string): Json {
     push_notifications: true,
     max_message_length: 5000,
     message_retention: 'infinite',
+    // SPEC-required switches of features the emulator does not implement (all off but quotes).
+    delivery_events: false,
+    quotes: true,
+    reminders: false,
+    mark_messages_pending: false,
+    polls: false,
+    user_message_reminders: false,
+    shared_locations: false,
+    count_messages: false,
+    skip_last_msg_update_for_system_msgs: false,
     automod: 'disabled',
     automod_behavior: 'flag',
     commands: [],

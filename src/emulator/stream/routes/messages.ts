@@ -92,9 +92,10 @@ function touch(store: StreamStore, m: MessageRecord, oldText: string): void {
 
 /** Applies an edited copy to the stored message, announces message.updated and answers as the API does. */
 function commitUpdate(store: StreamStore, m: MessageRecord, next: MessageRecord, actor: Parameters<typeof messageUpdated>[3], oldText: string) {
+  const before = { ...m };
   Object.assign(m, next);
   touch(store, m, oldText);
-  store.announce(messageUpdated(store, channelOf(store, m), m, actor, oldText));
+  store.announce(messageUpdated(store, channelOf(store, m), m, actor, oldText, before));
   return { message: messageResponse(store, m) };
 }
 

@@ -3,7 +3,7 @@ import { inputError } from '../errors.ts';
 import { banEvent } from '../events.ts';
 import type { Json, Route } from '../http.ts';
 import type { ChannelRecord } from '../records.ts';
-import { userById } from '../shapes.ts';
+import { messageResponse, userById } from '../shapes.ts';
 import type { StreamStore } from '../store.ts';
 
 /** The channel a ban targets: the SDK sends `type`+`id`, SPEC documents `channel_cid`; both work. */
@@ -90,7 +90,7 @@ export const moderationRoutes: Route[] = [
         store.flags.push({ target_message_id: m.id, user_id: userId, reason: body.reason, created_at: at });
         const total = store.flags.filter((f) => f.target_message_id === m.id).length;
         const [type, id] = m.cid.split(/:(.*)/s) as [string, string];
-        store.announce({ type: 'message.flagged', cid: m.cid, channel_type: type, channel_id: id, message: { id: m.id, text: m.text, user: userById(store, m.user_id) }, user: userById(store, userId), total_flags: total, created_at: at });
+        store.announce({ type: 'message.flagged', cid: m.cid, channel_type: type, channel_id: id, message_id: m.id, message: messageResponse(store, m), user: userById(store, userId), total_flags: total, created_at: at });
       } else if (typeof body.target_user_id === 'string') {
         store.flags.push({ target_user_id: body.target_user_id, user_id: userId, reason: body.reason, created_at: at });
         store.announce({ type: 'user.flagged', user: userById(store, userId), target_user: userById(store, body.target_user_id), created_at: at });

@@ -4,7 +4,7 @@ import { matches, sortDocs, type SortSpec } from '../filter.ts';
 import { parsePayload, type Route } from '../http.ts';
 import { splitCustom, USER_RESERVED, type UserRecord } from '../records.ts';
 import { checkUserId, checkUserRole } from '../roles.ts';
-import { userResponse } from '../shapes.ts';
+import { fullUserResponse, userResponse } from '../shapes.ts';
 import type { StreamStore } from '../store.ts';
 
 export const MAX_USERS_PER_CALL = 100;
@@ -45,11 +45,11 @@ export const userRoutes: Route[] = [
           custom: splitCustom(u, USER_RESERVED),
         };
         store.users.set(id, rec);
-        out[id] = userResponse(rec);
+        out[id] = fullUserResponse(rec);
         if (existing) announceUpdated(store, rec);
         else store.announce({ type: 'user.created', user: userResponse(rec), created_at: at });
       }
-      return { users: out };
+      return { users: out, membership_deletion_task_id: '' };
     },
   },
   {
@@ -76,10 +76,10 @@ export const userRoutes: Route[] = [
         }
         for (const k of change.unset ?? []) delete u.custom[k];
         u.updated_at = store.nowIso();
-        out[u.id] = userResponse(u);
+        out[u.id] = fullUserResponse(u);
         announceUpdated(store, u);
       }
-      return { users: out };
+      return { users: out, membership_deletion_task_id: '' };
     },
   },
   {
@@ -99,7 +99,7 @@ export const userRoutes: Route[] = [
       users = sortDocs(users, payload.sort as SortSpec | undefined, userResponse);
       const offset = Number(payload.offset ?? 0);
       const limit = Number(payload.limit ?? 30);
-      return { users: users.slice(offset, offset + limit).map(userResponse) };
+      return { users: users.slice(offset, offset + limit).map(fullUserResponse) };
     },
   },
 ];
