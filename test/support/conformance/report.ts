@@ -12,10 +12,7 @@ export interface Row extends Mismatch { endpoint: string; verdict: Verdict; why?
 /** A deviation the real service shares with the emulator (or that cannot matter), with the reason. */
 export interface Allowance { test: (m: Mismatch, endpoint: string) => boolean; why: string }
 
-export const COMMON_ALLOWANCES: Allowance[] = [
-  { test: (m) => m.kind === 'extra', why: 'field outside the schema (custom data is flat on the wire)' },
-  { test: (m) => m.kind === 'enum', why: 'value outside the documented enum' },
-];
+export const COMMON_ALLOWANCES: Allowance[] = [{ test: (m) => m.kind === 'enum', why: 'value outside the documented enum' }];
 
 export function judge(endpoint: string, mismatches: Mismatch[], allowances: Allowance[]): Row[] {
   return mismatches.map((m) => {
