@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { ADMIN_PREFIX, handleAdmin } from './admin-routes.ts';
 import { Faults, RateWindow, RequestStats } from './faults.ts';
 import { createListener } from './http.ts';
 import { activityRoutes } from './routes/activity.ts';
@@ -77,7 +78,8 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...messageDeleteRoutes, ...activityRoutes, ...moderationRoutes, ...appRoutes(rates),
     ...queryRoutes, ...userDeleteRoutes, ...roleRoutes];
   const listener = createListener(routes, { store, faults, stats, rates, app, log: options.log, maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 });
-  const server: Server = createServer((req, res) => void listener(req, res));
+  const admin = { app, faults, nowMs: () => store.nowMs() };
+  const server: Server = createServer((req, res) => void (req.url?.startsWith(ADMIN_PREFIX) ? handleAdmin(req, res, admin) : listener(req, res)));
   // Longer than any client's idle socket life: a client reusing a socket the server is just closing
   // sees ECONNRESET, which tests would count as a platform error that never happened.
   server.keepAliveTimeout = 65_000;

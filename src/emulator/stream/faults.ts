@@ -24,6 +24,13 @@ export interface RateSpec extends Omit<FailSpec, 'count'> {
 
 interface Pending extends FailSpec { op: string; remaining: number }
 
+/**
+ * A fault of the before-message-send hook call: answer late (`delayMs`), fail with `status`, or time out.
+ * Stored here so every way of injecting faults reaches it; whoever calls the hook consumes it with
+ * `takeHookFault()` (the before-send support), once per call, `count` times (default 1).
+ */
+export interface HookFault { delayMs?: number; status?: number; timeout?: boolean; count?: number }
+
 /** mulberry32: a tiny seeded PRNG so "30% of sends fail" is reproducible. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -44,6 +51,11 @@ export class Faults {
   duplicateWebhookCount = 0;
   /** Milliseconds to wait before the first attempt of every webhook delivery. */
   webhookDelayMs = 0;
+  /** Events still to be delivered out of order (see reorderWebhooks). */
+  reorderWebhookCount = 0;
+  /** How many held events are released together, last first. */
+  reorderWebhookBatch = 2;
+  private hookFaults: Array<HookFault & { remaining: number }> = [];
 
   /** Fail the next `count` calls to `op` with `status` (429 by default, with X-RateLimit-Reset). */
   failNext(op: string, spec: FailSpec = {}): void {
@@ -70,12 +82,53 @@ export class Faults {
     this.webhookDelayMs = ms;
   }
 
+  /**
+   * Deliver the next `count` webhook events out of order: they are held in batches of `batch` (at most
+   * a second) and each batch goes out last first, one delivery after the other.
+   */
+  reorderWebhooks(count = 2, batch = Math.min(count, 2)): void {
+    this.reorderWebhookCount += count;
+    this.reorderWebhookBatch = Math.max(2, batch);
+  }
+
+  /** Queue a fault for the next before-send hook call(s). */
+  hookFault(spec: HookFault): void {
+    this.hookFaults.push({ ...spec, remaining: spec.count ?? 1 });
+  }
+
+  /** The hook fault to apply to this call, if any (consumed). */
+  takeHookFault(): HookFault | undefined {
+    const hit = this.hookFaults[0];
+    if (!hit) return undefined;
+    hit.remaining -= 1;
+    if (hit.remaining <= 0) this.hookFaults.shift();
+    return hit;
+  }
+
+  /** Every knob that is set, one line each (for the admin route and the CLI). */
+  describe(): string[] {
+    const out: string[] = [];
+    for (const p of this.pending) out.push(`${p.op}: next ${p.remaining} answer ${p.status ?? 429}`);
+    for (const [op, r] of this.rates) out.push(`${op}: ${Math.round(r.rate * 100)}% answer ${r.status ?? 429}`);
+    for (const [op, ms] of this.delays) out.push(`${op}: answers after ${ms} ms`);
+    if (this.duplicateWebhookCount) out.push(`webhook: next ${this.duplicateWebhookCount} events delivered twice`);
+    if (this.reorderWebhookCount) out.push(`webhook: next ${this.reorderWebhookCount} events delivered out of order`);
+    if (this.webhookDelayMs) out.push(`webhook: deliveries wait ${this.webhookDelayMs} ms`);
+    for (const h of this.hookFaults) {
+      const what = h.timeout ? 'times out' : h.status ? `answers ${h.status}` : `answers after ${h.delayMs ?? 0} ms`;
+      out.push(`hook: next ${h.remaining} before-send calls ${what}`);
+    }
+    return out;
+  }
+
   clear(): void {
     this.pending = [];
     this.rates.clear();
     this.delays.clear();
     this.duplicateWebhookCount = 0;
     this.webhookDelayMs = 0;
+    this.reorderWebhookCount = 0;
+    this.hookFaults = [];
   }
 
   /** Consumes and returns the failure to answer for this call of `op`, if any. */
@@ -93,6 +146,13 @@ export class Faults {
 
   delayFor(op: string): number {
     return this.delays.get(op) ?? this.delays.get('*') ?? 0;
+  }
+
+  /** True when this event is one of those to deliver out of order (consumed). */
+  takeReorder(): boolean {
+    if (this.reorderWebhookCount <= 0) return false;
+    this.reorderWebhookCount -= 1;
+    return true;
   }
 
   takeDuplicate(): boolean {
