@@ -68,6 +68,11 @@ export class StreamStore {
     this.feed.emit('event', event);
   }
 
+  /** A change the service announces no event for (custom roles): `change` on the feed, for the state file. */
+  changed(): void {
+    this.feed.emit('change');
+  }
+
   /** Returns the user, creating a bare one (role `user`) when the id is new, as Stream does for `user: {id}`. */
   ensureUser(id: string): UserRecord {
     let user = this.users.get(id);

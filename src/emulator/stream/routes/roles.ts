@@ -18,6 +18,7 @@ export const roleRoutes: Route[] = [
       }
       const at = store.nowIso();
       store.roles.set(name, { name, created_at: at, updated_at: at });
+      store.changed();
       return { role: { name, custom: true, scopes: [], created_at: at, updated_at: at } };
     },
   },
@@ -41,6 +42,7 @@ export const roleRoutes: Route[] = [
       const inUse = [...store.users.values()].some((u) => u.role === params.name && !u.deleted_at);
       if (inUse) throw inputError(`role "${params.name}" is still assigned to users`);
       store.roles.delete(params.name!);
+      store.changed();
       return {};
     },
   },
