@@ -18,8 +18,11 @@ import {
 import { BotyardError, NotSupportedError } from '../errors.ts';
 import type { CallKind } from '../outbound/limits.ts';
 import type { Outbound } from '../outbound/outbound.ts';
+import type { FiredTimer } from '../scheduler/timers/info.ts';
+import type { BotTimers } from '../scheduler/timers/timers.ts';
 import type { StateStore } from '../state/store.ts';
 import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
+import { ContextTimers } from './timers.ts';
 
 /** What the runtime gives a Context. */
 export interface ContextDeps {
@@ -38,6 +41,10 @@ export interface ContextDeps {
   command?: CommandInvocation;
   /** Told of every message this Context sends (the loop guard counts them). */
   onSent?(conversation: ConversationRef): void;
+  /** This bot's one-off timers (`ctx.timers`). */
+  timers?: BotTimers;
+  /** The timer being fired, in a `bot.timer` handler (`ctx.timer`). */
+  timer?: FiredTimer;
 }
 
 /** `/remind in 10m tea` → `{ name: 'remind', args: ['in', '10m', 'tea'], text: 'in 10m tea' }`. */
@@ -71,6 +78,8 @@ export class Context<Config = unknown> {
    * and check `ctx.signal.aborted` in loops, so a timed-out handler stops instead of working on unseen.
    */
   readonly signal: AbortSignal;
+  /** In a `bot.timer(name)` handler: the timer that fired (`{ id, name, dueAt, payload, late, lateByMs, attempt, user }`). */
+  readonly timer: FiredTimer | undefined;
 
   readonly members = {
     add: (users: Array<string | UserRef>, conversation?: ConversationRef) =>
@@ -88,6 +97,7 @@ export class Context<Config = unknown> {
   private readonly deps: ContextDeps;
   private readonly pendingMentions = new Map<string, UserRef>();
   private sends = 0;
+  private timersView: ContextTimers | undefined;
 
   constructor(deps: ContextDeps) {
     this.deps = deps;
@@ -104,6 +114,20 @@ export class Context<Config = unknown> {
     this.config = deps.config as Config;
     this.bot = deps.bot;
     this.signal = deps.signal ?? new AbortController().signal;
+    this.timer = deps.timer;
+  }
+
+  /** This bot's one-off timers: `schedule(name, { in: '10m' } | { at }, payload?, { id?, conversation? })`, `cancel`, `list`, `get`. */
+  get timers(): ContextTimers {
+    const synthetic = this.event.type === 'schedule.tick' || this.event.type === 'timer.fired';
+    this.timersView ??= new ContextTimers({
+      timers: this.deps.timers,
+      bot: this.bot,
+      eventId: this.event.id,
+      conversation: this.conversation,
+      user: this.timer ? this.timer.user : synthetic ? undefined : this.sender,
+    });
+    return this.timersView;
   }
 
   /** The raw SDK client of this platform (StreamChat, ChatClient): the escape hatch. */

@@ -11,6 +11,10 @@ import { createOutbound, type OutboundObserver } from '../outbound/outbound.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import { createScheduler } from '../scheduler/scheduler.ts';
+import { systemClock, type Clock } from '../scheduler/timers/clock.ts';
+import { createMemoryTimers } from '../scheduler/timers/memory.ts';
+import { createTimers, type TimerActivity } from '../scheduler/timers/timers.ts';
+import type { TimerBackend } from '../scheduler/timers/types.ts';
 import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotDefinition } from './bot.ts';
@@ -20,6 +24,7 @@ import { createIngest } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
 import { runScheduledTick } from './schedule-tick.ts';
+import { runTimer } from './timer-run.ts';
 
 export interface RuntimeOptions {
   config: BotyardConfig;
@@ -33,6 +38,10 @@ export interface RuntimeOptions {
   startSchedules?: boolean;
   outboundObserver?: OutboundObserver;
   instanceId?: string;
+  /** Where one-off timers live. Default: in memory, on `clock`. */
+  timers?: TimerBackend;
+  /** The runtime's time (timers, the catch-up of schedules). Default: the system clock; the test kit's is manual. */
+  clock?: Clock;
 }
 
 /** Events the runtime emits for the console and metrics. */
@@ -41,6 +50,8 @@ export interface RuntimeEvents {
   ingested: [event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored'];
   /** Handlers ran for an event. */
   dispatched: [event: InboundEvent, runs: HandlerRun[]];
+  /** A timer was scheduled, cancelled, fired, skipped as late, is retrying, or failed for good. */
+  timer: [activity: TimerActivity];
 }
 
 export async function createRuntime(options: RuntimeOptions) {
@@ -53,6 +64,21 @@ export async function createRuntime(options: RuntimeOptions) {
   const adapterFor = (p: PlatformName) => adapters.get(p);
   const outbound = createOutbound({ log, limits: configuredLimits(config.limits), ...(options.outboundObserver ? { observer: options.outboundObserver } : {}) });
   const loopGuard = new LoopGuard(config.loopGuard);
+  const clock = options.clock ?? systemClock;
+  const timers = createTimers({
+    backend: options.timers ?? createMemoryTimers({ clock, keepFiredMs: config.timers.keepFiredMs, concurrency: config.timers.concurrency }),
+    clock,
+    log,
+    settings: config.timers,
+    registered: (bot, name) => registry.get(bot)?.registration.timers.find((t) => t.name === name)?.options,
+    run: (record, fired) => {
+      const loaded = registry.get(record.bot);
+      const entry = loaded?.registration.timers.find((t) => t.name === record.name);
+      if (!loaded || !entry) return Promise.resolve({ error: new Error(`bot '${record.bot}' has no bot.timer('${record.name}')`) });
+      return runTimer({ bot: loaded, entry, record, fired, adapterFor, outbound, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+    },
+    observe: (activity) => events.emit('timer', activity),
+  });
 
   const scheduler = createScheduler({
     store,
@@ -65,7 +91,7 @@ export async function createRuntime(options: RuntimeOptions) {
       return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
     },
   });
-  const registry = createBotRegistry({ config, store, log, scheduler });
+  const registry = createBotRegistry({ config, store, log, scheduler, timers });
 
   const dispatcher = createDispatcher({
     bots: () => registry.all(),
@@ -96,6 +122,9 @@ export async function createRuntime(options: RuntimeOptions) {
     queue,
     events,
     scheduler,
+    /** One-off timers: `listAll()`, `fireNow(bot, id)`, `cancel(bot, id)` (the console), and the backend. */
+    timers,
+    clock,
     bots: registry,
     /** Adapters by platform. */
     adapters,
@@ -111,6 +140,7 @@ export async function createRuntime(options: RuntimeOptions) {
       if (options.bots) await registry.loadDefinitions(options.bots);
       else await registry.loadFolder(config.botsPath);
       queue.start((event, info) => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 }).then(() => undefined));
+      timers.start();
       for (const adapter of adapters.values()) {
         await adapter.start({ sink: ingest, store, log: log.child({ platform: adapter.platform }) });
       }
@@ -126,6 +156,7 @@ export async function createRuntime(options: RuntimeOptions) {
       if (!started) return;
       started = false;
       scheduler.stop();
+      await timers.stop(timeoutMs);
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
       await queue.stop(timeoutMs);
       registry.close();

@@ -46,7 +46,7 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
     label,
     timeoutMs: deps.timeoutMs,
     invoke: (signal) =>
-      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config })),
+      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, log, config: bot.config })),
   });
   const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
   if (outcome.error !== undefined) {

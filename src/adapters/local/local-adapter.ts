@@ -30,12 +30,14 @@ export interface LocalActions {
   rename(user: UserRef | string, conversation: string, name: string): Promise<void>;
 }
 
-export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
+/** `now`: the time events and messages are stamped with (the test kit's clock). Default: the real time. */
+export function createLocalAdapter(options: { bot: UserRef; now?: () => number }): LocalAdapter {
   const botUser: UserRef = { ...options.bot, isBot: true };
-  const state = createLocalState();
+  const clockNow = options.now ?? Date.now;
+  const state = createLocalState(clockNow);
   let sink: EventSink | undefined;
   let seq = 0;
-  const now = () => new Date().toISOString();
+  const now = () => new Date(clockNow()).toISOString();
   const ref = (id: string): ConversationRef => ({ platform: 'local', id });
   const user = (u: UserRef | string): UserRef => state.user(typeof u === 'string' ? { id: u } : u);
 

@@ -31,7 +31,8 @@ export interface LocalState {
   conversation(id: string): LocalConversation;
 }
 
-export function createLocalState(): LocalState {
+/** `now`: the time messages are stamped with (the test kit's clock). Default: the real time. */
+export function createLocalState(now: () => number = Date.now): LocalState {
   const users = new Map<string, UserRef>();
   const conversations = new Map<string, LocalConversation>();
   let messageSeq = 0;
@@ -47,7 +48,7 @@ export function createLocalState(): LocalState {
       typing: [],
       bans: [],
       post(message) {
-        const m: LocalMessage = { ...message, id: message.id ?? `m${++messageSeq}`, createdAt: new Date().toISOString(), reactions: [] };
+        const m: LocalMessage = { ...message, id: message.id ?? `m${++messageSeq}`, createdAt: new Date(now()).toISOString(), reactions: [] };
         c.messages.push(m);
         return m;
       },
