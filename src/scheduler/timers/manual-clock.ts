@@ -17,6 +17,11 @@ export interface ManualClock extends Clock {
   advance(by: string | number): Promise<void>;
   /** Moves time forward to `to` (never backward), firing what falls due, in order. */
   advanceTo(to: Date | number): Promise<void>;
+  /**
+   * Moves time forward by `by` WITHOUT firing anything: as if the process was down meanwhile. What fell
+   * due fires, late, at the next `advance` (`advance(0)` fires it at once).
+   */
+  jump(by: string | number): void;
   /** Wake-ups waiting, earliest first (for assertions). */
   pending(): Date[];
 }
@@ -75,6 +80,9 @@ export function createManualClock(options: ManualClockOptions = {}): ManualClock
       return serialized(() => now + ms);
     },
     advanceTo: (to) => serialized(() => (typeof to === 'number' ? to : to.getTime())),
+    jump(by) {
+      now += toMs(by, 'clock.jump');
+    },
     pending: () => [...wakes].sort((a, b) => a.due - b.due || a.seq - b.seq).map((w) => new Date(w.due)),
   };
 }
