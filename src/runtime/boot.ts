@@ -13,6 +13,7 @@ import { startHttpServer, type HttpServer } from '../server/http-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
+import type { TimerBackend } from '../scheduler/timers/types.ts';
 import { adaptersFromConfig } from './platforms.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import type { Express } from 'express';
@@ -39,9 +40,13 @@ export interface Booted {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** State and queue on Redis. Imported only when used: ioredis and BullMQ are heavy to load. */
-async function redisStorage(url: string, config: BotyardConfig, log: Logger): Promise<{ store: StateStore; queue: EventQueue }> {
-  const [{ createRedisStore }, { createRedisQueue, queueNameFor }] = await Promise.all([import('../state/redis.ts'), import('../queue/redis.ts')]);
+/** State, queue and timers on Redis. Imported only when used: ioredis and BullMQ are heavy to load. */
+async function redisStorage(url: string, config: BotyardConfig, log: Logger): Promise<{ store: StateStore; queue: EventQueue; timers: TimerBackend }> {
+  const [{ createRedisStore }, { createRedisQueue, queueNameFor }, { createRedisTimers, timerQueueNameFor }] = await Promise.all([
+    import('../state/redis.ts'),
+    import('../queue/redis.ts'),
+    import('../scheduler/timers/redis.ts'),
+  ]);
   const prefix = config.redisPrefix;
   const q = config.queue;
   return {
@@ -56,19 +61,31 @@ async function redisStorage(url: string, config: BotyardConfig, log: Logger): Pr
       lockDuration: q.lockMs,
       stalledInterval: q.stalledCheckMs,
     }),
+    timers: createRedisTimers({
+      url,
+      name: timerQueueNameFor(prefix),
+      log,
+      keepFiredMs: config.timers.keepFiredMs,
+      concurrency: config.timers.concurrency,
+      lockMs: q.lockMs,
+      stalledCheckMs: q.stalledCheckMs,
+    }),
   };
 }
 
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, log } = options;
   const redisUrl = config.env.REDIS_URL ?? config.redisUrl;
-  const { store, queue } = redisUrl ? await redisStorage(redisUrl, config, log) : { store: createMemoryStore(), queue: createMemoryQueue({ log }) };
+  const { store, queue, timers } = redisUrl
+    ? await redisStorage(redisUrl, config, log)
+    : { store: createMemoryStore(), queue: createMemoryQueue({ log }), timers: undefined };
   const metrics = createMetrics();
   const runtime = await createRuntime({
     config,
     adapters: options.adapters ?? (await adaptersFromConfig(config)),
     store,
     queue,
+    ...(timers ? { timers } : {}),
     log,
     outboundObserver: metrics.outboundObserver,
   });
@@ -90,6 +107,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
         const closing = server.close();
         await runtime.stop(timeoutMs);
         await closing;
+        await runtime.timers.close();
         await store.close();
       })();
       return stopping;
