@@ -132,6 +132,9 @@ export class BotBuilder {
     const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
     const options = typeof optionsOrHandler === 'function' ? {} : optionsOrHandler;
     if (typeof handler !== 'function') throw new TypeError(`${this.name}: schedule('${cron}') needs a handler function`);
+    if (options.catchUp !== undefined && options.catchUp !== 'skip' && options.catchUp !== 'once') {
+      throw new TypeError(`${this.name}: schedule('${cron}') { catchUp } must be 'skip' (default) or 'once' (got ${JSON.stringify(options.catchUp)})`);
+    }
     const name = options.name ?? `${this.name}#${this.registration.schedules.length + 1}`;
     this.registration.schedules.push({ name, cron, options, handler });
     return this;

@@ -85,10 +85,11 @@ export async function createRuntime(options: RuntimeOptions) {
     log,
     instanceId: options.instanceId,
     autoStart: options.startSchedules !== false,
-    run: (bot, entry, slot) => {
+    now: () => clock.now(),
+    run: (bot, entry, slot, info) => {
       const loaded = registry.get(bot);
       if (!loaded) return Promise.resolve();
-      return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+      return runScheduledTick({ bot: loaded, entry, slot, ...(info?.catchUp ? { catchUp: true } : {}), adapterFor, outbound, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
     },
   });
   const registry = createBotRegistry({ config, store, log, scheduler, timers });

@@ -16,6 +16,8 @@ export interface TickDeps {
   bot: LoadedBot;
   entry: ScheduleEntry;
   slot: Date;
+  /** A run of a tick missed while no instance was running (the schedule's catchUp: 'once'). */
+  catchUp?: boolean;
   adapterFor(platform: PlatformName): Adapter | undefined;
   outbound: Outbound;
   log: Logger;
@@ -37,7 +39,7 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
     conversation: target,
     sender: me,
     occurredAt: slot.toISOString(),
-    raw: { schedule: entry.name, cron: entry.cron, slot: slot.toISOString() },
+    raw: { schedule: entry.name, cron: entry.cron, slot: slot.toISOString(), ...(deps.catchUp ? { catchUp: true } : {}) },
   };
   const log = bot.log.child({ schedule: entry.name, eventId: event.id });
   const label = `schedule(${entry.cron})`;
