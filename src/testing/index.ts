@@ -23,6 +23,7 @@ import { silentLogger } from '../runtime/log.ts';
 import { createRuntime, type Runtime } from '../runtime/runtime.ts';
 import { createManualClock, type ManualClock } from '../scheduler/timers/manual-clock.ts';
 import { createMemoryStore } from '../state/memory.ts';
+import type { StateStore } from '../state/store.ts';
 
 export interface TestRuntimeOptions {
   bots: BotDefinition[];
@@ -32,6 +33,8 @@ export interface TestRuntimeOptions {
   maxAttempts?: number;
   /** Where the kit's clock starts (default: the real time now). */
   now?: Date | number;
+  /** The state store (default: in memory, on the kit's clock). Pass a Redis or SQLite store to run your bot's tests on it; the kit does not close it. */
+  store?: StateStore;
 }
 
 /** A user of the local platform. Every action resolves after all bots have handled it. */
@@ -76,7 +79,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
   const clock = createManualClock({ start, settle: async () => runtime?.idle() });
   const platform = createLocalAdapter({ bot: config.bot, now: clock.now });
   const queue = createMemoryQueue({ maxAttempts: options.maxAttempts ?? 1, backoffMs: () => 0, log: silentLogger });
-  const store = createMemoryStore({ now: clock.now });
+  const store = options.store ?? createMemoryStore({ now: clock.now });
   runtime = await createRuntime({ config, adapters: [platform], queue, store, clock, log: silentLogger, bots: options.bots, startSchedules: false });
   const runs: TestRuntime['runs'] = [];
   const events: InboundEvent[] = [];
