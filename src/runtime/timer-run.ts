@@ -63,5 +63,18 @@ export async function runTimer(deps: TimerRunDeps): Promise<TimerRunResult> {
     log.error({ err: outcome.error, attempt: record.attempt }, `timer ${bot.name}/${entry.name} failed`);
   }
   deps.onRuns?.(event, [run]);
+  if (outcome.timedOut) await settledOrGiveUp(outcome.settled, deps.timeoutMs, log);
   return outcome.error === undefined ? {} : { error: outcome.error };
+}
+
+/**
+ * A timed-out handler was told to stop (ctx.signal) but may still be running: its retry must not run
+ * beside it. Wait for it to end, one more timeout at most; a handler that ignores its signal that long
+ * is retried anyway (a timer is never given up for a stuck handler), and that is logged.
+ */
+async function settledOrGiveUp(settled: Promise<void>, timeoutMs: number, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([settled.then(() => true), new Promise<false>((r) => (timer = setTimeout(r, timeoutMs, false)))]);
+  clearTimeout(timer);
+  if (!ended) log.warn(`timer handler still running ${timeoutMs} ms after its timeout, ignoring ctx.signal; its retry may run beside it`);
 }

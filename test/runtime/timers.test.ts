@@ -229,4 +229,28 @@ describe('timers', () => {
     await t.clock.advance('10m');
     expect(t.botMessages('c').map((m) => m.text)).toEqual(['tick 1', 'tick 2', 'tick 3']);
   });
+
+  it('a timed-out handler is retried only once it has ended, never beside itself', async () => {
+    const log: string[] = [];
+    const bot = defineBot({
+      name: 'slow',
+      setup(b) {
+        b.command('go', (ctx) => ctx.timers.schedule('work', { in: '1m' }));
+        b.timer('work', async (ctx) => {
+          const n = ctx.timer!.attempt;
+          log.push(`start ${n}`);
+          // The first try runs into its timeout and needs a moment after ctx.signal aborts to stop.
+          if (n === 1) await new Promise((r) => ctx.signal.addEventListener('abort', () => setTimeout(r, 50)));
+          log.push(`end ${n}`);
+        });
+      },
+    });
+    t = await createTestRuntime({ bots: [bot], config: { handlerTimeoutMs: 200, timers: { backoffMs: 1000 } } });
+    await t.user('u').say('c', '/go');
+    await t.clock.advance('1m');
+    expect(log).toEqual(['start 1', 'end 1']);
+    expect((await t.runtime.timers.listAll())[0]).toMatchObject({ attempt: 2, error: expect.stringMatching(/did not finish within 200 ms/) });
+    await t.clock.advance('1s');
+    expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
 });
