@@ -26,17 +26,26 @@ export type { BotyardConfig } from './config/load.ts';
 export { Context } from './context/context.ts';
 export type { CommandInvocation } from './context/context.ts';
 export type { Outgoing } from './context/outgoing.ts';
+export { DecisionContext, DEFAULT_REJECT_NOTICE } from './context/decision.ts';
+export type { Decision, RejectOptions, RewriteOptions } from './context/decision.ts';
+export type { BeforeSendOutcome, BeforeSendRun, BeforeSendPolicy } from './runtime/before-send/types.ts';
 
 // The normalized model every platform maps onto.
 export type {
   Attachment,
+  BanOptions,
   Capability,
   ConversationRef,
   EventType,
   InboundEvent,
   Message,
+  ModerationDetails,
   OutgoingMessage,
   PlatformName,
+  PreSendRequest,
+  PreSendRewrite,
+  PreSendVerdict,
+  Rejection,
   SentMessage,
   UserRef,
 } from './adapters/adapter.ts';

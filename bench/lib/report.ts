@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AcsSizeResult } from '../acs/bench.ts';
+import { beforeSendReport, type BeforeSendResult } from '../before-send/bench.ts';
 import type { FootprintResult } from '../footprint/bench.ts';
 import type { IngestResult } from '../ingest/bench.ts';
 import type { LatencyResult } from '../latency/bench.ts';
@@ -53,6 +54,13 @@ export function writeReport(dir: string, file: string): void {
     const over500 = paired(at500.botyard.p99, at500.direct.p99);
     // A saturated run (replies missing) cannot meet a latency target, whatever the subtraction says.
     targets.push(`| reply p99 overhead ≤ 5 ms at 500 events/s | ${over500} ms${at500.botyard.missing ? `, ${at500.botyard.missing} replies later than 3 s` : ''} | ${verdict(over500 <= 5 && at500.botyard.missing === 0)} |`);
+  }
+
+  const beforeSend = read<BeforeSendResult>('before-send');
+  if (beforeSend) {
+    const section = beforeSendReport(beforeSend);
+    L.push(...section.lines);
+    targets.push(section.target);
   }
 
   if (acs) {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseDurationText } from '../scheduler/timers/duration.ts';
 
-const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic']);
+const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate']);
 /** A timer late policy: 'fire', 'skip', or the most lateness to still fire at ('2h', or ms). */
 const latePolicySchema = z.union([
   z.enum(['fire', 'skip']),
@@ -97,6 +97,19 @@ export const fileConfigSchema = z
         concurrency: z.number().int().positive().default(16),
         /** Late policy by `<bot>/<timer name>`, over the bot's own: `{ 'reminders/reminder': '2h' }`. */
         late: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*\/[\w.-]+$/i, "write '<bot>/<timer name>'"), latePolicySchema).default({}),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * `bot.beforeSend` handlers (Stream's Before Message Send hook): every handler of every bot runs within
+     * `budgetMs`, which must stay below the platform's own timeout (Stream: 1500 ms per attempt by default).
+     * When the budget runs out, or a handler throws, `policy` decides: `failOpen` lets the message through
+     * (as Stream does when its hook fails), `failClosed` rejects it.
+     */
+    beforeSend: z
+      .object({
+        budgetMs: z.number().int().min(10, 'give the handlers at least 10 ms').max(4500, 'Stream waits at most 5000 ms for the hook; stay below it').default(1000),
+        policy: z.enum(['failOpen', 'failClosed']).default('failOpen'),
       })
       .strict()
       .prefault({}),

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import {
   parseConversation,
   type Adapter,
+  type BanOptions,
   type Capability,
   type ConversationRef,
   type InboundEvent,
@@ -21,6 +22,7 @@ import type { Outbound } from '../outbound/outbound.ts';
 import type { FiredTimer } from '../scheduler/timers/info.ts';
 import type { BotTimers } from '../scheduler/timers/timers.ts';
 import type { StateStore } from '../state/store.ts';
+import { moderationVerbs } from './moderation.ts';
 import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
 import { ContextTimers } from './timers.ts';
 
@@ -96,6 +98,10 @@ export class Context<Config = unknown> {
 
   private readonly deps: ContextDeps;
   private readonly pendingMentions = new Map<string, UserRef>();
+  private readonly moderation = moderationVerbs({
+    act: (capability, kind, fn) => this.act(capability, kind, undefined, fn),
+    eventMessageId: (verb) => this.requireMessage(verb).id,
+  });
   private sends = 0;
   private timersView: ContextTimers | undefined;
 
@@ -169,6 +175,8 @@ export class Context<Config = unknown> {
     const target = parseConversation(conversation);
     const adapter = this.adapter(target.platform);
     const out = buildOutgoing(message, this.pendingMentions.values());
+    if (out.silent && !adapter.capabilities.has('silent')) throw new NotSupportedError(adapter.platform, 'silent', 'Send without silent there.');
+    if (out.pinned && !adapter.capabilities.has('pin')) throw new NotSupportedError(adapter.platform, 'pin', 'Send without pinned there.');
     if (out.id === undefined && adapter.capabilities.has('clientMessageId')) {
       out.id = deterministicMessageId(this.event.id, this.bot, this.sends);
     }
@@ -203,9 +211,44 @@ export class Context<Config = unknown> {
     return this.act('delete', 'delete', undefined, (a, c) => a.deleteMessage!(c, messageId, options));
   }
 
-  /** Bans a user from this conversation: by default the sender. On ACS this removes them from the thread. */
-  ban(userId = this.sender.id, options: { reason?: string; timeoutMinutes?: number } = {}): Promise<void> {
+  /**
+   * Bans a user from this conversation (app-wide with `global`), by default the sender, for
+   * `timeoutMinutes` or until unbanned. On ACS this removes them from the thread.
+   */
+  ban(userId = this.sender.id, options: BanOptions = {}): Promise<void> {
+    if (options.timeoutMinutes !== undefined && (!Number.isInteger(options.timeoutMinutes) || options.timeoutMinutes <= 0)) {
+      return Promise.reject(new TypeError(`ctx.ban(): timeoutMinutes must be a whole number of minutes above 0 (got ${options.timeoutMinutes}); leave it out for no end`));
+    }
     return this.act('ban', 'ban', undefined, (a, c) => a.ban!(c, userId, options));
+  }
+
+  /** Flags a message for the moderators (default: the event's message). Capability `flag`. */
+  flag(messageId?: string, options?: { reason?: string }): Promise<void> {
+    return this.moderation.flag(messageId, options);
+  }
+  /** Flags a user for the moderators. Capability `flag`. */
+  flagUser(userId: string, options?: { reason?: string }): Promise<void> {
+    return this.moderation.flagUser(userId, options);
+  }
+  /** Mutes a user for the bot's own user (no push from them to it). Capability `mute`. */
+  mute(userId: string, options?: { timeoutMinutes?: number }): Promise<void> {
+    return this.moderation.mute(userId, options);
+  }
+  /** Shadow bans a user: they keep posting and only they see it. Capability `shadowBan`. */
+  shadowBan(userId: string, options?: BanOptions): Promise<void> {
+    return this.moderation.shadowBan(userId, options);
+  }
+  /** Lifts a ban or shadow ban (here, or app-wide with `global`). Capability `unban`. */
+  unban(userId: string, options?: { global?: boolean }): Promise<void> {
+    return this.moderation.unban(userId, options);
+  }
+  /** Pins a message (default: the event's message). Capability `pin`. */
+  pin(messageId?: string, options?: { expiresInSeconds?: number }): Promise<void> {
+    return this.moderation.pin(messageId, options);
+  }
+  /** Unpins a message (default: the event's message). Capability `pin`. */
+  unpin(messageId?: string): Promise<void> {
+    return this.moderation.unpin(messageId);
   }
 
   /** Adds a reaction to a message: by default the event's message. */

@@ -7,7 +7,8 @@ import type { PlatformName } from '../adapters/adapter.ts';
 import type { BucketLimit } from './token-bucket.ts';
 
 /** The outbound call kinds that get their own bucket. */
-export type CallKind = 'send' | 'edit' | 'delete' | 'markRead' | 'typing' | 'ban' | 'members' | 'moderators' | 'react' | 'topic';
+/** `moderate`: flag, mute, shadow ban, unban (Stream's Flag, Mute, Ban and Unban endpoints share 300/min each). */
+export type CallKind = 'send' | 'edit' | 'delete' | 'markRead' | 'typing' | 'ban' | 'members' | 'moderators' | 'react' | 'topic' | 'moderate';
 
 export interface KindLimit extends BucketLimit {
   /** `app`: one bucket per platform; `conversation`: one per conversation (ACS's per-thread limits). */
@@ -29,6 +30,7 @@ export const defaultLimits: Record<PlatformName, PlatformLimits> = {
     markRead: perMinute(10_000),
     typing: perMinute(10_000),
     ban: perMinute(300),
+    moderate: perMinute(300),
     members: perMinute(300),
     moderators: perMinute(300),
     topic: perMinute(300),

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { ConversationRef, EventType, InboundEvent } from '../adapters/adapter.ts';
 import type { Context } from '../context/context.ts';
 import { checkLatePolicy, type LatePolicy } from '../scheduler/timers/policy.ts';
+import type { DecisionContext } from '../context/decision.ts';
 
 export type Handler<C = Context> = (ctx: C) => unknown | Promise<unknown>;
 
@@ -62,6 +63,12 @@ export interface ScheduleEntry {
   handler: Handler;
 }
 
+/** A `bot.beforeSend` handler: decides on a message before the platform stores it. */
+export interface BeforeSendEntry {
+  label: string;
+  handler: (ctx: DecisionContext) => unknown | Promise<unknown>;
+}
+
 export interface BotOptions {
   /** Receive messages from other bots too (never from this runtime's own user). Default false. */
   acceptBotMessages?: boolean;
@@ -74,11 +81,13 @@ export interface BotRegistration {
   /** One-off timer handlers by name (`bot.timer`). */
   timers: TimerEntry[];
   options: BotOptions;
+  /** `bot.beforeSend` handlers, in registration order. */
+  beforeSend: BeforeSendEntry[];
 }
 
 /** The registration API handed to `setup`. Every method returns the builder, so calls can chain. */
 export class BotBuilder {
-  readonly registration: BotRegistration = { handlers: [], schedules: [], timers: [], options: {} };
+  readonly registration: BotRegistration = { handlers: [], schedules: [], timers: [], options: {}, beforeSend: [] };
 
   constructor(readonly name: string) {}
 
@@ -154,6 +163,17 @@ export class BotBuilder {
     if (this.registration.timers.some((t) => t.name === name)) throw new TypeError(`${this.name}: timer('${name}') is registered twice; give each timer handler its own name`);
     if (options.late !== undefined) checkLatePolicy(options.late, `${this.name}: timer('${name}') { late }`);
     this.registration.timers.push({ name, options, handler });
+    return this;
+  }
+  /**
+   * Decides on every message before the platform stores it (Stream's Before Message Send hook):
+   * `ctx.allow()`, `ctx.reject({ reason, notify })` or `ctx.rewrite({ text })`. Runs only where
+   * `ctx.can('preSend')`; elsewhere the runtime says at start that these handlers are inactive.
+   */
+  beforeSend<Config = unknown>(handler: (ctx: DecisionContext<Config>) => unknown | Promise<unknown>): this {
+    if (typeof handler !== 'function') throw new TypeError(`${this.name}: beforeSend needs a handler function`);
+    const n = this.registration.beforeSend.length + 1;
+    this.registration.beforeSend.push({ label: n === 1 ? 'beforeSend' : `beforeSend#${n}`, handler: handler as BeforeSendEntry['handler'] });
     return this;
   }
   /** Bot-wide options, e.g. `{ acceptBotMessages: true }`. */

@@ -18,6 +18,9 @@ import type { TimerBackend } from '../scheduler/timers/types.ts';
 import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotDefinition } from './bot.ts';
+import { createBeforeSend } from './before-send/decide.ts';
+import { reportInactiveBeforeSend } from './before-send/inactive.ts';
+import type { BeforeSendOutcome } from './before-send/types.ts';
 import { createBotRegistry } from './bot-registry.ts';
 import { createDispatcher, type HandlerRun } from './dispatcher.ts';
 import { createIngest } from './ingest.ts';
@@ -52,6 +55,8 @@ export interface RuntimeEvents {
   dispatched: [event: InboundEvent, runs: HandlerRun[]];
   /** A timer was scheduled, cancelled, fired, skipped as late, is retrying, or failed for good. */
   timer: [activity: TimerActivity];
+  /** A before-send decision was made: the verdict, every handler's part and how long it took. */
+  decided: [outcome: BeforeSendOutcome];
 }
 
 export async function createRuntime(options: RuntimeOptions) {
@@ -114,6 +119,17 @@ export async function createRuntime(options: RuntimeOptions) {
     observer: { received: (event, outcome) => events.emit('ingested', event, outcome) },
   });
 
+  const beforeSend = createBeforeSend({
+    bots: () => registry.all(),
+    adapterFor,
+    budgetMs: config.beforeSend.budgetMs,
+    policy: config.beforeSend.policy,
+    log,
+    onDecided: (outcome) => events.emit('decided', outcome),
+    // A rejection becomes an ordinary queued event (`bot.on('message.rejected')`), never on the hook's path.
+    onRejected: (event) => void ingest(event).catch((err) => log.error({ err, eventId: event.id }, 'message.rejected event not accepted')),
+  });
+
   let started = false;
 
   return {
@@ -133,6 +149,8 @@ export async function createRuntime(options: RuntimeOptions) {
     /** Hand an inbound event to the runtime as an adapter would. */
     ingest,
     dispatcher,
+    /** Decides on a message before the platform stores it (what adapters with `preSend` call). */
+    decide: beforeSend.decide,
 
     /** Loads bots, starts adapters, the queue worker and schedules. */
     async start(): Promise<void> {
@@ -142,8 +160,9 @@ export async function createRuntime(options: RuntimeOptions) {
       else await registry.loadFolder(config.botsPath);
       queue.start((event, info) => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 }).then(() => undefined));
       timers.start();
+      reportInactiveBeforeSend(registry.all(), adapters.values(), log);
       for (const adapter of adapters.values()) {
-        await adapter.start({ sink: ingest, store, log: log.child({ platform: adapter.platform }) });
+        await adapter.start({ sink: ingest, store, log: log.child({ platform: adapter.platform }), decide: beforeSend.decide });
       }
     },
 

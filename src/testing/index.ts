@@ -13,7 +13,7 @@
  */
 import type { Attachment, InboundEvent, UserRef } from '../adapters/adapter.ts';
 import { createLocalAdapter, type SayOptions } from '../adapters/local/local-adapter.ts';
-import type { LocalConversation, LocalMessage } from '../adapters/local/local-state.ts';
+import type { LocalBan, LocalConversation, LocalMessage } from '../adapters/local/local-state.ts';
 import { loadConfig } from '../config/load.ts';
 import type { FileConfigInput } from '../config/schema.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
@@ -39,7 +39,10 @@ export interface TestRuntimeOptions {
 
 /** A user of the local platform. Every action resolves after all bots have handled it. */
 export interface TestUser extends UserRef {
+  /** Posts; `bot.beforeSend` handlers decide first: a rejected message comes back with `rejected: { notice, by, reason }` and is in no conversation. */
   say(conversation: string, text: string, options?: SayOptions): Promise<LocalMessage>;
+  /** Flags a message for review (bots hear `message.flagged`). */
+  flag(conversation: string, messageId: string, reason?: string): Promise<void>;
   join(conversation: string): Promise<void>;
   leave(conversation: string): Promise<void>;
   react(conversation: string, messageId: string, type: string): Promise<void>;
@@ -61,7 +64,7 @@ export interface TestRuntime {
    * timers and store TTLs all follow it. Cron schedules do not: use `fireSchedule`.
    */
   clock: ManualClock;
-  /** The conversation's full state: messages, members, moderators, reads, typing, bans. */
+  /** The conversation's full state: messages, members, moderators, reads, typing, bans, flags, rejected messages. */
   conversation(id: string): LocalConversation;
   /** Messages the bots sent to a conversation (deleted ones included, flagged `deleted`). */
   botMessages(conversation: string): LocalMessage[];
@@ -69,6 +72,8 @@ export interface TestRuntime {
   runs: Array<HandlerRun & { eventId: string }>;
   /** Every event the bots saw. */
   events: InboundEvent[];
+  /** App-wide bans and mutes (conversation bans are on `conversation(id).bans`). */
+  platform: { bans: LocalBan[]; mutes: Array<{ by: string; userId: string; expiresAt?: string }> };
   stop(): Promise<void>;
 }
 
@@ -106,6 +111,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
       return {
         ...ref,
         say: (c, text, o) => settle(platform.act.say(ref, c, text, o)),
+        flag: (c, m, reason) => settle(platform.act.flag(ref, c, m, reason)),
         join: (c) => settle(platform.act.join(ref, c)),
         leave: (c) => settle(platform.act.leave(ref, c)),
         react: (c, m, type) => settle(platform.act.react(ref, c, m, type)),
@@ -121,8 +127,9 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
     botMessages: (c) => platform.state.conversation(c).messages.filter((m) => m.user.id === platform.botUser.id),
     runs,
     events,
+    platform: platform.state,
     stop: () => runtime.stop(),
   };
 }
 
-export type { Attachment, LocalConversation, LocalMessage, SayOptions };
+export type { Attachment, LocalBan, LocalConversation, LocalMessage, SayOptions };

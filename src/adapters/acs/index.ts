@@ -6,7 +6,7 @@ import { ChatClient, type ChatThreadClient } from '@azure/communication-chat';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, EventSink, InboundEvent, OutgoingMessage, UserRef } from '../adapter.ts';
-import { PlatformError } from '../../errors.ts';
+import { NotSupportedError, PlatformError } from '../../errors.ts';
 import type { StateStore } from '../../state/store.ts';
 import { BotTokenCredential } from './credential.ts';
 import { call } from './errors.ts';
@@ -175,7 +175,10 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
       if (typingOptions?.stop) return;
       await call('sendTypingNotification', () => thread(conversation).sendTypingNotification({ senderDisplayName: options.botName }));
     },
-    async ban(conversation, userId) {
+    async ban(conversation, userId, opts) {
+      // ACS has no ban: removal from this thread is all there is, so an app-wide or timed ban cannot be honoured.
+      if (opts?.global) throw new NotSupportedError('acs', 'ban', 'ACS has no app-wide ban; ban() removes the user from this thread only.');
+      if (opts?.timeoutMinutes) throw new NotSupportedError('acs', 'ban', 'ACS has no timed ban; ban() removes the user from this thread until someone adds them back.');
       await adapter.removeMembers!(conversation, [userId]);
     },
     async addMembers(conversation, users) {

@@ -3,8 +3,10 @@
  * through `act` (say, join, leave, react, edit, delete), which produces the same normalized events
  * a real platform would; everything bots do is recorded in `state` for assertions.
  */
-import type { Adapter, AdapterStartOptions, Attachment, Capability, ConversationRef, EventSink, InboundEvent, OutgoingMessage, SentMessage, UserRef } from '../adapter.ts';
+import type { Adapter, AdapterStartOptions, Attachment, Capability, ConversationRef, EventSink, InboundEvent, OutgoingMessage, PreSendDecider, SentMessage, UserRef } from '../adapter.ts';
 import { CAPABILITIES } from '../adapter.ts';
+import { localModeration } from './local-moderation.ts';
+import { screenAndPost } from './local-say.ts';
 import { createLocalState, type LocalConversation, type LocalMessage, type LocalState } from './local-state.ts';
 
 export interface LocalAdapter extends Adapter {
@@ -21,7 +23,10 @@ export interface SayOptions {
 }
 
 export interface LocalActions {
+  /** Posts as the user; beforeSend handlers decide first (a rejected message comes back with `rejected` set). */
   say(user: UserRef | string, conversation: string, text: string, options?: SayOptions): Promise<LocalMessage>;
+  /** The user flags a message for review (`message.flagged`). */
+  flag(user: UserRef | string, conversation: string, messageId: string, reason?: string): Promise<void>;
   join(user: UserRef | string, conversation: string, by?: UserRef | string): Promise<void>;
   leave(user: UserRef | string, conversation: string): Promise<void>;
   react(user: UserRef | string, conversation: string, messageId: string, type: string): Promise<void>;
@@ -36,6 +41,8 @@ export function createLocalAdapter(options: { bot: UserRef; now?: () => number }
   const clockNow = options.now ?? Date.now;
   const state = createLocalState(clockNow);
   let sink: EventSink | undefined;
+  let decide: PreSendDecider | undefined;
+  const capabilities = new Set<Capability>(CAPABILITIES);
   let seq = 0;
   const now = () => new Date(clockNow()).toISOString();
   const ref = (id: string): ConversationRef => ({ platform: 'local', id });
@@ -50,17 +57,19 @@ export function createLocalAdapter(options: { bot: UserRef; now?: () => number }
   const act: LocalActions = {
     async say(who, conversation, text, opts = {}) {
       const sender = user(who);
+      const draft = { text, mentions: (opts.mentions ?? []).map(user), attachments: opts.attachments ?? [], data: opts.data ?? {}, ...(opts.parentId ? { parentId: opts.parentId } : {}) };
+      // Tests may take 'preSend' away to play a platform without the hook (ACS).
+      const result = await screenAndPost(state, ref(conversation), sender, draft, capabilities.has('preSend') ? decide : undefined, clockNow);
+      if ('rejected' in result) return result.rejected;
+      await emit({ type: 'message.new', conversation: ref(conversation), sender, message: { ...result.posted } });
+      return result.posted;
+    },
+    async flag(who, conversation, messageId, reason) {
       const c = state.conversation(conversation);
-      const message = c.post({
-        text,
-        user: sender,
-        mentions: (opts.mentions ?? []).map(user),
-        attachments: opts.attachments ?? [],
-        data: opts.data ?? {},
-        ...(opts.parentId ? { parentId: opts.parentId } : {}),
-      });
-      await emit({ type: 'message.new', conversation: ref(conversation), sender, message: { ...message } });
-      return message;
+      const message = c.find(messageId);
+      c.flags.push({ by: user(who).id, messageId, ...(reason ? { reason } : {}) });
+      const totalFlags = c.flags.filter((f) => f.messageId === messageId).length;
+      await emit({ type: 'message.flagged', conversation: ref(conversation), sender: user(who), message: { ...message }, moderation: { ...(reason ? { reason } : {}), totalFlags } });
     },
     async join(who, conversation, by) {
       const member = user(who);
@@ -98,16 +107,18 @@ export function createLocalAdapter(options: { bot: UserRef; now?: () => number }
   return {
     platform: 'local',
     botUser,
-    capabilities: new Set<Capability>(CAPABILITIES),
+    capabilities,
     client: state,
     state,
     act,
     async start(o: AdapterStartOptions) {
       sink = o.sink;
+      decide = o.decide;
       state.user(botUser);
     },
     async stop() {
       sink = undefined;
+      decide = undefined;
     },
     async send(c, out: OutgoingMessage): Promise<SentMessage> {
       const existing = out.id ? conv(c).messages.find((m) => m.id === out.id) : undefined;
@@ -121,6 +132,8 @@ export function createLocalAdapter(options: { bot: UserRef; now?: () => number }
         ...(out.html ? { html: out.html } : {}),
         ...(out.parentId ? { parentId: out.parentId } : {}),
         ...(out.id ? { id: out.id } : {}),
+        ...(out.silent ? { silent: true } : {}),
+        ...(out.pinned ? { pinned: true } : {}),
       });
       return { id: m.id, conversation: c };
     },
@@ -138,10 +151,7 @@ export function createLocalAdapter(options: { bot: UserRef; now?: () => number }
     async typing(c, o) {
       conv(c).typing.push({ user: botUser.id, at: now(), stop: o?.stop === true });
     },
-    async ban(c, userId, o) {
-      conv(c).bans.push({ userId, ...(o?.reason ? { reason: o.reason } : {}) });
-      conv(c).members.delete(userId);
-    },
+    ...localModeration({ state, botUser, emit, now: clockNow }),
     async addMembers(c, users) {
       for (const u of users) conv(c).members.add(state.user(u).id);
     },
