@@ -48,11 +48,14 @@ export function timerIndex(client: Redis, ns: string) {
     async reap(key: string, jobId: string): Promise<void> {
       await redis.zrem(key, jobId);
     },
-    /** The narrowest index for a listing, and the job ids in it, earliest due first. */
-    async ids(bot: string | undefined, filter: TimerFilter = {}): Promise<{ key: string; ids: string[] }> {
+    /** The narrowest index for a listing, and the job ids in it with their due times, earliest first. */
+    async ids(bot: string | undefined, filter: TimerFilter = {}): Promise<{ key: string; ids: Array<{ id: string; dueAt: number }> }> {
       const key =
         bot === undefined ? all : filter.user !== undefined ? ofUser(bot, filter.user) : filter.conversation !== undefined ? ofConversation(bot, filter.conversation) : ofBot(bot);
-      return { key, ids: await redis.zrange(key, 0, -1) };
+      const flat = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      const ids: Array<{ id: string; dueAt: number }> = [];
+      for (let i = 0; i < flat.length; i += 2) ids.push({ id: flat[i]!, dueAt: Number(flat[i + 1]) });
+      return { key, ids };
     },
   };
 }

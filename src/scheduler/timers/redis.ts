@@ -128,14 +128,19 @@ export function createRedisTimers(options: RedisTimersOptions = {}): TimerBacken
     },
     async list(bot, filter) {
       const { key, ids } = await index.ids(bot, filter);
-      const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
+      const jobs = await Promise.all(ids.map(({ id }) => queue.getJob(id)));
       const out: StoredTimer[] = [];
+      const longGone = Date.now() - FAILED_KEEP_SECONDS * 1000 - 86_400_000;
       await Promise.all(
         jobs.map(async (job, i) => {
           const timer = job ? stored(job) : undefined;
-          if (timer && matchesFilter(timer, filter)) out.push(timer);
-          // A finished job leaves the index. A missing one is skipped, not reaped: its add may be in flight.
-          else if (job && !timer) await index.reap(key, ids[i]!);
+          if (timer) {
+            if (matchesFilter(timer, filter)) out.push(timer);
+            return;
+          }
+          // A fired job leaves the index. A missing one may have its add in flight, so it is skipped, and
+          // reaped only when due so long ago that BullMQ has dropped it (a failed job, after seven days).
+          if (job || ids[i]!.dueAt < longGone) await index.reap(key, ids[i]!.id);
         }),
       );
       return out.sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt);
