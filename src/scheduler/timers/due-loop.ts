@@ -108,8 +108,12 @@ export function createDueLoop(options: DueLoopOptions) {
       onDue = handler;
       void rearm();
     },
-    /** The nearest run time may have changed (a schedule, a cancel, a fire-now). */
-    poke(): void {
+    /**
+     * The nearest run time may have changed (a schedule, a cancel, a fire-now). Given the run time of
+     * the timer that changed, nothing is read when the loop already wakes no later than that.
+     */
+    poke(at?: number): void {
+      if (at !== undefined && armed && armed.at <= at) return;
       void rearm();
     },
     async stop(timeoutMs = 10_000): Promise<void> {

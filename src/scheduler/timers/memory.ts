@@ -60,7 +60,7 @@ export function createMemoryTimers(options: MemoryTimersOptions = {}): TimerBack
   const clock = options.clock ?? systemClock;
   const table = options.table ?? createMemoryTimerTable();
   const keepFiredMs = options.keepFiredMs ?? DEFAULT_KEEP_FIRED_MS;
-  const pokeAll = () => table.loops.forEach((l) => l.poke());
+  const pokeAll = (at?: number) => table.loops.forEach((l) => l.poke(at));
 
   const firedRecently = (key: string) => {
     const until = table.fired.get(key);
@@ -105,7 +105,7 @@ export function createMemoryTimers(options: MemoryTimersOptions = {}): TimerBack
       const key = keyOf(timer.bot, timer.id);
       if (table.entries.has(key) || firedRecently(key)) return false;
       table.entries.set(key, { timer: { ...structuredClone(timer), state: 'pending', runAt: timer.dueAt }, firing: false, seq: table.seq++ });
-      pokeAll();
+      pokeAll(timer.dueAt);
       return true;
     },
     async cancel(bot, id) {

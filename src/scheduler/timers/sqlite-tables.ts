@@ -84,10 +84,11 @@ export function timerStatements(db: Database) {
       `UPDATE botyard_timers SET run_at = ?, attempt = CASE WHEN state = 'failed' THEN 1 ELSE attempt END, state = 'pending'
        WHERE bot = ? AND id = ? AND ${LIVE} AND (claimed_by IS NULL OR claimed_until < ?)`,
     ),
-    /** The earliest time a loop has something to do: a waiting timer's run time, or a lapsing claim. */
-    nextRunAt: s<[], { at: number | null }>(
-      `SELECT MIN(CASE WHEN claimed_by IS NULL THEN run_at ELSE MAX(run_at, claimed_until) END) AS at FROM botyard_timers WHERE state = 'pending'`,
-    ),
+    /**
+     * The earliest run time of a timer nobody holds: an index walk that stops at the first unclaimed row.
+     * (A claim whose loop died lapses unseen here; the loop's one-minute safety wake picks it up.)
+     */
+    nextRunAt: s<[], { at: number }>(`SELECT run_at AS at FROM botyard_timers WHERE state = 'pending' AND claimed_by IS NULL ORDER BY run_at LIMIT 1`),
     due: s<[number, number, number], TimerRow>(
       `SELECT ${COLUMNS} FROM botyard_timers WHERE state = 'pending' AND run_at <= ? AND (claimed_by IS NULL OR claimed_until < ?) ORDER BY run_at, rowid LIMIT ?`,
     ),

@@ -97,7 +97,7 @@ export function createSqliteTimers(options: SqliteTimersOptions): TimerBackend {
           }).changes === 1
         );
       });
-      if (added) loop.poke();
+      if (added) loop.poke(t.dueAt);
       return added;
     },
     async cancel(bot, id) {
