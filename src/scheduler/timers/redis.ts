@@ -15,6 +15,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { closeWorkerWithin } from '../../queue/bullmq-stop.ts';
 import { matchesFilter } from './memory.ts';
 import { timerIndex } from './redis-index.ts';
 import {
@@ -176,13 +177,8 @@ export function createRedisTimers(options: RedisTimersOptions = {}): TimerBacken
       if (!worker) return;
       const w = worker;
       worker = undefined;
-      let timer: NodeJS.Timeout | undefined;
-      // A close abandoned at the deadline may still reject later (its connection is dropped): never unhandled.
-      const closed = w.close().then(() => true, () => true);
-      const inTime = await Promise.race([closed, new Promise<false>((r) => (timer = setTimeout(r, timeoutMs, false)))]);
-      clearTimeout(timer);
-      // Past the deadline, drop the worker's connections: its locks lapse and another instance takes over.
-      if (!inTime) await w.close(true).catch(() => {});
+      // Past the deadline the worker's sockets are dropped: its locks lapse and another instance takes over.
+      if (!(await closeWorkerWithin(w, timeoutMs))) log?.warn({ timeoutMs }, 'timers stop timed out; timers being fired will run again on another instance');
     },
     async close() {
       await queue.close().catch(() => {});
