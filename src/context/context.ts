@@ -19,12 +19,14 @@ import {
 import { BotyardError, NotSupportedError } from '../errors.ts';
 import type { CallKind } from '../outbound/limits.ts';
 import type { Outbound } from '../outbound/outbound.ts';
-import type { FiredTimer } from '../scheduler/timers/info.ts';
-import type { BotTimers } from '../scheduler/timers/timers.ts';
 import type { StateStore } from '../state/store.ts';
+import { readHistory, type HistoryOptions } from './history.ts';
 import { moderationVerbs } from './moderation.ts';
 import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
-import { ContextTimers } from './timers.ts';
+import { timersOf, type BotTimers, type ContextTimers, type FiredTimer } from './timers.ts';
+import { streamReply, type StreamedMessage, type StreamOptions } from './stream-reply.ts';
+import { defaultStreamingServices, type StreamingServices } from './streaming.ts';
+import type { TextSourceInput } from './text-source.ts';
 
 /** What the runtime gives a Context. */
 export interface ContextDeps {
@@ -43,10 +45,13 @@ export interface ContextDeps {
   command?: CommandInvocation;
   /** Told of every message this Context sends (the loop guard counts them). */
   onSent?(conversation: ConversationRef): void;
-  /** This bot's one-off timers (`ctx.timers`). */
+  /** This bot's one-off timers (`ctx.timers`), and in a `bot.timer` handler the timer that fired (`ctx.timer`). */
   timers?: BotTimers;
-  /** The timer being fired, in a `bot.timer` handler (`ctx.timer`). */
   timer?: FiredTimer;
+  /** The handler's registration index, in its message ids: two handlers of one bot must not share ids (a retry would be assumed). */
+  handlerIndex?: number;
+  /** What ctx.stream() shares runtime-wide (settings, update budget, stops). Default: defaults, no stops. */
+  streaming?: StreamingServices;
 }
 
 /** `/remind in 10m tea` → `{ name: 'remind', args: ['in', '10m', 'tea'], text: 'in 10m tea' }`. */
@@ -82,6 +87,8 @@ export class Context<Config = unknown> {
   readonly signal: AbortSignal;
   /** In a `bot.timer(name)` handler: the timer that fired (`{ id, name, dueAt, payload, late, lateByMs, attempt, user }`). */
   readonly timer: FiredTimer | undefined;
+  /** This bot's one-off timers: `schedule(name, { in: '10m' } | { at }, payload?, { id?, conversation? })`, `cancel`, `list`, `get`. */
+  readonly timers: ContextTimers;
 
   readonly members = {
     add: (users: Array<string | UserRef>, conversation?: ConversationRef) =>
@@ -103,7 +110,6 @@ export class Context<Config = unknown> {
     eventMessageId: (verb) => this.requireMessage(verb).id,
   });
   private sends = 0;
-  private timersView: ContextTimers | undefined;
 
   constructor(deps: ContextDeps) {
     this.deps = deps;
@@ -121,19 +127,7 @@ export class Context<Config = unknown> {
     this.bot = deps.bot;
     this.signal = deps.signal ?? new AbortController().signal;
     this.timer = deps.timer;
-  }
-
-  /** This bot's one-off timers: `schedule(name, { in: '10m' } | { at }, payload?, { id?, conversation? })`, `cancel`, `list`, `get`. */
-  get timers(): ContextTimers {
-    const synthetic = this.event.type === 'schedule.tick' || this.event.type === 'timer.fired';
-    this.timersView ??= new ContextTimers({
-      timers: this.deps.timers,
-      bot: this.bot,
-      eventId: this.event.id,
-      conversation: this.conversation,
-      user: this.timer ? this.timer.user : synthetic ? undefined : this.sender,
-    });
-    return this.timersView;
+    this.timers = timersOf(this, deps.timers);
   }
 
   /** The raw SDK client of this platform (StreamChat, ChatClient): the escape hatch. */
@@ -177,13 +171,29 @@ export class Context<Config = unknown> {
     const out = buildOutgoing(message, this.pendingMentions.values());
     if (out.silent && !adapter.capabilities.has('silent')) throw new NotSupportedError(adapter.platform, 'silent', 'Send without silent there.');
     if (out.pinned && !adapter.capabilities.has('pin')) throw new NotSupportedError(adapter.platform, 'pin', 'Send without pinned there.');
-    if (out.id === undefined && adapter.capabilities.has('clientMessageId')) {
-      out.id = deterministicMessageId(this.event.id, this.bot, this.sends);
-    }
-    this.sends++;
+    const clientId = this.nextClientId(adapter);
+    if (out.id === undefined && clientId !== undefined) out.id = clientId;
     const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out));
     this.deps.onSent?.(target);
     return sent;
+  }
+
+  /**
+   * Streams a reply as `source` produces it (an AsyncIterable<string>, a ReadableStream<string>, the AI
+   * SDK's `streamText()` result, or `(signal) => one of those` so a stop aborts the model call): AI
+   * indicator, paced updates and a user's Stop on Stream; typing, then one message on ACS. See stream-reply.ts.
+   */
+  stream(source: TextSourceInput, options: StreamOptions = {}): Promise<StreamedMessage> {
+    const adapter = this.adapter(this.platform);
+    const { outbound, onSent, streaming } = this.deps;
+    const deps = { adapter, conversation: this.conversation, outbound, log: this.log, signal: this.signal, bot: this.bot, eventId: this.event.id };
+    const replyParentId = this.message ? (this.message.parentId ?? this.message.id) : undefined;
+    return streamReply({ ...deps, replyParentId, clientId: () => this.nextClientId(adapter), streaming: streaming ?? defaultStreamingServices(), ...(onSent ? { onSent } : {}) }, source, options);
+  }
+
+  /** This conversation's (or a thread's) recent messages, oldest first: `ctx.history({ limit: 20, thread })`. */
+  history(options: HistoryOptions = {}): Promise<Message[]> {
+    return readHistory(this.adapter(this.platform), this.deps.outbound, this.conversation, options);
   }
 
   /** Marks the event's message (or the conversation) read by the bot. */
@@ -268,6 +278,14 @@ export class Context<Config = unknown> {
     const adapter = this.deps.adapterFor(platform);
     if (!adapter) throw new BotyardError('PLATFORM_NOT_ATTACHED', `No ${platform} adapter is attached. Set its credentials (see README: Configuration) or run botyard dev.`);
     return adapter;
+  }
+
+  /** The deterministic id of this Context's next message, where the platform honours client ids. */
+  private nextClientId(adapter: Adapter): string | undefined {
+    const n = this.sends++;
+    if (!adapter.capabilities.has('clientMessageId')) return undefined;
+    const sender = this.deps.handlerIndex ? `${this.bot}#${this.deps.handlerIndex}` : this.bot;
+    return deterministicMessageId(this.event.id, sender, n);
   }
 
   private requireMessage(verb: string): Message {

@@ -8,9 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConversationRef, UserRef } from '../adapters/adapter.ts';
+import type { Context } from './context.ts';
 import { BotyardError } from '../errors.ts';
-import type { TimerInfo, TimerWhen } from '../scheduler/timers/info.ts';
+import type { FiredTimer, TimerInfo, TimerWhen } from '../scheduler/timers/info.ts';
 import type { BotTimers } from '../scheduler/timers/timers.ts';
+
+export type { BotTimers, FiredTimer };
 
 export interface ScheduleTimerOptions {
   /** Your own id: scheduling the same id again is a no-op while it is pending (or fired within a day). */
@@ -39,6 +42,21 @@ export interface ContextTimersDeps {
 /** A stable id for the `n`th timer a bot schedules while handling one event. */
 export function deterministicTimerId(eventId: string, bot: string, n: number): string {
   return `t-${createHash('sha256').update(`${eventId}\u0000${bot}\u0000timer\u0000${n}`).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * `ctx.timers` of `ctx`: timers it schedules default to its conversation, and to its sender (in a timer
+ * handler, that timer's user; on a schedule tick, nobody, as the bot itself "sent" it).
+ */
+export function timersOf(ctx: Context, timers: BotTimers | undefined): ContextTimers {
+  const synthetic = ctx.event.type === 'schedule.tick' || ctx.event.type === 'timer.fired';
+  return new ContextTimers({
+    timers,
+    bot: ctx.bot,
+    eventId: ctx.event.id,
+    conversation: ctx.conversation,
+    user: ctx.timer ? ctx.timer.user : synthetic ? undefined : ctx.sender,
+  });
 }
 
 export class ContextTimers {

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
+import { createStreamingServices, type StreamProgress } from '../context/streaming.ts';
 import { configuredLimits } from '../outbound/limits.ts';
 import { createOutbound, type OutboundObserver } from '../outbound/outbound.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
@@ -28,6 +29,7 @@ import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
 import { runScheduledTick } from './schedule-tick.ts';
 import { runTimer } from './timer-run.ts';
+import { createStreamStops, withStreamStops } from './stream-stops.ts';
 
 export interface RuntimeOptions {
   config: BotyardConfig;
@@ -55,6 +57,8 @@ export interface RuntimeEvents {
   dispatched: [event: InboundEvent, runs: HandlerRun[]];
   /** A timer was scheduled, cancelled, fired, skipped as late, is retrying, or failed for good. */
   timer: [activity: TimerActivity];
+  /** A streamed reply (ctx.stream) started, changed its AI indicator, grew, or finished. */
+  stream: [progress: StreamProgress];
   /** A before-send decision was made: the verdict, every handler's part and how long it took. */
   decided: [outcome: BeforeSendOutcome];
 }
@@ -80,9 +84,14 @@ export async function createRuntime(options: RuntimeOptions) {
       const loaded = registry.get(record.bot);
       const entry = loaded?.registration.timers.find((t) => t.name === record.name);
       if (!loaded || !entry) return Promise.resolve({ error: new Error(`bot '${record.bot}' has no bot.timer('${record.name}')`) });
-      return runTimer({ bot: loaded, entry, record, fired, adapterFor, outbound, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+      return runTimer({ bot: loaded, entry, record, fired, adapterFor, outbound, streaming, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
     },
     observe: (activity) => events.emit('timer', activity),
+  });
+  const streaming = createStreamingServices({
+    settings: config.streaming,
+    stops: createStreamStops({ store, log }),
+    observe: (progress) => events.emit('stream', progress),
   });
 
   const scheduler = createScheduler({
@@ -94,7 +103,7 @@ export async function createRuntime(options: RuntimeOptions) {
     run: (bot, entry, slot, info) => {
       const loaded = registry.get(bot);
       if (!loaded) return Promise.resolve();
-      return runScheduledTick({ bot: loaded, entry, slot, ...(info?.catchUp ? { catchUp: true } : {}), adapterFor, outbound, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+      return runScheduledTick({ bot: loaded, entry, slot, ...(info?.catchUp ? { catchUp: true } : {}), adapterFor, outbound, streaming, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
     },
   });
   const registry = createBotRegistry({ config, store, log, scheduler, timers });
@@ -106,18 +115,20 @@ export async function createRuntime(options: RuntimeOptions) {
     store,
     log,
     loopGuard,
+    streaming,
     handlerTimeoutMs: config.handlerTimeoutMs,
     observer: { dispatched: (event, runs) => events.emit('dispatched', event, runs) },
   });
 
-  const ingest: EventSink = createIngest({
+  // A user's stop must reach a stream at once, not queue behind the event being answered (stream-stops.ts).
+  const ingest: EventSink = withStreamStops(createIngest({
     store,
     queue,
     adapterFor,
     dedupeTtlMs: config.dedupeTtlMs,
     log,
     observer: { received: (event, outcome) => events.emit('ingested', event, outcome) },
-  });
+  }), streaming.stops!);
 
   const beforeSend = createBeforeSend({
     bots: () => registry.all(),
@@ -149,6 +160,8 @@ export async function createRuntime(options: RuntimeOptions) {
     /** Hand an inbound event to the runtime as an adapter would. */
     ingest,
     dispatcher,
+    /** ctx.stream()'s shared services: settings, update budget, and the streams open here (`stops.active()`). */
+    streaming,
     /** Decides on a message before the platform stores it (what adapters with `preSend` call). */
     decide: beforeSend.decide,
 

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Adapter, ConversationRef, InboundEvent, PlatformName } from '../adapters/adapter.ts';
 import { Context } from '../context/context.ts';
+import type { StreamingServices } from '../context/streaming.ts';
 import type { Outbound } from '../outbound/outbound.ts';
 import type { FiredTimer } from '../scheduler/timers/info.ts';
 import type { TimerRunResult } from '../scheduler/timers/timers.ts';
@@ -23,6 +24,7 @@ export interface TimerRunDeps {
   fired: FiredTimer;
   adapterFor(platform: PlatformName): Adapter | undefined;
   outbound: Outbound;
+  streaming?: StreamingServices;
   timeoutMs: number;
   onRuns?(event: InboundEvent, runs: HandlerRun[]): void;
 }
@@ -54,7 +56,7 @@ export async function runTimer(deps: TimerRunDeps): Promise<TimerRunResult> {
     timeoutMs: deps.timeoutMs,
     invoke: (signal) =>
       entry.handler(
-        new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config }),
+        new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
       ),
   });
   const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
