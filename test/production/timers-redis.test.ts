@@ -14,8 +14,13 @@ import { seedReminders } from './reminders-kit.ts';
 import { deliver, inParallel, startStreamWorld, type StreamWorld } from './stream-kit.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** How late after its due time a reminder may land and still count as "at its time" on a loaded 2-core machine. */
-const SLACK_MS = 5000;
+/**
+ * How late after its due time a reminder may land and still count as "at its time". 200 fall due within
+ * about two seconds and one process posts them all; here (2 cores shared by several test runs) the last
+ * has landed 0.5 to 2.5 s late. The printed lateness figures are the measure; this bound only catches a
+ * timer that waited for something (a poll, a lock) instead of firing.
+ */
+const SLACK_MS = 10_000;
 
 describeRedis('production: reminders on two instances sharing Redis', () => {
   let world: StreamWorld;
