@@ -7,7 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { defineBot } from 'botyard';
 import { createTestRuntime, type TestRuntime } from 'botyard/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createRedisStore } from '../../src/state/redis.ts';
+import { createSqliteStore } from '../../src/state/sqlite.ts';
+import { openSqliteDatabase, type SqliteDatabase } from '../../src/state/sqlite-db.ts';
 import type { StateStore } from '../../src/state/store.ts';
 import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
 
@@ -45,6 +50,17 @@ function hammer(name: string, storeFor: () => Promise<StateStore | undefined>) {
 
 describe('ctx.store.update', () => {
   hammer('memory store', async () => undefined);
+});
+
+describe('ctx.store.update on SQLite', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'botyard-update-'));
+  let db: SqliteDatabase | undefined;
+  afterEach(() => db?.close());
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  hammer('sqlite store', async () => {
+    db = await openSqliteDatabase({ path: path.join(dir, 'state.db') });
+    return createSqliteStore({ db });
+  });
 });
 
 describeRedis('ctx.store.update on Redis', () => {

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../../src/scheduler/timers/manual-clock.ts';
-import { createSqliteTimers, type TimerDatabase } from '../../../src/scheduler/timers/sqlite.ts';
+import { createSqliteTimers } from '../../../src/scheduler/timers/sqlite.ts';
+import { openSqliteDatabase } from '../../../src/state/sqlite-db.ts';
 import type { TimerBackend } from '../../../src/scheduler/timers/types.ts';
 import { runTimersContract } from './timers.contract.ts';
 
@@ -12,29 +12,13 @@ const dir = mkdtempSync(path.join(tmpdir(), 'botyard-timers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
-/** A database the way the timers use one: WAL, migrations once, writes committed before they resolve. */
-function openDb(file: string): TimerDatabase & { close(): void } {
-  const handle = new Database(file);
-  handle.pragma('journal_mode = WAL');
-  handle.exec('CREATE TABLE IF NOT EXISTS schema (module TEXT PRIMARY KEY, version INTEGER)');
-  return {
-    handle,
-    migrate(module, migrations) {
-      const at = (handle.prepare('SELECT version FROM schema WHERE module = ?').get(module) as { version: number } | undefined)?.version ?? 0;
-      handle.transaction(() => {
-        for (const sql of migrations.slice(at)) handle.exec(sql);
-        handle.prepare('INSERT OR REPLACE INTO schema VALUES (?, ?)').run(module, migrations.length);
-      })();
-    },
-    batch: async (write) => handle.transaction(write)(),
-    close: () => handle.close(),
-  };
-}
+/** The state database, as storage.ts opens it (the timers share it with the store and the queue). */
+const openDb = (file: string) => openSqliteDatabase({ path: file });
 
 runTimersContract('sqlite', async () => {
   const file = path.join(dir, `timers-${++files}.db`);
   const clock = createManualClock();
-  let db = openDb(file);
+  let db = await openDb(file);
   let instances: TimerBackend[] = [];
   const instance = (options: { concurrency?: number } = {}) => {
     const backend = createSqliteTimers({ db, clock, ...options });
@@ -52,7 +36,7 @@ runTimersContract('sqlite', async () => {
       // As on SIGKILL: loops abandoned, the file closed, then opened again by a new process.
       for (const i of instances.splice(0)) await i.stop(0);
       db.close();
-      db = openDb(file);
+      db = await openDb(file);
       return instance();
     },
     async close() {
@@ -66,7 +50,7 @@ describe('sqlite timers', () => {
   it('a timer claimed by a process that died runs again on the next start, at once', async () => {
     const file = path.join(dir, 'crash.db');
     const clock = createManualClock({ start: 0 });
-    const db = openDb(file);
+    const db = await openDb(file);
     const first = createSqliteTimers({ db, clock });
     let release: () => void = () => {};
     const runs: string[] = [];
@@ -82,7 +66,7 @@ describe('sqlite timers', () => {
     await first.stop(0); // the process is gone; its claim is still in the file
     db.close();
 
-    const db2 = openDb(file);
+    const db2 = await openDb(file);
     const clock2 = createManualClock({ start: 2000 }); // the new process's clock (the old one is stuck in its handler)
     const second = createSqliteTimers({ db: db2, clock: clock2 });
     second.start(async (t) => {
@@ -99,7 +83,7 @@ describe('sqlite timers', () => {
 
   it('sleeps until the nearest due time, with a one-minute safety wake-up', async () => {
     const clock = createManualClock({ start: 0 });
-    const db = openDb(path.join(dir, 'wake.db'));
+    const db = await openDb(path.join(dir, 'wake.db'));
     const timers = createSqliteTimers({ db, clock });
     timers.start(async () => ({ kind: 'done' }));
     await new Promise((r) => setImmediate(r));
