@@ -189,9 +189,11 @@ export async function createRuntime(options: RuntimeOptions) {
       if (!started) return;
       started = false;
       scheduler.stop();
-      await timers.stop(timeoutMs);
+      // Timers stop firing now and finish in-flight ones alongside the queue's events: one bound for both.
+      const timersStopped = timers.stop(timeoutMs);
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
       await queue.stop(timeoutMs);
+      await timersStopped;
       registry.close();
     },
   };

@@ -15,7 +15,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { closeWorkerWithin } from '../../queue/bullmq-stop.ts';
+import { closeWorkerWithin, settlesWithin } from '../../queue/bullmq-stop.ts';
 import { matchesFilter } from './memory.ts';
 import { timerIndex } from './redis-index.ts';
 import {
@@ -181,8 +181,9 @@ export function createRedisTimers(options: RedisTimersOptions = {}): TimerBacken
       if (!(await closeWorkerWithin(w, timeoutMs))) log?.warn({ timeoutMs }, 'timers stop timed out; timers being fired will run again on another instance');
     },
     async close() {
-      await queue.close().catch(() => {});
-      if (owned && connection.status !== 'end') await connection.quit().catch(() => connection.disconnect());
+      // Both wait for Redis forever while it is down (ioredis queues the commands): bounded, then dropped.
+      await settlesWithin(queue.close(), 1000);
+      if (owned && connection.status !== 'end' && !(await settlesWithin(connection.quit(), 1000))) connection.disconnect();
     },
   };
 }
