@@ -68,9 +68,28 @@ export function rowToTimer(r: TimerRow): StoredTimer {
 const LIVE = `state IN ('pending', 'failed')`;
 const COLUMNS = 'bot, id, name, due_at, run_at, payload, conversation, user, created_at, attempt, state, error';
 
+type Stmt<P extends unknown[] = unknown[], R = unknown> = Statement<P, R>;
+
+/** The statements of the timers table (named, so declaration files can refer to them). */
+export interface TimerStatements {
+  freeExpired: Stmt;
+  insert: Stmt;
+  get: Stmt<[string, string], TimerRow>;
+  cancel: Stmt;
+  fireNow: Stmt;
+  nextRunAt: Stmt<[], { at: number }>;
+  due: Stmt<[number, number, number], TimerRow>;
+  claim: Stmt;
+  fired: Stmt;
+  retry: Stmt;
+  failed: Stmt;
+  releaseClaims: Stmt;
+  purgeFired: Stmt;
+}
+
 /** Prepared once per database. */
-export function timerStatements(db: Database) {
-  const s = <P extends unknown[] = unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql) as Statement<P, R>;
+export function timerStatements(db: Database): TimerStatements {
+  const s = <P extends unknown[] = unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql) as Stmt<P, R>;
   return {
     freeExpired: s(`DELETE FROM botyard_timers WHERE bot = ? AND id = ? AND state = 'fired' AND run_at <= ?`),
     insert: s(
