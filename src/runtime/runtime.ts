@@ -13,8 +13,7 @@ import { createMemoryQueue } from '../queue/memory.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import { createScheduler } from '../scheduler/scheduler.ts';
 import { systemClock, type Clock } from '../scheduler/timers/clock.ts';
-import { createMemoryTimers } from '../scheduler/timers/memory.ts';
-import { createTimers, type TimerActivity } from '../scheduler/timers/timers.ts';
+import type { TimerActivity } from '../scheduler/timers/timers.ts';
 import type { TimerBackend } from '../scheduler/timers/types.ts';
 import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
@@ -28,7 +27,7 @@ import { createIngest } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
 import { runScheduledTick } from './schedule-tick.ts';
-import { runTimer } from './timer-run.ts';
+import { createRuntimeTimers } from './runtime-timers.ts';
 import { createStreamStops, withStreamStops } from './stream-stops.ts';
 
 export interface RuntimeOptions {
@@ -74,18 +73,16 @@ export async function createRuntime(options: RuntimeOptions) {
   const outbound = createOutbound({ log, limits: configuredLimits(config.limits), ...(options.outboundObserver ? { observer: options.outboundObserver } : {}) });
   const loopGuard = new LoopGuard(config.loopGuard);
   const clock = options.clock ?? systemClock;
-  const timers = createTimers({
-    backend: options.timers ?? createMemoryTimers({ clock, keepFiredMs: config.timers.keepFiredMs, concurrency: config.timers.concurrency }),
+  const timers = createRuntimeTimers({
+    config,
+    backend: options.timers,
     clock,
     log,
-    settings: config.timers,
-    registered: (bot, name) => registry.get(bot)?.registration.timers.find((t) => t.name === name)?.options,
-    run: (record, fired) => {
-      const loaded = registry.get(record.bot);
-      const entry = loaded?.registration.timers.find((t) => t.name === record.name);
-      if (!loaded || !entry) return Promise.resolve({ error: new Error(`bot '${record.bot}' has no bot.timer('${record.name}')`) });
-      return runTimer({ bot: loaded, entry, record, fired, adapterFor, outbound, streaming, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
-    },
+    bot: (name) => registry.get(name),
+    adapterFor,
+    outbound,
+    streaming: () => streaming,
+    onRuns: (e, runs) => events.emit('dispatched', e, runs),
     observe: (activity) => events.emit('timer', activity),
   });
   const streaming = createStreamingServices({
