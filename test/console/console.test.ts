@@ -26,8 +26,9 @@ describeBrowser('dev console in chromium', () => {
       port: 0,
       host: '127.0.0.1',
       log: createLogger({ level: 'fatal' }),
-      // Poll ACS briskly so the test does not wait on the idle backoff.
-      config: { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 } },
+      // Poll ACS briskly so the test does not wait on the idle backoff; the reminders bot's weekly post
+      // goes to the Stream channel the first test creates.
+      config: { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 }, bots: { reminders: { weeklyTarget: 'stream:messaging:general' } } },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -86,7 +87,8 @@ describeBrowser('dev console in chromium', () => {
   }
 
   it('Stream: "@Botyard hello" gets a threaded reply with the mention highlighted and a read receipt', async () => {
-    await createConversation('stream', 'Stream general', 'Alice');
+    // Named 'general', so it is the channel the reminders bot's weekly post goes to (bot.config.ts).
+    await createConversation('stream', 'general', 'Alice');
     expect(await page.locator('#chat-platform').textContent()).toBe('Stream channel');
     await mentionScenario('stream-mention');
   });
@@ -140,13 +142,12 @@ describeBrowser('dev console in chromium', () => {
     const schedule = page.locator('#schedules li.schedule', { hasText: 'reminders' }).first();
     await schedule.locator('.next', { hasText: 'next:' }).waitFor(WAIT);
     await schedule.locator('button.run').click();
-    // The cron ticks on its own every 15 s; a run-now tick is the one whose slot is off those boundaries.
+    // The weekly post runs on Mondays at 9:00 by its cron; a tick seen now is the run-now one.
     await page.waitForFunction(
       () =>
-        [...document.querySelectorAll<HTMLElement>('#events li.event[data-type="schedule.tick"]')].some((li) => {
-          const slot = Date.parse(li.dataset.id!.split(':').slice(-3).join(':'));
-          return slot % 15_000 !== 0 && li.querySelector('li.run.ok')?.textContent?.startsWith('reminders/');
-        }),
+        [...document.querySelectorAll<HTMLElement>('#events li.event[data-type="schedule.tick"]')].some((li) =>
+          li.querySelector('li.run.ok')?.textContent?.startsWith('reminders/'),
+        ),
       undefined,
       WAIT,
     );
