@@ -12,6 +12,7 @@ import { startStreamEmulator, type StreamEmulator } from '../emulator/stream/ind
 import { boot, type Booted } from '../runtime/boot.ts';
 import { watchBots } from '../runtime/hot-reload.ts';
 import { createLogger } from '../runtime/log.ts';
+import { subscribeEmulator, useEmulatorTenant } from './dev-event-grid.ts';
 
 export interface DevStackOptions {
   /** Where bot.config.ts and bots/ are (default: the working directory). */
@@ -20,6 +21,7 @@ export interface DevStackOptions {
   env?: NodeJS.ProcessEnv;
   /** HTTP port; 0 picks a free one. Default: PORT, else 3000. */
   port?: number;
+  /** Interface to listen on. Default 127.0.0.1: the console can post as any user, so it stays off the network. */
   host?: string;
   /** An explicit config file, or a config object instead of bot.config.ts (tests). */
   file?: string;
@@ -62,24 +64,26 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       env.ACS_CONNECTION_STRING = acs.connectionString;
       env.ACS_CA_PATH = acs.caPath;
     }
-    const config = await loadConfig({
+    const loaded = await loadConfig({
       env,
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.file ? { file: options.file } : {}),
       ...(options.config ? { config: options.config } : {}),
     });
+    const config = acs ? await useEmulatorTenant(loaded, acs) : loaded;
     const log = options.log ?? createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel, pretty: true });
     booted = await boot({
       config,
       log,
       ...(options.port !== undefined ? { port: options.port } : {}),
-      ...(options.host ? { host: options.host } : {}),
+      host: options.host ?? '127.0.0.1',
       extend: (app, runtime) => {
         devConsole = createConsole({ runtime, ...(stream ? { stream } : {}), ...(acs ? { acs } : {}) });
         app.use(devConsole.router);
       },
     });
     stream?.setWebhookUrl(`${booted.server.url}/webhooks/stream`);
+    if (acs) await subscribeEmulator(config, acs, booted.server.url);
     const watcher = options.watch ? watchBots({ dir: config.botsPath, registry: booted.runtime.bots, log }) : undefined;
     const running = booted;
     const consoleHandle = devConsole!;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { importFresh } from '../runtime/import-fresh.ts';
+import { eventGridProblems } from './event-grid.ts';
 import { envFixes, envSchema, fileConfigSchema, type EnvConfig, type FileConfig, type FileConfigInput } from './schema.ts';
 
 /** The whole validated configuration. */
@@ -85,6 +86,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Botya
     }
   }
   const file = parseFileConfig(raw, configFile ? path.basename(configFile) : 'config');
+  const crossProblems = eventGridProblems(file, env);
+  if (crossProblems.length) throw new ConfigError(crossProblems);
   const base = configFile ? path.dirname(configFile) : cwd;
   return { ...file, env, botsPath: path.resolve(base, file.botsDir), configFile };
 }

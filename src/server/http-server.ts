@@ -1,44 +1,71 @@
 /**
- * The HTTP front door: webhook POSTs on the fast path, everything else through the express app.
+ * The HTTP front door: webhook POSTs (and the CloudEvents OPTIONS handshake) on the fast path,
+ * everything else through the express app. Hardened against slow and idle clients: headers and whole
+ * requests have deadlines, idle sockets are reaped, and the connection count is bounded without ever
+ * locking out a new request (connection-guard.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { guardConnections, type ConnectionGuard } from './connection-guard.ts';
 import { handleWebhookRequest } from './webhook-route.ts';
 
 export interface HttpServer {
   server: Server;
-  /** `http://127.0.0.1:PORT` once listening. */
+  /** `http://127.0.0.1:PORT` once listening (or the host it was bound to, when not a wildcard). */
   url: string;
+  connections: ConnectionGuard;
   close(): Promise<void>;
 }
 
-export async function startHttpServer(runtime: Runtime, app: Express, options: { port?: number; host?: string } = {}): Promise<HttpServer> {
+export interface HttpServerOptions {
+  port?: number;
+  /** Default 0.0.0.0 (`botyard start`); `botyard dev` passes 127.0.0.1. */
+  host?: string;
+}
+
+const WEBHOOK_METHODS = new Set(['POST', 'OPTIONS']);
+
+export async function startHttpServer(runtime: Runtime, app: Express, options: HttpServerOptions = {}): Promise<HttpServer> {
+  const limits = runtime.config.http;
   const routes = new Map<string, Adapter>();
   for (const adapter of runtime.adapters.values()) if (adapter.webhookPath && adapter.handleWebhook) routes.set(adapter.webhookPath, adapter);
 
-  const server = createServer((req, res) => {
-    if (req.method === 'POST') {
-      const path = req.url?.split('?', 1)[0] ?? '';
-      const adapter = routes.get(path);
-      if (adapter) {
-        void handleWebhookRequest(adapter, req, res, runtime.config.maxBodyBytes, runtime.log);
-        return;
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.idleTimeoutMs,
+      // How often Node checks the two deadlines above; its default (30 s) would let a slow client
+      // hold a socket for up to 30 s past them.
+      connectionsCheckingInterval: Math.max(250, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4),
+    },
+    (req, res) => {
+      if (WEBHOOK_METHODS.has(req.method ?? '')) {
+        const path = req.url?.split('?', 1)[0] ?? '';
+        const adapter = routes.get(path);
+        if (adapter) {
+          void handleWebhookRequest(adapter, req, res, runtime.config.maxBodyBytes, runtime.log);
+          return;
+        }
       }
-    }
-    app(req, res);
-  });
-  server.keepAliveTimeout = 65_000;
+      app(req, res);
+    },
+  );
+  const connections = guardConnections(server, { maxConnections: limits.maxConnections, firstRequestMs: limits.headersTimeoutMs });
+  const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 3000, options.host ?? '0.0.0.0', resolve);
+    server.listen(options.port ?? 3000, host, resolve);
   });
   const { port } = server.address() as AddressInfo;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     server,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${shown}:${port}`,
+    connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

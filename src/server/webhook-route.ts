@@ -17,8 +17,8 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 /** Answers one webhook delivery for `adapter`. Never throws. */
 export async function handleWebhookRequest(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger): Promise<void> {
   try {
-    const body = await readBody(req, maxBodyBytes);
-    const answer = await adapter.handleWebhook!({ headers: req.headers, body });
+    const body = req.method === 'OPTIONS' ? Buffer.alloc(0) : await readBody(req, maxBodyBytes);
+    const answer = await adapter.handleWebhook!({ headers: req.headers, body, url: req.url ?? '', method: req.method ?? 'POST' });
     send(res, answer.status, answer.body, answer.headers);
   } catch (err) {
     if (err instanceof BodyError) {

@@ -88,7 +88,7 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   const endpoint = `https://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   const connectionString = `endpoint=${endpoint};accesskey=${accessKey}`;
-  const eventGrid = createEventGrid(model, `/subscriptions/emulator/resourceGroups/botyard/providers/Microsoft.Communication/CommunicationServices/${model.resourceId}`);
+  const eventGrid = createEventGrid(model, `/subscriptions/emulator/resourceGroups/botyard/providers/Microsoft.Communication/CommunicationServices/${model.resourceId}`, cert);
   if (options.eventGridUrl) await eventGrid.subscribe(options.eventGridUrl);
   options.log?.info({ endpoint, caPath: cert.caPath }, `ACS emulator on ${endpoint} (CA: ${cert.caPath})`);
 
@@ -113,7 +113,7 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
     resetCounters: () => counters.clear(),
     close() {
       closed ??= (async () => {
-        eventGrid.unsubscribe();
+        await eventGrid.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
