@@ -69,15 +69,11 @@ export function createEventGridTenant(cert: { certPem: string; keyPem: string })
     async token(audience, claims = {}) {
       const { key } = await start();
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ appid: EVENT_GRID_APP_ID, roles: [EVENT_GRID_ROLE], tid: tenantId, oid: randomUUID(), ver: '1.0', ...claims })
-        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
-        .setIssuer(`https://sts.windows.net/${tenantId}/`)
-        .setAudience(audience)
-        .setSubject(randomUUID())
-        .setIssuedAt(now)
-        .setNotBefore(now - 60)
-        .setExpirationTime(now + 3600)
-        .sign(key);
+      const payload = {
+        aud: audience, iss: `https://sts.windows.net/${tenantId}/`, iat: now, nbf: now - 60, exp: now + 3600, sub: randomUUID(),
+        appid: EVENT_GRID_APP_ID, roles: [EVENT_GRID_ROLE], tid: tenantId, oid: randomUUID(), ver: '1.0', ...claims,
+      };
+      return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(key);
     },
     async validationUrl(code) {
       const { origin } = await start();
