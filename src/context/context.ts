@@ -149,7 +149,7 @@ export class Context<Config = unknown> {
       out.id = deterministicMessageId(this.event.id, this.bot, this.sends);
     }
     this.sends++;
-    const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out));
+    const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out), { signal: this.signal });
     this.deps.onSent?.(target);
     return sent;
   }
@@ -194,7 +194,7 @@ export class Context<Config = unknown> {
     const adapter = this.adapter(this.platform);
     // Stream channels have a name (and custom data), ACS threads a topic: any adapter that can update is fine.
     if (!adapter.updateConversation) throw new NotSupportedError(adapter.platform, 'topic');
-    return this.deps.outbound.run(adapter, 'topic', this.conversation, (a) => a.updateConversation!(this.conversation, changes));
+    return this.deps.outbound.run(adapter, 'topic', this.conversation, (a) => a.updateConversation!(this.conversation, changes), { signal: this.signal });
   }
 
   private adapter(platform: PlatformName): Adapter {
@@ -213,7 +213,7 @@ export class Context<Config = unknown> {
     const target = conversation ?? this.conversation;
     const adapter = this.adapter(target.platform);
     if (!adapter.capabilities.has(capability)) throw new NotSupportedError(adapter.platform, capability);
-    await this.deps.outbound.run(adapter, kind, target, (a) => fn(a, target));
+    await this.deps.outbound.run(adapter, kind, target, (a) => fn(a, target), { signal: this.signal });
   }
 }
 

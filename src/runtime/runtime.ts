@@ -19,6 +19,9 @@ import { createDispatcher, type HandlerRun } from './dispatcher.ts';
 import { createIngest } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
+import { createOverrunGuard } from './overrun-guard.ts';
+import { installExitGuard } from './exit-guard.ts';
+import { createLoopMonitor } from './loop-monitor.ts';
 import { runScheduledTick } from './schedule-tick.ts';
 
 export interface RuntimeOptions {
@@ -76,6 +79,7 @@ export async function createRuntime(options: RuntimeOptions) {
     loopGuard,
     handlerTimeoutMs: config.handlerTimeoutMs,
     observer: { dispatched: (event, runs) => events.emit('dispatched', event, runs) },
+    overrun: createOverrunGuard({ store, log }),
   });
 
   const ingest: EventSink = createIngest({
@@ -86,6 +90,10 @@ export async function createRuntime(options: RuntimeOptions) {
     log,
     observer: { received: (event, outcome) => events.emit('ingested', event, outcome) },
   });
+
+  // Containment (security): stalls pinned on bots, process.exit refused inside handlers.
+  const loopMonitor = createLoopMonitor({ warnMs: config.containment.loopBlockWarnMs, exact: config.containment.exactLoopAttribution, log });
+  let removeExitGuard: (() => void) | undefined;
 
   let started = false;
 
@@ -103,11 +111,14 @@ export async function createRuntime(options: RuntimeOptions) {
     /** Hand an inbound event to the runtime as an adapter would. */
     ingest,
     dispatcher,
+    loopMonitor,
 
     /** Loads bots, starts adapters, the queue worker and schedules. */
     async start(): Promise<void> {
       if (started) return;
       started = true;
+      loopMonitor.start();
+      removeExitGuard = installExitGuard((error) => log.error({ bot: error.who.bot, handler: error.who.label }, error.message));
       if (options.bots) await registry.loadDefinitions(options.bots);
       else await registry.loadFolder(config.botsPath);
       queue.start((event, info) => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 }).then(() => undefined));
@@ -129,6 +140,8 @@ export async function createRuntime(options: RuntimeOptions) {
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
       await queue.stop(timeoutMs);
       registry.close();
+      loopMonitor.stop();
+      removeExitGuard?.();
     },
   };
 }

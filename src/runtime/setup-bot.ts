@@ -3,6 +3,8 @@
  * `setup` against a fresh BotBuilder. Problems come back as a BotProblem, never thrown.
  */
 import type { Logger } from 'pino';
+import { capBotStore } from '../state/bot-store-cap.ts';
+import { isMemoryStore } from '../state/memory.ts';
 import { scoped, type StateStore } from '../state/store.ts';
 import { BotBuilder, type BotDefinition } from './bot.ts';
 import type { BotProblem, LoadedBot } from './loaded-bot.ts';
@@ -12,6 +14,8 @@ export interface SetupDeps {
   botsConfig: Record<string, unknown>;
   store: StateStore;
   log: Logger;
+  /** Per-bot cap on state held in the memory store (security: containment). */
+  memoryCap?: { maxKeys: number; maxBytes: number };
 }
 
 export async function setupBot(definition: BotDefinition, file: string, deps: SetupDeps): Promise<LoadedBot | BotProblem> {
@@ -37,11 +41,17 @@ export async function setupBot(definition: BotDefinition, file: string, deps: Se
     definition,
     registration: builder.registration,
     config,
-    store: scoped(deps.store, `bot:${name}`),
+    store: botStore(deps, name),
     log: deps.log.child({ bot: name }),
   };
 }
 
 export function isProblem(value: LoadedBot | BotProblem): value is BotProblem {
   return 'reason' in value;
+}
+
+/** The bot's own view of the store: keys under `bot:<name>:`, capped when they live in process memory. */
+function botStore(deps: SetupDeps, name: string): StateStore {
+  const view = scoped(deps.store, `bot:${name}`);
+  return deps.memoryCap && isMemoryStore(deps.store) ? capBotStore(deps.store, view, { bot: name, ...deps.memoryCap }) : view;
 }

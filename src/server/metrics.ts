@@ -5,6 +5,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OutboundObserver } from '../outbound/outbound.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { attachContainmentMetrics } from './metrics-containment.ts';
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
@@ -31,6 +32,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     outboundObserver,
     /** Starts counting what `runtime` does; gauges are read at scrape time. */
     attach(runtime: Runtime): void {
+      attachContainmentMetrics(registry, runtime);
       runtime.events.on('ingested', (event, outcome) => eventsIn.inc({ platform: event.platform, outcome }));
       runtime.events.on('dispatched', (_event, runs) => {
         for (const run of runs) {
