@@ -18,6 +18,12 @@ export interface RunningHandler extends HandlerIdentity {
   /** performance.now() at start, and at its end once it settled. */
   startedAt: number;
   endedAt?: number;
+  /**
+   * How long the handler's first synchronous slice ran (the call until its first await), and when it
+   * ended: two clock reads per run, and enough to pin a busy loop at the top of a handler exactly.
+   */
+  firstSliceMs?: number;
+  firstSliceEndedAt?: number;
 }
 
 const storage = new AsyncLocalStorage<HandlerIdentity>();
@@ -37,17 +43,22 @@ export function currentHandler(): HandlerIdentity | undefined {
   return storage.getStore();
 }
 
-/** Marks a run in flight until `settled` resolves (a timed-out handler stays in flight until it really ends). */
-export function trackRun(who: HandlerIdentity, settled: Promise<unknown>): void {
+/**
+ * Marks a run in flight from now until `settled` resolves (a timed-out handler stays in flight until it
+ * really ends). `settled` is given once the run started; the returned entry takes the slice timing.
+ */
+export function beginRun(who: HandlerIdentity): { run: RunningHandler; settles(settled: Promise<unknown>): void } {
   const id = nextRun++;
   const run: RunningHandler = { ...who, startedAt: performance.now() };
   inFlight.set(id, run);
-  void settled.finally(() => {
-    inFlight.delete(id);
-    run.endedAt = performance.now();
-    recentlyEnded.push(run);
-    if (recentlyEnded.length > RECENT_MAX) recentlyEnded.splice(0, recentlyEnded.length - RECENT_MAX);
-  });
+  return { run, settles: (settled) => void settled.finally(() => endRun(id, run)) };
+}
+
+function endRun(id: number, run: RunningHandler): void {
+  inFlight.delete(id);
+  run.endedAt = performance.now();
+  recentlyEnded.push(run);
+  if (recentlyEnded.length > RECENT_MAX) recentlyEnded.splice(0, recentlyEnded.length - RECENT_MAX);
 }
 
 /** Every handler run that has started and not settled. */

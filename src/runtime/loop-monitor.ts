@@ -4,8 +4,10 @@
  *   - the stall is logged (warn) naming the bot and handler, counted per bot and handler for /metrics,
  *     and /readyz answers 503 for a while (health.ts), so a balancer drains an instance a bot keeps blocking;
  *   - the delay distribution (perf_hooks.monitorEventLoopDelay) is exported too.
- * Attribution: by default, to the handlers in flight during the stall (exact when one was; a handler
- * that blocked has usually settled by the time a timer can run, so recently settled ones count).
+ * Attribution: a handler whose first synchronous slice (call to first await) ran long is charged
+ * exactly (timed by run-handler, two clock reads per run). Otherwise, by default, the handlers in flight
+ * during the stall are charged (a handler that blocked has usually settled by the time a timer can
+ * run, so recently settled ones count): exact when one was, "one of them" when several were.
  * With `exact`, an async_hooks before/after pair times every callback and names the handler whose
  * callback ran long (through handler-scope's AsyncLocalStorage); that costs on every callback
  * (bench/containment measures how much), hence off by default.
@@ -69,9 +71,17 @@ export function createLoopMonitor(options: LoopMonitorOptions): LoopMonitor {
     });
   };
 
+  /** Who to charge: the exact hook's culprit; else handlers whose first slice ran long in the window; else all in flight. */
+  const suspects = (ms: number, windowStart: number): { handlers: HandlerIdentity[]; exact: boolean } => {
+    if (longCallback !== undefined && longCallback.endedAt >= windowStart) return { handlers: longCallback.who ? [longCallback.who] : [], exact: true };
+    const active = handlersActiveSince(windowStart);
+    const sliced = active.filter((r) => (r.firstSliceEndedAt ?? 0) >= windowStart && (r.firstSliceMs ?? 0) >= Math.min(options.warnMs, ms / 2));
+    if (sliced.length) return { handlers: dedupe(sliced), exact: true };
+    return { handlers: dedupe(active), exact: false };
+  };
+
   const report = (ms: number, windowStart: number) => {
-    const exact = longCallback !== undefined && longCallback.endedAt >= windowStart;
-    const handlers = exact ? (longCallback!.who ? [longCallback!.who] : []) : dedupe(handlersActiveSince(windowStart));
+    const { handlers, exact } = suspects(ms, windowStart);
     longCallback = undefined;
     last = { ms: Math.round(ms), endedAt: Date.now(), handlers, exact };
     const bots = [...new Set(handlers.map((h) => h.bot))];

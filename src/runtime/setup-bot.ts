@@ -7,6 +7,7 @@ import { capBotStore } from '../state/bot-store-cap.ts';
 import { isMemoryStore } from '../state/memory.ts';
 import { scoped, type StateStore } from '../state/store.ts';
 import { BotBuilder, type BotDefinition } from './bot.ts';
+import { runAs } from './handler-scope.ts';
 import type { BotProblem, LoadedBot } from './loaded-bot.ts';
 
 export interface SetupDeps {
@@ -31,7 +32,8 @@ export async function setupBot(definition: BotDefinition, file: string, deps: Se
   }
   const builder = new BotBuilder(name);
   try {
-    await definition.setup(builder, config);
+    // As the bot: a process.exit() in setup is refused naming it (exit-guard.ts).
+    await runAs({ bot: name, label: 'setup' }, () => definition.setup(builder, config));
   } catch (err) {
     return { file, name, reason: `setup() threw: ${(err as Error)?.message ?? String(err)}`, fix: 'fix the error in the bot\'s setup function' };
   }
