@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
+import { BotyardError } from '../errors.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import { createApp } from '../server/app.ts';
@@ -26,6 +27,8 @@ export interface BootOptions {
   adapters?: Adapter[];
   /** Mount more routes (the dev console) before the server starts. */
   extend?(app: Express, runtime: Runtime): void | Promise<void>;
+  /** Fail (before listening) when a bot did not load: `botyard start` without --allow-broken-bots. */
+  refuseBrokenBots?: boolean;
 }
 
 export interface Booted {
@@ -41,6 +44,10 @@ export interface Booted {
 
 /** State and queue on Redis. Imported only when used: ioredis and BullMQ are heavy to load. */
 async function redisStorage(url: string, config: BotyardConfig, log: Logger): Promise<{ store: StateStore; queue: EventQueue }> {
+  // Before anything is trusted to it: would this Redis keep acknowledged events? (security: durability)
+  const { checkRedisDurability } = await import('../state/redis-durability.ts');
+  const allowVolatile = config.redis.allowVolatile || ['1', 'true'].includes(config.env.BOTYARD_REDIS_ALLOW_VOLATILE ?? '');
+  for (const warning of (await checkRedisDurability(url, { allowVolatile })).warn) log.warn(warning);
   const [{ createRedisStore }, { createRedisQueue, queueNameFor }] = await Promise.all([import('../state/redis.ts'), import('../queue/redis.ts')]);
   const prefix = config.redisPrefix;
   const q = config.queue;
@@ -76,6 +83,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const app = createApp(runtime, metrics);
   await options.extend?.(app, runtime);
   await runtime.start();
+  if (options.refuseBrokenBots) await refuseBrokenBots(runtime, store);
   const server = await startHttpServer(runtime, app, { port: options.port ?? config.env.PORT ?? 3000, ...(options.host ? { host: options.host } : {}) });
 
   let stopping: Promise<void> | undefined;
@@ -95,4 +103,17 @@ export async function boot(options: BootOptions): Promise<Booted> {
       return stopping;
     },
   };
+}
+
+/** Stops what started and throws when a bot failed to load: a runtime missing a bot must not report ready. */
+async function refuseBrokenBots(runtime: Runtime, store: StateStore): Promise<void> {
+  const problems = runtime.bots.problems();
+  if (!problems.length) return;
+  await runtime.stop();
+  await store.close();
+  const list = problems.map((p) => `${p.name ?? p.file} (${p.file}: ${p.reason}. Fix: ${p.fix})`).join('; ');
+  throw new BotyardError(
+    'BOTS_NOT_LOADED',
+    `${problems.length} bot(s) failed to load: ${list}. Not starting without them; fix them (botyard check), or pass --allow-broken-bots to run the others (/readyz then names the missing bots).`,
+  );
 }

@@ -6,13 +6,17 @@ import { describeBoot, untilSignal } from '../lifecycle.ts';
 export const startCommand: CliCommand = {
   name: 'start',
   summary: 'run the bots in production (platforms from the environment)',
-  help: `Usage: botyard start [--config bot.config.ts] [--port 3000]
+  help: `Usage: botyard start [--config bot.config.ts] [--port 3000] [--allow-broken-bots]
 
 Runs the bots in bots/ against the platforms whose credentials are set:
   Stream  STREAM_API_KEY, STREAM_API_SECRET (STREAM_BASE_URL optional)
   ACS     ACS_CONNECTION_STRING (ACS_BOT_USER_ID optional)
 With REDIS_URL set, state and the event queue live in Redis (durable, shared by instances).
 SIGTERM or SIGINT stops intake, finishes in-flight events, and exits 0.
+A bot that fails to load stops the start (exit 1) unless --allow-broken-bots, which runs the
+others and names the missing ones in /readyz.
+With REDIS_URL, Redis must persist (appendonly yes) and never evict (maxmemory-policy noeviction),
+or the start is refused; redis.allowVolatile: true in bot.config.ts accepts a volatile Redis.
 
 Example:
   STREAM_API_KEY=key STREAM_API_SECRET=secret REDIS_URL=redis://127.0.0.1:6379 botyard start --port 8080`,
@@ -24,7 +28,7 @@ Example:
     // Loaded here, not at the top: `botyard --help` should not pay for the platform SDKs.
     const [{ boot }, { createLogger }] = await Promise.all([import('../../runtime/boot.ts'), import('../../runtime/log.ts')]);
     const log = createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel });
-    const booted = await boot({ config, log, ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
+    const booted = await boot({ config, log, refuseBrokenBots: ![true, 'true'].includes(flags['allow-broken-bots']!), ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
     describeBoot(booted, io);
     return untilSignal(() => booted.stop(), io);
   },
