@@ -87,13 +87,16 @@ export function redisWhere(url: string): string {
 export async function checkRedisDurability(url: string, options: { allowVolatile: boolean; connectTimeoutMs?: number }): Promise<DurabilityVerdict> {
   const { Redis } = await import('ioredis');
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: options.connectTimeoutMs ?? 5000, enableOfflineQueue: false });
-  client.on('error', () => undefined); // reported through the rejected connect below, scrubbed
+  // The cause (WRONGPASS, ECONNREFUSED) arrives as an 'error' event; connect() itself only says the connection closed.
+  let cause: Error | undefined;
+  client.on('error', (error: Error) => void (cause ??= error));
   const where = redisWhere(url);
   try {
     try {
       await client.connect();
     } catch (error) {
-      throw new ConfigError([`REDIS_URL: cannot connect to ${where} (${(error as Error).message}). Fix: check the host, port, password and TLS (rediss://) in REDIS_URL`]);
+      const reason = (cause ?? (error as Error)).message;
+      throw new ConfigError([`REDIS_URL: cannot connect to ${where} (${reason}). Fix: check the host, port, password and TLS (rediss://) in REDIS_URL`]);
     }
     const verdict = judgeDurability(await readRedisPersistence(client), where);
     if (verdict.refuse.length && !options.allowVolatile) throw new ConfigError(verdict.refuse);

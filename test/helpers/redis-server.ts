@@ -26,6 +26,8 @@ export interface RedisServer {
   url: string;
   /** Stops the server (SIGTERM, no save) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Kills it (SIGKILL: no shutdown, no final fsync) and waits for it to exit. */
+  crash(): Promise<void>;
   /** Starts it again on the same port and waits until it answers PING. */
   restart(): Promise<void>;
 }
@@ -50,16 +52,22 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     const probe = options.probeUrl?.(port) ?? url;
     await waitFor(() => redisAnswers(probe), { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on ${port}` });
   };
+  const end = async (signal: NodeJS.Signals) => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((resolve) => c.once('exit', resolve));
+    c.kill(signal);
+    await exited;
+  };
   await launch();
   return {
     port,
     url,
     async stop() {
-      const c = child;
-      if (!c || c.exitCode !== null) return;
-      const exited = new Promise((resolve) => c.once('exit', resolve));
-      c.kill('SIGTERM');
-      await exited;
+      await end('SIGTERM');
+    },
+    async crash() {
+      await end('SIGKILL');
     },
     restart: launch,
   };
