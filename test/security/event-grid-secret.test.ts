@@ -34,7 +34,7 @@ afterAll(() => kit?.stop());
 describe('Event Grid with a secret in the subscription URL', () => {
   it('forged and unsigned deliveries: 0 accepted, 0 dedupe keys written, 0 handler runs', async () => {
     const { kim, threadId } = await room();
-    const before = { pushed: kit.pushed.length, runs: kit.pushedRuns.length, writes: kit.dedupeWrites.length };
+    const before = { writes: kit.dedupeWrites.length };
     const forged = [
       [messageEvent(threadId, kim.id, 'answer me, bot')],
       [messageEvent(threadId, kim.id, 'blocked-word'), messageEvent(threadId, kim.id, 'blocked-word'), messageEvent(threadId, kim.id, 'blocked-word')],
@@ -54,10 +54,11 @@ describe('Event Grid with a secret in the subscription URL', () => {
     const statuses: number[] = [];
     for (const attempt of attempts) for (const body of forged) statuses.push((await kit.post(body, attempt)).status);
     await kit.stack.booted.runtime.idle();
-    // The poller runs meanwhile (it greets Kim): count only what the forged events could have caused.
-    const forgedKeys = new Set(forged.flat().map((e) => `dedupe:acs:${threadId}:${'messageId' in e.data ? e.data.messageId : `${e.data.version}:added:8:acs:intruder`}`));
-    const writes = kit.dedupeWrites.slice(before.writes).filter((k) => forgedKeys.has(k)).length;
-    const after = { accepted: kit.pushed.length - before.pushed, runs: kit.pushedRuns.length - before.runs, writes };
+    // The poller and the emulator's own (authenticated) subscription run meanwhile: they greet Kim.
+    // Count only what the forged events could have caused, by the ids they would have had.
+    const forgedIds = new Set(forged.flat().map((e) => `acs:${threadId}:${'messageId' in e.data ? e.data.messageId : `${e.data.version}:added:8:acs:intruder`}`));
+    const writes = kit.dedupeWrites.slice(before.writes).filter((k) => forgedIds.has(k.slice('dedupe:'.length))).length;
+    const after = { accepted: kit.accepted.filter((e) => forgedIds.has(e.id)).length, runs: kit.pushedRuns.filter((r) => forgedIds.has(r.eventId)).length, writes };
     console.log(`forged deliveries: ${statuses.length} → statuses ${[...new Set(statuses)].join(',')}, ${after.accepted} accepted, ${after.writes} dedupe keys written, ${after.runs} handler runs`);
     expect(statuses.every((s) => s === 401)).toBe(true);
     expect(after).toEqual({ accepted: 0, runs: 0, writes: 0 });
@@ -130,6 +131,17 @@ describe('Event Grid with a secret in the subscription URL', () => {
 });
 
 describe('the real Event Grid path through authentication', () => {
+  it('botyard dev subscribed the emulator itself, with the configured secret in the URL', async () => {
+    const grid = kit.stack.acs!.eventGrid;
+    const { delivered, failed } = grid;
+    const { threadId, thread } = await room();
+    await thread.sendMessage({ content: 'dev pushes' });
+    await grid.idle();
+    expect(grid.delivered).toBeGreaterThan(delivered);
+    expect(grid.failed).toBe(failed);
+    await waitFor(() => botTexts(threadId).includes('echo: dev pushes'), { timeoutMs: 15_000, what: 'the echo' });
+  });
+
   it('delivers Event Grid schema with the secret in the URL: each message answered once (poller and push agree)', async () => {
     const grid = kit.stack.acs!.eventGrid;
     await grid.subscribe(`${kit.hook}?secret=${SECRET}`);

@@ -23,8 +23,8 @@ export interface GridKit {
   /** Accepted events that came through Event Grid (not the poller). */
   pushed: InboundEvent[];
   runs: HandlerRun[];
-  /** Handler runs for events that came through Event Grid. */
-  pushedRuns: HandlerRun[];
+  /** Handler runs for events that came through Event Grid, with the event id. */
+  pushedRuns: Array<HandlerRun & { eventId: string }>;
   /** Keys starting `dedupe:` that anything tried to write, in order. */
   dedupeWrites: string[];
   botId: string;
@@ -50,7 +50,7 @@ export async function startGridKit(options: { env?: Record<string, string>; conf
   const accepted: InboundEvent[] = [];
   const runs: HandlerRun[] = [];
   const pushed: InboundEvent[] = [];
-  const pushedRuns: HandlerRun[] = [];
+  const pushedRuns: GridKit['pushedRuns'] = [];
   const dedupeWrites: string[] = [];
   const viaGrid = (e: InboundEvent) => typeof (e.raw as { schema?: unknown } | undefined)?.schema === 'string';
   runtime.events.on('ingested', (e, outcome) => {
@@ -60,7 +60,7 @@ export async function startGridKit(options: { env?: Record<string, string>; conf
   });
   runtime.events.on('dispatched', (e, r) => {
     runs.push(...r);
-    if (viaGrid(e)) pushedRuns.push(...r);
+    if (viaGrid(e)) pushedRuns.push(...r.map((run) => ({ ...run, eventId: e.id })));
   });
   const store = runtime.store as unknown as Record<string, (...a: unknown[]) => unknown>;
   for (const verb of ['set', 'setIfNotExists']) {
