@@ -77,7 +77,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     const handlerLog = bot.log.child({ eventId: event.id, handler: m.entry.label, conversation: conversationKey(event.conversation) });
     const runKey = `${event.id}:${bot.name}:${index}`;
-    const busy = await deps.overrun?.clear(runKey, deps.handlerTimeoutMs, { askStore: attempt > 1 });
+    // Only a retry, or a copy still running here, needs the check: the first try of an event pays nothing.
+    const guard = deps.overrun;
+    const busy = guard && (attempt > 1 || guard.runningHere(runKey)) ? await guard.clear(runKey, deps.handlerTimeoutMs, { askStore: attempt > 1 }) : undefined;
     if (busy) {
       handlerLog.warn({ bot: bot.name }, `handler ${bot.name}/${m.entry.label} not started again: ${busy}`);
       return { ...run, error: `not started: ${busy}` };

@@ -22,6 +22,8 @@ export interface OverrunGuardOptions {
 export interface OverrunGuard {
   /** A run for `key` timed out and `settled` resolves when it really ends. */
   overran(key: string, settled: Promise<void>): void;
+  /** True while a timed-out copy of `key` runs in this process (a synchronous check for the hot path). */
+  runningHere(key: string): boolean;
   /**
    * Before a retry of `key`: resolves undefined when nothing of it is running (after waiting up to
    * `waitMs` for a local copy), or the reason the retry must not start.
@@ -49,6 +51,8 @@ export function createOverrunGuard(options: OverrunGuardOptions): OverrunGuard {
         if (local.get(key) === settled) local.delete(key);
       });
     },
+
+    runningHere: (key) => local.has(key),
 
     async clear(key, waitMs, clearOptions = {}) {
       const running = local.get(key);
