@@ -24,6 +24,10 @@ export const httpSchema = z
     maxConnections: z.number().int().min(2).default(1000),
   })
   .strict()
+  .refine((h) => h.headersTimeoutMs <= h.requestTimeoutMs, {
+    message: 'headersTimeoutMs must not exceed requestTimeoutMs (the headers are part of the request)',
+    path: ['headersTimeoutMs'],
+  })
   .prefault({});
 
 export const containmentSchema = z

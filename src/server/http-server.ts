@@ -1,8 +1,8 @@
 /**
- * The HTTP front door: webhook POSTs (and the CloudEvents OPTIONS handshake) on the fast path,
- * everything else through the express app. Hardened against slow and idle clients: headers and whole
- * requests have deadlines, idle sockets are reaped, and the connection count is bounded without ever
- * locking out a new request (connection-guard.ts).
+ * The HTTP front door: webhook POSTs (and the CloudEvents OPTIONS handshake) and pre-send hooks on
+ * the fast path, everything else through the express app. Hardened against slow and idle clients:
+ * headers and whole requests have deadlines, idle sockets are reaped, and the connection count is
+ * bounded without ever locking out a new request (connection-guard.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,7 @@ import type { Express } from 'express';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { guardConnections, type ConnectionGuard } from './connection-guard.ts';
-import { handleWebhookRequest } from './webhook-route.ts';
+import { handleWebhookRequest, type WebhookHandler } from './webhook-route.ts';
 
 export interface HttpServer {
   server: Server;
@@ -26,12 +26,21 @@ export interface HttpServerOptions {
   host?: string;
 }
 
-const WEBHOOK_METHODS = new Set(['POST', 'OPTIONS']);
+interface Route {
+  adapter: Adapter;
+  handle: WebhookHandler;
+  /** Webhooks take OPTIONS too (the CloudEvents validation handshake); pre-send hooks only POST. */
+  options: boolean;
+}
 
 export async function startHttpServer(runtime: Runtime, app: Express, options: HttpServerOptions = {}): Promise<HttpServer> {
   const limits = runtime.config.http;
-  const routes = new Map<string, Adapter>();
-  for (const adapter of runtime.adapters.values()) if (adapter.webhookPath && adapter.handleWebhook) routes.set(adapter.webhookPath, adapter);
+  const routes = new Map<string, Route>();
+  for (const adapter of runtime.adapters.values()) {
+    if (adapter.webhookPath && adapter.handleWebhook) routes.set(adapter.webhookPath, { adapter, handle: (r) => adapter.handleWebhook!(r), options: true });
+    // The pre-send hook sits beside the webhook on the same fast path, and never behind the queue.
+    if (adapter.beforeSendPath && adapter.handleBeforeSend) routes.set(adapter.beforeSendPath, { adapter, handle: (r) => adapter.handleBeforeSend!(r), options: false });
+  }
 
   const server = createServer(
     {
@@ -43,11 +52,10 @@ export async function startHttpServer(runtime: Runtime, app: Express, options: H
       connectionsCheckingInterval: Math.max(250, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4),
     },
     (req, res) => {
-      if (WEBHOOK_METHODS.has(req.method ?? '')) {
-        const path = req.url?.split('?', 1)[0] ?? '';
-        const adapter = routes.get(path);
-        if (adapter) {
-          void handleWebhookRequest(adapter, req, res, runtime.config.maxBodyBytes, runtime.log);
+      if (req.method === 'POST' || req.method === 'OPTIONS') {
+        const route = routes.get(req.url?.split('?', 1)[0] ?? '');
+        if (route && (req.method === 'POST' || route.options)) {
+          void handleWebhookRequest(route.adapter, req, res, runtime.config.maxBodyBytes, runtime.log, route.handle);
           return;
         }
       }

@@ -5,6 +5,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OutboundObserver } from '../outbound/outbound.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { attachBeforeSendMetrics } from './before-send-metrics.ts';
 import { attachContainmentMetrics } from './metrics-containment.ts';
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
@@ -34,6 +35,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     attach(runtime: Runtime): void {
       attachContainmentMetrics(registry, runtime);
       runtime.events.on('ingested', (event, outcome) => eventsIn.inc({ platform: event.platform, outcome }));
+      attachBeforeSendMetrics(registry, runtime);
       runtime.events.on('dispatched', (_event, runs) => {
         for (const run of runs) {
           if (run.skipped) continue;

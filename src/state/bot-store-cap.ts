@@ -9,7 +9,7 @@
  * bot's scoped view is the only writer of its keys. Expired keys are forgotten when the cap is reached.
  */
 import { StoreLimitError } from '../errors.ts';
-import type { SetOptions, StateStore } from './store.ts';
+import type { SetOptions, StateStore, Updater } from './store.ts';
 
 export interface BotStoreCap {
   bot: string;
@@ -115,21 +115,22 @@ export function capBotStore(root: StateStore, scopedStore: StateStore, cap: BotS
       if (released) forget(key);
       return released;
     },
-  };
-  // StateStore.update (fn(old) → next) where the store has it: the cap is checked on the value fn returns.
-  const update = (scopedStore as { update?: (k: string, fn: (old: unknown) => unknown, o?: SetOptions) => Promise<unknown> }).update;
-  if (update) {
-    (capped as unknown as { update: typeof update }).update = async (key, fn, options) => {
+    // The cap is checked on the value fn returns (fn stays pure: the check reads only the tally).
+    async update<T>(key: string, fn: Updater<T>, options?: SetOptions) {
       let bytes = 0;
-      const next = await update.call(scopedStore, key, (old) => {
-        const value = fn(old);
-        if (value !== undefined) admit(key, (bytes = sizeOf(key, value)));
-        return value;
-      }, options);
+      const next = await scopedStore.update<T>(
+        key,
+        (old) => {
+          const value = fn(old);
+          if (value !== undefined) admit(key, (bytes = sizeOf(key, value)));
+          return value;
+        },
+        options,
+      );
       if (next === undefined) forget(key);
       else record(key, bytes, options);
       return next;
-    };
-  }
+    },
+  };
   return capped;
 }

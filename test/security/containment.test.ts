@@ -163,11 +163,13 @@ describe('memory-store state per bot', () => {
           await attempt('b-again', ctx.store.set('b', 'x'.repeat(600)));
           await ctx.store.delete('a');
           await attempt('c', ctx.store.set('c', 'x'.repeat(300)));
+          await attempt('c-grown-by-update', ctx.store.update<string>('c', (old) => `${old}${'y'.repeat(600)}`));
+          await attempt('c-shrunk-by-update', ctx.store.update<string>('c', () => 'z'));
         }),
     });
     t = await createTestRuntime({ bots: [bot], config: { containment: { memoryStoreMaxBytesPerBot: 1000 } } });
     await t.user('kim').say('room', 'go');
-    expect(results).toEqual(['a:ok', 'b:StoreLimitError', 'a-smaller:ok', 'b-again:ok', 'c:ok']);
+    expect(results).toEqual(['a:ok', 'b:StoreLimitError', 'a-smaller:ok', 'b-again:ok', 'c:ok', 'c-grown-by-update:StoreLimitError', 'c-shrunk-by-update:ok']);
   });
 });
 
