@@ -80,6 +80,11 @@ export function redisWhere(url: string): string {
   }
 }
 
+/** `redis.allowVolatile: true` in bot.config.ts, or BOTYARD_REDIS_ALLOW_VOLATILE=1 in the environment. */
+export function allowsVolatile(config: { redis: { allowVolatile: boolean }; env: { BOTYARD_REDIS_ALLOW_VOLATILE?: string | undefined } }): boolean {
+  return config.redis.allowVolatile || ['1', 'true'].includes(config.env.BOTYARD_REDIS_ALLOW_VOLATILE ?? '');
+}
+
 /**
  * Connects once (no reconnect loop), reads the settings, and throws ConfigError when they could lose
  * data silently and `allowVolatile` is off. Returns the warnings for the caller to log.
