@@ -10,7 +10,7 @@ export function describeBoot(booted: Booted, io: CliIo): void {
   const platforms = [...runtime.adapters.values()].map((a) => `${a.platform} (as ${a.botUser.name ?? a.botUser.id}${a.webhookPath ? `, webhook ${a.webhookPath}` : ''})`);
   io.out(`platforms: ${platforms.join(', ') || 'none'}`);
   io.out(`bots: ${runtime.bots.names().join(', ') || 'none'}`);
-  for (const p of runtime.bots.problems()) io.err(`  skipped ${p.file}: ${p.reason}. Fix: ${p.fix}`);
+  for (const p of runtime.bots.problems()) io.err(`  skipped ${p.file}: ${p.reason}. Fix: ${p.fix}${p.frame ? `\n${p.frame}` : ''}`);
   io.out(`state and queue: ${booted.storage === 'redis' ? 'Redis (durable, shared by instances)' : 'in memory (not durable: set REDIS_URL for production)'}`);
 }
 

@@ -3,6 +3,7 @@
  * a mistake is reported with the key that is wrong and the fix.
  */
 import { z } from 'zod';
+import type { RuntimeErrorHandler } from '../runtime/hooks.ts';
 
 const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic']);
 const platformLimitsSchema = z.partialRecord(
@@ -75,6 +76,11 @@ export const fileConfigSchema = z
       })
       .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // --- firstday (issue 16): a runtime-wide error hook, for alerting ---
+    /** `onError(error, info)`: called for every failed handler run of every bot (src/runtime/hooks.ts). */
+    onError: z
+      .custom<RuntimeErrorHandler>((v) => typeof v === 'function', 'must be a function (error, info) => ...')
+      .optional(),
   })
   .strict();
 

@@ -98,7 +98,9 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
       // Stopping: the event stays queued (and, in memory, is lost with the process) rather than dead-lettered.
       if (stopped) return settle();
       const wait = backoffMs(item.attempts);
-      log?.warn({ err: failure, eventId: item.event.id, conversation: conv.key, attempt: item.attempts, retryInMs: wait }, 'event failed; retrying');
+      // A handler failure was already logged, once, by the dispatcher: the retry itself is a detail.
+      const level = (failure as { code?: string })?.code === 'HANDLERS_FAILED' ? 'debug' : 'warn';
+      log?.[level]({ err: failure, eventId: item.event.id, conversation: conv.key, attempt: item.attempts, retryInMs: wait }, 'event failed; retrying');
       const timer = setTimeout(() => {
         retryTimers.delete(timer);
         ready.push(conv);

@@ -26,7 +26,8 @@ export function createBotRegistry(deps: RegistryDeps) {
 
   function report(problem: BotProblem) {
     problems.set(problem.file, problem);
-    deps.log.error({ file: problem.file, bot: problem.name }, `bot skipped: ${problem.file}: ${problem.reason}. Fix: ${problem.fix}`);
+    const frame = problem.frame ? `\n${problem.frame}` : '';
+    deps.log.error({ file: problem.file, bot: problem.name }, `bot skipped: ${problem.file}: ${problem.reason}. Fix: ${problem.fix}${frame}`);
   }
 
   /** Puts a loaded bot in place of any earlier version, schedules included. */

@@ -16,6 +16,7 @@ import type { LoadedBot } from './loaded-bot.ts';
 import type { LoopGuard } from './loop-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
 import { errorMessage, runHandler } from './run-handler.ts';
+import { reportFailure, runWithMiddleware, type RuntimeErrorHandler } from './hooks.ts';
 
 /** One handler run, as the console's event inspector and the metrics see it. */
 export interface HandlerRun {
@@ -23,7 +24,8 @@ export interface HandlerRun {
   handler: string;
   ms: number;
   error?: string;
-  skipped?: 'already-done';
+  /** Not run: it succeeded on an earlier try, or the bot's middleware did not call next(). */
+  skipped?: 'already-done' | 'middleware';
 }
 
 export interface DispatchObserver {
@@ -39,6 +41,8 @@ export interface DispatcherDeps {
   loopGuard: LoopGuard;
   handlerTimeoutMs: number;
   observer?: DispatchObserver;
+  /** bot.config.ts `onError`: told of every failed handler run. */
+  onError?: RuntimeErrorHandler | undefined;
 }
 
 export interface DispatchOptions {
@@ -87,16 +91,24 @@ export function createDispatcher(deps: DispatcherDeps) {
       ...(m.command ? { command: m.command } : {}),
       onSent: (c) => deps.loopGuard.record(conversationKey(c)),
     });
+    let ctx: Context | undefined;
+    let ran = true;
     const outcome = await runHandler({
       bot: bot.name,
       label: m.entry.label,
       timeoutMs: deps.handlerTimeoutMs,
-      invoke: (signal) => m.entry.handler(makeContext(signal)),
+      invoke: async (signal) => {
+        ctx = makeContext(signal);
+        ran = await runWithMiddleware(bot.registration.middleware, ctx, m.entry.handler);
+      },
     });
     run.ms = outcome.ms;
     if (outcome.error !== undefined) {
       run.error = errorMessage(outcome.error);
-      handlerLog.error({ err: outcome.error, bot: bot.name }, `handler ${bot.name}/${m.entry.label} failed`);
+      const info = { bot: bot.name, handler: m.entry.label, eventId: event.id, attempt, timedOut: outcome.timedOut === true };
+      await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(event.conversation), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log: handlerLog, timeoutMs: deps.handlerTimeoutMs });
+    } else if (!ran) {
+      run.skipped = 'middleware';
     }
     return run;
   }

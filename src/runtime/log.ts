@@ -2,6 +2,7 @@
  * pino loggers: JSON in production, pretty in dev; secrets never printed.
  */
 import pino, { type Logger } from 'pino';
+import { conciseError } from './error-location.ts';
 
 /** Paths pino replaces with [redacted] wherever they appear in a log line. */
 export const REDACT_PATHS = [
@@ -28,7 +29,10 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const base = { level: options.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
   if (options.pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } });
+    // In a terminal an error is one line (what and where in the bot's code), not a 30-line stack;
+    // LOG_LEVEL=debug adds the stacks back.
+    const err = base.level === 'debug' || base.level === 'trace' ? pino.stdSerializers.err : conciseError;
+    return pino({ ...base, serializers: { err }, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l', singleLine: true } } });
   }
   return pino(base);
 }

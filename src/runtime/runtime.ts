@@ -62,7 +62,7 @@ export async function createRuntime(options: RuntimeOptions) {
     run: (bot, entry, slot) => {
       const loaded = registry.get(bot);
       if (!loaded) return Promise.resolve();
-      return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+      return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs), onError: config.onError });
     },
   });
   const registry = createBotRegistry({ config, store, log, scheduler });
@@ -76,6 +76,7 @@ export async function createRuntime(options: RuntimeOptions) {
     loopGuard,
     handlerTimeoutMs: config.handlerTimeoutMs,
     observer: { dispatched: (event, runs) => events.emit('dispatched', event, runs) },
+    onError: config.onError,
   });
 
   const ingest: EventSink = createIngest({

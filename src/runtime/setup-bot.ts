@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { scoped, type StateStore } from '../state/store.ts';
 import { BotBuilder, type BotDefinition } from './bot.ts';
+import { describeFailure } from './import-failure.ts';
 import type { BotProblem, LoadedBot } from './loaded-bot.ts';
 
 export interface SetupDeps {
@@ -29,7 +30,8 @@ export async function setupBot(definition: BotDefinition, file: string, deps: Se
   try {
     await definition.setup(builder, config);
   } catch (err) {
-    return { file, name, reason: `setup() threw: ${(err as Error)?.message ?? String(err)}`, fix: 'fix the error in the bot\'s setup function' };
+    const failure = describeFailure(err, "fix the error in the bot's setup function");
+    return { file, name, ...failure, reason: `setup() threw: ${failure.reason}` };
   }
   return {
     name,

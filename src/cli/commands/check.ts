@@ -32,7 +32,7 @@ Example:
     io.out(`config: ${config.configFile ?? '(defaults; no bot.config.ts)'} ✓`);
     for (const name of loaded) io.out(`✓ ${name}`);
     for (const s of schedules) io.out(`  schedule ${s.id} '${s.cron}'${s.timezone ? ` ${s.timezone}` : ''}${s.target ? ` → ${s.target}` : ''}`);
-    for (const p of problems) io.err(`✗ ${p.file}: ${p.reason}. Fix: ${p.fix}`);
+    for (const p of problems) io.err(`✗ ${p.file}: ${p.reason}. Fix: ${p.fix}${p.frame ? `\n${p.frame}` : ''}`);
     io.out(`${loaded.length} bot(s) ok, ${problems.length} problem(s)`);
     return problems.length ? 1 : 0;
   },
