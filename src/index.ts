@@ -18,6 +18,7 @@
 // Commonly used: writing bots and their config.
 export { defineBot, BotBuilder } from './runtime/bot.ts';
 export type { BotDefinition, Handler, ScheduleOptions, BotOptions } from './runtime/bot.ts';
+export type { Middleware, BotErrorHandler, RuntimeErrorHandler, FailureInfo } from './runtime/hooks.ts';
 export { defineConfig } from './config/load.ts';
 export type { BotyardConfig } from './config/load.ts';
 export { Context } from './context/context.ts';
