@@ -95,7 +95,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         stopping ??= (async () => {
           watcher?.close();
           consoleHandle.close();
-          await running.stop();
+          await running.stop(config.shutdownTimeoutMs);
           await Promise.all([stream?.close(), acs?.close()]);
         })();
         return stopping;

@@ -81,6 +81,8 @@ export const fileConfigSchema = z
     onError: z
       .custom<RuntimeErrorHandler>((v) => typeof v === 'function', 'must be a function (error, info) => ...')
       .optional(),
+    /** On SIGTERM/SIGINT, how long in-flight handlers may finish before the process exits anyway (match your orchestrator's grace period). */
+    shutdownTimeoutMs: z.number().int().positive().default(10_000),
   })
   .strict();
 

@@ -33,7 +33,7 @@ async function run(cmd: CliCommand, args: string[], flags: Record<string, string
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const sdk = () => new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url, disableCache: true });
+const sdk = () => new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url, disableCache: true, timeout: 30_000 });
 
 describe('every command', () => {
   it.each([tokenCommand, usersSyncCommand, channelCreateCommand, channelUpdateCommand, channelMembersCommand, channelModeratorsCommand])('$name has help with an example', (cmd) => {

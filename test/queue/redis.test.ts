@@ -148,7 +148,7 @@ describeRedis('redis queue', () => {
     queue.start(async (e) => void worked.push(e.id));
     const real = makeEvent('orphan', 1);
     await queue.enqueue(real);
-    await waitFor(() => worked.length === 1, { timeoutMs: 5000, what: 'the event behind the orphan' });
+    await waitFor(() => worked.length === 1, { timeoutMs: 20_000, what: 'the event behind the orphan' });
     expect(worked).toEqual([real.id]);
   });
 

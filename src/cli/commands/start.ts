@@ -26,6 +26,6 @@ Example:
     const log = createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel });
     const booted = await boot({ config, log, ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
     describeBoot(booted, io);
-    return untilSignal(() => booted.stop(), io);
+    return untilSignal(() => booted.stop(config.shutdownTimeoutMs), io);
   },
 };
