@@ -30,4 +30,6 @@ if (compiled) {
   register();
   ({ main } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+// Exit as soon as the command is done: a command that failed (say, wrong credentials at start) must not
+// hang on a socket or timer some library left open.
+process.exit(await main(process.argv.slice(2)));

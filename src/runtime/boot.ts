@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
 import { adaptersFromConfig } from './platforms.ts';
+import { preflight } from './preflight.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import type { Express } from 'express';
 
@@ -24,6 +25,8 @@ export interface BootOptions {
   host?: string;
   /** Adapters to use instead of those the environment names (tests). */
   adapters?: Adapter[];
+  /** Check credentials against the platforms and Redis before starting (default true). */
+  verify?: boolean;
   /** Mount more routes (the dev console) before the server starts. */
   extend?(app: Express, runtime: Runtime): void | Promise<void>;
 }
@@ -62,11 +65,14 @@ async function redisStorage(url: string, config: BotyardConfig, log: Logger): Pr
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, log } = options;
   const redisUrl = config.env.REDIS_URL ?? config.redisUrl;
+  const adapters = options.adapters ?? (await adaptersFromConfig(config));
+  // Wrong credentials fail here, in seconds and naming the key, before anything connects for good.
+  if (options.verify !== false) await preflight({ adapters, redis: redisUrl ? { url: redisUrl, from: config.env.REDIS_URL ? 'env' : 'config' } : undefined });
   const { store, queue } = redisUrl ? await redisStorage(redisUrl, config, log) : { store: createMemoryStore(), queue: createMemoryQueue({ log }) };
   const metrics = createMetrics();
   const runtime = await createRuntime({
     config,
-    adapters: options.adapters ?? (await adaptersFromConfig(config)),
+    adapters,
     store,
     queue,
     log,
@@ -74,9 +80,17 @@ export async function boot(options: BootOptions): Promise<Booted> {
   });
   metrics.attach(runtime);
   const app = createApp(runtime, metrics);
-  await options.extend?.(app, runtime);
-  await runtime.start();
-  const server = await startHttpServer(runtime, app, { port: options.port ?? config.env.PORT ?? 3000, ...(options.host ? { host: options.host } : {}) });
+  let server: HttpServer;
+  try {
+    await options.extend?.(app, runtime);
+    await runtime.start();
+    server = await startHttpServer(runtime, app, { port: options.port ?? config.env.PORT ?? 3000, ...(options.host ? { host: options.host } : {}) });
+  } catch (err) {
+    // Leave nothing running (pollers, queue connections) that would keep a failed start from exiting.
+    await runtime.stop(0).catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
 
   let stopping: Promise<void> | undefined;
   return {

@@ -8,6 +8,7 @@ import { createStreamClient, splitCid } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
 import { fromAttachment, normalize } from './normalize.ts';
 import { verifySignature } from './signature.ts';
+import { verifyStreamCredentials } from './verify.ts';
 
 export interface StreamAdapterOptions {
   apiKey: string;
@@ -78,6 +79,8 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
     async stop() {
       sink = undefined;
     },
+
+    verifyCredentials: () => verifyStreamCredentials(client, options.baseUrl),
 
     async ready() {
       try {
