@@ -10,6 +10,7 @@ import type { FileConfigInput } from '../config/schema.ts';
 import { startAcsEmulator, type AcsEmulator } from '../emulator/acs/index.ts';
 import { startStreamEmulator, type StreamEmulator } from '../emulator/stream/index.ts';
 import { boot, type Booted } from '../runtime/boot.ts';
+import { watchConfig } from '../runtime/config-reload.ts';
 import { watchBots } from '../runtime/hot-reload.ts';
 import { createLogger } from '../runtime/log.ts';
 
@@ -62,12 +63,13 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       env.ACS_CONNECTION_STRING = acs.connectionString;
       env.ACS_CA_PATH = acs.caPath;
     }
-    const config = await loadConfig({
+    const loadOptions = {
       env,
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.file ? { file: options.file } : {}),
       ...(options.config ? { config: options.config } : {}),
-    });
+    };
+    const config = await loadConfig(loadOptions);
     const log = options.log ?? createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel, pretty: true });
     booted = await boot({
       config,
@@ -81,6 +83,10 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     });
     stream?.setWebhookUrl(`${booted.server.url}/webhooks/stream`);
     const watcher = options.watch ? watchBots({ dir: config.botsPath, registry: booted.runtime.bots, log }) : undefined;
+    const configWatcher =
+      options.watch && config.configFile
+        ? watchConfig({ file: config.configFile, current: config, load: () => loadConfig(loadOptions), registry: booted.runtime.bots, log })
+        : undefined;
     const running = booted;
     const consoleHandle = devConsole!;
     let stopping: Promise<void> | undefined;
@@ -94,6 +100,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       stop() {
         stopping ??= (async () => {
           watcher?.close();
+          configWatcher?.close();
           consoleHandle.close();
           await running.stop(config.shutdownTimeoutMs);
           await Promise.all([stream?.close(), acs?.close()]);

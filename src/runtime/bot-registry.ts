@@ -60,6 +60,11 @@ export function createBotRegistry(deps: RegistryDeps) {
     names: () => [...bots.keys()],
     problems: () => [...problems.values()],
 
+    /** New `bots.<name>` settings (bot.config.ts edited in dev); they apply to each bot as it next (re)loads. */
+    setBotsConfig(botsConfig: Record<string, unknown>): void {
+      setupDeps.botsConfig = botsConfig;
+    },
+
     async loadDefinitions(definitions: BotDefinition[]): Promise<void> {
       for (const d of definitions) {
         const result = await loadDefinition(d, `(code:${d.name})`);
