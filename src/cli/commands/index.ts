@@ -1,6 +1,10 @@
 /** Every CLI command, in the order `botyard --help` lists them. */
 import type { CliCommand } from '../command.ts';
 import { acsIdentityCommand } from './acs-identity.ts';
+import { banCommand } from './ban.ts';
+import { channelDeleteCommand } from './channel-delete.ts';
+import { channelListCommand } from './channel-list.ts';
+import { channelShowCommand } from './channel-show.ts';
 import { channelCreateCommand } from './channel-create.ts';
 import { channelMembersCommand } from './channel-members.ts';
 import { channelModeratorsCommand } from './channel-moderators.ts';
@@ -9,9 +13,12 @@ import { checkCommand } from './check.ts';
 import { deadLettersCommand, replayCommand } from './dead-letters.ts';
 import { devCommand } from './dev.ts';
 import { emulatorCommand } from './emulator.ts';
+import { muteCommand } from './mute.ts';
 import { newCommand } from './new.ts';
 import { startCommand } from './start.ts';
 import { tokenCommand } from './token.ts';
+import { usersDeleteCommand } from './users-delete.ts';
+import { usersListCommand } from './users-list.ts';
 import { usersSyncCommand } from './users-sync.ts';
 
 export const commands: CliCommand[] = [
@@ -22,10 +29,17 @@ export const commands: CliCommand[] = [
   newCommand,
   tokenCommand,
   usersSyncCommand,
+  usersListCommand,
+  usersDeleteCommand,
+  channelListCommand,
+  channelShowCommand,
   channelCreateCommand,
   channelUpdateCommand,
   channelMembersCommand,
   channelModeratorsCommand,
+  channelDeleteCommand,
+  banCommand,
+  muteCommand,
   acsIdentityCommand,
   deadLettersCommand,
   replayCommand,

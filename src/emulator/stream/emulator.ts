@@ -10,6 +10,7 @@ import { channelRoutes } from './routes/channels.ts';
 import { memberRoutes } from './routes/members.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { moderationRoutes } from './routes/moderation.ts';
+import { operatorRoutes } from './routes/operator.ts';
 import { userRoutes } from './routes/users.ts';
 import { StreamStore, type StreamEvent } from './store.ts';
 import { createStateView, type StreamStateView } from './view.ts';
@@ -70,7 +71,7 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   if (options.webhookUrl) store.app.webhook_url = options.webhookUrl;
   store.feed.on('event', (e: StreamEvent) => webhooks.dispatch(e));
 
-  const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...activityRoutes, ...moderationRoutes, ...appRoutes(rates)];
+  const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...activityRoutes, ...moderationRoutes, ...operatorRoutes, ...appRoutes(rates)];
   const listener = createListener(routes, { store, faults, stats, rates, app, log: options.log, maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 });
   const server: Server = createServer((req, res) => void listener(req, res));
   // Longer than any client's idle socket life: a client reusing a socket the server is just closing
