@@ -32,7 +32,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     // In a terminal an error is one line (what and where in the bot's code), not a 30-line stack;
     // LOG_LEVEL=debug adds the stacks back.
     const err = base.level === 'debug' || base.level === 'trace' ? pino.stdSerializers.err : conciseError;
-    return pino({ ...base, serializers: { err }, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l', singleLine: true } } });
+    return pino({ ...base, serializers: { err }, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l', singleLine: true, errorLikeObjectKeys: [] } } });
   }
   return pino(base);
 }
