@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamChat } from 'stream-chat';
-import type { CliCommand, CliIo } from '../../src/cli/command.ts';
+import type { CliCommand } from '../../src/cli/command.ts';
 import { banCommand } from '../../src/cli/commands/ban.ts';
 import { channelDeleteCommand } from '../../src/cli/commands/channel-delete.ts';
 import { channelListCommand } from '../../src/cli/commands/channel-list.ts';
@@ -20,6 +20,7 @@ import { usersDeleteCommand } from '../../src/cli/commands/users-delete.ts';
 import { usersListCommand } from '../../src/cli/commands/users-list.ts';
 import { usersSyncCommand } from '../../src/cli/commands/users-sync.ts';
 import { startStreamEmulator, type StreamEmulator } from '../../src/emulator/stream/index.ts';
+import { runCommand } from './run-command.ts';
 
 type Loose = any;
 let emu: StreamEmulator;
@@ -39,13 +40,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(cmd: CliCommand, args: string[], flags: Record<string, string | true> = {}, env: NodeJS.ProcessEnv = emu.env) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env, cwd: dir };
-  const code = await cmd.run(args, flags, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (cmd: CliCommand, args: string[], flags: Record<string, string | true> = {}, env: NodeJS.ProcessEnv = emu.env) => runCommand(cmd, args, flags, env, dir);
 
 const roles = async (cid: string) => (await sdk.channel('messaging', cid.split(':')[1]!).query({})).members.map((m) => [m.user_id, m.channel_role]);
 

@@ -1,7 +1,7 @@
 /** `botyard ban`: a thin command over the server client's banUser / unbanUser. */
-import { splitCid, streamOpsFromEnv } from '../../adapters/stream/index.ts';
+import { splitCid } from '../../adapters/stream/index.ts';
 import type { CliCommand } from '../command.ts';
-import { CHANNEL_ENV_NOTE } from './channel-args.ts';
+import { CHANNEL_ENV_NOTE, streamOps } from './channel-args.ts';
 
 type Loose = any;
 
@@ -43,12 +43,9 @@ Examples:
       io.err('botyard ban: say who bans with --by <userId> (Stream records it on the ban).');
       return 2;
     }
-    const found = streamOpsFromEnv(io.env);
-    if ('error' in found) {
-      io.err(`botyard ban: ${found.error}`);
-      return 1;
-    }
-    const client = found.ops.client;
+    const ops = streamOps('ban', io);
+    if (typeof ops === 'number') return ops;
+    const client = ops.client;
     const where = channel ? `in ${channel}` : 'everywhere';
     try {
       if (flags.undo === true) {

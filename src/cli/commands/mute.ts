@@ -1,7 +1,6 @@
 /** `botyard mute`: a thin command over the server client's muteUser / unmuteUser. */
-import { streamOpsFromEnv } from '../../adapters/stream/index.ts';
 import type { CliCommand } from '../command.ts';
-import { CHANNEL_ENV_NOTE } from './channel-args.ts';
+import { CHANNEL_ENV_NOTE, streamOps } from './channel-args.ts';
 
 export const muteCommand: CliCommand = {
   name: 'mute',
@@ -31,12 +30,9 @@ Examples:
       io.err(`botyard mute: --timeout must be a whole number of minutes above 0, got '${String(flags.timeout)}'.`);
       return 2;
     }
-    const found = streamOpsFromEnv(io.env);
-    if ('error' in found) {
-      io.err(`botyard mute: ${found.error}`);
-      return 1;
-    }
-    const client = found.ops.client;
+    const ops = streamOps('mute', io);
+    if (typeof ops === 'number') return ops;
+    const client = ops.client;
     try {
       if (flags.undo === true) {
         await client.unmuteUser(target, flags.by);

@@ -1,6 +1,6 @@
-import { createOperatorOps, streamOpsFromEnv } from '../../adapters/stream/index.ts';
+import { createOperatorOps } from '../../adapters/stream/index.ts';
 import type { CliCommand } from '../command.ts';
-import { CHANNEL_ENV_NOTE, list } from './channel-args.ts';
+import { CHANNEL_ENV_NOTE, list, streamOps } from './channel-args.ts';
 
 export const usersDeleteCommand: CliCommand = {
   name: 'users delete',
@@ -23,12 +23,9 @@ Example:
       io.err(`botyard users delete: this deletes ${ids.join(', ')} for good; run again with --yes to confirm.`);
       return 2;
     }
-    const found = streamOpsFromEnv(io.env);
-    if ('error' in found) {
-      io.err(`botyard users delete: ${found.error}`);
-      return 1;
-    }
-    const ops = createOperatorOps(found.ops.client);
+    const stream = streamOps('users delete', io);
+    if (typeof stream === 'number') return stream;
+    const ops = createOperatorOps(stream.client);
     let failed = 0;
     for (const id of ids) {
       try {
