@@ -2,9 +2,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AcsSizeResult } from '../acs/bench.ts';
+import { beforeSendReport, type BeforeSendResult } from '../before-send/bench.ts';
 import type { FootprintResult } from '../footprint/bench.ts';
 import type { IngestResult } from '../ingest/bench.ts';
 import type { LatencyResult } from '../latency/bench.ts';
+import type { StreamsResult } from '../streams/bench.ts';
+import { streamsSection } from '../streams/report.ts';
 import { quantile, type Spread } from './stats.ts';
 
 const s = (x: Spread, unit = '') => `${x.median}${unit} (${x.min}–${x.max})`;
@@ -55,6 +58,13 @@ export function writeReport(dir: string, file: string): void {
     targets.push(`| reply p99 overhead ≤ 5 ms at 500 events/s | ${over500} ms${at500.botyard.missing ? `, ${at500.botyard.missing} replies later than 3 s` : ''} | ${verdict(over500 <= 5 && at500.botyard.missing === 0)} |`);
   }
 
+  const beforeSend = read<BeforeSendResult>('before-send');
+  if (beforeSend) {
+    const section = beforeSendReport(beforeSend);
+    L.push(...section.lines);
+    targets.push(section.target);
+  }
+
   if (acs) {
     L.push('## 3. ACS polling', '');
     L.push('The ACS emulator (https, CPU 1) holds N threads with the bot as a member; every second 1% of them get a user message at a random moment. botyard\'s poller (the ACS adapter with memory state, its own process on CPU 0, 1 s interval) is measured over three 4 s windows after it settled; the baseline lists every thread and calls listMessages on each, every cycle, through the same SDK and concurrency (4).', '');
@@ -80,6 +90,13 @@ export function writeReport(dir: string, file: string): void {
     targets.push(`| idle RSS ≤ 120 MB | ${foot.setups.map((x) => `${x.idleRssMb.median}`).join(' / ')} MB | ${verdict(rssWorst <= 120)} |`);
     targets.push(`| start → ready ≤ 1.5 s | ${foot.setups.map((x) => `${x.readyMs.median}`).join(' / ')} ms | ${verdict(readyWorst <= 1500)} |`);
     void full;
+  }
+
+  const streams = read<StreamsResult>('streams');
+  if (streams) {
+    const section = streamsSection(streams);
+    L.push(...section.lines);
+    targets.push(section.target);
   }
 
   L.push('## Targets', '', '| target | measured (median) | verdict |', '|---|---|---|', ...targets, '');

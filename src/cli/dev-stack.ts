@@ -1,7 +1,7 @@
 /**
  * The whole `botyard dev` stack in one call: the emulators of the platforms the environment does not
  * configure, the runtime with the real adapters pointed at them, the HTTP server with the console at
- * `/`, and Stream's webhooks aimed at the runtime. `botyard dev` and the console's browser tests share it.
+ * `/`, and Stream's webhooks and before-send hook aimed at the runtime. `botyard dev` and the console's browser tests share it.
  */
 import type { Logger } from 'pino';
 import { createConsole, type DevConsole } from '../console/index.ts';
@@ -82,6 +82,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       },
     });
     stream?.setWebhookUrl(`${booted.server.url}/webhooks/stream`);
+    // As `botyard stream hooks` does on a real app: Stream asks the runtime before storing a message.
+    stream?.setBeforeSendHookUrl(`${booted.server.url}/webhooks/stream/before-send`);
     const watcher = options.watch ? watchBots({ dir: config.botsPath, registry: booted.runtime.bots, log }) : undefined;
     const configWatcher =
       options.watch && config.configFile

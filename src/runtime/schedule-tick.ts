@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { conversationKey, parseConversation, type Adapter, type ConversationRef, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
 import { Context } from '../context/context.ts';
+import type { StreamingServices } from '../context/streaming.ts';
 import type { Outbound } from '../outbound/outbound.ts';
 import type { ScheduleEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
@@ -19,6 +20,7 @@ export interface TickDeps {
   slot: Date;
   adapterFor(platform: PlatformName): Adapter | undefined;
   outbound: Outbound;
+  streaming?: StreamingServices;
   log: Logger;
   timeoutMs: number;
   onRuns?(event: InboundEvent, runs: HandlerRun[]): void;
@@ -51,7 +53,7 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
     label,
     timeoutMs: deps.timeoutMs,
     invoke: async (signal) => {
-      ctx = new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config });
+      ctx = new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) });
       ran = await runWithMiddleware(bot.registration.middleware, ctx, entry.handler);
     },
   });

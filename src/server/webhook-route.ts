@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Adapter } from '../adapters/adapter.ts';
+import type { Adapter, WebhookRequest, WebhookResponse } from '../adapters/adapter.ts';
 import { BodyError, readBody } from './read-body.ts';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -14,11 +14,21 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(payload);
 }
 
-/** Answers one webhook delivery for `adapter`. Never throws. */
-export async function handleWebhookRequest(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger): Promise<void> {
+/** What answers one request on the fast path: the adapter's webhook or pre-send handler. */
+export type WebhookHandler = (request: WebhookRequest) => Promise<WebhookResponse>;
+
+/** Answers one webhook delivery for `adapter` (with `handle`, default its webhook handler). Never throws. */
+export async function handleWebhookRequest(
+  adapter: Adapter,
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+  log: Logger,
+  handle: WebhookHandler = (r) => adapter.handleWebhook!(r),
+): Promise<void> {
   try {
     const body = await readBody(req, maxBodyBytes);
-    const answer = await adapter.handleWebhook!({ headers: req.headers, body });
+    const answer = await handle({ headers: req.headers, body });
     send(res, answer.status, answer.body, answer.headers);
   } catch (err) {
     if (err instanceof BodyError) {

@@ -1,8 +1,10 @@
-/** Fenced code blocks of a Markdown file, with their language, `file=` name and starting line. */
+/** Fenced code blocks of a Markdown file, with their language, the file each is, and starting line. */
 export interface CodeBlock {
   lang: string;
-  /** From the info string: ```ts file=bots/hello.ts */
+  /** ```ts file=bots/hello.ts, else a first line `// bots/hello.ts` (what follows a colon is a description). */
   file: string | undefined;
+  /** ```ts skip=<reason>: an example that needs what this repository does not install. */
+  skip: string | undefined;
   code: string;
   /** 1-based line of the opening fence. */
   line: number;
@@ -18,7 +20,8 @@ export function readmeBlocks(markdown: string): CodeBlock[] {
     const body: string[] = [];
     let j = i + 1;
     for (; j < lines.length && !new RegExp(`^${indent}${fence}\\s*$`).test(lines[j]!); j++) body.push(lines[j]!.slice(indent.length));
-    blocks.push({ lang, file: /(?:^|\s)file=(\S+)/.exec(info)?.[1], code: `${body.join('\n')}\n`, line: i + 1 });
+    const named = /(?:^|\s)file=(\S+)/.exec(info)?.[1] ?? /^\/\/\s*([\w./-]+\.m?ts)(?::|\s|$)/.exec(body[0] ?? '')?.[1];
+    blocks.push({ lang, file: named, skip: /(?:^|\s)skip=(\S+)/.exec(info)?.[1], code: `${body.join('\n')}\n`, line: i + 1 });
     i = j;
   }
   return blocks;

@@ -16,6 +16,7 @@ import { emulatorCommand } from './emulator.ts';
 import { muteCommand } from './mute.ts';
 import { newCommand } from './new.ts';
 import { startCommand } from './start.ts';
+import { streamHooksCommand } from './stream-hooks.ts';
 import { tokenCommand } from './token.ts';
 import { usersDeleteCommand } from './users-delete.ts';
 import { usersListCommand } from './users-list.ts';
@@ -40,6 +41,7 @@ export const commands: CliCommand[] = [
   channelDeleteCommand,
   banCommand,
   muteCommand,
+  streamHooksCommand,
   acsIdentityCommand,
   deadLettersCommand,
   replayCommand,
