@@ -25,6 +25,8 @@ export interface HandlerRun {
   handler: string;
   ms: number;
   error?: string;
+  /** Where in the bot's code it failed: `bots/welcome.ts:12:5` (source-mapped), when known. */
+  at?: string;
   /** Not run: it succeeded on an earlier try, or the bot's middleware did not call next(). */
   skipped?: 'already-done' | 'middleware';
 }
@@ -111,7 +113,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (outcome.error !== undefined) {
       run.error = errorMessage(outcome.error);
       const info = { bot: bot.name, handler: m.entry.label, eventId: event.id, attempt, timedOut: outcome.timedOut === true };
-      await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(event.conversation), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log: handlerLog, timeoutMs: deps.handlerTimeoutMs });
+      const at = await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(event.conversation), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log: handlerLog, timeoutMs: deps.handlerTimeoutMs });
+      if (at) run.at = at;
     } else if (!ran) {
       run.skipped = 'middleware';
     }

@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import type { Context } from '../context/context.ts';
 import type { Handler } from './bot.ts';
-import { conciseError } from './error-location.ts';
+import { conciseError, formatLocation, locateError } from './error-location.ts';
 import { runHandler } from './run-handler.ts';
 
 /**
@@ -76,9 +76,10 @@ export interface FailureReport {
 /**
  * Logs a failed handler run in one line (what, and where in the bot's code), then tells the bot's
  * onError handlers and the runtime's. Retries of the same event log at debug: the first failure said it.
- * A failing error hook is logged and never rethrown.
+ * A failing error hook is logged and never rethrown. Resolves with where in the bot's code it failed
+ * (`bots/x.ts:12:5`), when that is known, for the run's record.
  */
-export async function reportFailure(report: FailureReport): Promise<void> {
+export async function reportFailure(report: FailureReport): Promise<string | undefined> {
   const { error, info, log } = report;
   const line = `handler ${info.bot}/${info.handler} failed: ${conciseError(error)}`;
   if (info.attempt > 1) log.debug({ err: error, attempt: info.attempt }, `${line} (try ${info.attempt})`);
@@ -91,4 +92,6 @@ export async function reportFailure(report: FailureReport): Promise<void> {
     const outcome = await runHandler({ bot: info.bot, label: hook.label, timeoutMs: report.timeoutMs, invoke: hook.call });
     if (outcome.error !== undefined) log.error({ err: outcome.error }, `${hook.label} hook failed while reporting ${info.bot}/${info.handler}: ${conciseError(outcome.error)}`);
   }
+  const location = locateError(error);
+  return location ? formatLocation(location) : undefined;
 }

@@ -61,7 +61,8 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
   if (outcome.error !== undefined) {
     run.error = errorMessage(outcome.error);
     const info = { bot: bot.name, handler: label, eventId: event.id, attempt: 1, timedOut: outcome.timedOut === true };
-    await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(target), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log, timeoutMs: deps.timeoutMs });
+    const at = await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(target), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log, timeoutMs: deps.timeoutMs });
+    if (at) run.at = at;
   } else if (!ran) {
     run.skipped = 'middleware';
   }

@@ -65,6 +65,8 @@ describe('where an error is', () => {
     const config = await loadConfig({ env: {}, config: { botsDir: dir } });
     const local = createLocalAdapter({ bot: config.bot });
     const runtime = await createRuntime({ config, adapters: [local], log: silentLogger, startSchedules: false });
+    const runs: Array<{ at?: string }> = [];
+    runtime.events.on('dispatched', (_event, r) => void runs.push(...r));
     await runtime.start();
     const errors: unknown[] = [];
     runtime.bots.get('thrower')!.registration.errorHandlers.push((error) => void errors.push(error));
@@ -75,6 +77,8 @@ describe('where an error is', () => {
     expect(error.stack).toContain(`${path.join(dir, 'thrower.ts')}:10:`);
     expect(error.stack).not.toContain('.botyard/cache');
     expect(conciseError(error)).toBe(`TypeError: Cannot read properties of null (reading 'id') at ${rel('thrower.ts')}:10:30`);
+    // The run's record (what the console's inspector shows) says where too.
+    expect(runs[0]?.at).toBe(`${rel('thrower.ts')}:10:30`);
   });
 
   it('a syntax error in bot.config.ts names file:line:col and shows the line', async () => {
