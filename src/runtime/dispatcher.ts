@@ -18,6 +18,7 @@ import type { LoopGuard } from './loop-guard.ts';
 import type { OverrunGuard } from './overrun-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
 import { errorMessage, runHandler } from './run-handler.ts';
+import { reportFailure, runWithMiddleware, type RuntimeErrorHandler } from './hooks.ts';
 
 /** One handler run, as the console's event inspector and the metrics see it. */
 export interface HandlerRun {
@@ -25,7 +26,10 @@ export interface HandlerRun {
   handler: string;
   ms: number;
   error?: string;
-  skipped?: 'already-done';
+  /** Where in the bot's code it failed: `bots/welcome.ts:12:5` (source-mapped), when known. */
+  at?: string;
+  /** Not run: it succeeded on an earlier try, or the bot's middleware did not call next(). */
+  skipped?: 'already-done' | 'middleware';
 }
 
 export interface DispatchObserver {
@@ -45,6 +49,8 @@ export interface DispatcherDeps {
   observer?: DispatchObserver;
   /** Keeps a retry from starting beside a timed-out copy of itself (overrun-guard.ts). */
   overrun?: OverrunGuard;
+  /** bot.config.ts `onError`: told of every failed handler run. */
+  onError?: RuntimeErrorHandler | undefined;
 }
 
 export interface DispatchOptions {
@@ -104,17 +110,26 @@ export function createDispatcher(deps: DispatcherDeps) {
       handlerIndex: index,
       ...(deps.streaming ? { streaming: deps.streaming } : {}),
     });
+    let ctx: Context | undefined;
+    let ran = true;
     const outcome = await runHandler({
       bot: bot.name,
       label: m.entry.label,
       timeoutMs: deps.handlerTimeoutMs,
-      invoke: (signal) => m.entry.handler(makeContext(signal)),
+      invoke: async (signal) => {
+        ctx = makeContext(signal);
+        ran = await runWithMiddleware(bot.registration.middleware, ctx, m.entry.handler);
+      },
     });
     run.ms = outcome.ms;
     if (outcome.timedOut) deps.overrun?.overran(runKey, outcome.settled);
     if (outcome.error !== undefined) {
       run.error = errorMessage(outcome.error);
-      handlerLog.error({ err: outcome.error, bot: bot.name }, `handler ${bot.name}/${m.entry.label} failed`);
+      const info = { bot: bot.name, handler: m.entry.label, eventId: event.id, attempt, timedOut: outcome.timedOut === true };
+      const at = await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(event.conversation), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log: handlerLog, timeoutMs: deps.handlerTimeoutMs });
+      if (at) run.at = at;
+    } else if (!ran) {
+      run.skipped = 'middleware';
     }
     return run;
   }

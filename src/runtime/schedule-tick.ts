@@ -4,7 +4,7 @@
  * idempotent: two instances that both ran a slot would still post one Stream message.
  */
 import type { Logger } from 'pino';
-import { parseConversation, type Adapter, type ConversationRef, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
+import { conversationKey, parseConversation, type Adapter, type ConversationRef, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
 import { Context } from '../context/context.ts';
 import type { StreamingServices } from '../context/streaming.ts';
 import type { Outbound } from '../outbound/outbound.ts';
@@ -12,6 +12,7 @@ import type { ScheduleEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import { errorMessage, runHandler } from './run-handler.ts';
+import { reportFailure, runWithMiddleware, type RuntimeErrorHandler } from './hooks.ts';
 
 export interface TickDeps {
   bot: LoadedBot;
@@ -25,6 +26,8 @@ export interface TickDeps {
   log: Logger;
   timeoutMs: number;
   onRuns?(event: InboundEvent, runs: HandlerRun[]): void;
+  /** bot.config.ts `onError`. */
+  onError?: RuntimeErrorHandler | undefined;
 }
 
 /** Where a schedule without a target "is": sends there fail with a message saying to set `target`. */
@@ -45,17 +48,25 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
   };
   const log = bot.log.child({ schedule: entry.name, eventId: event.id });
   const label = `schedule(${entry.cron})`;
+  let ctx: Context | undefined;
+  let ran = true;
   const outcome = await runHandler({
     bot: bot.name,
     label,
     timeoutMs: deps.timeoutMs,
-    invoke: (signal) =>
-      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) })),
+    invoke: async (signal) => {
+      ctx = new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) });
+      ran = await runWithMiddleware(bot.registration.middleware, ctx, entry.handler);
+    },
   });
   const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
   if (outcome.error !== undefined) {
     run.error = errorMessage(outcome.error);
-    log.error({ err: outcome.error }, `schedule ${bot.name}/${entry.name} failed`);
+    const info = { bot: bot.name, handler: label, eventId: event.id, attempt: 1, timedOut: outcome.timedOut === true };
+    const at = await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(target), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log, timeoutMs: deps.timeoutMs });
+    if (at) run.at = at;
+  } else if (!ran) {
+    run.skipped = 'middleware';
   }
   deps.onRuns?.(event, [run]);
 }

@@ -5,7 +5,7 @@
  * through, and timers it schedules derive the same ids (never scheduled twice).
  */
 import type { Logger } from 'pino';
-import type { Adapter, ConversationRef, InboundEvent, PlatformName } from '../adapters/adapter.ts';
+import { conversationKey, type Adapter, type ConversationRef, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
 import { Context } from '../context/context.ts';
 import type { StreamingServices } from '../context/streaming.ts';
 import type { Outbound } from '../outbound/outbound.ts';
@@ -14,6 +14,7 @@ import type { TimerRunResult } from '../scheduler/timers/timers.ts';
 import type { TimerRecord } from '../scheduler/timers/types.ts';
 import type { TimerEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
+import { reportFailure, runWithMiddleware, type RuntimeErrorHandler } from './hooks.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import { errorMessage, runHandler } from './run-handler.ts';
 
@@ -27,6 +28,8 @@ export interface TimerRunDeps {
   streaming?: StreamingServices;
   timeoutMs: number;
   onRuns?(event: InboundEvent, runs: HandlerRun[]): void;
+  /** bot.config.ts `onError`. */
+  onError?: RuntimeErrorHandler | undefined;
 }
 
 /** Where a timer without a conversation "is": sends there fail with a message saying to give one. */
@@ -50,23 +53,31 @@ export async function runTimer(deps: TimerRunDeps): Promise<TimerRunResult> {
   };
   const log = bot.log.child({ timer: record.name, timerId: record.id, eventId: event.id });
   const label = `timer(${entry.name})`;
+  let ctx: Context | undefined;
+  let ran = true;
+  // As events and schedule ticks: the bot's middleware (bot.use) runs first, inside the handler's timeout.
   const outcome = await runHandler({
     bot: bot.name,
     label,
     timeoutMs: deps.timeoutMs,
-    invoke: (signal) =>
-      entry.handler(
-        new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
-      ),
+    invoke: async (signal) => {
+      ctx = new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) });
+      ran = await runWithMiddleware(bot.registration.middleware, ctx, entry.handler);
+    },
   });
   const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
   if (outcome.error !== undefined) {
     run.error = errorMessage(outcome.error);
-    log.error({ err: outcome.error, attempt: record.attempt }, `timer ${bot.name}/${entry.name} failed`);
+    // One line (what and where in the bot's code) on the first try, debug on retries; then bot.onError and config onError.
+    const info = { bot: bot.name, handler: label, eventId: event.id, attempt: record.attempt, timedOut: outcome.timedOut === true };
+    const at = await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(conversation), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log, timeoutMs: deps.timeoutMs });
+    if (at) run.at = at;
+  } else if (!ran) {
+    run.skipped = 'middleware';
   }
   deps.onRuns?.(event, [run]);
   if (outcome.timedOut) await settledOrGiveUp(outcome.settled, deps.timeoutMs, log);
-  return outcome.error === undefined ? {} : { error: outcome.error };
+  return outcome.error === undefined ? {} : { error: outcome.error, reported: true };
 }
 
 /**
