@@ -42,6 +42,9 @@ beforeAll(() => {
       const target = path.join(projectDir(i), file);
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, block.code);
+    }
+    // Once every example is written: a test may come before the example bot it imports.
+    for (const [file, block] of files) {
       for (const [, name] of file.startsWith('test/') ? block.code.matchAll(/from '\.\.\/bots\/([\w-]+)/g) : []) {
         const bot = existsSync(path.join(ROOT, 'bots', name!)) ? name! : `${name}.ts`;
         if (!existsSync(path.join(projectDir(i), 'bots', bot))) cpSync(path.join(ROOT, 'bots', bot), path.join(projectDir(i), 'bots', bot), { recursive: true });
