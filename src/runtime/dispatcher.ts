@@ -17,8 +17,8 @@ import type { LoadedBot } from './loaded-bot.ts';
 import type { LoopGuard } from './loop-guard.ts';
 import type { OverrunGuard } from './overrun-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
-import { errorMessage, runHandler } from './run-handler.ts';
-import { reportFailure, runWithMiddleware, type RuntimeErrorHandler } from './hooks.ts';
+import type { RuntimeErrorHandler } from './hooks.ts';
+import { runBotHandler } from './run-bot-handler.ts';
 
 /** One handler run, as the console's event inspector and the metrics see it. */
 export interface HandlerRun {
@@ -110,28 +110,22 @@ export function createDispatcher(deps: DispatcherDeps) {
       handlerIndex: index,
       ...(deps.streaming ? { streaming: deps.streaming } : {}),
     });
-    let ctx: Context | undefined;
-    let ran = true;
-    const outcome = await runHandler({
-      bot: bot.name,
+    const { run: done } = await runBotHandler({
+      bot,
       label: m.entry.label,
+      handler: m.entry.handler,
+      context: makeContext,
+      eventId: event.id,
+      attempt,
+      conversation: conversationKey(event.conversation),
       timeoutMs: deps.handlerTimeoutMs,
-      invoke: async (signal) => {
-        ctx = makeContext(signal);
-        ran = await runWithMiddleware(bot.registration.middleware, ctx, m.entry.handler);
+      log: handlerLog,
+      onError: deps.onError,
+      settled: (outcome) => {
+        if (outcome.timedOut) deps.overrun?.overran(runKey, outcome.settled);
       },
     });
-    run.ms = outcome.ms;
-    if (outcome.timedOut) deps.overrun?.overran(runKey, outcome.settled);
-    if (outcome.error !== undefined) {
-      run.error = errorMessage(outcome.error);
-      const info = { bot: bot.name, handler: m.entry.label, eventId: event.id, attempt, timedOut: outcome.timedOut === true };
-      const at = await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(event.conversation), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log: handlerLog, timeoutMs: deps.handlerTimeoutMs });
-      if (at) run.at = at;
-    } else if (!ran) {
-      run.skipped = 'middleware';
-    }
-    return run;
+    return done;
   }
 
   return {

@@ -3,8 +3,9 @@
  * `bot.onError(handler)` hears about each of the bot's handlers that failed. A runtime-wide `onError`
  * in bot.config.ts hears about every bot's failures (for alerting).
  *
- * The dispatcher, the schedule runner and the timer runner call `runWithMiddleware` inside the handler's
- * run (so the handler's timeout and ctx.signal cover the middleware too) and `reportFailure` after a failed run.
+ * Every handler path (events, schedule ticks, timers) runs through run-bot-handler.ts, which calls
+ * `runWithMiddleware` inside the handler's run (so the handler's timeout and ctx.signal cover the
+ * middleware too) and `reportFailure` after a failed run.
  */
 import type { Logger } from 'pino';
 import type { Context } from '../context/context.ts';

@@ -11,8 +11,8 @@ import type { Outbound } from '../outbound/outbound.ts';
 import type { ScheduleEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
 import type { LoadedBot } from './loaded-bot.ts';
-import { errorMessage, runHandler } from './run-handler.ts';
-import { reportFailure, runWithMiddleware, type RuntimeErrorHandler } from './hooks.ts';
+import type { RuntimeErrorHandler } from './hooks.ts';
+import { runBotHandler } from './run-bot-handler.ts';
 
 export interface TickDeps {
   bot: LoadedBot;
@@ -48,25 +48,17 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
   };
   const log = bot.log.child({ schedule: entry.name, eventId: event.id });
   const label = `schedule(${entry.cron})`;
-  let ctx: Context | undefined;
-  let ran = true;
-  const outcome = await runHandler({
-    bot: bot.name,
+  const { run } = await runBotHandler({
+    bot,
     label,
+    handler: entry.handler,
+    context: (signal) => new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
+    eventId: event.id,
+    attempt: 1,
+    conversation: conversationKey(target),
     timeoutMs: deps.timeoutMs,
-    invoke: async (signal) => {
-      ctx = new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) });
-      ran = await runWithMiddleware(bot.registration.middleware, ctx, entry.handler);
-    },
+    log,
+    onError: deps.onError,
   });
-  const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
-  if (outcome.error !== undefined) {
-    run.error = errorMessage(outcome.error);
-    const info = { bot: bot.name, handler: label, eventId: event.id, attempt: 1, timedOut: outcome.timedOut === true };
-    const at = await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(target), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log, timeoutMs: deps.timeoutMs });
-    if (at) run.at = at;
-  } else if (!ran) {
-    run.skipped = 'middleware';
-  }
   deps.onRuns?.(event, [run]);
 }

@@ -14,9 +14,9 @@ import type { TimerRunResult } from '../scheduler/timers/timers.ts';
 import type { TimerRecord } from '../scheduler/timers/types.ts';
 import type { TimerEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
-import { reportFailure, runWithMiddleware, type RuntimeErrorHandler } from './hooks.ts';
+import type { RuntimeErrorHandler } from './hooks.ts';
 import type { LoadedBot } from './loaded-bot.ts';
-import { errorMessage, runHandler } from './run-handler.ts';
+import { runBotHandler } from './run-bot-handler.ts';
 
 export interface TimerRunDeps {
   bot: LoadedBot;
@@ -53,28 +53,21 @@ export async function runTimer(deps: TimerRunDeps): Promise<TimerRunResult> {
   };
   const log = bot.log.child({ timer: record.name, timerId: record.id, eventId: event.id });
   const label = `timer(${entry.name})`;
-  let ctx: Context | undefined;
-  let ran = true;
-  // As events and schedule ticks: the bot's middleware (bot.use) runs first, inside the handler's timeout.
-  const outcome = await runHandler({
-    bot: bot.name,
+  // As events and schedule ticks: the bot's middleware first; a failure logged in one line (debug on
+  // retries), then bot.onError and config onError.
+  const { run, outcome } = await runBotHandler({
+    bot,
     label,
+    handler: entry.handler,
+    context: (signal) =>
+      new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
+    eventId: event.id,
+    attempt: record.attempt,
+    conversation: conversationKey(conversation),
     timeoutMs: deps.timeoutMs,
-    invoke: async (signal) => {
-      ctx = new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) });
-      ran = await runWithMiddleware(bot.registration.middleware, ctx, entry.handler);
-    },
+    log,
+    onError: deps.onError,
   });
-  const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
-  if (outcome.error !== undefined) {
-    run.error = errorMessage(outcome.error);
-    // One line (what and where in the bot's code) on the first try, debug on retries; then bot.onError and config onError.
-    const info = { bot: bot.name, handler: label, eventId: event.id, attempt: record.attempt, timedOut: outcome.timedOut === true };
-    const at = await reportFailure({ error: outcome.error, ctx, info, conversation: conversationKey(conversation), handlers: bot.registration.errorHandlers, runtimeOnError: deps.onError, log, timeoutMs: deps.timeoutMs });
-    if (at) run.at = at;
-  } else if (!ran) {
-    run.skipped = 'middleware';
-  }
   deps.onRuns?.(event, [run]);
   if (outcome.timedOut) await settledOrGiveUp(outcome.settled, deps.timeoutMs, log);
   return outcome.error === undefined ? {} : { error: outcome.error, reported: true };
