@@ -19,6 +19,8 @@ export interface DeadLetter {
   error: string;
   attempts: number;
   failedAt: string;
+  /** The event's trace id when tracing was on: find its whole path in the tracing backend. */
+  traceId?: string;
 }
 
 /** What ingest asks of a queue that can dedupe and enqueue in one step. */

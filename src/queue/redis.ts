@@ -16,8 +16,17 @@
  * concurrency 1 need partition ownership across instances (a rebalancing protocol) and let one slow
  * conversation block every conversation sharing its partition. The list costs two small Lua calls per
  * event on the fast path and touches nothing else when a conversation has no backlog.
+ * A job listed behind others is stored parked (delayed) from the start, so workers never take it out of
+ * turn under load; the re-check after `parkMs` stays as the safety net.
  * Healing: a listed id whose job never got added (crash between the two enqueue steps) is reaped after
  * `orphanGraceMs`; a head whose job completed or finally failed is popped by whoever finds it.
+ *
+ * Ingest's `acceptOnce` (redis-accept.ts) dedupes on the state store's own key and stores the job in two
+ * pipelined round trips shared by every request in flight (group commit).
+ *
+ * Keys: everything lives under `prefix` (config `redisPrefix`): BullMQ's `<prefix>:<name>:*` and this
+ * queue's own `<prefix>:queue:<name>:*` (conversation order, dead letters), beside the state store's
+ * `<prefix>:<key>`, so one prefix is one deployment.
  *
  * Crash recovery: a worker holds a lock of `lockDuration` (default 30 s) on each active job, renewed
  * every lockDuration/2 while the handler runs. When the process dies the lock lapses, and the stalled
@@ -30,21 +39,26 @@
  * dead-lettered.
  */
 import { randomBytes } from 'node:crypto';
-import { DelayedError, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { DelayedError, Job, Queue, Worker, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { BotyardError } from '../errors.ts';
+import { traceIdOf } from '../telemetry/carrier.ts';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue, EventWorker } from './queue.ts';
+import { createAcceptor, type Client } from './redis-accept.ts';
 import { conversationOrder } from './redis-order.ts';
+import { closeWorker, settlesWithin } from './redis-stop.ts';
 
 export interface RedisQueueOptions {
   /** Redis URL; ignored when `connection` is given. Default redis://127.0.0.1:6379. */
   url?: string;
   /** An existing ioredis client (must have `maxRetriesPerRequest: null`, as BullMQ workers require); never closed by the queue. */
   connection?: Redis;
-  /** Queue name shared by all instances (no ':'). Default 'botyard-events'. */
+  /** Namespace of every key (config `redisPrefix`), shared with the state store whose dedupe marks `acceptOnce` writes. Default 'botyard'. */
+  prefix?: string;
+  /** Queue name shared by all instances (no ':'). Default 'events'. */
   name?: string;
   /** Events worked at once by this instance. Default 32. */
   concurrency?: number;
@@ -62,7 +76,7 @@ export interface RedisQueueOptions {
   parkMs?: number;
   /** How long a listed job may stay missing before it is reaped. Default 10000. */
   orphanGraceMs?: number;
-  /** Finished jobs kept for dedupe. Default { age: 3600 s, count: 100000 }. */
+  /** Finished jobs kept (their ids dedupe `enqueue`). Default { age: 3600 s, count: 100000 }. */
   keepCompleted?: { age?: number; count?: number };
   log?: Logger;
 }
@@ -71,23 +85,15 @@ interface JobData {
   event: InboundEvent;
 }
 
-/** True when `promise` settled within `ms` (its outcome is ignored); never rejects. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = promise.then(() => true, () => true);
-  const result = await Promise.race([settled, new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)))]);
-  clearTimeout(timer);
-  return result;
-}
-
-/** The queue name of the instances that share the Redis key prefix `prefix` ('botyard' → 'botyard-events'). */
-export const queueNameFor = (prefix: string) => `${prefix}-events`;
-
 /** The BullMQ job id of an event: never all digits, never ':'. */
 export const jobIdFor = (eventId: string) => `ev-${encodeURIComponent(eventId)}`;
 
+/** Key patterns of everything a queue keeps (tests and operators clean up with these). */
+export const queueKeyPatterns = (prefix = 'botyard', name = 'events') => [`${prefix}:${name}:*`, `${prefix}:queue:${name}:*`];
+
 export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
-  const name = options.name ?? 'botyard-events';
+  const prefix = options.prefix ?? 'botyard';
+  const name = options.name ?? 'events';
   const owned = !options.connection;
   const connection = options.connection ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   if (owned) connection.on('error', (err) => options.log?.warn({ err }, 'queue redis connection error'));
@@ -95,10 +101,10 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   const parkMs = options.parkMs ?? 5000;
   const orphanGraceMs = options.orphanGraceMs ?? 10_000;
   const log = options.log;
-  const queue = new Queue<JobData>(name, { connection });
+  const queue = new Queue<JobData>(name, { connection, prefix });
   queue.on('error', (err) => log?.warn({ err }, 'queue error'));
   const order = conversationOrder(connection);
-  const ns = `botyard:queue:${name}`;
+  const ns = `${prefix}:queue:${name}`;
   const deadKey = `${ns}:dead`;
   const listKey = (event: InboundEvent) => `${ns}:order:${conversationKey(event)}`;
   const jobOptions: JobsOptions = {
@@ -109,29 +115,48 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   };
   let worker: Worker<JobData> | undefined;
 
+  /** Wakes a parked job by id (no need to load it first); a job that is not parked is left alone. */
+  const promote = async (jobId: string) => {
+    await new Job(queue, 'event', {} as JobData, {}, jobId).promote().catch(() => {});
+  };
+
+  const acceptor = createAcceptor<JobData>({
+    client: () => queue.client as unknown as Promise<Client>,
+    queue,
+    storeKey: (key) => `${prefix}:${key}`,
+    listKey,
+    jobId: (event) => jobIdFor(event.id),
+    jobData: (event) => ({ event }),
+    jobOptions,
+    parkMs,
+    promote,
+  });
+
   const add = async (event: InboundEvent, jobId: string) => {
-    if (await order.append(listKey(event), queue.toKey(jobId), jobId)) await queue.add('event', { event }, { ...jobOptions, jobId });
+    const listed = await order.append(listKey(event), queue.toKey(jobId), jobId);
+    if (listed === 'duplicate') return;
+    await queue.add('event', { event }, listed === 'head' ? { ...jobOptions, jobId } : { ...jobOptions, jobId, delay: parkMs });
+    // Its predecessor may have finished between the listing and the add, promoting nothing.
+    if (listed === 'behind' && (await connection.lindex(listKey(event), 0)) === jobId) await promote(jobId);
   };
 
   const deadLetter = async (event: InboundEvent, error: unknown, attempts: number) => {
+    const traceId = traceIdOf(event);
     const letter: DeadLetter = {
       event,
       error: error instanceof Error ? error.stack ?? error.message : String(error),
       attempts,
       failedAt: new Date().toISOString(),
+      ...(traceId ? { traceId } : {}),
     };
     await connection.hset(deadKey, event.id, JSON.stringify(letter));
-    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts }, 'event dead-lettered');
+    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts, ...(traceId ? { traceId } : {}) }, 'event dead-lettered');
   };
 
   /** Pops `jobId` from its conversation and promotes the next job, which is most likely parked. */
   const advance = async (list: string, jobId: string) => {
     const next = await order.pop(list, jobId);
     if (next) await promote(next);
-  };
-  const promote = async (jobId: string) => {
-    const job = await queue.getJob(jobId);
-    await job?.promote().catch(() => {}); // not delayed: it is waiting or running already
   };
 
   /** Settles a head that will never pop itself; true when it was removed. */
@@ -182,10 +207,12 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     async enqueue(event) {
       await add(event, jobIdFor(event.id));
     },
+    acceptOnce: (event, accept) => acceptor.accept(event, accept),
     start(handle) {
       if (worker) throw new BotyardError('QUEUE_STARTED', 'The Redis event queue already has a worker; call start() once.');
       worker = new Worker<JobData>(name, processor(handle), {
         connection,
+        prefix,
         concurrency: options.concurrency ?? 32,
         lockDuration: options.lockDuration ?? 30_000,
         stalledInterval: options.stalledInterval ?? 15_000,
@@ -210,27 +237,7 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       return Object.values(counts).reduce((a, b) => a + b, 0);
     },
     async stop(timeoutMs = 10_000) {
-      if (worker) {
-        const graceful = worker.close().catch((err) => log?.warn({ err }, 'queue worker close failed'));
-        if (!(await settlesWithin(graceful, timeoutMs))) {
-          // A handler outran the bound, or Redis is unreachable (BullMQ's close then waits on it forever).
-          // worker.close(true) would only hand back the pending close (BullMQ keeps the first call), so
-          // drop the sockets instead: the process can exit, and jobs still running keep their lock only
-          // until it lapses, then another instance recovers them.
-          log?.warn({ timeoutMs }, 'queue stop timed out; in-flight events will be recovered by another instance');
-          // BullMQ internals (v5), reached because its close never gets to them while Redis is away:
-          // the blocking client, the lock-renewal timer and the stalled-check timer would keep the process alive.
-          const internals = worker as unknown as {
-            blockingConnection?: { disconnect(wait?: boolean): Promise<void> };
-            lockManager?: { close(): Promise<void> };
-            stalledCheckStopper?: () => void;
-          };
-          await settlesWithin(internals.blockingConnection?.disconnect(false) ?? Promise.resolve(), 500);
-          await settlesWithin(internals.lockManager?.close() ?? Promise.resolve(), 500);
-          internals.stalledCheckStopper?.();
-          if (owned) connection.disconnect();
-        }
-      }
+      if (worker) await closeWorker(worker, timeoutMs, log, owned ? connection : undefined);
       await settlesWithin(queue.close(), 1000);
       if (owned && !(await settlesWithin(connection.quit(), 1000))) connection.disconnect();
     },

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
+import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { deliver, inParallel, notOnce, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
 
@@ -45,7 +45,7 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
     await killAll();
     await world?.close();
     if (admin) {
-      for (const pattern of [`${prefix}:*`, `bull:${prefix}-events:*`, `botyard:queue:${prefix}-events:*`]) await deleteKeys(admin, pattern);
+      await deleteKeys(admin, `${prefix}:*`);
       await admin.quit();
     }
     cleanupConfigs();
@@ -191,4 +191,10 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
     expect(notOnce(world, items)).toEqual({});
     console.info(`[sigterm] ${acked.length} acked, ${refused.length} refused during shutdown; ${startedItems.length} handlers in flight or done at exit, ${answeredAtExit} answered at exit`);
   }, 120_000);
+
+  it('every Redis key the instances wrote starts with redisPrefix (state, queue, order lists, dead letters, limits)', async () => {
+    const keys = await scanKeys(admin, `*${prefix}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((k) => !k.startsWith(`${prefix}:`))).toEqual([]);
+  });
 });
