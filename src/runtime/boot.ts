@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
+import type { Limiter } from '../outbound/limiter.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import { createApp } from '../server/app.ts';
 import { startHttpServer, type HttpServer } from '../server/http-server.ts';
@@ -39,16 +40,20 @@ export interface Booted {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** State and queue on Redis. Imported only when used: ioredis and BullMQ are heavy to load. */
-async function redisStorage(url: string, config: BotyardConfig, log: Logger): Promise<{ store: StateStore; queue: EventQueue }> {
-  const [{ createRedisStore }, { createRedisQueue, queueNameFor }] = await Promise.all([import('../state/redis.ts'), import('../queue/redis.ts')]);
+/** State, queue and shared outbound limits on Redis. Imported only when used: ioredis and BullMQ are heavy to load. */
+async function redisStorage(url: string, config: BotyardConfig, log: Logger): Promise<{ store: StateStore; queue: EventQueue; limiter: Limiter }> {
+  const [{ createRedisStore }, { createRedisQueue }, { createRedisLimiter }] = await Promise.all([
+    import('../state/redis.ts'),
+    import('../queue/redis.ts'),
+    import('../outbound/redis-limiter.ts'),
+  ]);
   const prefix = config.redisPrefix;
   const q = config.queue;
   return {
     store: createRedisStore({ url, prefix }),
     queue: createRedisQueue({
       url,
-      name: queueNameFor(prefix),
+      prefix,
       log,
       concurrency: q.concurrency,
       maxAttempts: q.maxAttempts,
@@ -56,13 +61,14 @@ async function redisStorage(url: string, config: BotyardConfig, log: Logger): Pr
       lockDuration: q.lockMs,
       stalledInterval: q.stalledCheckMs,
     }),
+    limiter: createRedisLimiter({ url, prefix, log }),
   };
 }
 
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, log } = options;
   const redisUrl = config.env.REDIS_URL ?? config.redisUrl;
-  const { store, queue } = redisUrl ? await redisStorage(redisUrl, config, log) : { store: createMemoryStore(), queue: createMemoryQueue({ log }) };
+  const { store, queue, limiter } = redisUrl ? await redisStorage(redisUrl, config, log) : { store: createMemoryStore(), queue: createMemoryQueue({ log }), limiter: undefined };
   const metrics = createMetrics();
   const runtime = await createRuntime({
     config,
@@ -71,6 +77,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     queue,
     log,
     outboundObserver: metrics.outboundObserver,
+    ...(limiter ? { outboundLimiter: limiter } : {}),
   });
   metrics.attach(runtime);
   const app = createApp(runtime, metrics);

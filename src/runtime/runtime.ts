@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
 import { configuredLimits } from '../outbound/limits.ts';
+import type { Limiter } from '../outbound/limiter.ts';
 import { createOutbound, type OutboundObserver } from '../outbound/outbound.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
 import type { EventQueue } from '../queue/queue.ts';
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   /** Start cron tasks (false when tests fire schedules by hand). Default true. */
   startSchedules?: boolean;
   outboundObserver?: OutboundObserver;
+  /** Paces outbound calls (Redis: shared by every instance); default, token buckets in this process. */
+  outboundLimiter?: Limiter;
   instanceId?: string;
 }
 
@@ -51,7 +54,12 @@ export async function createRuntime(options: RuntimeOptions) {
   const events = new EventEmitter<RuntimeEvents>();
   const adapters = new Map<PlatformName, Adapter>(options.adapters.map((a) => [a.platform, a]));
   const adapterFor = (p: PlatformName) => adapters.get(p);
-  const outbound = createOutbound({ log, limits: configuredLimits(config.limits), ...(options.outboundObserver ? { observer: options.outboundObserver } : {}) });
+  const outbound = createOutbound({
+    log,
+    limits: configuredLimits(config.limits),
+    ...(options.outboundLimiter ? { limiter: options.outboundLimiter } : {}),
+    ...(options.outboundObserver ? { observer: options.outboundObserver } : {}),
+  });
   const loopGuard = new LoopGuard(config.loopGuard);
 
   const scheduler = createScheduler({
@@ -128,6 +136,7 @@ export async function createRuntime(options: RuntimeOptions) {
       scheduler.stop();
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
       await queue.stop(timeoutMs);
+      await outbound.close();
       registry.close();
     },
   };

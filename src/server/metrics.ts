@@ -21,9 +21,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const outboundCalls = new Counter({ name: 'botyard_outbound_calls_total', help: 'Platform calls by platform, kind and outcome', labelNames: ['platform', 'kind', 'outcome'], registers: [registry] });
   const outboundRetries = new Counter({ name: 'botyard_outbound_retries_total', help: 'Platform calls retried, by status (429 = rate limited)', labelNames: ['platform', 'kind', 'status'], registers: [registry] });
 
+  const outboundSkipped = new Counter({ name: 'botyard_outbound_skipped_total', help: 'Platform calls not made because the platform does not support them there (ACS typing and receipts in threads of 21+)', labelNames: ['platform', 'kind', 'reason'], registers: [registry] });
+
   const outboundObserver: OutboundObserver = {
     call: (platform, kind, outcome) => outboundCalls.inc({ platform, kind, outcome }),
     retry: (platform, kind, error) => outboundRetries.inc({ platform, kind, status: String(error.status ?? 'network') }),
+    skipped: (platform, kind, reason) => outboundSkipped.inc({ platform, kind, reason }),
   };
 
   return {

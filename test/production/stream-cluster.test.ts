@@ -37,6 +37,9 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
       redisPrefix: prefix,
       // Short locks so a SIGKILLed instance's in-flight events come back in seconds, not 45 s.
       queue: { concurrency: 8, lockMs: 2000, stalledCheckMs: 500, backoffMs: 200 },
+      // As an app whose Stream limits were raised: both instances share one send limit (Redis), and at
+      // the default 1,000/min the 1,000 replies below would take a minute. Pacing has its own tests.
+      limits: { stream: { send: { perMinute: 100_000 } } },
     });
     [a, b] = await Promise.all([start(), start()]);
   }, 60_000);

@@ -13,6 +13,7 @@ import { call } from './errors.ts';
 import { handleGridWebhook } from './event-grid.ts';
 import { chatTokenFetcher, createIdentityClient, resolveBotUser } from './identity.ts';
 import { toAcsOutgoing } from './outgoing.ts';
+import { createParticipantCounts } from './participants.ts';
 import { createPoller, type PollOptions, type PollStats } from './poller.ts';
 import { RecentEvents } from './recent.ts';
 
@@ -81,8 +82,10 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
     }
     return client;
   };
+  const participants = createParticipantCounts((id) => thread({ platform: 'acs', id }), now);
   const deliver = async (event: InboundEvent) => {
     if (!sink) throw new Error('not started');
+    if (event.type === 'member.added' || event.type === 'member.removed') participants.forget(event.conversation.id);
     if (!recent.claim(event.id)) return;
     try {
       await sink(event);
@@ -138,6 +141,7 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
       }
     },
     pollOnce: () => poller.pollOnce(),
+    participantCount: (conversation) => call('listParticipants', () => participants.count(conversation.id)),
     pollLagMs: () => poller.lagMs(),
 
     async handleWebhook(request) {

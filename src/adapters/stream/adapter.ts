@@ -7,6 +7,7 @@ import type { Adapter, AdapterStartOptions, Capability, ConversationRef, Outgoin
 import { createStreamClient, splitCid } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
 import { fromAttachment, normalize } from './normalize.ts';
+import { watchRateLimits } from './rate-limit-headers.ts';
 import { verifySignature } from './signature.ts';
 
 export interface StreamAdapterOptions {
@@ -77,6 +78,10 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
 
     async stop() {
       sink = undefined;
+    },
+
+    onRateLimit(listener) {
+      watchRateLimits(client, listener);
     },
 
     async ready() {
