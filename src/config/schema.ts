@@ -76,6 +76,21 @@ export const fileConfigSchema = z
       })
       .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * OpenTelemetry traces (src/telemetry/): off unless an OTLP endpoint is set here or in
+     * OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (those win).
+     */
+    tracing: z
+      .object({
+        /** false keeps tracing off even when the environment names an endpoint. */
+        enabled: z.boolean().optional(),
+        /** OTLP/HTTP base URL of a collector, e.g. http://otel-collector:4318 (spans go to <endpoint>/v1/traces). */
+        endpoint: z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s):// URL such as http://otel-collector:4318').optional(),
+        /** service.name of the spans. Default 'botyard' (OTEL_SERVICE_NAME wins). */
+        serviceName: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -102,6 +117,11 @@ export const envSchema = z.object({
   PORT: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
   LOG_LEVEL: optionalNonEmpty,
   NODE_ENV: optionalNonEmpty,
+  // OpenTelemetry's standard variables (src/telemetry/config.ts).
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalNonEmpty.pipe(z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s):// URL').optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalNonEmpty.pipe(z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s):// URL').optional()),
+  OTEL_SERVICE_NAME: optionalNonEmpty,
+  OTEL_SDK_DISABLED: optionalNonEmpty,
 });
 
 export type EnvConfig = z.output<typeof envSchema>;
@@ -114,4 +134,6 @@ export const envFixes: Record<string, string> = {
   ACS_CONNECTION_STRING: 'copy it from Azure portal → Communication Service → Keys, e.g. endpoint=https://x.communication.azure.com/;accesskey=...',
   REDIS_URL: 'use redis://host:6379 (or rediss:// for TLS), or unset it to keep state in memory',
   PORT: 'use a port number such as 3000',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'use the base URL of an OTLP/HTTP collector, e.g. http://otel-collector:4318, or unset it to keep tracing off',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'use the full traces URL, e.g. http://otel-collector:4318/v1/traces, or unset it',
 };

@@ -16,6 +16,7 @@ import { createLimitRules, type LimitRule } from './limit-rules.ts';
 import { createLocalLimiter, type Limiter } from './limiter.ts';
 import type { CallKind, PlatformLimits } from './limits.ts';
 import { defaultRetryPolicy, sleep as realSleep, withRetry, type RetryPolicy } from './retry.ts';
+import { traceOutbound } from '../telemetry/spans.ts';
 
 export interface OutboundObserver {
   call?(platform: PlatformName, kind: CallKind, outcome: 'ok' | 'error'): void;
@@ -79,7 +80,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       }
       const rule = rules.ruleFor(platform, kind);
       const key = rule && rules.keyFor(platform, rule, conversation);
-      return withRetry(
+      return traceOutbound(platform, kind, `${conversation.platform}:${conversation.id}`, (retried) => withRetry(
         async () => {
           if (rule) await limiter.acquire(rule.limit, key!);
           try {
@@ -96,12 +97,13 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
           sleep,
           onRetry: (error, attempt, delayMs) => {
             options.observer?.retry?.(platform, kind, error);
+            retried(error.status, delayMs);
             // Told to wait: hold the whole kind (every instance, on Redis), not only this call.
             if (error.status === 429 && error.retryAfterMs !== undefined) hold(rule, platform, conversation, now() + error.retryAfterMs);
             options.log?.warn({ platform, kind, attempt, delayMs, status: error.status, err: error.message }, 'outbound call failed; retrying');
           },
         },
-      );
+      ));
     },
     close: async () => limiter.close?.(),
   };

@@ -16,6 +16,7 @@ import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
 import { adaptersFromConfig } from './platforms.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
+import { startConfiguredTracing } from '../telemetry/config.ts';
 import type { Express } from 'express';
 
 export interface BootOptions {
@@ -67,6 +68,8 @@ async function redisStorage(url: string, config: BotyardConfig, log: Logger): Pr
 
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, log } = options;
+  const tracing = await startConfiguredTracing(config);
+  if (tracing) log.info({ url: tracing.url }, 'tracing on: spans go to the OTLP endpoint');
   const redisUrl = config.env.REDIS_URL ?? config.redisUrl;
   const { store, queue, limiter } = redisUrl ? await redisStorage(redisUrl, config, log) : { store: createMemoryStore(), queue: createMemoryQueue({ log }), limiter: undefined };
   const metrics = createMetrics();
@@ -98,6 +101,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
         await runtime.stop(timeoutMs);
         await closing;
         await store.close();
+        await tracing?.shutdown();
       })();
       return stopping;
     },

@@ -16,6 +16,7 @@ import type { LoadedBot } from './loaded-bot.ts';
 import type { LoopGuard } from './loop-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
 import { errorMessage, runHandler } from './run-handler.ts';
+import { traceHandler } from '../telemetry/spans.ts';
 
 /** One handler run, as the console's event inspector and the metrics see it. */
 export interface HandlerRun {
@@ -91,7 +92,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       bot: bot.name,
       label: m.entry.label,
       timeoutMs: deps.handlerTimeoutMs,
-      invoke: (signal) => m.entry.handler(makeContext(signal)),
+      invoke: (signal) => traceHandler(bot.name, m.entry.label, event, attempt, () => m.entry.handler(makeContext(signal))),
     });
     run.ms = outcome.ms;
     if (outcome.error !== undefined) {

@@ -21,6 +21,7 @@ import { createIngest } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
 import { runScheduledTick } from './schedule-tick.ts';
+import { traceDispatch } from '../telemetry/spans.ts';
 
 export interface RuntimeOptions {
   config: BotyardConfig;
@@ -118,7 +119,7 @@ export async function createRuntime(options: RuntimeOptions) {
       started = true;
       if (options.bots) await registry.loadDefinitions(options.bots);
       else await registry.loadFolder(config.botsPath);
-      queue.start((event, info) => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 }).then(() => undefined));
+      queue.start((event, info) => traceDispatch(event, info?.attempt ?? 1, () => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 })).then(() => undefined));
       for (const adapter of adapters.values()) {
         await adapter.start({ sink: ingest, store, log: log.child({ platform: adapter.platform }) });
       }

@@ -11,6 +11,7 @@ import type { ScheduleEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import { errorMessage, runHandler } from './run-handler.ts';
+import { runRoot } from '../telemetry/spans.ts';
 
 export interface TickDeps {
   bot: LoadedBot;
@@ -41,13 +42,13 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
   };
   const log = bot.log.child({ schedule: entry.name, eventId: event.id });
   const label = `schedule(${entry.cron})`;
-  const outcome = await runHandler({
+  const outcome = await runRoot('schedule', { bot: bot.name, name: entry.name, slot: event.occurredAt }, () => runHandler({
     bot: bot.name,
     label,
     timeoutMs: deps.timeoutMs,
     invoke: (signal) =>
       entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config })),
-  });
+  }));
   const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
   if (outcome.error !== undefined) {
     run.error = errorMessage(outcome.error);

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/adapter.ts';
+import { traceWebhook } from '../telemetry/spans.ts';
 import { BodyError, readBody } from './read-body.ts';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -15,18 +16,25 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** Answers one webhook delivery for `adapter`. Never throws. */
-export async function handleWebhookRequest(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger): Promise<void> {
+export function handleWebhookRequest(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger): Promise<number> {
+  return traceWebhook(adapter.platform, adapter.webhookPath ?? '/webhooks', () => answer(adapter, req, res, maxBodyBytes, log), (status) => status);
+}
+
+/** Reads, hands over and answers; the status sent. */
+async function answer(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger): Promise<number> {
   try {
     const body = await readBody(req, maxBodyBytes);
     const answer = await adapter.handleWebhook!({ headers: req.headers, body });
     send(res, answer.status, answer.body, answer.headers);
+    return answer.status;
   } catch (err) {
     if (err instanceof BodyError) {
       send(res, err.status, { error: err.message });
-      return;
+      return err.status;
     }
     // Not acked: the platform will deliver again, and dedupe keeps that from doubling anything.
     log.error({ err, platform: adapter.platform }, 'webhook could not be accepted');
     send(res, 503, { error: 'temporarily unable to accept the event; retry' }, { 'retry-after': '1' });
+    return 503;
   }
 }
