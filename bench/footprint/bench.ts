@@ -28,7 +28,7 @@ export async function benchFootprint(opts: { streamEnv: Record<string, string>; 
       const rss: number[] = [];
       for (let r = 0; r < runs; r++) {
         const t0 = performance.now();
-        const b = await startBotyard(3931, s.env, 0);
+        const b = await startBotyard(s.env, 0);
         ready.push(Math.round(performance.now() - t0));
         await sleep(2000);
         rss.push(round(b.child.rssMb()));

@@ -122,7 +122,17 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalNonEmpty.pipe(z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s):// URL').optional()),
   OTEL_SERVICE_NAME: optionalNonEmpty,
   OTEL_SDK_DISABLED: optionalNonEmpty,
+  // Proxies for outbound HTTP, as axios reads them: only their presence is used here (client.ts).
+  HTTPS_PROXY: optionalNonEmpty,
+  HTTP_PROXY: optionalNonEmpty,
+  ALL_PROXY: optionalNonEmpty,
+  https_proxy: optionalNonEmpty,
+  http_proxy: optionalNonEmpty,
+  all_proxy: optionalNonEmpty,
 });
+
+/** The environment variables that make outbound HTTP go through a proxy. */
+export const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy'] as const;
 
 export type EnvConfig = z.output<typeof envSchema>;
 

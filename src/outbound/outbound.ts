@@ -58,8 +58,13 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   };
 
   /** The platform's X-RateLimit-* on a successful answer (app-wide limits only: Stream's). */
+  const lastLimit = new Map<string, number>();
   const onReport = (platform: PlatformName) => (report: RateLimitReport) => {
     const kind = report.kind as CallKind;
+    // Every answer carries the headers: the common case (same limit, some left) must cost nothing.
+    const seen = `${platform}:${kind}`;
+    if (report.remaining !== 0 && report.limit === lastLimit.get(seen)) return;
+    if (report.limit !== undefined) lastLimit.set(seen, report.limit);
     if (report.limit !== undefined && rules.learn(platform, kind, report.limit)) {
       options.log?.info({ platform, kind, perMinute: report.limit }, 'outbound limit taken from the platform\'s X-RateLimit-Limit');
     }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
+import { PROXY_VARIABLES } from '../config/schema.ts';
 
 export async function adaptersFromConfig(config: BotyardConfig): Promise<Adapter[]> {
   const { env } = config;
@@ -20,6 +21,7 @@ export async function adaptersFromConfig(config: BotyardConfig): Promise<Adapter
         ...(env.STREAM_BASE_URL ? { baseUrl: env.STREAM_BASE_URL } : {}),
         bot: config.bot,
         maxBodyBytes: config.maxBodyBytes,
+        useEnvProxy: PROXY_VARIABLES.some((name) => env[name]),
       }),
     );
   }

@@ -4,7 +4,8 @@
  */
 import type { StreamChat } from 'stream-chat';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, OutgoingMessage, SentMessage, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
-import { createStreamClient, splitCid } from './client.ts';
+import { createChannelCache } from './channel-cache.ts';
+import { createStreamClient } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
 import { fromAttachment, normalize } from './normalize.ts';
 import { watchRateLimits } from './rate-limit-headers.ts';
@@ -20,6 +21,8 @@ export interface StreamAdapterOptions {
   timeoutMs?: number;
   /** Largest webhook body accepted (the server enforces it before calling us; kept here for the 413 check of direct callers). */
   maxBodyBytes?: number;
+  /** See StreamClientOptions.useEnvProxy. */
+  useEnvProxy?: boolean;
 }
 
 export interface StreamAdapter extends Adapter {
@@ -43,10 +46,8 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
   let sink: AdapterStartOptions['sink'] | undefined;
   let log: AdapterStartOptions['log'] | undefined;
 
-  const channelOf = (conversation: ConversationRef) => {
-    const [type, id] = splitCid(conversation.id);
-    return client.channel(type, id);
-  };
+  const channel = createChannelCache(client);
+  const channelOf = (conversation: ConversationRef) => channel(conversation.id);
   const call = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
