@@ -182,6 +182,7 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
     async deadLetters() {
       return [...dead.values()];
     },
+    deadLetterCount: async () => dead.size,
     async replay(eventId) {
       const letter = dead.get(eventId);
       if (!letter) return false;

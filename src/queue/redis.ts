@@ -245,6 +245,7 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       const all = await connection.hvals(deadKey);
       return all.map((raw) => JSON.parse(raw) as DeadLetter).sort((a, b) => a.failedAt.localeCompare(b.failedAt));
     },
+    deadLetterCount: () => connection.hlen(deadKey),
     async replay(eventId) {
       const raw = await connection.hget(deadKey, eventId);
       // HDEL is the claim: of two concurrent replays only one re-enqueues.
