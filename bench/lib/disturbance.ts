@@ -23,7 +23,7 @@ export interface Disturbance {
   /** Steal time, % of capacity. */
   stealPct: number;
   disturbed: boolean;
-  /** The busiest outside processes, for the log: `name (pid) 35%` (of one core). */
+  /** The busiest outside processes still running at the end, for the log: `name (pid) 35%` (of one core). */
   top: string[];
   /** Tries the figure took (1 when the first run was quiet). */
   tries?: number;
@@ -39,7 +39,8 @@ function machineTicks(): CpuTotals {
   return { busy: user + nice + system + irq + softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
 }
 
-interface Proc { pid: number; ppid: number; comm: string; ticks: number }
+/** `ticks`: its own CPU; `reaped`: that of its children that ended (so a child that exits mid-run still counts as ours). */
+interface Proc { pid: number; ppid: number; comm: string; ticks: number; reaped: number }
 
 function processes(): Map<number, Proc> {
   const out = new Map<number, Proc>();
@@ -50,7 +51,7 @@ function processes(): Map<number, Proc> {
       const close = raw.lastIndexOf(')');
       const comm = raw.slice(raw.indexOf('(') + 1, close);
       const f = raw.slice(close + 2).split(' ');
-      out.set(Number(entry), { pid: Number(entry), ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]) });
+      out.set(Number(entry), { pid: Number(entry), ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) });
     } catch {
       // exited while we looked
     }
@@ -89,10 +90,10 @@ export function watch(options: { extraPids?: number[] } = {}) {
       let oursTicks = 0;
       const others: Array<{ name: string; ticks: number }> = [];
       for (const p of p1.values()) {
-        const used = p.ticks - (p0.get(p.pid)?.ticks ?? 0);
-        if (used <= 0) continue;
-        if (mine.has(p.pid)) oursTicks += used;
-        else others.push({ name: `${p.comm} (${p.pid})`, ticks: used });
+        const before = p0.get(p.pid);
+        const used = p.ticks - (before?.ticks ?? 0);
+        if (mine.has(p.pid)) oursTicks += used + p.reaped - (before?.reaped ?? 0);
+        else if (used > 0) others.push({ name: `${p.comm} (${p.pid})`, ticks: used });
       }
       const othersPct = Math.max(0, ((m1.busy - m0.busy - oursTicks) / capacity) * 100);
       const stealPct = ((m1.steal - m0.steal) / capacity) * 100;

@@ -16,7 +16,7 @@ import { createLimitRules, type LimitRule } from './limit-rules.ts';
 import { createLocalLimiter, type Limiter } from './limiter.ts';
 import type { CallKind, PlatformLimits } from './limits.ts';
 import { defaultRetryPolicy, sleep as realSleep, withRetry, type RetryPolicy } from './retry.ts';
-import { traceOutbound } from '../telemetry/spans.ts';
+import { takeParent, traceOutbound } from '../telemetry/spans.ts';
 
 export interface OutboundObserver {
   call?(platform: PlatformName, kind: CallKind, outcome: 'ok' | 'error'): void;
@@ -74,6 +74,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
 
   return {
     async run(adapter, kind, conversation, fn) {
+      const parent = takeParent(); // the calling handler's span, handed over synchronously
       const platform = adapter.platform;
       if (!listening.has(adapter)) {
         listening.add(adapter);
@@ -85,7 +86,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       }
       const rule = rules.ruleFor(platform, kind);
       const key = rule && rules.keyFor(platform, rule, conversation);
-      return traceOutbound(platform, kind, `${conversation.platform}:${conversation.id}`, (retried) => withRetry(
+      return traceOutbound(parent, platform, kind, `${conversation.platform}:${conversation.id}`, (retried) => withRetry(
         async () => {
           if (rule) await limiter.acquire(rule.limit, key!);
           try {

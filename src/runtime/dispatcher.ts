@@ -16,7 +16,8 @@ import type { LoadedBot } from './loaded-bot.ts';
 import type { LoopGuard } from './loop-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
 import { errorMessage, runHandler } from './run-handler.ts';
-import { traceHandler } from '../telemetry/spans.ts';
+import { eventLogFields, traceHandler, type SpanScope } from '../telemetry/spans.ts';
+import { tracedOutbound } from '../telemetry/traced-outbound.ts';
 
 /** One handler run, as the console's event inspector and the metrics see it. */
 export interface HandlerRun {
@@ -73,16 +74,16 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (attempt > 1 && (await deps.store.get(doneKey(event.id, bot.name, index))) !== undefined) {
       return { ...run, skipped: 'already-done' };
     }
-    const handlerLog = bot.log.child({ eventId: event.id, handler: m.entry.label, conversation: conversationKey(event.conversation) });
-    const makeContext = (signal: AbortSignal) => new Context({
+    const handlerLog = bot.log.child({ eventId: event.id, handler: m.entry.label, conversation: conversationKey(event.conversation), ...eventLogFields(event) });
+    const makeContext = (signal: AbortSignal, span?: SpanScope) => new Context({
       event,
       signal,
       bot: bot.name,
       conversation: event.conversation,
       adapterFor: deps.adapterFor,
-      outbound: deps.outbound,
+      outbound: tracedOutbound(deps.outbound, span),
       store: bot.store,
-      log: handlerLog,
+      log: span ? handlerLog.child({ span_id: span.logFields.span_id }) : handlerLog,
       config: bot.config,
       ...(m.match ? { match: m.match } : {}),
       ...(m.command ? { command: m.command } : {}),
@@ -92,7 +93,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       bot: bot.name,
       label: m.entry.label,
       timeoutMs: deps.handlerTimeoutMs,
-      invoke: (signal) => traceHandler(bot.name, m.entry.label, event, attempt, () => m.entry.handler(makeContext(signal))),
+      invoke: (signal) => traceHandler(bot.name, m.entry.label, event, attempt, (span) => m.entry.handler(makeContext(signal, span))),
     });
     run.ms = outcome.ms;
     if (outcome.error !== undefined) {

@@ -12,6 +12,7 @@ import type { HandlerRun } from './dispatcher.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import { errorMessage, runHandler } from './run-handler.ts';
 import { runRoot } from '../telemetry/spans.ts';
+import { tracedOutbound } from '../telemetry/traced-outbound.ts';
 
 export interface TickDeps {
   bot: LoadedBot;
@@ -42,12 +43,12 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
   };
   const log = bot.log.child({ schedule: entry.name, eventId: event.id });
   const label = `schedule(${entry.cron})`;
-  const outcome = await runRoot('schedule', { bot: bot.name, name: entry.name, slot: event.occurredAt }, () => runHandler({
+  const outcome = await runRoot('schedule', { bot: bot.name, name: entry.name, slot: event.occurredAt }, (span) => runHandler({
     bot: bot.name,
     label,
     timeoutMs: deps.timeoutMs,
     invoke: (signal) =>
-      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config })),
+      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: tracedOutbound(deps.outbound, span), store: bot.store, log: span ? log.child(span.logFields) : log, config: bot.config })),
   }));
   const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
   if (outcome.error !== undefined) {

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/adapter.ts';
-import { traceWebhook } from '../telemetry/spans.ts';
+import { handoff, traceWebhook, type SpanScope } from '../telemetry/spans.ts';
 import { BodyError, readBody } from './read-body.ts';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -17,14 +17,14 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 /** Answers one webhook delivery for `adapter`. Never throws. */
 export function handleWebhookRequest(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger): Promise<number> {
-  return traceWebhook(adapter.platform, adapter.webhookPath ?? '/webhooks', () => answer(adapter, req, res, maxBodyBytes, log), (status) => status);
+  return traceWebhook(adapter.platform, adapter.webhookPath ?? '/webhooks', (scope) => answer(adapter, req, res, maxBodyBytes, log, scope));
 }
 
 /** Reads, hands over and answers; the status sent. */
-async function answer(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger): Promise<number> {
+async function answer(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger, scope?: SpanScope): Promise<number> {
   try {
     const body = await readBody(req, maxBodyBytes);
-    const answer = await adapter.handleWebhook!({ headers: req.headers, body });
+    const answer = await handoff(scope, () => adapter.handleWebhook!({ headers: req.headers, body }));
     send(res, answer.status, answer.body, answer.headers);
     return answer.status;
   } catch (err) {

@@ -9,6 +9,9 @@ export interface TracingPlan {
   /** The OTLP/HTTP traces URL. */
   url: string;
   serviceName: string;
+  /** Share of events traced (1: all). */
+  sampleRatio: number;
+  activeContext?: boolean;
 }
 
 /** The plan, or undefined when tracing stays off. */
@@ -18,7 +21,12 @@ export function tracingPlan(config: Pick<BotyardConfig, 'env' | 'tracing'>): Tra
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? tracing.endpoint;
   const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
   if (!url) return undefined;
-  return { url, serviceName: env.OTEL_SERVICE_NAME ?? tracing.serviceName ?? 'botyard' };
+  return {
+    url,
+    serviceName: env.OTEL_SERVICE_NAME ?? tracing.serviceName ?? 'botyard',
+    sampleRatio: env.OTEL_TRACES_SAMPLER_ARG ?? tracing.sampleRatio ?? 1,
+    ...(tracing.activeContext !== undefined ? { activeContext: tracing.activeContext } : {}),
+  };
 }
 
 /** Turns tracing on when the config says so (loading the SDK only then). */
@@ -26,5 +34,5 @@ export async function startConfiguredTracing(config: Pick<BotyardConfig, 'env' |
   const plan = tracingPlan(config);
   if (!plan) return undefined;
   const { startTracing } = await import('./setup.ts');
-  return { ...startTracing({ url: plan.url, serviceName: plan.serviceName }), url: plan.url };
+  return { ...startTracing(plan), url: plan.url };
 }

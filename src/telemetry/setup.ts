@@ -10,7 +10,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { setTracing } from './spans.ts';
 
@@ -23,6 +23,13 @@ export interface TracingOptions {
   simple?: boolean;
   serviceName?: string;
   serviceVersion?: string;
+  /** Share of new traces recorded (default 1); spans with a parent follow the parent's choice. */
+  sampleRatio?: number;
+  /**
+   * Make each handler's span the active OpenTelemetry context (AsyncLocalStorage), so spans a bot's own
+   * code starts nest under it. Default: on Node 24+, where it is cheap; on 20 and 22 it hooks every promise.
+   */
+  activeContext?: boolean;
 }
 
 export interface Tracing {
@@ -34,7 +41,9 @@ export interface Tracing {
 
 export function startTracing(options: TracingOptions): Tracing {
   const exporter = options.exporter ?? new OTLPTraceExporter({ ...(options.url ? { url: options.url } : {}) });
+  const ratio = options.sampleRatio ?? 1;
   const provider = new TracerProvider({
+    ...(ratio < 1 ? { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }) } : {}),
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName ?? 'botyard',
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
@@ -43,8 +52,9 @@ export function startTracing(options: TracingOptions): Tracing {
     }),
     spanProcessors: [options.simple ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({ exporter, maxQueueSize: 8192, maxExportBatchSize: 1024 })],
   });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
+  if (options.activeContext ?? Number(process.versions.node.split('.')[0]) >= 24) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  }
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   setTracing(true);

@@ -31,7 +31,7 @@ interface Instance {
   stop(): Promise<void>;
 }
 
-describeRedis('tracing: one event from webhook to reply, across two instances', () => {
+for (const activeContext of [false, true]) describeRedis(`tracing (activeContext ${activeContext}): one event from webhook to reply, across two instances`, () => {
   const exporter = new InMemorySpanExporter();
   const lines: Array<Record<string, unknown>> = [];
   const logs = new Writable({ write: (chunk, _enc, done) => void (lines.push(JSON.parse(String(chunk))), done()) });
@@ -46,8 +46,9 @@ describeRedis('tracing: one event from webhook to reply, across two instances', 
       name: 'flaky',
       setup(b) {
         b.onMessage(async (ctx) => {
-          trace.getActiveSpan()?.setAttribute('test.instance', instance);
           ctx.log.info('flaky: handling');
+          // A bot's own span: a child of its handler's span when the handler's span is the active context.
+          trace.getTracer('flaky-bot').startSpan('bot work').end();
           if (instance === 'A' || ctx.message!.text.includes('always-fail')) throw new Error(`fails on ${instance}`);
           await ctx.reply(`ok from ${instance}`);
         });
@@ -86,7 +87,7 @@ describeRedis('tracing: one event from webhook to reply, across two instances', 
   };
 
   beforeAll(async () => {
-    tracing = startTracing({ exporter, simple: true });
+    tracing = startTracing({ exporter, simple: true, activeContext });
     world = await startStreamWorld();
     admin = redisClient();
   }, 30_000);
@@ -105,7 +106,7 @@ describeRedis('tracing: one event from webhook to reply, across two instances', 
     const a = await start('A');
     const [item] = await world.seed('trace', 1, 1);
     expect(await deliver(world, a.server.url, item!)).toBe(200);
-    await waitFor(() => exporter.getFinishedSpans().some((s) => s.name === 'handler flaky/onMessage' && s.attributes['test.instance'] === 'A'), { what: 'A to fail the first try' });
+    await waitFor(() => exporter.getFinishedSpans().some((s) => s.name === 'handler flaky/onMessage'), { what: 'A to fail the first try' });
     await a.stop();
     const b = await start('B');
     try {
@@ -127,11 +128,16 @@ describeRedis('tracing: one event from webhook to reply, across two instances', 
     expect(parentOf(ingest!)).toBe(webhook.spanContext().spanId);
     expect(ingest!.attributes['botyard.ingest.outcome']).toBe('accepted');
     expect(parentOf(wait!)).toBe(ingest!.spanContext().spanId);
-    expect(handlers.map((h) => [h.attributes['botyard.attempt'], h.attributes['test.instance'], h.status.code, parentOf(h)])).toEqual([
+    // Which instance ran which try: the log line each handler wrote names its instance and its span.
+    const ranOn = (h: ReadableSpan) => lines.find((l) => l.msg === 'flaky: handling' && l.span_id === h.spanContext().spanId)?.instance;
+    expect(handlers.map((h) => [h.attributes['botyard.attempt'], ranOn(h), h.status.code, parentOf(h)])).toEqual([
       [1, 'A', 2, ingest!.spanContext().spanId],
       [2, 'B', 0, ingest!.spanContext().spanId],
     ]);
     expect(handlers[0]!.events.some((e) => e.name === 'exception')).toBe(true);
+    // The bot's own spans nest under its handler only when the handler's span is the active context.
+    const own = exporter.getFinishedSpans().filter((x) => x.name === 'bot work');
+    expect(own.map(parentOf)).toEqual(activeContext ? handlers.map((h) => h.spanContext().spanId) : [undefined, undefined]);
     expect(parentOf(send!)).toBe(handlers[1]!.spanContext().spanId);
     expect(send!.attributes['botyard.conversation']).toBe(`stream:${item!.cid}`);
 

@@ -13,6 +13,7 @@ import { call } from './errors.ts';
 import { handleGridWebhook } from './event-grid.ts';
 import { chatTokenFetcher, createIdentityClient, resolveBotUser } from './identity.ts';
 import { toAcsOutgoing } from './outgoing.ts';
+import { keepParent } from '../../telemetry/spans.ts';
 import { createParticipantCounts } from './participants.ts';
 import { createPoller, type PollOptions, type PollStats } from './poller.ts';
 import { RecentEvents } from './recent.ts';
@@ -145,7 +146,8 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
     pollLagMs: () => poller.lagMs(),
 
     async handleWebhook(request) {
-      const response = await handleGridWebhook(request, botUser, deliver);
+      const resume = keepParent(); // Event Grid events are delivered one after the other: each under this webhook's span
+      const response = await handleGridWebhook(request, botUser, (event) => resume(() => deliver(event)));
       if (response.status === 200 && request.body.length) poller.nudge();
       return response;
     },
