@@ -67,6 +67,18 @@ async function startPlain(file: string, key: Key, label: string, env: Record<str
 
 const fromBotyard = (b: BotyardProcess, key: Key, label: string, redis: boolean): Setup => ({ key, label, child: b.child, url: `${b.url}/webhooks/stream`, redis });
 
+/** Waits (up to 60 s) until a botyard setup's queue is empty; the plain servers have none (300 ms for their sockets to settle). */
+async function drained(s: Setup): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  if (!s.key.startsWith('botyard')) return;
+  const metrics = s.url.replace(/\/webhooks\/stream$/, '/metrics');
+  for (const until = Date.now() + 60_000; Date.now() < until; ) {
+    const text = await (await fetch(metrics)).text();
+    if (/^botyard_queue_depth 0$/m.test(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** CPU time of a pid so far, ms (from /proc). */
 function cpuMsOf(pid: number | undefined): number {
   if (!pid) return NaN;
@@ -112,8 +124,8 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
             const sampler = setInterval(() => peakRss.set(s.key, Math.max(peakRss.get(s.key) ?? 0, s.child.rssMb())), 250);
             const r = await load.request<any>('run', { url: s.url, durationS, connections });
             clearInterval(sampler);
-            // A queue still draining after the load stops is work the server owes: wait and count it.
-            await new Promise((resolve) => setTimeout(resolve, 300));
+            // A queue still draining after the load stops is work the server owes: wait for it and count it.
+            await drained(s);
             const total = Math.max(1, r.total);
             return {
               rps: r.rps,

@@ -103,7 +103,13 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   const log = options.log;
   const queue = new Queue<JobData>(name, { connection, prefix });
   queue.on('error', (err) => log?.warn({ err }, 'queue error'));
-  const order = conversationOrder(connection);
+  // The order scripts run on a connection of their own that batches the calls concurrent jobs make in
+  // one event-loop turn into one write (auto-pipelining); BullMQ's own connection stays unbatched, as
+  // BullMQ expects. The accept script is defined on BullMQ's connection too: it runs in its pipelines.
+  conversationOrder(connection);
+  const orderClient = connection.duplicate({ enableAutoPipelining: true, maxRetriesPerRequest: null });
+  orderClient.on('error', (err) => log?.warn({ err }, 'queue order connection error'));
+  const order = conversationOrder(orderClient);
   const ns = `${prefix}:queue:${name}`;
   const deadKey = `${ns}:dead`;
   const listKey = (event: InboundEvent) => `${ns}:order:${conversationKey(event)}`;
@@ -127,7 +133,9 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     listKey,
     jobId: (event) => jobIdFor(event.id),
     jobData: (event) => ({ event }),
-    jobOptions,
+    // Accepted events are deduped by their state-store mark for dedupeTtlMs; keeping finished jobs for
+    // dedupe too would only cost Redis memory and a trim on every completion.
+    jobOptions: { ...jobOptions, removeOnComplete: true },
     parkMs,
     promote,
   });
@@ -239,6 +247,7 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     async stop(timeoutMs = 10_000) {
       if (worker) await closeWorker(worker, timeoutMs, log, owned ? connection : undefined);
       await settlesWithin(queue.close(), 1000);
+      if (!(await settlesWithin(orderClient.quit(), 1000))) orderClient.disconnect();
       if (owned && !(await settlesWithin(connection.quit(), 1000))) connection.disconnect();
     },
     async deadLetters() {
