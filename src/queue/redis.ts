@@ -48,6 +48,7 @@ import { traceIdOf } from '../telemetry/carrier.ts';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue, EventWorker } from './queue.ts';
 import { createAcceptor, type Client } from './redis-accept.ts';
+import { warnLegacyQueue } from './redis-legacy.ts';
 import { conversationOrder } from './redis-order.ts';
 import { closeWorker, settlesWithin } from './redis-stop.ts';
 
@@ -227,6 +228,7 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
         maxStalledCount: options.maxStalledCount ?? 2,
       });
       worker.on('error', (err) => log?.error({ err }, 'queue worker error'));
+      if (name === 'events') void warnLegacyQueue(connection, prefix, log);
       // Only crash-looping (stalled too often) jobs fail for good: the processor dead-letters the rest itself.
       worker.on('failed', (job) => {
         if (!job) return;
