@@ -40,7 +40,7 @@ export function writeReport(dir: string, file: string): void {
 
   if (latency) {
     L.push('## 2. Reply latency', '');
-    L.push('A fixed-rate, open-loop sender (in the Stream emulator\'s process, CPU 1) posts signed webhooks for real messages that mention the bot; latency runs from the *scheduled* send time to the `mentions` bot\'s threaded reply reaching the emulator (one clock). The `mentions` bot makes three calls per event (markRead, typing, reply). **Baseline**: the emulator\'s own round trips for the same three calls, made by a bare node:http receiver with the same stream-chat client settings. The runtime\'s outbound limits are raised for this benchmark in its config (`limits` in bench/latency/bot.config.ts), as an app whose Stream limits were raised would: Stream\'s default SendMessage limit is 1,000/min, which botyard paces to by design.', '');
+    L.push('A fixed-rate, open-loop sender (in the Stream emulator\'s process, CPU 1) posts signed webhooks for real messages that mention the bot; latency runs from the *scheduled* send time to the `mentions` bot\'s threaded reply reaching the emulator (one clock). The `mentions` bot makes three calls per event (markRead, typing, reply). **Baseline**: the same three calls written by hand, as a user of stream-chat would (a bare node:http receiver, a keep-alive agent, the channel cache off; the SDK\'s other defaults). The runtime\'s outbound limits are raised for this benchmark in its config (`limits` in bench/latency/bot.config.ts), as an app whose Stream limits were raised would: Stream\'s default SendMessage limit is 1,000/min, which botyard paces to by design.', '');
     L.push('| events/s | botyard p50 ms | botyard p99 ms | baseline p50 ms | baseline p99 ms | overhead p50 / p99 ms | receiver CPU µs/event: botyard / baseline | others / steal (worst run) |', '|---|---|---|---|---|---|---|---|');
     // Overhead is paired per round (botyard and baseline ran back to back), then the median is taken.
     const paired = (b: Spread, d: Spread) => Math.round(quantile(b.runs.map((v, i) => v - d.runs[i]!), 0.5) * 100) / 100;
@@ -96,6 +96,7 @@ export function writeReport(dir: string, file: string): void {
     targets.push(`| shared limit: ≤ ${limits.limitPerMinute} sends per rolling minute, zero 429s, nothing dropped | busiest minute ${limits.worstRollingMinute}; ${limits.refused429} 429s; ${limits.answered}/${limits.offered} answered${mark(limits.disturbance)} | ${verdict(limits.worstRollingMinute <= limits.limitPerMinute && limits.refused429 === 0 && limits.answered === limits.offered)} |`);
   }
 
+  if (!limits) targets.push('| shared limit: ≤ 600 sends per rolling minute, zero 429s, nothing dropped | not measured yet | – |');
   L.push('## Targets', '', '| target | measured (median) | verdict |', '|---|---|---|', ...targets, '');
   const notes = path.join(path.dirname(file), 'bench/NOTES.md');
   if (existsSync(notes)) L.push(readFileSync(notes, 'utf8').trim(), '');
