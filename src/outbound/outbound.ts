@@ -6,7 +6,10 @@
  * platform honours one, and the adapter reports "already exists" as success.
  *
  * The platform's own word wins over the defaults: X-RateLimit-Limit replaces a default limit, and
- * X-RateLimit-Remaining: 0 or a 429 holds the kind (on Redis: on every instance) until the reset.
+ * X-RateLimit-Remaining: 0 on an answer holds the kind (on Redis: on every instance) until the reset.
+ * A 429 is waited out by the call that got it (Retry-After / X-RateLimit-Reset) and does not hold the
+ * others: with the limit shared and paced a 429 is rare and says little about the next call, and holding
+ * every call on each one made throughput collapse when a platform refused calls at random (test/production).
  */
 import type { Logger } from 'pino';
 import type { Adapter, ConversationRef, PlatformName, RateLimitReport } from '../adapters/adapter.ts';
@@ -104,8 +107,6 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
           onRetry: (error, attempt, delayMs) => {
             options.observer?.retry?.(platform, kind, error);
             retried(error.status, delayMs);
-            // Told to wait: hold the whole kind (every instance, on Redis), not only this call.
-            if (error.status === 429 && error.retryAfterMs !== undefined) hold(rule, platform, conversation, now() + error.retryAfterMs);
             options.log?.warn({ platform, kind, attempt, delayMs, status: error.status, err: error.message }, 'outbound call failed; retrying');
           },
         },

@@ -44,7 +44,7 @@ describeRedis('shared outbound limits (Redis)', () => {
     expect(new Set(granted.map((g) => g.by))).toEqual(new Set(['a', 'b']));
   }, 60_000);
 
-  it('a hold one instance was told about (429, Remaining: 0) makes the other wait too', async () => {
+  it('a hold one instance was told about (X-RateLimit-Remaining: 0) makes the other wait too', async () => {
     const prefix = fresh();
     const [a, b] = [createRedisLimiter({ url: redisUrl, prefix }), createRedisLimiter({ url: redisUrl, prefix })];
     const limit: KindLimit = { limit: 1000, windowMs: 60_000, scope: 'app' };
