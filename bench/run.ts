@@ -11,11 +11,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchAcs } from './acs/bench.ts';
+import { benchBeforeSend } from './before-send/bench.ts';
 import { benchFootprint } from './footprint/bench.ts';
 import { benchIngest } from './ingest/bench.ts';
 import { benchLatency } from './latency/bench.ts';
 import { benchLimits } from './limits/bench.ts';
 import { machine } from './lib/machine.ts';
+import { benchStreams } from './streams/bench.ts';
 import { ROOT, startNode } from './lib/proc.ts';
 import { writeReport } from './lib/report.ts';
 
@@ -37,13 +39,15 @@ try {
   const { env } = await emulator.waitFor<{ env: Record<string, string> }>('ready');
   if (wanted('ingest')) save('ingest', await benchIngest({ streamEnv: env, log, ...(quick ? { rounds: 1, durationS: 2 } : {}) }));
   if (wanted('footprint')) save('footprint', await benchFootprint({ streamEnv: env, log, ...(quick ? { runs: 1 } : {}) }));
+  if (wanted('before-send')) save('before-send', await benchBeforeSend({ streamEnv: env, log }));
 } finally {
   await emulator.stop();
 }
 if (wanted('latency')) save('latency', await benchLatency({ log, ...(quick ? { rounds: 1 } : {}) }));
 if (wanted('acs')) save('acs', await benchAcs({ log, ...(quick ? { windows: 1 } : {}) }));
+if (wanted('streams')) save('streams', await benchStreams({ log }));
 if (wanted('limits')) save('limits', await benchLimits({ log, ...(quick ? { limitPerMinute: 120, offeredPerMinute: 400, offerSeconds: 15 } : {}) }));
-const all = ['ingest', 'footprint', 'latency', 'acs', 'limits'];
+const all = ['ingest', 'footprint', 'before-send', 'latency', 'acs', 'streams', 'limits'];
 save('run', { seconds: Math.round((performance.now() - started) / 1000), benchmarks: only.size ? [...only] : all, quick });
 writeReport(dir, path.join(ROOT, quick ? 'bench/results/quick/BENCHMARKS.md' : 'BENCHMARKS.md'));
 log(`done in ${Math.round((performance.now() - started) / 1000)} s; wrote ${path.relative(ROOT, dir)}/*.json and ${quick ? 'bench/results/quick/BENCHMARKS.md' : 'BENCHMARKS.md'}`);

@@ -23,17 +23,32 @@ export type { BotyardConfig } from './config/load.ts';
 export { Context } from './context/context.ts';
 export type { CommandInvocation } from './context/context.ts';
 export type { Outgoing } from './context/outgoing.ts';
+export { DecisionContext, DEFAULT_REJECT_NOTICE } from './context/decision.ts';
+export type { Decision, RejectOptions, RewriteOptions } from './context/decision.ts';
+export type { BeforeSendOutcome, BeforeSendRun, BeforeSendPolicy } from './runtime/before-send/types.ts';
+// Streamed replies and history (ctx.stream, ctx.history).
+export type { StreamOptions, StreamedMessage } from './context/stream-reply.ts';
+export type { StreamOutcome, StreamProgress } from './context/streaming.ts';
+export type { TextSource, TextSourceInput } from './context/text-source.ts';
+export type { HistoryOptions } from './context/history.ts';
 
 // The normalized model every platform maps onto.
 export type {
+  AiState,
   Attachment,
+  BanOptions,
   Capability,
   ConversationRef,
   EventType,
   InboundEvent,
   Message,
+  ModerationDetails,
   OutgoingMessage,
   PlatformName,
+  PreSendRequest,
+  PreSendRewrite,
+  PreSendVerdict,
+  Rejection,
   SentMessage,
   UserRef,
 } from './adapters/adapter.ts';

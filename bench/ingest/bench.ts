@@ -7,19 +7,20 @@
  *
  * Baselines: (a) the floor (verify + parse + an in-memory set), (a-redis) the same with the dedupe a
  * cluster needs, one SET NX EX on the same Redis (plain, and auto-pipelined), (b) what a user writes
- * with express. Setups (e)/(f) are (c)/(d) with tracing on, exporting to a stand-in collector.
+ * with express. Setups (f)/(g) are (c)/(d) with tracing on, exporting to a stand-in collector.
  */
 import { startBotyard, type BotyardProcess } from '../lib/botyard.ts';
 import { redisPid, undisturbed, worst, type Disturbance } from '../lib/disturbance.ts';
 import { startNode, type Child } from '../lib/proc.ts';
 import { round, spread, type Spread } from '../lib/stats.ts';
 import { readFileSync } from 'node:fs';
+import { storeConfig } from '../lib/stores.ts';
 
 export const REDIS_BENCH_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 /** (f) gets a database of its own: on (d)'s it would be a second instance of (d)'s cluster, sharing its queue. */
 const REDIS_TRACED_URL = REDIS_BENCH_URL.replace(/\/(\d+)$/, (_m, db: string) => `/${Number(db) - 1}`);
 
-type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardRedis' | 'botyardTraced' | 'botyardRedisTraced';
+type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardRedis' | 'botyardSqlite' | 'botyardTraced' | 'botyardRedisTraced';
 
 interface Setup {
   key: Key;
@@ -42,6 +43,11 @@ export interface IngestResult {
     botyardVsExpress: number;
     cpuBotyardVsBare: number;
     cpuBotyardVsExpress: number;
+    /** SQLite (the default store of start) against memory and Redis, requests/s and CPU per request. */
+    sqliteVsMemory?: number;
+    sqliteVsRedis?: number;
+    cpuSqliteVsMemory?: number;
+    cpuSqliteVsRedis?: number;
     /** (d) / (a-redis), requests/s and CPU per request (bare ÷ botyard, so > 1 means botyard is cheaper). */
     redisVsBareRedis: number;
     cpuRedisVsBareRedis: number;
@@ -57,6 +63,7 @@ export interface IngestResult {
   /** RSS of botyard (memory state) under the ingest load: the largest sample. */
   botyardRssUnderLoadMb: number;
   botyardRedisRssUnderLoadMb: number;
+  botyardSqliteRssUnderLoadMb?: number;
 }
 
 async function startPlain(file: string, key: Key, label: string, env: Record<string, string> = {}, redis = false): Promise<Setup> {
@@ -101,10 +108,11 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     await startPlain('bench/ingest/bare-redis-server.ts', 'bareRedis', '(a-redis) the floor + Redis SET NX EX dedupe', { REDIS_URL: REDIS_BENCH_URL }, true),
     await startPlain('bench/ingest/bare-redis-server.ts', 'bareRedisPipelined', '(a-redis-p) the same, ioredis auto-pipelining', { REDIS_URL: REDIS_BENCH_URL, AUTOPIPELINE: '1' }, true),
     await startPlain('bench/ingest/express-server.ts', 'express', '(b) express 5 + stream-chat verifyWebhook'),
-    fromBotyard(await startBotyard(opts.streamEnv, 0), 'botyard', '(c) botyard start, 4 example bots, memory state', false),
+    fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('memory') }), 'botyard', '(c) botyard start, 4 example bots, memory state', false),
     fromBotyard(await startBotyard(withRedis, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + BullMQ queue', true),
-    fromBotyard(await startBotyard({ ...opts.streamEnv, ...traced }, 0), 'botyardTraced', '(e) = (c) with tracing on (OTLP export)', false),
-    fromBotyard(await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED_URL, ...traced }, 0), 'botyardRedisTraced', '(f) = (d) with tracing on (OTLP export)', true),
+    fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('sqlite') }), 'botyardSqlite', '(e) botyard start, 4 example bots, SQLite state + queue (the default)', false),
+    fromBotyard(await startBotyard({ ...opts.streamEnv, ...traced }, 0, { config: storeConfig('memory') }), 'botyardTraced', '(f) = (c) with tracing on (OTLP export)', false),
+    fromBotyard(await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED_URL, ...traced }, 0), 'botyardRedisTraced', '(g) = (d) with tracing on (OTLP export)', true),
   ];
   const load = startNode('bench/ingest/load.ts', { cpu: 1 });
   await load.waitFor('ready');
@@ -174,6 +182,10 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
       botyardVsExpress: round(rps('botyard') / rps('express'), 2),
       cpuBotyardVsBare: round(cpu('bare') / cpu('botyard'), 2),
       cpuBotyardVsExpress: round(cpu('express') / cpu('botyard'), 2),
+      sqliteVsMemory: round(rps('botyardSqlite') / rps('botyard'), 2),
+      sqliteVsRedis: round(rps('botyardSqlite') / rps('botyardRedis'), 2),
+      cpuSqliteVsMemory: round(cpu('botyard') / cpu('botyardSqlite'), 2),
+      cpuSqliteVsRedis: round(cpu('botyardRedis') / cpu('botyardSqlite'), 2),
       redisVsBareRedis: round(rps('botyardRedis') / rps('bareRedis'), 2),
       cpuRedisVsBareRedis: round(cpu('bareRedis') / cpu('botyardRedis'), 2),
       redisVsBareRedisPipelined: round(rps('botyardRedis') / rps('bareRedisPipelined'), 2),
@@ -185,6 +197,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     otlp,
     botyardRssUnderLoadMb: round(peakRss.get('botyard') ?? NaN),
     botyardRedisRssUnderLoadMb: round(peakRss.get('botyardRedis') ?? NaN),
+    botyardSqliteRssUnderLoadMb: round(peakRss.get('botyardSqlite') ?? NaN),
   };
 }
 

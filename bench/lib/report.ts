@@ -2,12 +2,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AcsSizeResult } from '../acs/bench.ts';
+import { beforeSendReport, type BeforeSendResult } from '../before-send/bench.ts';
 import type { FootprintResult } from '../footprint/bench.ts';
 import type { IngestResult } from '../ingest/bench.ts';
 import type { LatencyResult } from '../latency/bench.ts';
 import type { LimitsResult } from '../limits/bench.ts';
 import { cell, disturbanceRule, mark } from './report-marks.ts';
 import { ingestSection } from './report-ingest.ts';
+import type { StreamsResult } from '../streams/bench.ts';
+import { streamsSection } from '../streams/report.ts';
 import { quantile, type Spread } from './stats.ts';
 
 const s = (x: Spread, unit = '') => `${x.median}${unit} (${x.min}–${x.max})`;
@@ -61,6 +64,13 @@ export function writeReport(dir: string, file: string): void {
     }
   }
 
+  const beforeSend = read<BeforeSendResult>('before-send');
+  if (beforeSend) {
+    const section = beforeSendReport(beforeSend);
+    L.push(...section.lines);
+    targets.push(section.target);
+  }
+
   if (acs) {
     L.push('## 3. ACS polling', '');
     L.push('The ACS emulator (https, CPU 1) holds N threads with the bot as a member; every second 1% of them get a user message at a random moment. botyard\'s poller (the ACS adapter with memory state, its own process on CPU 0, 1 s interval) is measured over three 4 s windows after it settled; the baseline lists every thread and calls listMessages on each, every cycle, through the same SDK and concurrency (4).', '');
@@ -75,10 +85,10 @@ export function writeReport(dir: string, file: string): void {
 
   if (foot) {
     L.push('## 4. Footprint', '');
-    L.push('`node bin/botyard.js start` (the production entry, through tsx) with bot.config.ts and the four example bots, against emulators in other processes. Ready = spawn → first `GET /readyz` 200 (polled every 10 ms); idle RSS read from /proc 2 s after ready.', '');
+    L.push('`node bin/botyard.js start` (the production entry) with bot.config.ts and the four example bots, against emulators in other processes. Ready = spawn → first `GET /readyz` 200 (polled every 10 ms); idle RSS read from /proc 2 s after ready. SQLite setups start on a new file each run (bench/lib/stores.ts).', '');
     L.push('| setup | start → ready ms | idle RSS MB | others / steal (worst run) |', '|---|---|---|---|');
     for (const x of foot.setups) L.push(`| ${x.label} | ${s(x.readyMs)}${mark(x.disturbance)} | ${s(x.idleRssMb)} | ${cell(x.disturbance)} |`);
-    if (ingest) L.push('', `RSS under the ingest load (largest sample): memory state ${ingest.botyardRssUnderLoadMb} MB; Redis state ${ingest.botyardRedisRssUnderLoadMb} MB.`);
+    if (ingest) L.push('', `RSS under the ingest load (largest sample): memory state ${ingest.botyardRssUnderLoadMb} MB; Redis state ${ingest.botyardRedisRssUnderLoadMb} MB${ingest.botyardSqliteRssUnderLoadMb !== undefined ? `; SQLite state ${ingest.botyardSqliteRssUnderLoadMb} MB` : ''}.`);
     L.push('');
     const full = foot.setups.at(-1)!;
     const rssWorst = Math.max(...foot.setups.map((x) => x.idleRssMb.median));
@@ -88,8 +98,16 @@ export function writeReport(dir: string, file: string): void {
     void full;
   }
 
+  const streams = read<StreamsResult>('streams');
+  if (streams) {
+    const section = streamsSection(streams);
+    L.push(...section.lines);
+    targets.push(section.target);
+  }
+
+
   if (limits) {
-    L.push('## 5. Outbound limits shared by instances', '');
+    L.push('## 6. Outbound limits shared by instances', '');
     L.push(`Two \`botyard start\` instances on one Redis (bench/limits), one shared limit of ${limits.limitPerMinute} Stream sends a minute in their bot.config.ts, offered ${limits.offeredPerMinute} events a minute for ${limits.offerSeconds} s (each event one reply, webhooks alternating between the instances). The emulator sits behind a gate that enforces ${limits.limitPerMinute} per rolling minute as Stream would (429 with X-RateLimit-* past it) and records each send it let through. Nothing may be dropped: the backlog waits in the Redis queue and in the limiter.`, '');
     L.push('| offered | acked | answered | sends | busiest rolling minute | 429s | drain s | sustained sends/min | others / steal |', '|---|---|---|---|---|---|---|---|---|');
     L.push(`| ${limits.offered} | ${limits.acked} | ${limits.answered} | ${limits.sends} | ${limits.worstRollingMinute}${mark(limits.disturbance)} | ${limits.refused429} | ${limits.drainSeconds} | ${limits.sustainedPerMinute} | ${cell(limits.disturbance)} |`, '');

@@ -7,6 +7,9 @@
  */
 import type { Logger } from 'pino';
 import type { StateStore } from '../state/store.ts';
+import type { PreSendDecider } from './pre-send.ts';
+
+export type { PreSendDecider, PreSendRequest, PreSendRewrite, PreSendVerdict } from './pre-send.ts';
 
 /** The platforms botyard speaks to. `local` is the in-process platform of the test kit. */
 export type PlatformName = 'stream' | 'acs' | 'local';
@@ -53,6 +56,12 @@ export interface Message {
   createdAt?: string;
   updatedAt?: string;
   deleted?: boolean;
+  /** Pinned in its conversation (Stream). */
+  pinned?: boolean;
+  /** Sent silently: no unread count (Stream). */
+  silent?: boolean;
+  /** Sent by a shadow-banned user: the platform shows it to its author only (Stream). */
+  shadowed?: boolean;
 }
 
 /** The normalized event types. Adapters may emit others (`bot.on(type)` receives them). */
@@ -65,6 +74,13 @@ export const EVENT_TYPES = [
   'reaction.new',
   'conversation.updated',
   'message.read',
+  // Moderation, where the platform announces it (Stream webhooks; the local platform).
+  'message.flagged',
+  'user.banned',
+  'user.unbanned',
+  'user.muted',
+  /** A message a `bot.beforeSend` handler rejected before anyone saw it (emitted by the runtime). */
+  'message.rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -89,6 +105,10 @@ export interface InboundEvent {
   raw: unknown;
   /** The platform's id of the delivery that carried the event (Stream's X-Webhook-Id), when there was one. */
   deliveryId?: string;
+  /** Details of a moderation event (message.flagged, user.banned, user.unbanned, user.muted). */
+  moderation?: ModerationDetails;
+  /** Who rejected the message and why (message.rejected). */
+  rejection?: Rejection;
   /**
    * Where the event's trace continues (W3C trace context of its ingest span), set by ingest when tracing
    * is on. It travels with the event through every queue, so a retry on another instance joins the trace.
@@ -104,6 +124,33 @@ export interface EventTrace {
   acceptedAt: number;
 }
 
+/**
+ * What a moderation event says beyond who acted (`sender`). `target` is the user banned, unbanned or
+ * muted (also on `member` for bans); the flagged message is the event's `message`.
+ */
+export interface ModerationDetails {
+  target?: UserRef;
+  reason?: string;
+  /** ISO time a ban or mute ends; absent when it does not end on its own. */
+  expiresAt?: string;
+  shadow?: boolean;
+  /** True for an app-wide ban; false for one scoped to the event's conversation. */
+  global?: boolean;
+  /** How many flags the message has now (message.flagged). */
+  totalFlags?: number;
+}
+
+/** Why a message was rejected before it was stored: one entry per rejecting bot handler, or the policy. */
+export interface Rejection {
+  /** The bot whose handler rejected, or `policy` when the budget ran out under `failClosed`. */
+  by: string;
+  reason: string;
+  /** What the sender was shown. */
+  notice: string;
+  /** Whatever the rejecting handler attached (`ctx.reject({ data })`), e.g. a strike count. */
+  data?: Record<string, unknown>;
+}
+
 /** What a bot sends. A plain string is `{ text }`. */
 export interface OutgoingMessage {
   text?: string;
@@ -114,6 +161,10 @@ export interface OutgoingMessage {
   data?: Record<string, unknown>;
   /** Client-chosen id: makes retries idempotent where the platform honours it (Stream). */
   id?: string;
+  /** No unread count and no push (capability `silent`). */
+  silent?: boolean;
+  /** Pin the message in its conversation as it is sent (capability `pin`). */
+  pinned?: boolean;
 }
 
 /** What an adapter answers after sending. */
@@ -140,8 +191,49 @@ export const CAPABILITIES = [
   'clientMessageId',
   /** Deleting (and editing) messages other users sent. ACS users can touch only their own. */
   'moderation',
+  /** A hook that decides on a message before the platform stores it (`bot.beforeSend`). */
+  'preSend',
+  /** Flag a message or a user for review. */
+  'flag',
+  /** Mute a user (for the bot's own user: no push from them). */
+  'mute',
+  /** Ban a user so that only they see their own messages. */
+  'shadowBan',
+  /** Lift a ban (or shadow ban). */
+  'unban',
+  /** Pin and unpin messages; send pinned. */
+  'pin',
+  /** Send without raising unread counts or push (`silent: true`). */
+  'silent',
+  /** Stream's AI indicator (`ai_indicator.update` / `.clear`) beside a message a model is writing. */
+  'aiIndicator',
+  /** Reading a conversation's or thread's recent messages (`ctx.history()`). */
+  'history',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
+
+/**
+ * The AI indicator states, as Stream's UI SDKs name them (stream-chat-react `AIStates`; stream-chat-js
+ * types also list `AI_STATE_CHECKING_SOURCES`, which no UI renders). Any other string passes through.
+ */
+export type AiState = 'AI_STATE_THINKING' | 'AI_STATE_GENERATING' | 'AI_STATE_EXTERNAL_SOURCES' | 'AI_STATE_ERROR' | (string & {});
+
+/** One AI indicator change for the message `messageId`: a state, or `clear` (the answer is done). */
+export interface AiIndicatorUpdate {
+  messageId: string;
+  state: AiState | 'clear';
+  /** A short text shown with the state (Stream `ai_message`), e.g. what went wrong. */
+  message?: string;
+}
+
+/** What `history` reads: the newest `limit` messages (before `before`, when given), of the conversation or of one thread. */
+export interface HistoryQuery {
+  limit: number;
+  /** The thread's parent message id: the parent and its replies instead of the conversation. */
+  thread?: string;
+  /** Only messages older than this message id (to page further back). */
+  before?: string;
+}
 
 /** Where adapters hand inbound events. Resolves once the event is accepted (deduped and queued). */
 export type EventSink = (event: InboundEvent) => Promise<IngestResult>;
@@ -164,6 +256,16 @@ export interface AdapterStartOptions {
   sink: EventSink;
   store: StateStore;
   log: Logger;
+  /** Decides on a message before the platform stores it (platforms with `preSend`). */
+  decide?: PreSendDecider;
+}
+
+/** Options of a ban, shadow ban or unban: scoped to the conversation unless `global`. */
+export interface BanOptions {
+  reason?: string;
+  timeoutMinutes?: number;
+  /** App-wide instead of this conversation only (Stream). */
+  global?: boolean;
 }
 
 /**
@@ -194,19 +296,37 @@ export interface Adapter {
   onRateLimit?(listener: (report: RateLimitReport) => void): void;
   /** Participants in a conversation, when the platform's limits depend on it (ACS: no typing or receipts above 20). */
   participantCount?(conversation: ConversationRef): Promise<number | undefined>;
+  /** The pre-send hook's route (`/webhooks/stream/before-send`), if the platform has one. */
+  readonly beforeSendPath?: string;
+  /** Verify one pre-send call, ask the runtime (`decide`), answer the platform. Never queued. */
+  handleBeforeSend?(request: WebhookRequest): Promise<WebhookResponse>;
 
   send(conversation: ConversationRef, message: OutgoingMessage): Promise<SentMessage>;
   editMessage?(conversation: ConversationRef, messageId: string, message: OutgoingMessage): Promise<void>;
   deleteMessage?(conversation: ConversationRef, messageId: string, options?: { hard?: boolean }): Promise<void>;
   markRead?(conversation: ConversationRef, messageId?: string): Promise<void>;
   typing?(conversation: ConversationRef, options?: { parentId?: string; stop?: boolean }): Promise<void>;
-  ban?(conversation: ConversationRef, userId: string, options?: { reason?: string; timeoutMinutes?: number }): Promise<void>;
+  ban?(conversation: ConversationRef, userId: string, options?: BanOptions): Promise<void>;
+  shadowBan?(conversation: ConversationRef, userId: string, options?: BanOptions): Promise<void>;
+  unban?(conversation: ConversationRef, userId: string, options?: { global?: boolean }): Promise<void>;
+  flag?(conversation: ConversationRef, messageId: string, options?: { reason?: string }): Promise<void>;
+  flagUser?(conversation: ConversationRef, userId: string, options?: { reason?: string }): Promise<void>;
+  mute?(conversation: ConversationRef, userId: string, options?: { timeoutMinutes?: number }): Promise<void>;
+  pin?(conversation: ConversationRef, messageId: string, options?: { expiresInSeconds?: number }): Promise<void>;
+  unpin?(conversation: ConversationRef, messageId: string): Promise<void>;
   addMembers?(conversation: ConversationRef, users: UserRef[]): Promise<void>;
   removeMembers?(conversation: ConversationRef, userIds: string[]): Promise<void>;
   addModerators?(conversation: ConversationRef, userIds: string[]): Promise<void>;
   demoteModerators?(conversation: ConversationRef, userIds: string[]): Promise<void>;
   react?(conversation: ConversationRef, messageId: string, type: string): Promise<void>;
   updateConversation?(conversation: ConversationRef, changes: { name?: string; topic?: string; data?: Record<string, unknown> }): Promise<void>;
+  /** Shows or clears the AI indicator of a message the bot is writing (capability `aiIndicator`). */
+  aiIndicator?(conversation: ConversationRef, update: AiIndicatorUpdate): Promise<void>;
+  /**
+   * Recent messages, oldest first, deleted ones left out: at most `query.limit`, read in bounded pages
+   * (capability `history`). A thread's parent comes first, then its replies.
+   */
+  history?(conversation: ConversationRef, query: HistoryQuery): Promise<Message[]>;
 }
 
 /** What one platform answer said about its rate limit. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic']);
+const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate', 'aiIndicator', 'history']);
 const platformLimitsSchema = z.partialRecord(
   callKindSchema,
   z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).strict(),
@@ -53,6 +53,30 @@ export const fileConfigSchema = z
         leaseTtlMs: z.number().int().positive().default(15_000),
       })
       .prefault({}),
+    /**
+     * Where state, the event queue and timers live (sqlite helper; see README "Stores"): 'memory' (nothing
+     * survives the process), 'sqlite' (the default for start and dev: one durable file, one process),
+     * or 'redis' (several instances; its URL from REDIS_URL or redisUrl). Unset: Redis when a Redis URL
+     * is set, else SQLite at .botyard/botyard.db next to this file.
+     */
+    store: z
+      .preprocess(
+        (v) => (typeof v === 'string' ? { kind: v } : v),
+        z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('memory') }).strict(),
+          z
+            .object({
+              kind: z.literal('sqlite'),
+              /** The database file, relative to this file. Default .botyard/botyard.db. */
+              path: z.string().min(1).optional(),
+              /** 'normal': survives a process crash or kill; 'full': also power loss, at an fsync per commit. */
+              synchronous: z.enum(['normal', 'full']).default('normal'),
+            })
+            .strict(),
+          z.object({ kind: z.literal('redis') }).strict(),
+        ]),
+      )
+      .optional(),
     /** Use Redis for state and the queue; the REDIS_URL environment variable wins over this. */
     redisUrl: z.string().url().optional(),
     /**
@@ -61,7 +85,7 @@ export const fileConfigSchema = z
      * Instances that share work share it; two deployments on one Redis use two prefixes.
      */
     redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, _ or -').default('botyard'),
-    /** The Redis queue (ignored without Redis); see src/queue/redis.ts for what each costs. */
+    /** The Redis and SQLite queues (lockMs, stalledCheckMs: Redis only); see src/queue/redis.ts for what each costs. */
     queue: z
       .object({
         /** Events one instance works at once. */
@@ -74,6 +98,36 @@ export const fileConfigSchema = z
         lockMs: z.number().int().positive().default(30_000),
         stalledCheckMs: z.number().int().positive().default(15_000),
       })
+      .prefault({}),
+    /**
+     * `bot.beforeSend` handlers (Stream's Before Message Send hook): every handler of every bot runs within
+     * `budgetMs`, which must stay below the platform's own timeout (Stream: 1500 ms per attempt by default).
+     * When the budget runs out, or a handler throws, `policy` decides: `failOpen` lets the message through
+     * (as Stream does when its hook fails), `failClosed` rejects it.
+     */
+    beforeSend: z
+      .object({
+        budgetMs: z.number().int().min(10, 'give the handlers at least 10 ms').max(4500, 'Stream waits at most 5000 ms for the hook; stay below it').default(1000),
+        policy: z.enum(['failOpen', 'failClosed']).default('failOpen'),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * ctx.stream(): how a streamed reply's message is updated while a model writes it (Stream and the
+     * local platform; ACS shows typing and sends once). When the budget is spent, streams take turns;
+     * a partial update is never queued: the next one carries all the text so far.
+     */
+    streaming: z
+      .object({
+        /** At least this long between two partial updates of one message. */
+        updateIntervalMs: z.number().int().min(50).default(500),
+        /**
+         * Partial updates per minute across every stream of this instance. Stream allows 1,000 message
+         * updates a minute per app: the rest stays for final updates and ctx.editMessage().
+         */
+        partialUpdatesPerMinute: z.number().positive().default(600),
+      })
+      .strict()
       .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**
@@ -153,7 +207,7 @@ export const envFixes: Record<string, string> = {
   STREAM_API_SECRET: 'set it to your Stream app secret, or unset both Stream keys to use the emulator in `botyard dev`',
   STREAM_BASE_URL: 'leave it unset for Stream\'s cloud, or set a full URL such as http://127.0.0.1:4100',
   ACS_CONNECTION_STRING: 'copy it from Azure portal → Communication Service → Keys, e.g. endpoint=https://x.communication.azure.com/;accesskey=...',
-  REDIS_URL: 'use redis://host:6379 (or rediss:// for TLS), or unset it to keep state in memory',
+  REDIS_URL: 'use redis://host:6379 (or rediss:// for TLS), or unset it to keep state in the SQLite file (.botyard/botyard.db)',
   PORT: 'use a port number such as 3000',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'use the base URL of an OTLP/HTTP collector, e.g. http://otel-collector:4318, or unset it to keep tracing off',
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'use the full traces URL, e.g. http://otel-collector:4318/v1/traces, or unset it',

@@ -11,7 +11,8 @@ import type { PlatformName } from '../adapters/adapter.ts';
 import type { BucketLimit } from './token-bucket.ts';
 
 /** The outbound call kinds that get their own limit. */
-export type CallKind = 'send' | 'edit' | 'delete' | 'markRead' | 'typing' | 'ban' | 'members' | 'moderators' | 'react' | 'topic';
+/** `moderate`: flag, mute, shadow ban, unban (Stream's Flag, Mute, Ban and Unban endpoints share 300/min each). */
+export type CallKind = 'send' | 'edit' | 'delete' | 'markRead' | 'typing' | 'ban' | 'members' | 'moderators' | 'react' | 'topic' | 'moderate' | 'aiIndicator' | 'history';
 
 export interface KindLimit extends BucketLimit {
   /** `app`: one limit per platform; `conversation`: one per conversation (ACS's per-thread limits). */
@@ -46,9 +47,14 @@ export const defaultLimits: Record<PlatformName, PlatformLimits> = {
     markRead: perMinute(10_000),
     typing: perMinute(10_000),
     ban: perMinute(300),
+    moderate: perMinute(300),
     members: perMinute(300),
     moderators: perMinute(300, 'members'),
     topic: perMinute(300),
+    // ctx.stream()/ctx.history(): ai_indicator events are SendEvent (10,000/min); history reads are
+    // channel queries (10,000/min) or GetReplies (1,000/min): the tighter one for both.
+    aiIndicator: perMinute(10_000),
+    history: perMinute(1000),
   },
   acs: {
     send: perThread(30, 10),
@@ -59,6 +65,8 @@ export const defaultLimits: Record<PlatformName, PlatformLimits> = {
     members: perThread(30, 10),
     ban: perThread(30, 10, 'members'),
     topic: { limit: 5, windowMs: 10_000, scope: 'conversation' },
+    // ctx.history(): list messages allows 50 per 10 s and 200 per minute per user per thread.
+    history: perThread(200, 50),
   },
   local: {},
 };

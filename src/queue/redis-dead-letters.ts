@@ -3,7 +3,7 @@
  * which prefix, so `botyard dead-letters` can say where it looked and where else there are some
  * instead of silently answering 0 for the wrong prefix.
  */
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 
 export interface DeadLetterHash {
   key: string;
@@ -50,4 +50,21 @@ export function withoutCredentials(url: string): string {
   } catch {
     return '(unparseable REDIS_URL)';
   }
+}
+
+/** The lines `botyard dead-letters` prints on stderr: where it looked, and where else on this Redis there are dead letters. */
+export async function describeRedisDeadLetters(url: string, prefix: string, source: string, found: number): Promise<string[]> {
+  const lines = [`looked in ${deadLetterKey(prefix)} on ${withoutCredentials(url)} (prefix '${prefix}' from ${source})`];
+  if (found > 0) return lines;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (const h of await findDeadLetterHashes(redis)) {
+      const how = h.legacy ? `written before redisPrefix covered the queue; replay with an older botyard or move the hash to ${deadLetterKey(h.prefix)}` : `run with --prefix ${h.prefix} or that deployment's --config`;
+      lines.push(`  ${h.count} dead letter(s) under another prefix: ${h.key} (${how})`);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return lines;
 }

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { ConversationRef, EventType, InboundEvent } from '../adapters/adapter.ts';
 import type { Context } from '../context/context.ts';
+import type { DecisionContext } from '../context/decision.ts';
 
 export type Handler<C = Context> = (ctx: C) => unknown | Promise<unknown>;
 
@@ -41,6 +42,12 @@ export interface ScheduleEntry {
   handler: Handler;
 }
 
+/** A `bot.beforeSend` handler: decides on a message before the platform stores it. */
+export interface BeforeSendEntry {
+  label: string;
+  handler: (ctx: DecisionContext) => unknown | Promise<unknown>;
+}
+
 export interface BotOptions {
   /** Receive messages from other bots too (never from this runtime's own user). Default false. */
   acceptBotMessages?: boolean;
@@ -51,11 +58,13 @@ export interface BotRegistration {
   handlers: HandlerEntry[];
   schedules: ScheduleEntry[];
   options: BotOptions;
+  /** `bot.beforeSend` handlers, in registration order. */
+  beforeSend: BeforeSendEntry[];
 }
 
 /** The registration API handed to `setup`. Every method returns the builder, so calls can chain. */
 export class BotBuilder {
-  readonly registration: BotRegistration = { handlers: [], schedules: [], options: {} };
+  readonly registration: BotRegistration = { handlers: [], schedules: [], options: {}, beforeSend: [] };
 
   constructor(readonly name: string) {}
 
@@ -111,6 +120,17 @@ export class BotBuilder {
     if (typeof handler !== 'function') throw new TypeError(`${this.name}: schedule('${cron}') needs a handler function`);
     const name = options.name ?? `${this.name}#${this.registration.schedules.length + 1}`;
     this.registration.schedules.push({ name, cron, options, handler });
+    return this;
+  }
+  /**
+   * Decides on every message before the platform stores it (Stream's Before Message Send hook):
+   * `ctx.allow()`, `ctx.reject({ reason, notify })` or `ctx.rewrite({ text })`. Runs only where
+   * `ctx.can('preSend')`; elsewhere the runtime says at start that these handlers are inactive.
+   */
+  beforeSend<Config = unknown>(handler: (ctx: DecisionContext<Config>) => unknown | Promise<unknown>): this {
+    if (typeof handler !== 'function') throw new TypeError(`${this.name}: beforeSend needs a handler function`);
+    const n = this.registration.beforeSend.length + 1;
+    this.registration.beforeSend.push({ label: n === 1 ? 'beforeSend' : `beforeSend#${n}`, handler: handler as BeforeSendEntry['handler'] });
     return this;
   }
   /** Bot-wide options, e.g. `{ acceptBotMessages: true }`. */

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
+import { createStreamingServices, type StreamProgress } from '../context/streaming.ts';
 import { configuredLimits } from '../outbound/limits.ts';
 import type { Limiter } from '../outbound/limiter.ts';
 import { createOutbound, type OutboundObserver } from '../outbound/outbound.ts';
@@ -15,12 +16,16 @@ import { createScheduler } from '../scheduler/scheduler.ts';
 import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotDefinition } from './bot.ts';
+import { createBeforeSend } from './before-send/decide.ts';
+import { reportInactiveBeforeSend } from './before-send/inactive.ts';
+import type { BeforeSendOutcome } from './before-send/types.ts';
 import { createBotRegistry } from './bot-registry.ts';
 import { createDispatcher, type HandlerRun } from './dispatcher.ts';
 import { createIngest } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
 import { runScheduledTick } from './schedule-tick.ts';
+import { createStreamStops, withStreamStops } from './stream-stops.ts';
 import { traceDispatch } from '../telemetry/spans.ts';
 
 export interface RuntimeOptions {
@@ -45,6 +50,10 @@ export interface RuntimeEvents {
   ingested: [event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored'];
   /** Handlers ran for an event. */
   dispatched: [event: InboundEvent, runs: HandlerRun[]];
+  /** A streamed reply (ctx.stream) started, changed its AI indicator, grew, or finished. */
+  stream: [progress: StreamProgress];
+  /** A before-send decision was made: the verdict, every handler's part and how long it took. */
+  decided: [outcome: BeforeSendOutcome];
 }
 
 export async function createRuntime(options: RuntimeOptions) {
@@ -62,6 +71,11 @@ export async function createRuntime(options: RuntimeOptions) {
     ...(options.outboundObserver ? { observer: options.outboundObserver } : {}),
   });
   const loopGuard = new LoopGuard(config.loopGuard);
+  const streaming = createStreamingServices({
+    settings: config.streaming,
+    stops: createStreamStops({ store, log }),
+    observe: (progress) => events.emit('stream', progress),
+  });
 
   const scheduler = createScheduler({
     store,
@@ -71,7 +85,7 @@ export async function createRuntime(options: RuntimeOptions) {
     run: (bot, entry, slot) => {
       const loaded = registry.get(bot);
       if (!loaded) return Promise.resolve();
-      return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+      return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, streaming, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
     },
   });
   const registry = createBotRegistry({ config, store, log, scheduler });
@@ -83,17 +97,30 @@ export async function createRuntime(options: RuntimeOptions) {
     store,
     log,
     loopGuard,
+    streaming,
     handlerTimeoutMs: config.handlerTimeoutMs,
     observer: { dispatched: (event, runs) => events.emit('dispatched', event, runs) },
   });
 
-  const ingest: EventSink = createIngest({
+  // A user's stop must reach a stream at once, not queue behind the event being answered (stream-stops.ts).
+  const ingest: EventSink = withStreamStops(createIngest({
     store,
     queue,
     adapterFor,
     dedupeTtlMs: config.dedupeTtlMs,
     log,
     observer: { received: (event, outcome) => events.emit('ingested', event, outcome) },
+  }), streaming.stops!);
+
+  const beforeSend = createBeforeSend({
+    bots: () => registry.all(),
+    adapterFor,
+    budgetMs: config.beforeSend.budgetMs,
+    policy: config.beforeSend.policy,
+    log,
+    onDecided: (outcome) => events.emit('decided', outcome),
+    // A rejection becomes an ordinary queued event (`bot.on('message.rejected')`), never on the hook's path.
+    onRejected: (event) => void ingest(event).catch((err) => log.error({ err, eventId: event.id }, 'message.rejected event not accepted')),
   });
 
   let started = false;
@@ -112,6 +139,10 @@ export async function createRuntime(options: RuntimeOptions) {
     /** Hand an inbound event to the runtime as an adapter would. */
     ingest,
     dispatcher,
+    /** ctx.stream()'s shared services: settings, update budget, and the streams open here (`stops.active()`). */
+    streaming,
+    /** Decides on a message before the platform stores it (what adapters with `preSend` call). */
+    decide: beforeSend.decide,
 
     /** Loads bots, starts adapters, the queue worker and schedules. */
     async start(): Promise<void> {
@@ -120,8 +151,9 @@ export async function createRuntime(options: RuntimeOptions) {
       if (options.bots) await registry.loadDefinitions(options.bots);
       else await registry.loadFolder(config.botsPath);
       queue.start((event, info) => traceDispatch(event, info?.attempt ?? 1, () => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 })).then(() => undefined));
+      reportInactiveBeforeSend(registry.all(), adapters.values(), log);
       for (const adapter of adapters.values()) {
-        await adapter.start({ sink: ingest, store, log: log.child({ platform: adapter.platform }) });
+        await adapter.start({ sink: ingest, store, log: log.child({ platform: adapter.platform }), decide: beforeSend.decide });
       }
     },
 

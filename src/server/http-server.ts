@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { handleWebhookRequest } from './webhook-route.ts';
+import { handleWebhookRequest, type WebhookHandler } from './webhook-route.ts';
 
 export interface HttpServer {
   server: Server;
@@ -16,15 +16,19 @@ export interface HttpServer {
 }
 
 export async function startHttpServer(runtime: Runtime, app: Express, options: { port?: number; host?: string } = {}): Promise<HttpServer> {
-  const routes = new Map<string, Adapter>();
-  for (const adapter of runtime.adapters.values()) if (adapter.webhookPath && adapter.handleWebhook) routes.set(adapter.webhookPath, adapter);
+  const routes = new Map<string, { adapter: Adapter; handle: WebhookHandler }>();
+  for (const adapter of runtime.adapters.values()) {
+    if (adapter.webhookPath && adapter.handleWebhook) routes.set(adapter.webhookPath, { adapter, handle: (r) => adapter.handleWebhook!(r) });
+    // The pre-send hook sits beside the webhook on the same fast path, and never behind the queue.
+    if (adapter.beforeSendPath && adapter.handleBeforeSend) routes.set(adapter.beforeSendPath, { adapter, handle: (r) => adapter.handleBeforeSend!(r) });
+  }
 
   const server = createServer((req, res) => {
     if (req.method === 'POST') {
       const path = req.url?.split('?', 1)[0] ?? '';
-      const adapter = routes.get(path);
-      if (adapter) {
-        void handleWebhookRequest(adapter, req, res, runtime.config.maxBodyBytes, runtime.log);
+      const route = routes.get(path);
+      if (route) {
+        void handleWebhookRequest(route.adapter, req, res, runtime.config.maxBodyBytes, runtime.log, route.handle, path);
         return;
       }
     }

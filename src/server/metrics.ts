@@ -8,6 +8,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OutboundObserver } from '../outbound/outbound.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { attachBeforeSendMetrics } from './before-send-metrics.ts';
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
@@ -38,6 +39,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     /** Starts counting what `runtime` does; gauges are read at scrape time. */
     attach(runtime: Runtime): void {
       runtime.events.on('ingested', (event, outcome) => eventsIn.inc({ platform: event.platform, outcome }));
+      attachBeforeSendMetrics(registry, runtime);
       runtime.events.on('dispatched', (_event, runs) => {
         for (const run of runs) {
           if (run.skipped) continue;

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Adapter } from '../adapters/adapter.ts';
+import type { Adapter, WebhookRequest, WebhookResponse } from '../adapters/adapter.ts';
 import { handoff, traceWebhook, type SpanScope } from '../telemetry/spans.ts';
 import { BodyError, readBody } from './read-body.ts';
 
@@ -15,16 +15,27 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(payload);
 }
 
-/** Answers one webhook delivery for `adapter`. Never throws. */
-export function handleWebhookRequest(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger): Promise<number> {
-  return traceWebhook(adapter.platform, adapter.webhookPath ?? '/webhooks', (scope) => answer(adapter, req, res, maxBodyBytes, log, scope));
+/** What answers one request on the fast path: the adapter's webhook or pre-send handler. */
+export type WebhookHandler = (request: WebhookRequest) => Promise<WebhookResponse>;
+
+/** Answers one webhook delivery for `adapter` (with `handle`, default its webhook handler). Never throws. */
+export function handleWebhookRequest(
+  adapter: Adapter,
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+  log: Logger,
+  handle: WebhookHandler = (r) => adapter.handleWebhook!(r),
+  path: string = adapter.webhookPath ?? '/webhooks',
+): Promise<number> {
+  return traceWebhook(adapter.platform, path, (scope) => answer(req, res, maxBodyBytes, log, adapter, handle, scope));
 }
 
 /** Reads, hands over and answers; the status sent. */
-async function answer(adapter: Adapter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger, scope?: SpanScope): Promise<number> {
+async function answer(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger, adapter: Adapter, handle: WebhookHandler, scope?: SpanScope): Promise<number> {
   try {
     const body = await readBody(req, maxBodyBytes);
-    const answer = await handoff(scope, () => adapter.handleWebhook!({ headers: req.headers, body }));
+    const answer = await handoff(scope, () => handle({ headers: req.headers, body }));
     send(res, answer.status, answer.body, answer.headers);
     return answer.status;
   } catch (err) {

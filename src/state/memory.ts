@@ -1,4 +1,4 @@
-import type { SetOptions, StateStore } from './store.ts';
+import type { SetOptions, StateStore, Updater } from './store.ts';
 
 interface Entry {
   value: unknown;
@@ -105,6 +105,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
       if (typeof entry.value !== 'number') throw new TypeError(`increment: '${key}' holds a non-number`);
       entry.value += by;
       return entry.value;
+    },
+    async update<T>(key: string, fn: Updater<T>, opts?: SetOptions) {
+      // Synchronous from read to write: nothing else runs in between, so no update is lost.
+      const entry = live(key);
+      const next = fn(entry === undefined ? undefined : read<T>(entry));
+      if (next === undefined) {
+        if (entry) remove(key, entry);
+        return undefined;
+      }
+      const ttlMs = opts?.ttlMs ?? (entry?.expiresAt === undefined ? undefined : entry.expiresAt - now());
+      write(key, next, ttlMs);
+      return read<T>(entries.get(key)!);
     },
     async acquireLease(key, owner, ttlMs) {
       const entry = live(key);

@@ -4,13 +4,15 @@
  *
  * - Keys are `${prefix}:${key}`; values are JSON strings, so `get` returns what `set` stored.
  * - setIfNotExists is one `SET NX PX`; increment and the lease operations are Lua scripts, so each is
- *   a single atomic round trip (compare-and-set on the owner for leases).
+ *   a single atomic round trip (compare-and-set on the owner for leases). `update` is an optimistic
+ *   compare-and-set on the value (redis-update.ts).
  * - The client auto-pipelines: concurrent calls (e.g. dedupe claims from many webhook requests in
  *   one tick) share one write, which is what keeps Redis dedupe near the in-memory floor.
  * - ping() never throws and never hangs on a down Redis (ioredis would queue the command while
  *   reconnecting): it answers false after `pingTimeoutMs`.
  */
 import { Redis } from 'ioredis';
+import { createRedisUpdater } from './redis-update.ts';
 import type { SetOptions, StateStore } from './store.ts';
 
 export interface RedisStoreOptions {
@@ -87,6 +89,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): StateStore {
   const pingTimeoutMs = options.pingTimeoutMs ?? 1000;
   const k = (key: string) => `${prefix}:${key}`;
   const json = (value: unknown) => JSON.stringify(value === undefined ? null : value);
+  const updater = createRedisUpdater(redis, k);
 
   return {
     async get<T>(key: string) {
@@ -116,6 +119,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): StateStore {
         }
         throw err;
       }
+    },
+    update(key, fn, opts) {
+      return updater.update(key, fn, ttlArg(opts?.ttlMs));
     },
     async acquireLease(key, owner, ttlMs) {
       return (await redis.botyardAcquire(k(key), json(owner), ttlArg(ttlMs))) === 1;

@@ -8,10 +8,11 @@
  * expect(t.botMessages('general')[0]?.text).toContain('@Ann');
  * ```
  */
-import type { Attachment, InboundEvent, UserRef } from '../adapters/adapter.ts';
+import type { AiState, Attachment, InboundEvent, UserRef } from '../adapters/adapter.ts';
 import { createLocalAdapter, type SayOptions } from '../adapters/local/local-adapter.ts';
-import type { LocalConversation, LocalMessage } from '../adapters/local/local-state.ts';
+import type { LocalBan, LocalConversation, LocalMessage } from '../adapters/local/local-state.ts';
 import { loadConfig } from '../config/load.ts';
+import type { StreamProgress } from '../context/streaming.ts';
 import type { FileConfigInput } from '../config/schema.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
 import type { BotDefinition } from '../runtime/bot.ts';
@@ -29,12 +30,21 @@ export interface TestRuntimeOptions {
 
 /** A user of the local platform. Every action resolves after all bots have handled it. */
 export interface TestUser extends UserRef {
+  /** Posts; `bot.beforeSend` handlers decide first: a rejected message comes back with `rejected: { notice, by, reason }` and is in no conversation. */
   say(conversation: string, text: string, options?: SayOptions): Promise<LocalMessage>;
+  /** Flags a message for review (bots hear `message.flagged`). */
+  flag(conversation: string, messageId: string, reason?: string): Promise<void>;
   join(conversation: string): Promise<void>;
   leave(conversation: string): Promise<void>;
   react(conversation: string, messageId: string, type: string): Promise<void>;
   edit(conversation: string, messageId: string, text: string): Promise<void>;
   delete(conversation: string, messageId: string): Promise<void>;
+  /**
+   * Presses Stop on the AI replies being written in the conversation (Stream's `ai_indicator.stop`). The
+   * streams stop at once; resolves after every bot handled everything, like the other actions, so do
+   * not await the `say` that started the stream first: start it, wait until it writes, then stop.
+   */
+  stop(conversation: string): Promise<void>;
 }
 
 export interface TestRuntime {
@@ -45,7 +55,7 @@ export interface TestRuntime {
   user(id: string, name?: string, options?: { isBot?: boolean }): TestUser;
   /** Runs a schedule now, as its cron tick would: by schedule name or `<bot>:<name>`; `at` is the tick's time (default now). */
   fireSchedule(name: string, at?: Date): Promise<void>;
-  /** The conversation's full state: messages, members, moderators, reads, typing, bans. */
+  /** The conversation's full state: messages, members, moderators, reads, typing, bans, flags, rejected messages. */
   conversation(id: string): LocalConversation;
   /** Messages the bots sent to a conversation (deleted ones included, flagged `deleted`). */
   botMessages(conversation: string): LocalMessage[];
@@ -53,6 +63,14 @@ export interface TestRuntime {
   runs: Array<HandlerRun & { eventId: string }>;
   /** Every event the bots saw. */
   events: InboundEvent[];
+  /** The AI indicator states shown in a conversation, in order (`clear` when done; users' `stop`s included). */
+  indicators(conversation: string): Array<AiState | 'clear' | 'stop'>;
+  /** Every text a message had: as posted, then after each edit (a streamed reply's growth). */
+  revisions(conversation: string, messageId: string): string[];
+  /** Every step of every ctx.stream() so far: started, indicator, update (with the text), finished. */
+  streams: StreamProgress[];
+  /** App-wide bans and mutes (conversation bans are on `conversation(id).bans`). */
+  platform: { bans: LocalBan[]; mutes: Array<{ by: string; userId: string; expiresAt?: string }> };
   stop(): Promise<void>;
 }
 
@@ -63,6 +81,8 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
   const runtime = await createRuntime({ config, adapters: [platform], queue, log: silentLogger, bots: options.bots, startSchedules: false });
   const runs: TestRuntime['runs'] = [];
   const events: InboundEvent[] = [];
+  const streams: StreamProgress[] = [];
+  runtime.events.on('stream', (progress) => streams.push(progress));
   runtime.events.on('dispatched', (event, r) => {
     events.push(event);
     for (const run of r) runs.push({ ...run, eventId: event.id });
@@ -86,11 +106,13 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
       return {
         ...ref,
         say: (c, text, o) => settle(platform.act.say(ref, c, text, o)),
+        flag: (c, m, reason) => settle(platform.act.flag(ref, c, m, reason)),
         join: (c) => settle(platform.act.join(ref, c)),
         leave: (c) => settle(platform.act.leave(ref, c)),
         react: (c, m, type) => settle(platform.act.react(ref, c, m, type)),
         edit: (c, m, text) => settle(platform.act.edit(ref, c, m, text)),
         delete: (c, m) => settle(platform.act.delete(ref, c, m)),
+        stop: (c) => settle(platform.act.stop(ref, c)),
       };
     },
     async fireSchedule(name, at) {
@@ -100,8 +122,12 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
     botMessages: (c) => platform.state.conversation(c).messages.filter((m) => m.user.id === platform.botUser.id),
     runs,
     events,
+    indicators: (c) => platform.state.conversation(c).indicators.map((i) => i.state),
+    revisions: (c, m) => [...(platform.state.conversation(c).revisions.get(m) ?? [])],
+    streams,
+    platform: platform.state,
     stop: () => runtime.stop(),
   };
 }
 
-export type { Attachment, LocalConversation, LocalMessage, SayOptions };
+export type { Attachment, LocalBan, LocalConversation, LocalMessage, SayOptions };

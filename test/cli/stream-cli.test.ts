@@ -9,6 +9,7 @@ import { channelCreateCommand } from '../../src/cli/commands/channel-create.ts';
 import { channelMembersCommand } from '../../src/cli/commands/channel-members.ts';
 import { channelModeratorsCommand } from '../../src/cli/commands/channel-moderators.ts';
 import { channelUpdateCommand } from '../../src/cli/commands/channel-update.ts';
+import { streamHooksCommand } from '../../src/cli/commands/stream-hooks.ts';
 import { tokenCommand } from '../../src/cli/commands/token.ts';
 import { usersSyncCommand } from '../../src/cli/commands/users-sync.ts';
 import { startStreamEmulator, type StreamEmulator } from '../../src/emulator/stream/index.ts';
@@ -36,7 +37,7 @@ async function run(cmd: CliCommand, args: string[], flags: Record<string, string
 const sdk = () => new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url, disableCache: true });
 
 describe('every command', () => {
-  it.each([tokenCommand, usersSyncCommand, channelCreateCommand, channelUpdateCommand, channelMembersCommand, channelModeratorsCommand])('$name has help with an example', (cmd) => {
+  it.each([tokenCommand, usersSyncCommand, channelCreateCommand, channelUpdateCommand, channelMembersCommand, channelModeratorsCommand, streamHooksCommand])('$name has help with an example', (cmd) => {
     expect(cmd.help).toMatch(/^Usage: botyard /);
     expect(cmd.help).toContain(`botyard ${cmd.name} `);
     expect(cmd.help).toMatch(/Example/);
@@ -125,5 +126,30 @@ describe('channel', () => {
     const r = await run(channelMembersCommand, ['messaging:missing'], { add: 'bob' });
     expect(r.code).toBe(1);
     expect(r.err).toContain('16');
+  });
+});
+
+describe('stream hooks', () => {
+  it('sets webhook_url and before_message_send_hook_url through updateAppSettings and prints what the app now says', async () => {
+    const r = await run(streamHooksCommand, [], { url: 'https://bots.example.com/' });
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      [
+        `Stream app ${emu.apiKey} now has:`,
+        '  webhook_url                   https://bots.example.com/webhooks/stream',
+        '  before_message_send_hook_url  https://bots.example.com/webhooks/stream/before-send',
+      ].join('\n'),
+    );
+    expect(emu.requests.count('UpdateApp', 'ok')).toBe(1);
+    const { app } = await sdk().getAppSettings();
+    expect(app).toMatchObject({ webhook_url: 'https://bots.example.com/webhooks/stream', before_message_send_hook_url: 'https://bots.example.com/webhooks/stream/before-send' });
+  });
+
+  it('refuses a missing or malformed --url with exit 2, changing nothing', async () => {
+    expect((await run(streamHooksCommand, [], {})).code).toBe(2);
+    const bad = await run(streamHooksCommand, [], { url: 'ftp://x' });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--url must be http(s)');
+    expect(emu.requests.count('UpdateApp')).toBe(0);
   });
 });

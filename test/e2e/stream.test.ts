@@ -23,11 +23,11 @@ async function channel() {
   return ch;
 }
 
-/** What the bot posted in a channel, other than welcomes. */
+/** What the bot posted in a channel, other than welcomes and the pinned rules. */
 const botTexts = (id: string) =>
   stack.stream!.state
     .messages(`messaging:${id}`)
-    .filter((m: Loose) => m.user.id === 'botyard' && !m.text.startsWith('Welcome'))
+    .filter((m: Loose) => m.user.id === 'botyard' && !m.text.startsWith('Welcome') && m.text !== 'House rules')
     .map((m: Loose) => m.text);
 
 async function settled() {
@@ -101,22 +101,26 @@ describe('Stream end to end', () => {
     expect(stack.stream!.state.messages(`messaging:${ch.id}`).find((m: Loose) => m.text === 'spam @Botyard spam')?.type).toBe('regular');
   });
 
-  it('a member added gets the welcome, with the rules attached', async () => {
+  it('a member added gets a silent welcome, with the rules attached; the rules are pinned once', async () => {
     const ch = await channel();
     const welcome = stack.stream!.waitForEvent((e) => e.type === 'message.new' && fromBot(e));
     await ch.addMembers(['lee']);
     const event = (await welcome) as Loose;
     expect(event.message.text).toBe('Welcome, @Lee! Please have a look at the house rules.');
+    expect(event.message.silent).toBe(true);
     expect(event.message.mentioned_users.map((u: Loose) => u.id)).toEqual(['lee']);
     expect(event.message.attachments[0]).toMatchObject({ type: 'file', title: 'House rules', asset_url: 'https://example.com/house-rules.pdf' });
+    await settled();
+    const { messages: pinned } = await ch.getPinnedMessages({});
+    expect(pinned.map((m) => m.text)).toEqual(['House rules']);
   });
 
-  it('a blocked word is deleted and the sender warned', async () => {
+  it('a blocked word never reaches the channel: the sender\'s call gets Stream\'s error message, nobody else sees it', async () => {
     const ch = await channel();
     const { message } = await ch.sendMessage({ text: 'buy cheap spam now', user_id: 'lee' } as Loose);
     await settled();
-    const { message: after } = await client.getMessage(message.id);
-    expect(after.type).toBe('deleted');
-    expect(botTexts(ch.id!)).toEqual(['@Lee, "spam" is not allowed here. Warning 1 of 2.']);
+    expect(message).toMatchObject({ type: 'error', text: '"spam" is not allowed here. Strike 1 of 3.' });
+    expect(stack.stream!.state.messages(`messaging:${ch.id}`).map((m: Loose) => m.text)).not.toContain('buy cheap spam now');
+    expect(botTexts(ch.id!)).toEqual([]);
   });
 });

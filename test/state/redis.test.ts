@@ -78,6 +78,42 @@ describeRedis('redis store', () => {
     await expect(store.increment('s')).rejects.toThrow(TypeError);
   });
 
+  it('update: instances on separate connections hammering one key lose nothing', async () => {
+    const { store: a, prefix } = fresh();
+    const b = createRedisStore({ url: redisUrl, prefix });
+    const c = createRedisStore({ url: redisUrl, prefix });
+    stores.push(b, c);
+    const started = Date.now();
+    await Promise.all(
+      [a, b, c].flatMap((s) => Array.from({ length: 30 }, () => s.update<number>('n', (n) => (n ?? 0) + 1))),
+    );
+    console.log(`[redis update] 90 updates from 3 connections in ${Date.now() - started} ms`);
+    expect(await a.get('n')).toBe(90);
+  });
+
+  it('update: when another writer commits between read and write, fn runs again on the new value', async () => {
+    // A client whose first GET answers, then lets another writer commit before fn sees the (now stale) value.
+    const client = redisClient();
+    const realGet = client.get.bind(client);
+    let interfered = false;
+    client.get = (async (key: string) => {
+      const value = await realGet(key);
+      if (!interfered) {
+        interfered = true;
+        await admin.set(key, '10');
+      }
+      return value;
+    }) as typeof client.get;
+    const { store } = fresh({ client });
+    await store.set('k', 1);
+    const seen: (number | undefined)[] = [];
+    const result = await store.update<number>('k', (n) => (seen.push(n), n! + 1));
+    expect(seen).toEqual([1, 10]);
+    expect(result).toBe(11);
+    expect(await store.get('k')).toBe(11);
+    await client.quit();
+  });
+
   it('a lease value reads back as its owner, like the memory store', async () => {
     const { store } = fresh();
     await store.acquireLease('l', 'instance-1', 5000);

@@ -1,5 +1,5 @@
 /**
- * The StateStore contract, run against every implementation (memory, Redis).
+ * The StateStore contract, run against every implementation (memory, SQLite, Redis).
  * `make` gets a fresh, isolated store and a way to move its clock forward; a store on a real
  * clock (Redis) advances by waiting on real expiry, so TTLs in these tests stay short.
  */
@@ -57,6 +57,63 @@ export function runStoreContract(name: string, make: () => Promise<StoreHarness>
       await Promise.all(Array.from({ length: 25 }, () => store.increment('n')));
       expect(await store.increment('n', 5)).toBe(30);
       expect(await store.get('n')).toBe(30);
+    });
+
+    it('update: 50 concurrent updaters on one key lose nothing', async () => {
+      const { store } = await make();
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.update<{ count: number; seen: number[] }>('hammer', (old) => ({ count: (old?.count ?? 0) + 1, seen: [...(old?.seen ?? []), i] })),
+        ),
+      );
+      const final = await store.get<{ count: number; seen: number[] }>('hammer');
+      expect(final?.count).toBe(50);
+      expect([...final!.seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      // Each call resolved to the value it stored: the counts 1..50, each once.
+      expect(results.map((r) => r!.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    });
+
+    it('update: creates from undefined, resolves to the stored value, and deletes when fn returns undefined', async () => {
+      const { store } = await make();
+      const seen: unknown[] = [];
+      expect(await store.update('u', (old) => (seen.push(old), ['a']))).toEqual(['a']);
+      expect(seen[seen.length - 1]).toBeUndefined();
+      expect(await store.update<string[]>('u', (old) => [...old!, 'b'])).toEqual(['a', 'b']);
+      expect(await store.get('u')).toEqual(['a', 'b']);
+      expect(await store.update('u', () => undefined)).toBeUndefined();
+      expect(await store.get('u')).toBeUndefined();
+      expect(await store.delete('u')).toBe(false);
+      // Deleting what is absent is a no-op, not an error.
+      expect(await store.update('never', () => undefined)).toBeUndefined();
+      expect(await store.get('never')).toBeUndefined();
+    });
+
+    it('update: hands fn a copy and stores a copy', async () => {
+      const { store } = await make();
+      await store.set('obj', { list: [1] });
+      const stored = await store.update<{ list: number[] }>('obj', (old) => {
+        old!.list.push(2);
+        return old;
+      });
+      stored!.list.push(99);
+      expect(await store.get('obj')).toEqual({ list: [1, 2] });
+    });
+
+    it('update: ttlMs expires the key that long after the update; without it the key keeps its expiry', async () => {
+      const { store, advance } = await make();
+      await store.update('ttl', () => 1, { ttlMs: 100 });
+      await advance(60);
+      await store.update<number>('ttl', (n) => n! + 1, { ttlMs: 100 }); // renewed: 100 from now
+      await advance(60);
+      expect(await store.get('ttl')).toBe(2);
+      await store.update<number>('ttl', (n) => n! + 1); // keeps the ~40 ms left
+      await advance(60);
+      expect(await store.get('ttl')).toBeUndefined();
+
+      await store.set('forever', 1);
+      await store.update<number>('forever', (n) => n! + 1);
+      await advance(200);
+      expect(await store.get('forever')).toBe(2);
     });
 
     it('leases: one owner at a time, renew and release only by the owner, free after expiry', async () => {

@@ -6,11 +6,12 @@ import { ChatClient, type ChatThreadClient } from '@azure/communication-chat';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, EventSink, InboundEvent, OutgoingMessage, UserRef } from '../adapter.ts';
-import { PlatformError } from '../../errors.ts';
+import { NotSupportedError, PlatformError } from '../../errors.ts';
 import type { StateStore } from '../../state/store.ts';
 import { BotTokenCredential } from './credential.ts';
 import { call } from './errors.ts';
 import { handleGridWebhook } from './event-grid.ts';
+import { readAcsHistory } from './history.ts';
 import { chatTokenFetcher, createIdentityClient, resolveBotUser } from './identity.ts';
 import { toAcsOutgoing } from './outgoing.ts';
 import { keepParent } from '../../telemetry/spans.ts';
@@ -48,12 +49,12 @@ export interface AcsAdapter extends Adapter {
 }
 
 /**
- * Capabilities. Not listed: threads (ACS has none: a reply is a message naming its parent in
+ * Capabilities. Not listed: aiIndicator (ACS has none: ctx.stream shows typing, then sends once), threads (ACS has none: a reply is a message naming its parent in
  * metadata `botyard.parentId`), moderators, reactions, clientMessageId (ACS picks message ids).
  * `ban` is listed but means removal: ACS has no ban, so `ban()` removes the participant from the
  * thread, and nothing stops someone re-adding them.
  */
-const CAPABILITIES: Capability[] = ['html', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'topic'];
+const CAPABILITIES: Capability[] = ['html', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'topic', 'history'];
 
 export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
   const now = options.now ?? Date.now;
@@ -181,7 +182,10 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
       if (typingOptions?.stop) return;
       await call('sendTypingNotification', () => thread(conversation).sendTypingNotification({ senderDisplayName: options.botName }));
     },
-    async ban(conversation, userId) {
+    async ban(conversation, userId, opts) {
+      // ACS has no ban: removal from this thread is all there is, so an app-wide or timed ban cannot be honoured.
+      if (opts?.global) throw new NotSupportedError('acs', 'ban', 'ACS has no app-wide ban; ban() removes the user from this thread only.');
+      if (opts?.timeoutMinutes) throw new NotSupportedError('acs', 'ban', 'ACS has no timed ban; ban() removes the user from this thread until someone adds them back.');
       await adapter.removeMembers!(conversation, [userId]);
     },
     async addMembers(conversation, users) {
@@ -205,6 +209,9 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
       const metadata = changes.data && Object.fromEntries(Object.entries(changes.data).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
       if (metadata) await call('updateProperties', () => thread(conversation).updateProperties({ ...(topic !== undefined ? { topic } : {}), metadata }));
       else if (topic !== undefined) await call('updateTopic', () => thread(conversation).updateTopic(topic));
+    },
+    async history(conversation, query) {
+      return call('listMessages', () => readAcsHistory(thread(conversation), botUser, query));
     },
   };
   return adapter;

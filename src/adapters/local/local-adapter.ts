@@ -3,8 +3,11 @@
  * through `act` (say, join, leave, react, edit, delete), which produces the same normalized events
  * a real platform would; everything bots do is recorded in `state` for assertions.
  */
-import type { Adapter, AdapterStartOptions, Attachment, Capability, ConversationRef, EventSink, InboundEvent, OutgoingMessage, SentMessage, UserRef } from '../adapter.ts';
+import type { Adapter, AdapterStartOptions, Attachment, Capability, ConversationRef, EventSink, InboundEvent, OutgoingMessage, PreSendDecider, SentMessage, UserRef } from '../adapter.ts';
 import { CAPABILITIES } from '../adapter.ts';
+import { localHistory } from './local-history.ts';
+import { localModeration } from './local-moderation.ts';
+import { screenAndPost } from './local-say.ts';
 import { createLocalState, type LocalConversation, type LocalMessage, type LocalState } from './local-state.ts';
 
 export interface LocalAdapter extends Adapter {
@@ -21,19 +24,26 @@ export interface SayOptions {
 }
 
 export interface LocalActions {
+  /** Posts as the user; beforeSend handlers decide first (a rejected message comes back with `rejected` set). */
   say(user: UserRef | string, conversation: string, text: string, options?: SayOptions): Promise<LocalMessage>;
+  /** The user flags a message for review (`message.flagged`). */
+  flag(user: UserRef | string, conversation: string, messageId: string, reason?: string): Promise<void>;
   join(user: UserRef | string, conversation: string, by?: UserRef | string): Promise<void>;
   leave(user: UserRef | string, conversation: string): Promise<void>;
   react(user: UserRef | string, conversation: string, messageId: string, type: string): Promise<void>;
   edit(user: UserRef | string, conversation: string, messageId: string, text: string): Promise<void>;
   delete(user: UserRef | string, conversation: string, messageId: string): Promise<void>;
   rename(user: UserRef | string, conversation: string, name: string): Promise<void>;
+  /** Stops the AI replies being written in the conversation, as Stream's `ai_indicator.stop` from a user's client. */
+  stop(user: UserRef | string, conversation: string): Promise<void>;
 }
 
 export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
   const botUser: UserRef = { ...options.bot, isBot: true };
   const state = createLocalState();
   let sink: EventSink | undefined;
+  let decide: PreSendDecider | undefined;
+  const capabilities = new Set<Capability>(CAPABILITIES);
   let seq = 0;
   const now = () => new Date().toISOString();
   const ref = (id: string): ConversationRef => ({ platform: 'local', id });
@@ -48,17 +58,19 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
   const act: LocalActions = {
     async say(who, conversation, text, opts = {}) {
       const sender = user(who);
+      const draft = { text, mentions: (opts.mentions ?? []).map(user), attachments: opts.attachments ?? [], data: opts.data ?? {}, ...(opts.parentId ? { parentId: opts.parentId } : {}) };
+      // Tests may take 'preSend' away to play a platform without the hook (ACS).
+      const result = await screenAndPost(state, ref(conversation), sender, draft, capabilities.has('preSend') ? decide : undefined);
+      if ('rejected' in result) return result.rejected;
+      await emit({ type: 'message.new', conversation: ref(conversation), sender, message: { ...result.posted } });
+      return result.posted;
+    },
+    async flag(who, conversation, messageId, reason) {
       const c = state.conversation(conversation);
-      const message = c.post({
-        text,
-        user: sender,
-        mentions: (opts.mentions ?? []).map(user),
-        attachments: opts.attachments ?? [],
-        data: opts.data ?? {},
-        ...(opts.parentId ? { parentId: opts.parentId } : {}),
-      });
-      await emit({ type: 'message.new', conversation: ref(conversation), sender, message: { ...message } });
-      return message;
+      const message = c.find(messageId);
+      c.flags.push({ by: user(who).id, messageId, ...(reason ? { reason } : {}) });
+      const totalFlags = c.flags.filter((f) => f.messageId === messageId).length;
+      await emit({ type: 'message.flagged', conversation: ref(conversation), sender: user(who), message: { ...message }, moderation: { ...(reason ? { reason } : {}), totalFlags } });
     },
     async join(who, conversation, by) {
       const member = user(who);
@@ -78,6 +90,7 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
     async edit(who, conversation, messageId, text) {
       const m = state.conversation(conversation).find(messageId);
       Object.assign(m, { text, updatedAt: now() });
+      state.conversation(conversation).revisions.get(messageId)?.push(text);
       await emit({ type: 'message.updated', conversation: ref(conversation), sender: user(who), message: { ...m } });
     },
     async delete(who, conversation, messageId) {
@@ -89,6 +102,11 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
       state.conversation(conversation).name = name;
       await emit({ type: 'conversation.updated', conversation: { ...ref(conversation), name }, sender: user(who), changes: { name } });
     },
+    async stop(who, conversation) {
+      const sender = user(who);
+      state.conversation(conversation).indicators.push({ state: 'stop', user: sender.id, at: now() });
+      await emit({ type: 'ai_indicator.stop', conversation: ref(conversation), sender });
+    },
   };
 
   const conv = (c: ConversationRef): LocalConversation => state.conversation(c.id);
@@ -96,16 +114,18 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
   return {
     platform: 'local',
     botUser,
-    capabilities: new Set<Capability>(CAPABILITIES),
+    capabilities,
     client: state,
     state,
     act,
     async start(o: AdapterStartOptions) {
       sink = o.sink;
+      decide = o.decide;
       state.user(botUser);
     },
     async stop() {
       sink = undefined;
+      decide = undefined;
     },
     async send(c, out: OutgoingMessage): Promise<SentMessage> {
       const existing = out.id ? conv(c).messages.find((m) => m.id === out.id) : undefined;
@@ -119,11 +139,15 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
         ...(out.html ? { html: out.html } : {}),
         ...(out.parentId ? { parentId: out.parentId } : {}),
         ...(out.id ? { id: out.id } : {}),
+        ...(out.silent ? { silent: true } : {}),
+        ...(out.pinned ? { pinned: true } : {}),
       });
       return { id: m.id, conversation: c };
     },
     async editMessage(c, id, out) {
-      Object.assign(conv(c).find(id), { ...(out.text !== undefined ? { text: out.text } : {}), updatedAt: now() });
+      const m = conv(c).find(id);
+      Object.assign(m, { ...(out.text !== undefined ? { text: out.text } : {}), updatedAt: now() });
+      conv(c).revisions.get(id)?.push(m.text);
     },
     async deleteMessage(c, id, o) {
       const m = conv(c).find(id);
@@ -136,10 +160,7 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
     async typing(c, o) {
       conv(c).typing.push({ user: botUser.id, at: now(), stop: o?.stop === true });
     },
-    async ban(c, userId, o) {
-      conv(c).bans.push({ userId, ...(o?.reason ? { reason: o.reason } : {}) });
-      conv(c).members.delete(userId);
-    },
+    ...localModeration({ state, botUser, emit }),
     async addMembers(c, users) {
       for (const u of users) conv(c).members.add(state.user(u).id);
     },
@@ -157,6 +178,12 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
     },
     async updateConversation(c, changes) {
       if (changes.name ?? changes.topic) conv(c).name = changes.name ?? changes.topic;
+    },
+    async aiIndicator(c, update) {
+      conv(c).indicators.push({ state: update.state, messageId: update.messageId, ...(update.message ? { message: update.message } : {}), user: botUser.id, at: now() });
+    },
+    async history(c, query) {
+      return localHistory(conv(c), query);
     },
   };
 }

@@ -2,10 +2,22 @@
  * The local platform's in-memory state: users and conversations with messages, members,
  * moderators, read state, typing, bans. Conversations appear on first use.
  */
-import type { Message, UserRef } from '../adapter.ts';
+import type { AiState, Message, UserRef } from '../adapter.ts';
 
 export interface LocalMessage extends Message {
   reactions: Array<{ type: string; user: string }>;
+  /** Set on what `say` returns when a beforeSend handler rejected it (it is in no conversation). */
+  rejected?: { notice: string; by: string; reason: string };
+}
+
+/** A ban in a conversation, or app-wide (`LocalState.bans`). */
+export interface LocalBan {
+  userId: string;
+  reason?: string;
+  /** ISO time it ends; absent: until unbanned. */
+  expiresAt?: string;
+  /** A shadow ban: the user keeps posting, only they see it. */
+  shadow?: boolean;
 }
 
 export interface LocalConversation {
@@ -17,7 +29,15 @@ export interface LocalConversation {
   /** userId → id of the last message they read. */
   reads: Map<string, string>;
   typing: Array<{ user: string; at: string; stop: boolean }>;
-  bans: Array<{ userId: string; reason?: string }>;
+  bans: LocalBan[];
+  /** Flags raised here: on a message (`messageId`) or on a user (`userId`), by whom. */
+  flags: Array<{ by: string; messageId?: string; userId?: string; reason?: string }>;
+  /** Messages a beforeSend handler rejected: only their sender ever saw them. */
+  rejected: LocalMessage[];
+  /** AI indicator events in order: the bot's states (`clear` included) and users' `stop`s. */
+  indicators: Array<{ state: AiState | 'clear' | 'stop'; messageId?: string; message?: string; user: string; at: string }>;
+  /** message id → every text the message had, as posted first, then after each edit. */
+  revisions: Map<string, string[]>;
   post(message: Omit<Message, 'id'> & { id?: string }): LocalMessage;
   /** The message with this id; throws when there is none. */
   find(id: string): LocalMessage;
@@ -26,6 +46,10 @@ export interface LocalConversation {
 export interface LocalState {
   users: Map<string, UserRef>;
   conversations: Map<string, LocalConversation>;
+  /** App-wide bans (`ban(id, { global: true })`). */
+  bans: LocalBan[];
+  /** Mutes: `by` muted `userId` for themselves. */
+  mutes: Array<{ by: string; userId: string; expiresAt?: string }>;
   /** The user, registered on first sight (a later name fills in a missing one). */
   user(user: UserRef): UserRef;
   conversation(id: string): LocalConversation;
@@ -46,9 +70,14 @@ export function createLocalState(): LocalState {
       reads: new Map(),
       typing: [],
       bans: [],
+      flags: [],
+      rejected: [],
+      indicators: [],
+      revisions: new Map(),
       post(message) {
         const m: LocalMessage = { ...message, id: message.id ?? `m${++messageSeq}`, createdAt: new Date().toISOString(), reactions: [] };
         c.messages.push(m);
+        c.revisions.set(m.id, [m.text]);
         return m;
       },
       find(messageId) {
@@ -63,6 +92,8 @@ export function createLocalState(): LocalState {
   return {
     users,
     conversations,
+    bans: [],
+    mutes: [],
     user(u) {
       const known = users.get(u.id);
       const merged = { ...known, ...u, ...(u.name ?? known?.name ? { name: u.name ?? known?.name } : {}) };

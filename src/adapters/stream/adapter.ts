@@ -4,9 +4,12 @@
  */
 import type { StreamChat } from 'stream-chat';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, OutgoingMessage, SentMessage, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
+import { readStreamHistory, sendAiIndicator } from './ai.ts';
+import { handleBeforeSendHook } from './before-send.ts';
 import { createChannelCache } from './channel-cache.ts';
 import { createStreamClient } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
+import { streamModeration } from './moderation.ts';
 import { fromAttachment, normalize } from './normalize.ts';
 import { watchRateLimits } from './rate-limit-headers.ts';
 import { verifySignature } from './signature.ts';
@@ -33,7 +36,10 @@ export interface StreamAdapter extends Adapter {
  * No 'html': Stream renders `text` (markdown) into `html` itself, and the SDK strips `html` from
  * message updates, so a bot cannot send its own HTML. No 'topic': channels have a name, not a topic.
  */
-const CAPABILITIES: Capability[] = ['threads', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'moderators', 'reactions', 'clientMessageId', 'moderation'];
+const CAPABILITIES: Capability[] = [
+  'threads', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'moderators', 'reactions', 'clientMessageId', 'moderation',
+  'preSend', 'flag', 'mute', 'shadowBan', 'unban', 'pin', 'silent', 'aiIndicator', 'history',
+];
 
 // The SDK types custom data through module augmentation; botyard passes custom fields flat, so calls
 // that carry them are typed loosely here rather than augmenting the SDK's types project-wide.
@@ -45,6 +51,7 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   let sink: AdapterStartOptions['sink'] | undefined;
   let log: AdapterStartOptions['log'] | undefined;
+  let decide: AdapterStartOptions['decide'];
 
   const channel = createChannelCache(client);
   const channelOf = (conversation: ConversationRef) => channel(conversation.id);
@@ -69,21 +76,25 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
     capabilities: new Set(CAPABILITIES),
     client,
     webhookPath: '/webhooks/stream',
+    beforeSendPath: '/webhooks/stream/before-send',
 
     async start(opts) {
       sink = opts.sink;
       log = opts.log;
+      decide = opts.decide;
       await call('upsert bot user', () => client.upsertUser({ id: bot.id, name: bot.name, role: 'admin', is_bot: true } as Loose));
       log.info({ bot: bot.id, baseUrl: client.baseURL }, 'stream adapter started');
     },
 
     async stop() {
       sink = undefined;
+      decide = undefined;
     },
 
     onRateLimit(listener) {
       watchRateLimits(client, listener);
     },
+    handleBeforeSend: (request) => handleBeforeSendHook(request, { apiSecret: options.apiSecret, botId: bot.id, maxBodyBytes, decide }),
 
     async ready() {
       try {
@@ -124,9 +135,17 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
     },
 
     async send(conversation, message): Promise<SentMessage> {
-      const body = { ...messageBody(message), ...(message.id ? { id: message.id } : {}), ...(message.parentId ? { parent_id: message.parentId } : {}), user_id: bot.id };
+      const body = {
+        ...messageBody(message),
+        ...(message.id ? { id: message.id } : {}),
+        ...(message.parentId ? { parent_id: message.parentId } : {}),
+        ...(message.silent ? { silent: true } : {}),
+        ...(message.pinned ? { pinned: true } : {}),
+        user_id: bot.id,
+      };
       try {
-        const res = await channelOf(conversation).sendMessage(body as Loose);
+        // Silent means no unread count (`silent`) and no push (`skip_push`): Stream keeps the two apart.
+        const res = await channelOf(conversation).sendMessage(body as Loose, message.silent ? { skip_push: true } : undefined);
         return { id: res.message.id, conversation };
       } catch (err) {
         // A retried send whose first attempt did land: the platform already has it, so this is success.
@@ -155,11 +174,7 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
       await call(`typing ${conversation.id}`, () => channelOf(conversation).sendEvent(event as Loose));
     },
 
-    async ban(conversation, userId, opts) {
-      await call(`ban ${userId}`, () =>
-        channelOf(conversation).banUser(userId, { banned_by_id: bot.id, ...(opts?.reason ? { reason: opts.reason } : {}), ...(opts?.timeoutMinutes ? { timeout: opts.timeoutMinutes } : {}) }),
-      );
-    },
+    ...streamModeration(client, bot.id, call, channelOf),
 
     async addMembers(conversation, users: UserRef[]) {
       await call(`add members to ${conversation.id}`, () => channelOf(conversation).addMembers(users.map((u) => u.id)));
@@ -182,6 +197,14 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
       // updatePartial keeps the custom fields we do not mention (update() would replace them all).
       const set = { ...(changes.data ?? {}), ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.topic !== undefined ? { topic: changes.topic } : {}) };
       await call(`update ${conversation.id}`, () => channelOf(conversation).updatePartial({ set } as Loose));
+    },
+
+    async aiIndicator(conversation, update) {
+      await call(`ai indicator ${update.state} in ${conversation.id}`, () => sendAiIndicator(channelOf(conversation), bot.id, update));
+    },
+
+    async history(conversation, query) {
+      return call(`history of ${conversation.id}`, () => readStreamHistory(client, channelOf(conversation), bot.id, query));
     },
   };
   return adapter;

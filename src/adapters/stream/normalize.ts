@@ -3,7 +3,7 @@
  * "custom" means "every key Stream does not define".
  */
 import { createHash } from 'node:crypto';
-import type { Attachment, InboundEvent, Message, UserRef } from '../adapter.ts';
+import type { Attachment, InboundEvent, Message, ModerationDetails, UserRef } from '../adapter.ts';
 
 type Json = Record<string, any>;
 
@@ -78,6 +78,9 @@ export function toMessage(m: Json, botId: string): Message {
     ...(m.created_at ? { createdAt: m.created_at } : {}),
     ...(m.updated_at ? { updatedAt: m.updated_at } : {}),
     ...(m.type === 'deleted' || m.deleted_at ? { deleted: true } : {}),
+    ...(m.pinned === true ? { pinned: true } : {}),
+    ...(m.silent === true ? { silent: true } : {}),
+    ...(m.shadowed === true ? { shadowed: true } : {}),
   };
 }
 
@@ -103,12 +106,39 @@ export function eventId(p: Json, webhookId: string | undefined, body: Buffer): s
     return `stream:${t}:${m.id}:${r.user_id ?? r.user?.id}:${r.type}:${r.updated_at ?? r.created_at ?? p.created_at}`;
   }
   if (t.startsWith('member.') && p.created_at) return `stream:${t}:${p.cid}:${p.member?.user_id ?? p.user?.id}:${p.created_at}`;
+  // Moderation events: one actor may ban, mute or flag several targets at the same instant.
+  const target = MODERATION_TARGET[t]?.(p);
+  if (target && p.created_at) return `stream:${t}:${p.cid ?? ''}:${p.user?.id ?? ''}:${target}:${p.created_at}`;
   if (p.created_at) return `stream:${t}:${p.cid ?? ''}:${p.user?.id ?? ''}:${p.created_at}`;
   if (webhookId) return `stream:webhook:${webhookId}`;
   return `stream:sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 
 const RENAMED: Record<string, string> = { 'channel.updated': 'conversation.updated' };
+
+/** What a moderation event acts on, for its dedupe key. */
+const MODERATION_TARGET: Record<string, (p: Json) => string | undefined> = {
+  'message.flagged': (p) => p.message?.id,
+  'user.flagged': (p) => p.target_user?.id,
+  'user.muted': (p) => p.target_user?.id ?? p.target_users?.map((u: Json) => u.id).join(','),
+  'user.unmuted': (p) => p.target_user?.id ?? p.target_users?.map((u: Json) => u.id).join(','),
+};
+
+/** `moderation` of a moderation event: target, reason, expiry, shadow, scope, flag count. */
+function moderationDetails(p: Json, botId: string): ModerationDetails | undefined {
+  const t = p.type as string;
+  const banned = t === 'user.banned' || t === 'user.unbanned';
+  const targetUser = banned ? p.user : t === 'user.muted' || t === 'user.unmuted' ? p.target_user ?? p.target_users?.[0] : t === 'user.flagged' ? p.target_user : undefined;
+  if (!targetUser && t !== 'message.flagged') return undefined;
+  const reason = p.reason ?? p.flag?.reason;
+  return {
+    ...(targetUser ? { target: toUser(targetUser, botId) } : {}),
+    ...(typeof reason === 'string' && reason ? { reason } : {}),
+    ...(typeof p.expiration === 'string' ? { expiresAt: p.expiration } : {}),
+    ...(banned ? { shadow: p.shadow === true, global: !p.cid } : {}),
+    ...(typeof p.total_flags === 'number' ? { totalFlags: p.total_flags } : {}),
+  };
+}
 
 /** Normalizes one webhook payload. Types botyard does not model pass through with their Stream name. */
 export function normalize(p: Json, ctx: { botId: string; webhookId?: string; body: Buffer }): InboundEvent {
@@ -129,6 +159,8 @@ export function normalize(p: Json, ctx: { botId: string; webhookId?: string; bod
   if (p.message && typeof p.message === 'object' && p.message.id) event.message = toMessage(p.message, ctx.botId);
   if (p.member?.user_id || p.member?.user) event.member = toUser(p.member.user ?? { id: p.member.user_id }, ctx.botId);
   if (p.type === 'user.banned' || p.type === 'user.unbanned') event.member = toUser(p.user, ctx.botId);
+  const moderation = moderationDetails(p, ctx.botId);
+  if (moderation) event.moderation = moderation;
   if (p.reaction?.type) event.reaction = { type: p.reaction.type, messageId: String(p.reaction.message_id ?? p.message?.id ?? '') };
   if (p.type === 'channel.updated' && p.channel) {
     const data = custom(p.channel, CHANNEL_KEYS);

@@ -37,8 +37,16 @@ export interface ChannelChanges {
 
 type Loose = any;
 
+/** Where Stream sends webhooks and asks before storing a message (app settings). */
+export interface StreamHooks {
+  webhook_url: string;
+  before_message_send_hook_url: string;
+}
+
 export interface StreamOps {
   client: StreamChat;
+  /** Sets `webhook_url` and `before_message_send_hook_url` (updateAppSettings), then reads back what the app now says. */
+  setHooks(hooks: StreamHooks): Promise<StreamHooks>;
   /** A user token: HS256 over `{ user_id, exp? }`, signed with the API secret. */
   createToken(userId: string, expiresInSeconds?: number): string;
   /** Upserts in batches of 100; a failing batch marks its ids failed and the rest carry on. */
@@ -67,6 +75,12 @@ export function createStreamOps(client: StreamChat): StreamOps {
   };
   return {
     client,
+    async setHooks(hooks) {
+      await wrap('update app settings', () => client.updateAppSettings(hooks));
+      const { app } = await wrap('read app settings', () => client.getAppSettings());
+      const read = app as Partial<StreamHooks>;
+      return { webhook_url: read.webhook_url ?? '', before_message_send_hook_url: read.before_message_send_hook_url ?? '' };
+    },
     createToken(userId, expiresInSeconds) {
       if (!userId) throw new TypeError('createToken needs a user id');
       const exp = expiresInSeconds ? Math.floor(Date.now() / 1000) + expiresInSeconds : undefined;

@@ -11,6 +11,7 @@ import { devCommand } from './dev.ts';
 import { emulatorCommand } from './emulator.ts';
 import { newCommand } from './new.ts';
 import { startCommand } from './start.ts';
+import { streamHooksCommand } from './stream-hooks.ts';
 import { tokenCommand } from './token.ts';
 import { usersSyncCommand } from './users-sync.ts';
 
@@ -26,6 +27,7 @@ export const commands: CliCommand[] = [
   channelUpdateCommand,
   channelMembersCommand,
   channelModeratorsCommand,
+  streamHooksCommand,
   acsIdentityCommand,
   deadLettersCommand,
   replayCommand,

@@ -2,6 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { recordAi, type StreamAiView } from './ai-records.ts';
+import { installPreSend, type PreSendCall } from './before-send.ts';
 import { Faults, RateWindow, RequestStats } from './faults.ts';
 import { createListener } from './http.ts';
 import { activityRoutes } from './routes/activity.ts';
@@ -10,7 +12,10 @@ import { channelRoutes } from './routes/channels.ts';
 import { memberRoutes } from './routes/members.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { moderationRoutes } from './routes/moderation.ts';
+import { moderationReadRoutes } from './routes/moderation-reads.ts';
+import { muteRoutes } from './routes/mutes.ts';
 import { userRoutes } from './routes/users.ts';
+import { persistStreamStore } from './persist.ts';
 import { StreamStore, type StreamEvent } from './store.ts';
 import { createStateView, type StreamStateView } from './view.ts';
 import { WebhookDispatcher, type DeliveryRecord, type WebhookOptions } from './webhooks.ts';
@@ -23,12 +28,16 @@ export interface StreamEmulatorOptions {
   apiSecret?: string;
   /** Where webhooks go (same as `PATCH /app { webhook_url }`). */
   webhookUrl?: string;
+  /** The Before Message Send hook (same as `PATCH /app { before_message_send_hook_url }`). */
+  beforeSendHookUrl?: string;
   webhook?: WebhookOptions;
   log?: Logger;
   /** Injected clock for timestamps, token expiry and bans. */
   now?: () => Date;
   deterministicIds?: boolean;
   maxBodyBytes?: number;
+  /** Keep users, channels and messages in this JSON file across restarts (botyard dev); see persist.ts. */
+  stateFile?: string;
 }
 
 export interface StreamEmulator {
@@ -39,20 +48,30 @@ export interface StreamEmulator {
   /** STREAM_BASE_URL, STREAM_API_KEY, STREAM_API_SECRET. */
   env: Record<string, string>;
   state: StreamStateView;
+  /** AI replies: indicator events and state per channel, every revision of each message. */
+  ai: StreamAiView;
   faults: Faults;
   /** Requests per endpoint (operation id): `requests.count('SendMessage', 'ok')`. */
   requests: RequestStats;
   /** Every webhook delivery so far, with its attempts. */
   deliveries(): DeliveryRecord[];
   setWebhookUrl(url: string | undefined): void;
+  /** Sets (or, with undefined, removes) `before_message_send_hook_url`. */
+  setBeforeSendHookUrl(url: string | undefined): void;
+  /** Every before-send hook call so far: outcome, status, time, and what a rejected sender got back. */
+  preSendCalls(): PreSendCall[];
   /**
    * The change feed. `event`: every event the service announces, typing included, in order.
    * `delivery`: a webhook delivery finished (delivered or given up). Returns an unsubscribe function.
    */
   on(kind: 'event', listener: (event: StreamEvent) => void): () => void;
   on(kind: 'delivery', listener: (delivery: DeliveryRecord) => void): () => void;
+  /** A before-send hook call finished (allowed, rewritten, rejected or failed open). */
+  on(kind: 'preSend', listener: (call: PreSendCall) => void): () => void;
   /** Resolves with the first future event matching `match` (a type or a predicate); rejects after `timeoutMs`. */
   waitForEvent(match: string | ((e: StreamEvent) => boolean), timeoutMs?: number): Promise<StreamEvent>;
+  /** Writes the state file now (when there is one). */
+  saveState(): void;
   /** Resolves when no webhook delivery is in flight. */
   webhooksIdle(): Promise<void>;
   close(): Promise<void>;
@@ -63,14 +82,18 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   const apiSecret = options.apiSecret ?? 'botyard_dev_secret_change_me';
   const app = { apiKey, apiSecret };
   const store = new StreamStore({ now: options.now, deterministicIds: options.deterministicIds });
+  const snapshot = options.stateFile ? persistStreamStore(store, options.stateFile) : undefined;
   const faults = new Faults();
   const stats = new RequestStats();
   const rates = new RateWindow();
   const webhooks = new WebhookDispatcher(store, app, faults, options.webhook ?? {}, options.log);
+  const ai = recordAi(store);
   if (options.webhookUrl) store.app.webhook_url = options.webhookUrl;
+  if (options.beforeSendHookUrl) store.app.custom.before_message_send_hook_url = options.beforeSendHookUrl;
+  const releasePreSend = installPreSend(store, app, faults, options.log);
   store.feed.on('event', (e: StreamEvent) => webhooks.dispatch(e));
 
-  const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...activityRoutes, ...moderationRoutes, ...appRoutes(rates)];
+  const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...activityRoutes, ...moderationRoutes, ...muteRoutes, ...moderationReadRoutes, ...appRoutes(rates)];
   const listener = createListener(routes, { store, faults, stats, rates, app, log: options.log, maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 });
   const server: Server = createServer((req, res) => void listener(req, res));
   // Longer than any client's idle socket life: a client reusing a socket the server is just closing
@@ -91,13 +114,19 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
     apiSecret,
     env: { STREAM_BASE_URL: url, STREAM_API_KEY: apiKey, STREAM_API_SECRET: apiSecret },
     state: createStateView(store),
+    ai,
     faults,
     requests: stats,
     deliveries: () => webhooks.deliveries.map((d) => ({ ...d, attempts: d.attempts.map((a) => ({ ...a })) })),
     setWebhookUrl: (u) => {
       store.app.webhook_url = u || undefined;
     },
-    on: (kind: 'event' | 'delivery', listener: (x: any) => void) => {
+    setBeforeSendHookUrl: (u) => {
+      if (u) store.app.custom.before_message_send_hook_url = u;
+      else delete store.app.custom.before_message_send_hook_url;
+    },
+    preSendCalls: () => store.preSendCalls.map((c) => structuredClone(c)),
+    on: (kind: 'event' | 'delivery' | 'preSend', listener: (x: any) => void) => {
       store.feed.on(kind, listener);
       return () => void store.feed.off(kind, listener);
     },
@@ -117,13 +146,16 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
         store.feed.on('event', onEvent);
       }),
     webhooksIdle: () => webhooks.idle(),
+    saveState: () => snapshot?.flush(),
     close: async () => {
       webhooks.close();
+      releasePreSend();
       await webhooks.idle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      snapshot?.close();
       store.feed.removeAllListeners();
     },
   };

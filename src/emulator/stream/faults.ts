@@ -44,6 +44,10 @@ export class Faults {
   duplicateWebhookCount = 0;
   /** Milliseconds to wait before the first attempt of every webhook delivery. */
   webhookDelayMs = 0;
+  /** Milliseconds added to every before-send hook call, counted against its timeout (a slow hook). */
+  beforeSendDelayMs = 0;
+  /** Before-send hook calls still to fail, each as if the hook had answered its status. */
+  private beforeSendFailures: number[] = [];
 
   /** Fail the next `count` calls to `op` with `status` (429 by default, with X-RateLimit-Reset). */
   failNext(op: string, spec: FailSpec = {}): void {
@@ -70,12 +74,32 @@ export class Faults {
     this.webhookDelayMs = ms;
   }
 
+  /**
+   * A slow before-send hook: every call takes `ms` longer (0 turns it off). At or past the hook's
+   * timeout (1500 ms unless the app sets another) the call times out and the message goes through.
+   */
+  slowBeforeSendHook(ms: number): void {
+    this.beforeSendDelayMs = ms;
+  }
+
+  /** A failing before-send hook: the next `count` calls fail as if it answered `status` (default 500); messages go through. */
+  failBeforeSendHook(spec: { status?: number; count?: number } = {}): void {
+    for (let i = 0; i < (spec.count ?? 1); i++) this.beforeSendFailures.push(spec.status ?? 500);
+  }
+
+  /** Consumes the next injected before-send failure: the status to pretend, or undefined. */
+  takeBeforeSendFailure(): number | undefined {
+    return this.beforeSendFailures.shift();
+  }
+
   clear(): void {
     this.pending = [];
     this.rates.clear();
     this.delays.clear();
     this.duplicateWebhookCount = 0;
     this.webhookDelayMs = 0;
+    this.beforeSendDelayMs = 0;
+    this.beforeSendFailures = [];
   }
 
   /** Consumes and returns the failure to answer for this call of `op`, if any. */

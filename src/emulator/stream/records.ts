@@ -8,6 +8,8 @@ export interface UserRecord {
   updated_at: string;
   banned: boolean;
   ban_expires?: string;
+  /** Under an app-wide shadow ban (others see it; the user themselves never does). */
+  shadow_banned?: boolean;
   custom: Custom;
 }
 
@@ -71,6 +73,11 @@ export interface MessageRecord {
   quoted_message_id?: string;
   silent: boolean;
   pinned: boolean;
+  pinned_at?: string;
+  pinned_by_id?: string;
+  pin_expires?: string;
+  /** Sent while its author was shadow banned: shown to the author only. */
+  shadowed?: boolean;
   created_at: string;
   updated_at: string;
   deleted_at?: string;
@@ -89,6 +96,15 @@ export interface BanRecord {
   expires?: string;
   shadow: boolean;
   created_at: string;
+}
+
+/** `user_id` muted `target_id` (Stream mutes are per user: no push from the target to the muter). */
+export interface MuteRecord {
+  user_id: string;
+  target_id: string;
+  created_at: string;
+  updated_at: string;
+  expires?: string;
 }
 
 export interface FlagRecord {

@@ -1,5 +1,6 @@
 /** Response shapes: what the SDK and SPEC expect, custom fields flattened at top level. */
 import type { ChannelRecord, MemberRecord, MessageRecord, ReactionRecord, ReadRecord, UserRecord } from './records.ts';
+import { activePins } from './pins.ts';
 import type { StreamStore } from './store.ts';
 
 type Json = Record<string, unknown>;
@@ -13,6 +14,7 @@ export function userResponse(u: UserRecord): Json {
     updated_at: u.updated_at,
     banned: u.banned,
     ...(u.ban_expires ? { ban_expires: u.ban_expires } : {}),
+    shadow_banned: u.shadow_banned ?? false,
     online: false,
     teams: [],
   };
@@ -95,7 +97,11 @@ export function renderHtml(text: string): string {
   return `<p>${esc}</p>\n`;
 }
 
-export function messageResponse(store: StreamStore, m: MessageRecord): Json {
+/**
+ * A message as the API answers it. `viewer` is the user reading (user auth): a shadowed message is
+ * `shadowed: true` to everyone but its author (Stream's server-side reads see the flag too).
+ */
+export function messageResponse(store: StreamStore, m: MessageRecord, viewer?: string): Json {
   const counts: Record<string, number> = {};
   const scores: Record<string, number> = {};
   for (const r of m.reactions) {
@@ -121,13 +127,13 @@ export function messageResponse(store: StreamStore, m: MessageRecord): Json {
     created_at: m.created_at,
     updated_at: m.updated_at,
     ...(deleted ? { deleted_at: m.deleted_at } : {}),
-    shadowed: false,
+    shadowed: m.shadowed === true && viewer !== m.user_id,
     mentioned_users: m.mentioned_users.map((id) => userById(store, id)),
     silent: m.silent,
-    pinned: m.pinned,
-    pinned_at: null,
-    pinned_by: null,
-    pin_expires: null,
+    pinned: m.pinned && (!m.pin_expires || Date.parse(m.pin_expires) > store.nowMs()),
+    pinned_at: m.pinned ? m.pinned_at ?? null : null,
+    pinned_by: m.pinned && m.pinned_by_id ? userById(store, m.pinned_by_id) : null,
+    pin_expires: m.pinned ? m.pin_expires ?? null : null,
     ...(m.parent_id ? { parent_id: m.parent_id, show_in_channel: m.show_in_channel ?? false } : {}),
     ...(m.quoted_message_id ? { quoted_message_id: m.quoted_message_id } : {}),
     ...(m.message_text_updated_at ? { message_text_updated_at: m.message_text_updated_at } : {}),
@@ -143,13 +149,17 @@ export function readResponse(store: StreamStore, r: ReadRecord): Json {
   };
 }
 
-/** Messages a channel query shows: top-level ones and replies sent with show_in_channel, after truncation. */
-export function visibleMessages(store: StreamStore, ch: ChannelRecord): MessageRecord[] {
+/**
+ * Messages a channel query shows: top-level ones and replies sent with show_in_channel, after truncation.
+ * A user (`viewer`) does not see other users' shadowed messages: only their authors do.
+ */
+export function visibleMessages(store: StreamStore, ch: ChannelRecord, viewer?: string): MessageRecord[] {
   const out: MessageRecord[] = [];
   for (const id of ch.messageIds) {
     const m = store.messages.get(id);
     if (!m) continue;
     if (m.parent_id && !m.show_in_channel) continue;
+    if (m.shadowed && viewer !== undefined && viewer !== m.user_id) continue;
     out.push(m);
   }
   return out;
@@ -160,8 +170,8 @@ export interface ChannelStateOptions {
   members?: { limit?: number; offset?: number };
 }
 
-export function channelState(store: StreamStore, ch: ChannelRecord, opts: ChannelStateOptions = {}): Json {
-  let msgs = visibleMessages(store, ch);
+export function channelState(store: StreamStore, ch: ChannelRecord, opts: ChannelStateOptions = {}, viewer?: string): Json {
+  let msgs = visibleMessages(store, ch, viewer);
   const q = opts.messages ?? {};
   const idx = (id: string | undefined) => (id === undefined ? -1 : msgs.findIndex((m) => m.id === id));
   if (q.id_lt !== undefined) msgs = msgs.slice(0, Math.max(0, idx(q.id_lt)));
@@ -175,8 +185,8 @@ export function channelState(store: StreamStore, ch: ChannelRecord, opts: Channe
   return {
     channel: channelResponse(store, ch),
     members: members.map((m) => memberResponse(store, m)),
-    messages: msgs.map((m) => messageResponse(store, m)),
-    pinned_messages: [],
+    messages: msgs.map((m) => messageResponse(store, m, viewer)),
+    pinned_messages: activePins(store, ch).slice(0, 10).map((m) => messageResponse(store, m, viewer)),
     read: [...ch.reads.values()].map((r) => readResponse(store, r)),
     watcher_count: 0,
     watchers: [],

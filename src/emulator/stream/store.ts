@@ -5,7 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { AppSettingsRecord, BanRecord, ChannelRecord, FlagRecord, MessageRecord, UserRecord } from './records.ts';
+import type { AppSettingsRecord, BanRecord, ChannelRecord, FlagRecord, MessageRecord, MuteRecord, UserRecord } from './records.ts';
+import type { PreSendCall, PreSendScreen } from './before-send.ts';
 import { notFound } from './errors.ts';
 
 /** An event as Stream announces it: `type`, `created_at` and the type's own fields, custom fields flat. */
@@ -23,6 +24,11 @@ export class StreamStore {
   readonly messages = new Map<string, MessageRecord>();
   readonly bans: BanRecord[] = [];
   readonly flags: FlagRecord[] = [];
+  readonly mutes: MuteRecord[] = [];
+  /** Every call to the before-send hook, rejected messages included (they are stored nowhere else). */
+  readonly preSendCalls: PreSendCall[] = [];
+  /** Asks the before-send hook about a message, when one is set (installed by the emulator). */
+  preSend?: PreSendScreen;
   /** cid → user id → when they last started typing (ISO), cleared by typing.stop. */
   readonly typing = new Map<string, Map<string, string>>();
   readonly app: AppSettingsRecord = { name: 'botyard-emulator', event_hooks: [], custom: {} };
@@ -83,11 +89,20 @@ export class StreamStore {
     return m;
   }
 
-  /** True when the user is banned globally or in this channel (and the ban has not expired). */
+  /** True when the user is banned (not shadow banned) globally or in this channel, and the ban has not expired. */
   isBanned(userId: string, cid?: string): boolean {
+    return this.activeBan(userId, cid, false);
+  }
+
+  /** True when the user is shadow banned globally or in this channel, and the ban has not expired. */
+  isShadowBanned(userId: string, cid?: string): boolean {
+    return this.activeBan(userId, cid, true);
+  }
+
+  private activeBan(userId: string, cid: string | undefined, shadow: boolean): boolean {
     const now = this.nowMs();
     return this.bans.some(
-      (b) => b.target_user_id === userId && (b.cid === undefined || b.cid === cid) && (!b.expires || Date.parse(b.expires) > now),
+      (b) => b.target_user_id === userId && b.shadow === shadow && (b.cid === undefined || b.cid === cid) && (!b.expires || Date.parse(b.expires) > now),
     );
   }
 }

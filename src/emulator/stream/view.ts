@@ -2,6 +2,8 @@
  * A read-only view of the emulator's state, in the same shapes the API answers (copies, so callers
  * cannot change the emulator by mutating them). Made for tests and for a dev console.
  */
+import { muteResponse } from './moderation-shapes.ts';
+import { activePins } from './pins.ts';
 import { channelState, memberResponse, messageResponse, readResponse, userResponse } from './shapes.ts';
 import type { StreamStore } from './store.ts';
 
@@ -23,6 +25,15 @@ export interface StreamStateView {
   typing(cid: string): string[];
   bans(): Json[];
   flags(): Json[];
+  /** Every mute: `{ user, target, created_at, updated_at, expires? }` (expired ones included). */
+  mutes(): Json[];
+  /** A channel's pinned messages, most recently pinned first. */
+  pinned(cid: string): Json[];
+  /**
+   * Messages the before-send hook rejected (stored nowhere: only their sender saw the error message),
+   * as `{ cid, userId, text, rejection, at }`, of one channel or all.
+   */
+  rejected(cid?: string): Json[];
   /** Number of messages stored in a channel (or in all channels), deleted ones excluded. */
   messageCount(cid?: string): number;
 }
@@ -57,6 +68,15 @@ export function createStateView(store: StreamStore): StreamStateView {
     typing: (cid) => [...(store.typing.get(cid)?.keys() ?? [])],
     bans: () => store.bans.map((b) => copy({ ...b, user: userResponse(store.ensureUser(b.target_user_id)) })),
     flags: () => store.flags.map((f) => copy({ ...f })),
+    mutes: () => store.mutes.map((m) => copy(muteResponse(store, m))),
+    pinned: (cid) => {
+      const ch = store.channels.get(cid);
+      return ch ? activePins(store, ch).map((m) => copy(messageResponse(store, m))) : [];
+    },
+    rejected: (cid) =>
+      store.preSendCalls
+        .filter((c) => c.outcome === 'rejected' && (!cid || c.cid === cid))
+        .map((c) => copy({ cid: c.cid, userId: c.userId, text: c.text, rejection: c.rejection, at: c.at })),
     messageCount: (cid) => {
       let n = 0;
       for (const m of store.messages.values()) if ((!cid || m.cid === cid) && !m.deleted_at) n++;

@@ -1,4 +1,5 @@
 /** App settings (`GET`/`PATCH /app`, where `webhook_url` and `event_hooks` are set), rate limits, channel types. */
+import { checkPreSendSetting } from '../before-send.ts';
 import { inputError, notFound } from '../errors.ts';
 import type { RateWindow } from '../faults.ts';
 import type { Json, Route } from '../http.ts';
@@ -38,6 +39,7 @@ export function appRoutes(rates: RateWindow): Route[] {
             if (v !== null && !Array.isArray(v)) throw inputError('event_hooks must be a list');
             store.app.event_hooks = ((v ?? []) as Json[]).map((h, i) => ({ id: String(h.id ?? i + 1), enabled: h.enabled !== false, ...h }));
           } else {
+            checkPreSendSetting(k, v);
             store.app.custom[k] = v;
           }
         }

@@ -62,7 +62,9 @@ function getOrCreate(ctx: RouteContext, type: string, id: string | undefined): {
 
 function queryHandler(ctx: RouteContext, id: string | undefined): Json {
   const { ch } = getOrCreate(ctx, ctx.params.type!, id);
-  return channelState(ctx.store, ch, { messages: ctx.body.messages, members: ctx.body.members } as ChannelStateOptions);
+  // A user reads as themselves: others' shadowed messages stay hidden from them.
+  const viewer = ctx.auth.kind === 'user' ? ctx.auth.userId : undefined;
+  return channelState(ctx.store, ch, { messages: ctx.body.messages, members: ctx.body.members } as ChannelStateOptions, viewer);
 }
 
 function queryDoc(store: StreamStore, ch: ChannelRecord): Json {

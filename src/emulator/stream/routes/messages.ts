@@ -5,6 +5,8 @@ import { actingUser, type Json, type Route } from '../http.ts';
 import { MESSAGE_RESERVED, splitCustom, type ChannelRecord, type MessageRecord } from '../records.ts';
 import { channelResponse, messageResponse } from '../shapes.ts';
 import type { StreamStore } from '../store.ts';
+import { screen } from '../before-send.ts';
+import { syncPin } from '../pins.ts';
 
 const MAX_TEXT = 5000;
 
@@ -51,6 +53,8 @@ export function createMessage(store: StreamStore, ch: ChannelRecord, input: Json
     ...(typeof input.quoted_message_id === 'string' ? { quoted_message_id: input.quoted_message_id } : {}),
     silent: input.silent === true,
     pinned: input.pinned === true,
+    ...(input.pinned === true ? { pinned_at: at, pinned_by_id: userId } : {}),
+    ...(store.isShadowBanned(userId, ch.cid) ? { shadowed: true } : {}),
     created_at: at,
     updated_at: at,
     reply_count: 0,
@@ -62,7 +66,8 @@ export function createMessage(store: StreamStore, ch: ChannelRecord, input: Json
   if (parent) parent.reply_count += 1;
   if (!parentId || msg.show_in_channel) {
     ch.last_message_at = at;
-    for (const r of ch.reads.values()) if (r.user_id !== userId) r.unread_messages += 1;
+    // Silent messages raise nobody's unread count.
+    if (!msg.silent) for (const r of ch.reads.values()) if (r.user_id !== userId) r.unread_messages += 1;
   }
   if (opts.announce !== false) store.announce(messageNew(store, ch, msg));
   return msg;
@@ -80,6 +85,7 @@ function applyFields(m: MessageRecord, set: Json): void {
     else if (k === 'attachments') m.attachments = attachments(v);
     else if (k === 'mentioned_users') m.mentioned_users = mentionIds(v);
     else if (k === 'pinned') m.pinned = v === true;
+    else if (k === 'pin_expires') m.pin_expires = typeof v === 'string' ? v : undefined;
     else if (k === 'silent') { if (v !== m.silent) throw inputError('message.silent field cannot be updated'); }
     else if (!MESSAGE_RESERVED.has(k)) m.custom[k] = v;
   }
@@ -92,6 +98,7 @@ function touch(store: StreamStore, m: MessageRecord, oldText: string): void {
 
 /** Applies an edited copy to the stored message, announces message.updated and answers as the API does. */
 function commitUpdate(store: StreamStore, m: MessageRecord, next: MessageRecord, actor: Parameters<typeof messageUpdated>[3], oldText: string) {
+  syncPin(store, m, next, actor);
   Object.assign(m, next);
   touch(store, m, oldText);
   store.announce(messageUpdated(store, channelOf(store, m), m, actor, oldText));
@@ -103,34 +110,40 @@ export const messageRoutes: Route[] = [
     method: 'POST',
     path: '/channels/:type/:id/message',
     op: 'SendMessage',
-    handler: ({ params, body, store, auth, op }) => {
+    handler: async ({ params, body, store, auth, op }) => {
       const ch = store.channel(params.type!, params.id!);
       const input = body.message as Json | undefined;
       if (!input || typeof input !== 'object') throw inputError('message is a required field');
       const userId = actingUser(auth, 'message.', input, op);
-      return { message: messageResponse(store, createMessage(store, ch, input, userId)) };
+      const screened = await screen(store, ch, input, userId);
+      if (screened.rejected) return { message: screened.rejected };
+      return { message: messageResponse(store, createMessage(store, ch, screened.input, userId), userId) };
     },
   },
   {
     method: 'GET',
     path: '/messages/:id',
     op: 'GetMessage',
-    handler: ({ params, query, store }) => {
+    handler: ({ params, query, store, auth }) => {
       const m = store.message(params.id!);
+      const shaped = messageResponse(store, m, auth.kind === 'user' ? auth.userId : undefined);
       if (m.deleted_at && query.get('show_deleted_message') !== 'true') {
-        return { message: { ...messageResponse(store, m), text: '', html: '', attachments: [], channel: channelResponse(store, channelOf(store, m)) } };
+        return { message: { ...shaped, text: '', html: '', attachments: [], channel: channelResponse(store, channelOf(store, m)) } };
       }
-      return { message: { ...messageResponse(store, m), channel: channelResponse(store, channelOf(store, m)) } };
+      return { message: { ...shaped, channel: channelResponse(store, channelOf(store, m)) } };
     },
   },
   {
     method: 'POST',
     path: '/messages/:id',
     op: 'UpdateMessage',
-    handler: ({ params, body, store, auth, op }) => {
+    handler: async ({ params, body, store, auth, op }) => {
       const m = store.message(params.id!);
-      const input = (body.message ?? {}) as Json;
-      const actor = actingUser(auth, 'message.', input, op);
+      const actor = actingUser(auth, 'message.', (body.message ?? {}) as Json, op);
+      // Stream asks the before-send hook about full updates too.
+      const screened = await screen(store, channelOf(store, m), (body.message ?? {}) as Json, actor, m);
+      if (screened.rejected) return { message: screened.rejected };
+      const input = screened.input;
       const oldText = m.text;
       // A full update replaces text, attachments, mentions and custom data.
       const next: MessageRecord = { ...m, custom: {}, attachments: [], mentioned_users: [] };
@@ -182,7 +195,10 @@ export const messageRoutes: Route[] = [
       const parent = store.message(params.id!);
       const ch = channelOf(store, parent);
       const limit = Number(query.get('limit') ?? 100);
-      const replies = ch.messageIds.map((id) => store.messages.get(id)!).filter((r) => r?.parent_id === parent.id);
+      let replies = ch.messageIds.map((id) => store.messages.get(id)!).filter((r) => r?.parent_id === parent.id);
+      // Paging back, as clients load older replies: only those before `id_lt`.
+      const before = query.get('id_lt');
+      if (before) replies = replies.slice(0, Math.max(0, replies.findIndex((r) => r.id === before)));
       return { messages: replies.slice(-limit).map((r) => messageResponse(store, r)) };
     },
   },

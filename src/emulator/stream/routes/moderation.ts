@@ -1,6 +1,7 @@
 /** Ban and unban (global, or channel-scoped via `type`+`id` or `channel_cid`), and flag. */
 import { inputError } from '../errors.ts';
 import { banEvent } from '../events.ts';
+import { flagEvent } from '../moderation-events.ts';
 import type { Json, Route } from '../http.ts';
 import type { ChannelRecord } from '../records.ts';
 import { userById } from '../shapes.ts';
@@ -16,17 +17,21 @@ function scope(store: StreamStore, src: { type?: unknown; id?: unknown; channel_
   return undefined;
 }
 
+/** Keeps the user's and members' `banned` / `shadow_banned` in step with the bans (a shadow ban is not a ban). */
 function syncBanFlags(store: StreamStore, userId: string): void {
   const user = store.users.get(userId);
-  const global = store.bans.find((b) => b.target_user_id === userId && !b.cid);
+  const global = store.bans.find((b) => b.target_user_id === userId && !b.cid && !b.shadow);
   if (user) {
     user.banned = Boolean(global);
+    user.shadow_banned = store.isShadowBanned(userId);
     if (global?.expires) user.ban_expires = global.expires;
     else delete user.ban_expires;
   }
   for (const ch of store.channels.values()) {
     const m = ch.members.get(userId);
-    if (m) m.banned = store.isBanned(userId, ch.cid);
+    if (!m) continue;
+    m.banned = store.isBanned(userId, ch.cid);
+    m.shadow_banned = store.isShadowBanned(userId, ch.cid);
   }
 }
 
@@ -89,11 +94,12 @@ export const moderationRoutes: Route[] = [
         const m = store.message(body.target_message_id);
         store.flags.push({ target_message_id: m.id, user_id: userId, reason: body.reason, created_at: at });
         const total = store.flags.filter((f) => f.target_message_id === m.id).length;
-        const [type, id] = m.cid.split(/:(.*)/s) as [string, string];
-        store.announce({ type: 'message.flagged', cid: m.cid, channel_type: type, channel_id: id, message: { id: m.id, text: m.text, user: userById(store, m.user_id) }, user: userById(store, userId), total_flags: total, created_at: at });
+        store.announce(flagEvent(store, 'message.flagged', userId, { message: m, reason: body.reason, total, at }));
       } else if (typeof body.target_user_id === 'string') {
+        store.ensureUser(body.target_user_id);
         store.flags.push({ target_user_id: body.target_user_id, user_id: userId, reason: body.reason, created_at: at });
-        store.announce({ type: 'user.flagged', user: userById(store, userId), target_user: userById(store, body.target_user_id), created_at: at });
+        const total = store.flags.filter((f) => f.target_user_id === body.target_user_id).length;
+        store.announce(flagEvent(store, 'user.flagged', userId, { targetUserId: body.target_user_id, reason: body.reason, total, at }));
       } else {
         throw inputError('either target_message_id or target_user_id must be provided');
       }

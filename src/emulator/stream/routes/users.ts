@@ -3,6 +3,7 @@ import { inputError, notFound } from '../errors.ts';
 import { matches, sortDocs, type SortSpec } from '../filter.ts';
 import { parsePayload, type Route } from '../http.ts';
 import { splitCustom, USER_RESERVED, type UserRecord } from '../records.ts';
+import { fullUserResponse } from '../moderation-shapes.ts';
 import { userResponse } from '../shapes.ts';
 import type { StreamStore } from '../store.ts';
 
@@ -91,7 +92,7 @@ export const userRoutes: Route[] = [
       users = sortDocs(users, payload.sort as SortSpec | undefined, userResponse);
       const offset = Number(payload.offset ?? 0);
       const limit = Number(payload.limit ?? 30);
-      return { users: users.slice(offset, offset + limit).map(userResponse) };
+      return { users: users.slice(offset, offset + limit).map((u) => fullUserResponse(store, u)) };
     },
   },
 ];
