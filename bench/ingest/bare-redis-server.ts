@@ -3,10 +3,9 @@
  * one `SET key 1 EX 86400 NX` on the same Redis the botyard setups use, and 200. AUTOPIPELINE=1 lets
  * ioredis batch the concurrent SETs into shared writes (the stricter reference).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
-import { BENCH_SECRET } from '../lib/payload.ts';
+import { verifiedPayload } from './verify.ts';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/13', { enableAutoPipelining: process.env.AUTOPIPELINE === '1' });
 const server = createServer((req, res) => {
@@ -14,13 +13,11 @@ const server = createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const expected = Buffer.from(createHmac('sha256', BENCH_SECRET).update(body).digest('hex'));
-    const given = Buffer.from(String(req.headers['x-signature'] ?? ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    const payload = verifiedPayload(body, req.headers);
+    if (!payload) {
       res.writeHead(401).end();
       return;
     }
-    const payload = JSON.parse(body.toString('utf8'));
     const key = String(req.headers['x-webhook-id'] ?? payload.message?.id);
     redis.set(`bench:dedupe:${key}`, '1', 'EX', 86_400, 'NX').then(
       (fresh) => {

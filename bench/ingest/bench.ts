@@ -14,6 +14,7 @@ import { redisPid, undisturbed, worst, type Disturbance } from '../lib/disturban
 import { startNode, type Child } from '../lib/proc.ts';
 import { round, spread, type Spread } from '../lib/stats.ts';
 import { readFileSync } from 'node:fs';
+import { flushRedisDb } from '../lib/redis-db.ts';
 import { storeConfig } from '../lib/stores.ts';
 
 export const REDIS_BENCH_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
@@ -203,14 +204,5 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
 
 /** The bench uses its own Redis databases (13 and 12 unless BENCH_REDIS_URL says otherwise) and empties them before and after. */
 export async function flushBenchRedis(): Promise<void> {
-  const { Redis } = await import('ioredis');
-  for (const url of [REDIS_BENCH_URL, REDIS_TRACED_URL]) {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      await redis.flushdb();
-    } finally {
-      redis.disconnect();
-    }
-  }
+  for (const url of [REDIS_BENCH_URL, REDIS_TRACED_URL]) await flushRedisDb(url);
 }

@@ -8,6 +8,7 @@
 import { startBotyard, type BotyardProcess } from '../lib/botyard.ts';
 import { redisPid, watch, type Disturbance } from '../lib/disturbance.ts';
 import { startNode } from '../lib/proc.ts';
+import { flushRedisDb } from '../lib/redis-db.ts';
 
 const LIMITS_REDIS_URL = process.env.BENCH_LIMITS_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
 
@@ -68,13 +69,4 @@ export async function benchLimits(opts: { limitPerMinute?: number; offeredPerMin
   }
 }
 
-async function flush(): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(LIMITS_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    await redis.flushdb();
-  } finally {
-    redis.disconnect();
-  }
-}
+const flush = () => flushRedisDb(LIMITS_REDIS_URL);
