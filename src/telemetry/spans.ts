@@ -177,7 +177,8 @@ export function traceDispatch<T>(event: InboundEvent, attempt: number, fn: () =>
   if (!on) return fn();
   const parent = eventContext(event);
   if (attempt === 1 && parent && event.trace) {
-    tracer().startSpan('queue wait', { kind: SpanKind.CONSUMER, startTime: event.trace.acceptedAt, attributes: eventAttributes(event) }, parent).end();
+    // Only the event id: its parent (the ingest span) carries the rest, and every attribute is exported per span.
+    tracer().startSpan('queue wait', { kind: SpanKind.CONSUMER, startTime: event.trace.acceptedAt, attributes: { 'botyard.event.id': event.id } }, parent).end();
   }
   return fn();
 }
