@@ -1,7 +1,13 @@
 /**
  * `npm run bench`: every benchmark, one after the other, then bench/results/*.json and BENCHMARKS.md.
  * `npm run bench -- ingest latency` runs only those (the report keeps the last results of the others).
+ * `npm run bench -- --quick [names]`: one short round of each, to check the benchmarks themselves run;
+ * its figures are not for BENCHMARKS.md (the report says so).
+ *
+ * src/ is compiled first, so `botyard start` runs dist/ as in production (bin/botyard.js falls back to
+ * src/ through tsx when dist/ is older, which would measure the TypeScript loader too).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchAcs } from './acs/bench.ts';
@@ -9,32 +15,39 @@ import { benchBeforeSend } from './before-send/bench.ts';
 import { benchFootprint } from './footprint/bench.ts';
 import { benchIngest } from './ingest/bench.ts';
 import { benchLatency } from './latency/bench.ts';
+import { benchLimits } from './limits/bench.ts';
 import { machine } from './lib/machine.ts';
 import { benchStreams } from './streams/bench.ts';
 import { ROOT, startNode } from './lib/proc.ts';
 import { writeReport } from './lib/report.ts';
 
-const only = new Set(process.argv.slice(2));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = new Set(args.filter((a) => !a.startsWith('--')));
 const wanted = (name: string) => only.size === 0 || only.has(name);
-const dir = path.join(ROOT, 'bench/results');
+const dir = path.join(ROOT, quick ? 'bench/results/quick' : 'bench/results');
 mkdirSync(dir, { recursive: true });
 const save = (name: string, data: unknown) => writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
 const log = (s: string) => console.log(`[bench] ${s}`);
 const started = performance.now();
 
-save('machine', machine());
+log('compiling src/ to dist/');
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+save('machine', { ...machine(), ...(quick ? { quick: true } : {}) });
 const emulator = startNode('bench/lib/stream-emulator.ts', { cpu: 1 });
 try {
   const { env } = await emulator.waitFor<{ env: Record<string, string> }>('ready');
-  if (wanted('ingest')) save('ingest', await benchIngest({ streamEnv: env, log }));
-  if (wanted('footprint')) save('footprint', await benchFootprint({ streamEnv: env, log }));
+  if (wanted('ingest')) save('ingest', await benchIngest({ streamEnv: env, log, ...(quick ? { rounds: 1, durationS: 2 } : {}) }));
+  if (wanted('footprint')) save('footprint', await benchFootprint({ streamEnv: env, log, ...(quick ? { runs: 1 } : {}) }));
   if (wanted('before-send')) save('before-send', await benchBeforeSend({ streamEnv: env, log }));
 } finally {
   await emulator.stop();
 }
-if (wanted('latency')) save('latency', await benchLatency({ log }));
-if (wanted('acs')) save('acs', await benchAcs({ log }));
+if (wanted('latency')) save('latency', await benchLatency({ log, ...(quick ? { rounds: 1 } : {}) }));
+if (wanted('acs')) save('acs', await benchAcs({ log, ...(quick ? { windows: 1 } : {}) }));
 if (wanted('streams')) save('streams', await benchStreams({ log }));
-save('run', { seconds: Math.round((performance.now() - started) / 1000), benchmarks: only.size ? [...only] : ['ingest', 'footprint', 'before-send', 'latency', 'acs', 'streams'] });
-writeReport(dir, path.join(ROOT, 'BENCHMARKS.md'));
-log(`done in ${Math.round((performance.now() - started) / 1000)} s; wrote bench/results/*.json and BENCHMARKS.md`);
+if (wanted('limits')) save('limits', await benchLimits({ log, ...(quick ? { limitPerMinute: 120, offeredPerMinute: 400, offerSeconds: 15 } : {}) }));
+const all = ['ingest', 'footprint', 'before-send', 'latency', 'acs', 'streams', 'limits'];
+save('run', { seconds: Math.round((performance.now() - started) / 1000), benchmarks: only.size ? [...only] : all, quick });
+writeReport(dir, path.join(ROOT, quick ? 'bench/results/quick/BENCHMARKS.md' : 'BENCHMARKS.md'));
+log(`done in ${Math.round((performance.now() - started) / 1000)} s; wrote ${path.relative(ROOT, dir)}/*.json and ${quick ? 'bench/results/quick/BENCHMARKS.md' : 'BENCHMARKS.md'}`);

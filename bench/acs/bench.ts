@@ -4,6 +4,7 @@
  * over three windows: SDK calls per cycle, detection latency (post → hand-off to the sink), RSS.
  * The baseline polls every thread each cycle through the same SDK.
  */
+import { undisturbed, worst, type Disturbance } from '../lib/disturbance.ts';
 import { startNode, type Child } from '../lib/proc.ts';
 import { quantile, round, sleep, spread, type Spread } from '../lib/stats.ts';
 
@@ -14,7 +15,7 @@ const PAGE = 100;
 export interface AcsSizeResult {
   threads: number;
   active: number;
-  botyard: { callsPerCycle: Spread; bound: number; cyclesOverBound: number; cycles: number; latencyP50: Spread; latencyP99: Spread; latencyMax: number; missed: number; rssMb: number; firstCycleMs: number; firstCycleCalls: number };
+  botyard: { disturbance?: Disturbance; callsPerCycle: Spread; bound: number; cyclesOverBound: number; cycles: number; latencyP50: Spread; latencyP99: Spread; latencyMax: number; missed: number; rssMb: number; firstCycleMs: number; firstCycleCalls: number };
   everyThread: { callsPerCycle: number; cycleMs: number; latencyP50: number; latencyMax: number; rssMb: number };
 }
 
@@ -87,11 +88,21 @@ export async function benchAcs(opts: { log: (s: string) => void; windows?: numbe
       let bound = 0;
       let overBound = 0;
       let cyclesSeen = 0;
+      const windowDisturbance: Disturbance[] = [];
       for (let w = 0; w < windows; w++) {
-        const from = seen.cycles.length;
-        const posts = await traffic(emulator, active, windowS);
-        await sleep(INTERVAL_MS + 500);
-        const windowCycles = seen.cycles.slice(from + 1);
+        const { result: win, disturbance } = await undisturbed(
+          `acs ${threads} threads window ${w + 1}`,
+          async () => {
+            const from = seen.cycles.length;
+            const posts = await traffic(emulator, active, windowS);
+            await sleep(INTERVAL_MS + 500);
+            const windowCycles = seen.cycles.slice(from + 1);
+            return { windowCycles, l: latencies(posts, seen.detections) };
+          },
+          { log: opts.log },
+        );
+        windowDisturbance.push(disturbance);
+        const { windowCycles, l } = win;
         const c = windowCycles.map((x) => x.stats.calls);
         calls.push(quantile(c, 0.5));
         const listed = quantile(windowCycles.map((x) => x.stats.threadsListed), 0.5);
@@ -99,12 +110,11 @@ export async function benchAcs(opts: { log: (s: string) => void; windows?: numbe
         for (const x of windowCycles) if (x.stats.calls > 1 + x.stats.events + Math.max(0, Math.ceil(x.stats.threadsListed / PAGE) - 1)) overBound++;
         cyclesSeen += windowCycles.length;
         bound = Math.max(bound, 1 + active + Math.max(0, Math.ceil(listed / PAGE) - 1));
-        const l = latencies(posts, seen.detections);
         missed += l.missed;
         p50s.push(round(quantile(l.out, 0.5)));
         p99s.push(round(quantile(l.out, 0.99)));
         latencyMax = Math.max(latencyMax, ...l.out);
-        opts.log(`acs botyard ${threads} threads window ${w + 1}: calls/cycle ${c.join(',')} (threads listed ~${listed}; events ${windowCycles.map((x) => x.stats.events).join(',')}), latency p50 ${round(quantile(l.out, 0.5))} ms p99 ${round(quantile(l.out, 0.99))} ms, missed ${l.missed}`);
+        opts.log(`acs botyard ${threads} threads window ${w + 1}: calls/cycle ${c.join(',')} (threads listed ~${listed}; events ${windowCycles.map((x) => x.stats.events).join(',')}), latency p50 ${round(quantile(l.out, 0.5))} ms p99 ${round(quantile(l.out, 0.99))} ms, missed ${l.missed}; others ${disturbance.othersPct}%${disturbance.disturbed ? ' DISTURBED' : ''}`);
       }
       const rssMb = round(poller.rssMb());
       await poller.stop();
@@ -124,7 +134,7 @@ export async function benchAcs(opts: { log: (s: string) => void; windows?: numbe
       results.push({
         threads,
         active,
-        botyard: { callsPerCycle: spread(calls), bound, cyclesOverBound: overBound, cycles: cyclesSeen, latencyP50: spread(p50s), latencyP99: spread(p99s), latencyMax: round(latencyMax), missed, rssMb, firstCycleMs: first.stats.durationMs, firstCycleCalls: first.stats.calls },
+        botyard: { disturbance: worst(windowDisturbance), callsPerCycle: spread(calls), bound, cyclesOverBound: overBound, cycles: cyclesSeen, latencyP50: spread(p50s), latencyP99: spread(p99s), latencyMax: round(latencyMax), missed, rssMb, firstCycleMs: first.stats.durationMs, firstCycleCalls: first.stats.calls },
         everyThread: { callsPerCycle: measured.calls, cycleMs: measured.durationMs, latencyP50: round(quantile(nl.out, 0.5)), latencyMax: round(Math.max(...nl.out)), rssMb: naiveRss },
       });
     }

@@ -43,7 +43,7 @@ export async function benchBeforeSend(opts: { streamEnv: Record<string, string>;
   const connections = opts.connections ?? 64;
   const budgetMs = 1000;
   // Memory state, as this benchmark was first run: `start` now defaults to SQLite (bench/lib/stores.ts).
-  const botyard = await startBotyard(3914, opts.streamEnv, 0, { config: storeConfig('memory') });
+  const botyard = await startBotyard(opts.streamEnv, 0, { config: storeConfig('memory') });
   const hooks = startNode('bench/before-send/hook-load.ts', { cpu: 1 });
   const ingest = startNode('bench/ingest/load.ts', { cpu: 1 });
   await Promise.all([hooks.waitFor('ready'), ingest.waitFor('ready')]);

@@ -4,12 +4,13 @@
  * Stream alone and Stream + ACS.
  */
 import { startBotyard } from '../lib/botyard.ts';
+import { undisturbed, worst, type Disturbance } from '../lib/disturbance.ts';
 import { startNode } from '../lib/proc.ts';
 import { round, sleep, spread, type Spread } from '../lib/stats.ts';
 import { storeConfig, type BenchStore } from '../lib/stores.ts';
 
 export interface FootprintResult {
-  setups: Array<{ label: string; readyMs: Spread; idleRssMb: Spread }>;
+  setups: Array<{ label: string; readyMs: Spread; idleRssMb: Spread; disturbance?: Disturbance }>;
 }
 
 export async function benchFootprint(opts: { streamEnv: Record<string, string>; runs?: number; log: (s: string) => void }): Promise<FootprintResult> {
@@ -29,17 +30,24 @@ export async function benchFootprint(opts: { streamEnv: Record<string, string>; 
     for (const s of setups) {
       const ready: number[] = [];
       const rss: number[] = [];
+      const disturbances: Disturbance[] = [];
       for (let r = 0; r < runs; r++) {
         const config = storeConfig(s.store); // a fresh SQLite file each run: a first start, as a new deployment's
-        const t0 = performance.now();
-        const b = await startBotyard(3931, s.env, 0, { config });
-        ready.push(Math.round(performance.now() - t0));
-        await sleep(2000);
-        rss.push(round(b.child.rssMb()));
-        await b.child.stop();
-        opts.log(`footprint ${s.label} run ${r + 1}: ready in ${ready.at(-1)} ms, idle RSS ${rss.at(-1)} MB`);
+        const { result, disturbance } = await undisturbed(`footprint ${s.label} run ${r + 1}`, async () => {
+          const t0 = performance.now();
+          const b = await startBotyard(s.env, 0, { config });
+          const readyMs = Math.round(performance.now() - t0);
+          await sleep(2000);
+          const rssMb = round(b.child.rssMb());
+          await b.child.stop();
+          return { readyMs, rssMb };
+        }, { log: opts.log });
+        ready.push(result.readyMs);
+        rss.push(result.rssMb);
+        disturbances.push(disturbance);
+        opts.log(`footprint ${s.label} run ${r + 1}: ready in ${result.readyMs} ms, idle RSS ${result.rssMb} MB; others ${disturbance.othersPct}%${disturbance.disturbed ? ' DISTURBED' : ''}`);
       }
-      out.push({ label: s.label, readyMs: spread(ready), idleRssMb: spread(rss) });
+      out.push({ label: s.label, readyMs: spread(ready), idleRssMb: spread(rss), disturbance: worst(disturbances) });
     }
   } finally {
     await acs.stop();

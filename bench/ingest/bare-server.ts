@@ -2,9 +2,8 @@
  * (a) The floor: node:http reading the raw body, HMAC-SHA256 check (constant time), JSON.parse, an
  * in-memory dedupe set, 200. Nothing botyard does can be cheaper than this.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import { BENCH_SECRET } from '../lib/payload.ts';
+import { verifiedPayload } from './verify.ts';
 
 const seen = new Set<string>();
 const server = createServer((req, res) => {
@@ -12,13 +11,11 @@ const server = createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const expected = Buffer.from(createHmac('sha256', BENCH_SECRET).update(body).digest('hex'));
-    const given = Buffer.from(String(req.headers['x-signature'] ?? ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    const payload = verifiedPayload(body, req.headers);
+    if (!payload) {
       res.writeHead(401).end();
       return;
     }
-    const payload = JSON.parse(body.toString('utf8'));
     const key = String(req.headers['x-webhook-id'] ?? payload.message?.id);
     const fresh = !seen.has(key);
     if (fresh) seen.add(key);

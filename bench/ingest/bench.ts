@@ -1,27 +1,44 @@
 /**
- * Benchmark 1: webhook ingest. Four servers, each in its own process pinned to CPU 0; autocannon in
- * another process pinned to CPU 1. Runs are interleaved (a b c d, three times) so drift on this
- * shared machine spreads over all setups; each run also records the server's CPU time per request,
- * which contention on the machine does not inflate the way it does requests/s.
+ * Benchmark 1: webhook ingest. Each server in its own process pinned to CPU 0; autocannon in another
+ * process pinned to CPU 1. Runs are interleaved (every setup once per round, three rounds) so drift on
+ * this shared machine spreads over all setups; each run also records the server's CPU time per request,
+ * which contention does not inflate the way it does requests/s, and how disturbed the run was
+ * (disturbance.ts: a disturbed run is run again, and a figure that stayed disturbed is marked).
+ *
+ * Baselines: (a) the floor (verify + parse + an in-memory set), (a-redis) the same with the dedupe a
+ * cluster needs, one SET NX EX on the same Redis (plain, and auto-pipelined), (b) what a user writes
+ * with express. Setups (f)/(g) are (c)/(d) with tracing on, exporting to a stand-in collector.
  */
 import { startBotyard, type BotyardProcess } from '../lib/botyard.ts';
+import { redisPid, undisturbed, worst, type Disturbance } from '../lib/disturbance.ts';
 import { startNode, type Child } from '../lib/proc.ts';
 import { round, spread, type Spread } from '../lib/stats.ts';
+import { readFileSync } from 'node:fs';
+import { flushRedisDb } from '../lib/redis-db.ts';
 import { storeConfig } from '../lib/stores.ts';
 
 export const REDIS_BENCH_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
+/** (f) gets a database of its own: on (d)'s it would be a second instance of (d)'s cluster, sharing its queue. */
+const REDIS_TRACED_URL = REDIS_BENCH_URL.replace(/\/(\d+)$/, (_m, db: string) => `/${Number(db) - 1}`);
+
+type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardRedis' | 'botyardSqlite' | 'botyardTraced' | 'botyardRedisTraced';
 
 interface Setup {
-  key: 'bare' | 'express' | 'botyard' | 'botyardSqlite' | 'botyardRedis';
+  key: Key;
   label: string;
   child: Child;
   url: string;
+  /** Uses Redis: its CPU counts as the run's own, and is reported per request. */
+  redis: boolean;
 }
+
+interface Run { rps: number; p50: number; p99: number; cpuUsPerReq: number; redisCpuUsPerReq?: number; errors: number; disturbance: Disturbance }
 
 export interface IngestResult {
   connections: number;
   durationS: number;
-  setups: Record<string, { label: string; rps: Spread; p50: Spread; p99: Spread; cpuUsPerReq: Spread; errors: number }>;
+  rounds: number;
+  setups: Record<string, { label: string; rps: Spread; p50: Spread; p99: Spread; cpuUsPerReq: Spread; redisCpuUsPerReq?: Spread; errors: number; disturbance: Disturbance }>;
   ratios: {
     botyardVsBare: number;
     botyardVsExpress: number;
@@ -32,56 +49,113 @@ export interface IngestResult {
     sqliteVsRedis?: number;
     cpuSqliteVsMemory?: number;
     cpuSqliteVsRedis?: number;
+    /** (d) / (a-redis), requests/s and CPU per request (bare ÷ botyard, so > 1 means botyard is cheaper). */
+    redisVsBareRedis: number;
+    cpuRedisVsBareRedis: number;
+    redisVsBareRedisPipelined: number;
+    /** Tracing on ÷ off, CPU per request (1.05 = 5% more). */
+    tracingCpuMemory: number;
+    tracingCpuRedis: number;
+    tracingRpsMemory: number;
+    tracingRpsRedis: number;
   };
+  /** OTLP exports the stand-in collector received during the traced runs. */
+  otlp: { requests: number; bytes: number };
   /** RSS of botyard (memory state) under the ingest load: the largest sample. */
   botyardRssUnderLoadMb: number;
   botyardRedisRssUnderLoadMb: number;
   botyardSqliteRssUnderLoadMb?: number;
 }
 
-async function startPlain(file: string, key: Setup['key'], label: string): Promise<Setup> {
-  const child = startNode(file, { cpu: 0 });
+async function startPlain(file: string, key: Key, label: string, env: Record<string, string> = {}, redis = false): Promise<Setup> {
+  const child = startNode(file, { cpu: 0, env });
   const { port } = await child.waitFor<{ port: number }>('ready');
-  return { key, label, child, url: `http://127.0.0.1:${port}/webhooks/stream` };
+  return { key, label, child, url: `http://127.0.0.1:${port}/webhooks/stream`, redis };
 }
 
-const fromBotyard = (b: BotyardProcess, key: Setup['key'], label: string): Setup => ({ key, label, child: b.child, url: `${b.url}/webhooks/stream` });
+const fromBotyard = (b: BotyardProcess, key: Key, label: string, redis: boolean): Setup => ({ key, label, child: b.child, url: `${b.url}/webhooks/stream`, redis });
+
+/** Waits (up to 60 s) until a botyard setup's queue is empty; the plain servers have none (300 ms for their sockets to settle). */
+async function drained(s: Setup): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  if (!s.key.startsWith('botyard')) return;
+  const metrics = s.url.replace(/\/webhooks\/stream$/, '/metrics');
+  for (const until = Date.now() + 60_000; Date.now() < until; ) {
+    const text = await (await fetch(metrics)).text();
+    if (/^botyard_queue_depth 0$/m.test(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** CPU time of a pid so far, ms (from /proc). */
+function cpuMsOf(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+}
 
 export async function benchIngest(opts: { streamEnv: Record<string, string>; rounds?: number; durationS?: number; connections?: number; log: (s: string) => void }): Promise<IngestResult> {
   const rounds = opts.rounds ?? 3;
   const durationS = opts.durationS ?? 5;
   const connections = opts.connections ?? 64;
   await flushBenchRedis();
+  const redis = redisPid();
+  const sink = startNode('bench/lib/otlp-sink.ts', { cpu: 1 });
+  const { url: otlpUrl } = await sink.waitFor<{ url: string }>('ready');
+  // The bench Redis keeps nothing on disk: say so, or botyard start refuses it (README: Redis in production).
+  const withRedis = { ...opts.streamEnv, REDIS_URL: REDIS_BENCH_URL, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
+  const traced = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl };
   const setups: Setup[] = [
     await startPlain('bench/ingest/bare-server.ts', 'bare', '(a) node:http + verify + parse (floor)'),
+    await startPlain('bench/ingest/bare-redis-server.ts', 'bareRedis', '(a-redis) the floor + Redis SET NX EX dedupe', { REDIS_URL: REDIS_BENCH_URL }, true),
+    await startPlain('bench/ingest/bare-redis-server.ts', 'bareRedisPipelined', '(a-redis-p) the same, ioredis auto-pipelining', { REDIS_URL: REDIS_BENCH_URL, AUTOPIPELINE: '1' }, true),
     await startPlain('bench/ingest/express-server.ts', 'express', '(b) express 5 + stream-chat verifyWebhook'),
-    fromBotyard(await startBotyard(3911, opts.streamEnv, 0, { config: storeConfig('memory') }), 'botyard', '(c) botyard start, 4 example bots, memory state'),
-    fromBotyard(await startBotyard(3912, { ...opts.streamEnv, REDIS_URL: REDIS_BENCH_URL, BOTYARD_REDIS_ALLOW_VOLATILE: '1' }, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + BullMQ queue'),
-    fromBotyard(await startBotyard(3913, opts.streamEnv, 0, { config: storeConfig('sqlite') }), 'botyardSqlite', '(e) botyard start, 4 example bots, SQLite state + queue (the default)'),
+    fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('memory') }), 'botyard', '(c) botyard start, 4 example bots, memory state', false),
+    fromBotyard(await startBotyard(withRedis, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + BullMQ queue', true),
+    fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('sqlite') }), 'botyardSqlite', '(e) botyard start, 4 example bots, SQLite state + queue (the default)', false),
+    fromBotyard(await startBotyard({ ...opts.streamEnv, ...traced }, 0, { config: storeConfig('memory') }), 'botyardTraced', '(f) = (c) with tracing on (OTLP export)', false),
+    fromBotyard(await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED_URL, ...traced }, 0), 'botyardRedisTraced', '(g) = (d) with tracing on (OTLP export)', true),
   ];
   const load = startNode('bench/ingest/load.ts', { cpu: 1 });
   await load.waitFor('ready');
-  const runs = new Map<string, Array<{ rps: number; p50: number; p99: number; cpuUsPerReq: number; errors: number }>>();
+  const runs = new Map<string, Run[]>();
   const peakRss = new Map<string, number>();
+  let otlp = { requests: 0, bytes: 0 };
   try {
     for (const s of setups) await load.request('run', { url: s.url, durationS: 2, connections }); // warm-up (JIT, connection pools)
+    const before = await sink.request<{ requests: number; bytes: number }>('counts');
     for (let r0 = 0; r0 < rounds; r0++) {
       for (const s of setups) {
-        const cpu0 = s.child.cpuMs();
-        const sampler = setInterval(() => peakRss.set(s.key, Math.max(peakRss.get(s.key) ?? 0, s.child.rssMb())), 250);
-        const r = await load.request<any>('run', { url: s.url, durationS, connections });
-        clearInterval(sampler);
-        // A queue still draining after the load stops is work the server owes: wait and count it.
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        const cpuUsPerReq = ((s.child.cpuMs() - cpu0) * 1000) / Math.max(1, r.total);
-        const list = runs.get(s.key) ?? [];
-        list.push({ rps: r.rps, p50: r.p50, p99: r.p99, cpuUsPerReq, errors: r.non2xx + r.errors });
-        runs.set(s.key, list);
-        opts.log(`ingest ${s.key} round ${r0 + 1}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${round(cpuUsPerReq)} µs CPU/req, ${r.non2xx + r.errors} errors`);
+        const { result, disturbance } = await undisturbed(
+          `ingest ${s.key} round ${r0 + 1}`,
+          async () => {
+            const cpu0 = s.child.cpuMs();
+            const redis0 = cpuMsOf(redis);
+            const sampler = setInterval(() => peakRss.set(s.key, Math.max(peakRss.get(s.key) ?? 0, s.child.rssMb())), 250);
+            const r = await load.request<any>('run', { url: s.url, durationS, connections });
+            clearInterval(sampler);
+            // A queue still draining after the load stops is work the server owes: wait for it and count it.
+            await drained(s);
+            const total = Math.max(1, r.total);
+            return {
+              rps: r.rps,
+              p50: r.p50,
+              p99: r.p99,
+              cpuUsPerReq: ((s.child.cpuMs() - cpu0) * 1000) / total,
+              ...(s.redis ? { redisCpuUsPerReq: ((cpuMsOf(redis) - redis0) * 1000) / total } : {}),
+              errors: r.non2xx + r.errors,
+            };
+          },
+          { extraPids: s.redis && redis ? [redis] : [], log: opts.log },
+        );
+        (runs.get(s.key) ?? runs.set(s.key, []).get(s.key)!).push({ ...result, disturbance });
+        opts.log(`ingest ${s.key} round ${r0 + 1}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${round(result.cpuUsPerReq)} µs CPU/req${result.redisCpuUsPerReq !== undefined ? ` (+ Redis ${round(result.redisCpuUsPerReq)} µs)` : ''}, ${result.errors} errors; others ${disturbance.othersPct}%, steal ${disturbance.stealPct}%${disturbance.disturbed ? ' DISTURBED' : ''}`);
       }
     }
+    const after = await sink.request<{ requests: number; bytes: number }>('counts');
+    otlp = { requests: after.requests - before.requests, bytes: after.bytes - before.bytes };
   } finally {
-    await Promise.all([load.stop(), ...setups.map((s) => s.child.stop())]);
+    await Promise.all([load.stop(), sink.stop(), ...setups.map((s) => s.child.stop())]);
     await flushBenchRedis();
   }
   const out: IngestResult['setups'] = {};
@@ -93,14 +167,17 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
       p50: spread(list.map((x) => x.p50)),
       p99: spread(list.map((x) => x.p99)),
       cpuUsPerReq: spread(list.map((x) => round(x.cpuUsPerReq))),
+      ...(s.redis ? { redisCpuUsPerReq: spread(list.map((x) => round(x.redisCpuUsPerReq ?? NaN))) } : {}),
       errors: list.reduce((n, x) => n + x.errors, 0),
+      disturbance: worst(list.map((x) => x.disturbance)),
     };
   }
-  const rps = (k: string) => out[k]!.rps.median;
-  const cpu = (k: string) => out[k]!.cpuUsPerReq.median;
+  const rps = (k: Key) => out[k]!.rps.median;
+  const cpu = (k: Key) => out[k]!.cpuUsPerReq.median;
   return {
     connections,
     durationS,
+    rounds,
     setups: out,
     ratios: {
       botyardVsBare: round(rps('botyard') / rps('bare'), 2),
@@ -111,21 +188,22 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
       sqliteVsRedis: round(rps('botyardSqlite') / rps('botyardRedis'), 2),
       cpuSqliteVsMemory: round(cpu('botyard') / cpu('botyardSqlite'), 2),
       cpuSqliteVsRedis: round(cpu('botyardRedis') / cpu('botyardSqlite'), 2),
+      redisVsBareRedis: round(rps('botyardRedis') / rps('bareRedis'), 2),
+      cpuRedisVsBareRedis: round(cpu('bareRedis') / cpu('botyardRedis'), 2),
+      redisVsBareRedisPipelined: round(rps('botyardRedis') / rps('bareRedisPipelined'), 2),
+      tracingCpuMemory: round(cpu('botyardTraced') / cpu('botyard'), 2),
+      tracingCpuRedis: round(cpu('botyardRedisTraced') / cpu('botyardRedis'), 2),
+      tracingRpsMemory: round(rps('botyardTraced') / rps('botyard'), 2),
+      tracingRpsRedis: round(rps('botyardRedisTraced') / rps('botyardRedis'), 2),
     },
+    otlp,
     botyardRssUnderLoadMb: round(peakRss.get('botyard') ?? NaN),
     botyardRedisRssUnderLoadMb: round(peakRss.get('botyardRedis') ?? NaN),
     botyardSqliteRssUnderLoadMb: round(peakRss.get('botyardSqlite') ?? NaN),
   };
 }
 
-/** The bench uses its own Redis database (13 unless BENCH_REDIS_URL says otherwise) and empties it before and after. */
+/** The bench uses its own Redis databases (13 and 12 unless BENCH_REDIS_URL says otherwise) and empties them before and after. */
 export async function flushBenchRedis(): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_BENCH_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    await redis.flushdb();
-  } finally {
-    redis.disconnect();
-  }
+  for (const url of [REDIS_BENCH_URL, REDIS_TRACED_URL]) await flushRedisDb(url);
 }

@@ -1,8 +1,8 @@
 /**
- * The baseline for reply latency: the emulator's own round trips, driven by the thinnest receiver.
+ * The baseline for reply latency and reply CPU: the same work written by hand with stream-chat.
  * node:http verifies and parses the webhook, acks, then makes the same three stream-chat calls the
- * `mentions` bot makes (markRead, typing.start, threaded reply with a mention), with the same
- * client settings botyard uses (keep-alive agent, cache off).
+ * `mentions` bot makes (markRead, typing.start, threaded reply with a mention), with the client set
+ * up as a user would (keep-alive agent, cache off, the SDK's other defaults).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';

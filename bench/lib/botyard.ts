@@ -1,5 +1,6 @@
 /**
- * Runs the production entry, `node bin/botyard.js start`, as a child, and waits for GET /readyz 200.
+ * Runs the production entry, `node bin/botyard.js start`, as a child on a port the OS picks, and waits
+ * for GET /readyz 200.
  */
 import { startNode, type Child } from './proc.ts';
 import { sleep } from './stats.ts';
@@ -25,11 +26,23 @@ export interface BotyardProcess {
   url: string;
 }
 
-/** `botyard start --port <port> [--config file]` with `env` (platform credentials, REDIS_URL…), pinned to `cpu`. */
-export async function startBotyard(port: number, env: NodeJS.ProcessEnv, cpu?: number, options: { config?: string; nodeArgs?: string[] } = {}): Promise<BotyardProcess> {
-  const args = ['start', '--port', String(port), ...(options.config ? ['--config', options.config] : [])];
+/** The URL `botyard start` prints once it listens ("botyard listening on http://localhost:PORT"). */
+async function listeningUrl(child: Child, timeoutMs = 30_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const m = /botyard listening on http:\/\/localhost:(\d+)/.exec(child.stdout());
+    if (m) return `http://127.0.0.1:${m[1]}`;
+    if (child.proc.exitCode !== null) throw new Error(`botyard start exited ${child.proc.exitCode} before listening`);
+    if (Date.now() > until) throw new Error(`botyard start did not listen within ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+/** `botyard start --port 0 [--config file]` with `env` (platform credentials, REDIS_URL…), pinned to `cpu`. */
+export async function startBotyard(env: NodeJS.ProcessEnv, cpu?: number, options: { config?: string; nodeArgs?: string[] } = {}): Promise<BotyardProcess> {
+  const args = ['start', '--port', '0', ...(options.config ? ['--config', options.config] : [])];
   const child = startNode('bin/botyard.js', { tsx: false, args, env, nodeArgs: options.nodeArgs ?? [], ...(cpu !== undefined ? { cpu } : {}) });
-  const url = `http://127.0.0.1:${port}`;
+  const url = await listeningUrl(child);
   await waitReady(url);
   return { child, url };
 }

@@ -109,6 +109,19 @@ export interface InboundEvent {
   moderation?: ModerationDetails;
   /** Who rejected the message and why (message.rejected). */
   rejection?: Rejection;
+  /**
+   * Where the event's trace continues (W3C trace context of its ingest span), set by ingest when tracing
+   * is on. It travels with the event through every queue, so a retry on another instance joins the trace.
+   */
+  trace?: EventTrace;
+}
+
+/** Trace context carried by an event (src/telemetry/). */
+export interface EventTrace {
+  traceparent: string;
+  tracestate?: string;
+  /** Epoch ms when ingest accepted the event: the queue-wait span starts here. */
+  acceptedAt: number;
 }
 
 /**
@@ -288,6 +301,10 @@ export interface Adapter {
   pollLagMs?(): number | undefined;
   /** Verify and normalize one webhook delivery, handing events to the sink before answering. */
   handleWebhook?(request: WebhookRequest): Promise<WebhookResponse>;
+  /** Registers a listener for the rate-limit headers the platform sends on its answers (Stream: X-RateLimit-*). */
+  onRateLimit?(listener: (report: RateLimitReport) => void): void;
+  /** Participants in a conversation, when the platform's limits depend on it (ACS: no typing or receipts above 20). */
+  participantCount?(conversation: ConversationRef): Promise<number | undefined>;
   /** The pre-send hook's route (`/webhooks/stream/before-send`), if the platform has one. */
   readonly beforeSendPath?: string;
   /** Verify one pre-send call, ask the runtime (`decide`), answer the platform. Never queued. */
@@ -319,6 +336,18 @@ export interface Adapter {
    * (capability `history`). A thread's parent comes first, then its replies.
    */
   history?(conversation: ConversationRef, query: HistoryQuery): Promise<Message[]>;
+}
+
+/** What one platform answer said about its rate limit. */
+export interface RateLimitReport {
+  /** The outbound call kind the answer was for (`send`, `markRead`, ...: src/outbound/limits.ts). */
+  kind: string;
+  /** Calls allowed per minute (X-RateLimit-Limit). */
+  limit?: number;
+  /** Calls left in the current window (X-RateLimit-Remaining). */
+  remaining?: number;
+  /** When the window resets, epoch ms (X-RateLimit-Reset is in seconds). */
+  resetAtMs?: number;
 }
 
 /** `stream:messaging:general` → `{ platform: 'stream', id: 'messaging:general' }`. Splits on the first colon only. */

@@ -46,6 +46,7 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
     async deadLetters() {
       return [...dead.values()].map((d) => d.letter);
     },
+    deadLetterCount: async () => dead.size,
     async replay(eventId) {
       const item = dead.get(eventId);
       if (!item) return false;

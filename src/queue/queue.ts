@@ -20,6 +20,8 @@ export interface DeadLetter {
   error: string;
   attempts: number;
   failedAt: string;
+  /** The event's trace id when tracing was on: find its whole path in the tracing backend. */
+  traceId?: string;
 }
 
 /** What ingest asks of a queue that can dedupe and enqueue in one step. */
@@ -50,6 +52,8 @@ export interface EventQueue {
   /** Stops taking new work, waits up to `timeoutMs` for in-flight events, then resolves. */
   stop(timeoutMs?: number): Promise<void>;
   deadLetters(): Promise<DeadLetter[]>;
+  /** How many dead letters there are (cheaper than deadLetters() for the metric); optional. */
+  deadLetterCount?(): Promise<number>;
   /** Puts a dead-lettered event back on the queue; false when there is no such dead letter. */
   replay(eventId: string): Promise<boolean>;
 }

@@ -16,8 +16,17 @@
  * concurrency 1 need partition ownership across instances (a rebalancing protocol) and let one slow
  * conversation block every conversation sharing its partition. The list costs two small Lua calls per
  * event on the fast path and touches nothing else when a conversation has no backlog.
+ * A job listed behind others is stored parked (delayed) from the start, so workers never take it out of
+ * turn under load; the re-check after `parkMs` stays as the safety net.
  * Healing: a listed id whose job never got added (crash between the two enqueue steps) is reaped after
  * `orphanGraceMs`; a head whose job completed or finally failed is popped by whoever finds it.
+ *
+ * Ingest's `acceptOnce` (redis-accept.ts) dedupes on the state store's own key and stores the job in two
+ * pipelined round trips shared by every request in flight (group commit).
+ *
+ * Keys: everything lives under `prefix` (config `redisPrefix`): BullMQ's `<prefix>:<name>:*` and this
+ * queue's own `<prefix>:queue:<name>:*` (conversation order, dead letters), beside the state store's
+ * `<prefix>:<key>`, so one prefix is one deployment.
  *
  * Crash recovery: a worker holds a lock of `lockDuration` (default 30 s) on each active job, renewed
  * every lockDuration/2 while the handler runs. When the process dies the lock lapses, and the stalled
@@ -30,14 +39,17 @@
  * dead-lettered.
  */
 import { randomBytes } from 'node:crypto';
-import { DelayedError, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { DelayedError, Job, Queue, Worker, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { BotyardError } from '../errors.ts';
 import { closeWorkerWithin, settlesWithin } from './bullmq-stop.ts';
+import { traceIdOf } from '../telemetry/carrier.ts';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue, EventWorker } from './queue.ts';
+import { createAcceptor, type Client } from './redis-accept.ts';
+import { warnLegacyQueue } from './redis-legacy.ts';
 import { conversationOrder } from './redis-order.ts';
 
 export interface RedisQueueOptions {
@@ -45,7 +57,9 @@ export interface RedisQueueOptions {
   url?: string;
   /** An existing ioredis client (must have `maxRetriesPerRequest: null`, as BullMQ workers require); never closed by the queue. */
   connection?: Redis;
-  /** Queue name shared by all instances (no ':'). Default 'botyard-events'. */
+  /** Namespace of every key (config `redisPrefix`), shared with the state store whose dedupe marks `acceptOnce` writes. Default 'botyard'. */
+  prefix?: string;
+  /** Queue name shared by all instances (no ':'). Default 'events'. */
   name?: string;
   /** Events worked at once by this instance. Default 32. */
   concurrency?: number;
@@ -63,7 +77,7 @@ export interface RedisQueueOptions {
   parkMs?: number;
   /** How long a listed job may stay missing before it is reaped. Default 10000. */
   orphanGraceMs?: number;
-  /** Finished jobs kept for dedupe. Default { age: 3600 s, count: 100000 }. */
+  /** Finished jobs kept (their ids dedupe `enqueue`). Default { age: 3600 s, count: 100000 }. */
   keepCompleted?: { age?: number; count?: number };
   log?: Logger;
 }
@@ -72,14 +86,15 @@ interface JobData {
   event: InboundEvent;
 }
 
-/** The queue name of the instances that share the Redis key prefix `prefix` ('botyard' → 'botyard-events'). */
-export const queueNameFor = (prefix: string) => `${prefix}-events`;
-
 /** The BullMQ job id of an event: never all digits, never ':'. */
 export const jobIdFor = (eventId: string) => `ev-${encodeURIComponent(eventId)}`;
 
+/** Key patterns of everything a queue keeps (tests and operators clean up with these). */
+export const queueKeyPatterns = (prefix = 'botyard', name = 'events') => [`${prefix}:${name}:*`, `${prefix}:queue:${name}:*`];
+
 export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
-  const name = options.name ?? 'botyard-events';
+  const prefix = options.prefix ?? 'botyard';
+  const name = options.name ?? 'events';
   const owned = !options.connection;
   const connection = options.connection ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   if (owned) connection.on('error', (err) => options.log?.warn({ err }, 'queue redis connection error'));
@@ -87,10 +102,16 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   const parkMs = options.parkMs ?? 5000;
   const orphanGraceMs = options.orphanGraceMs ?? 10_000;
   const log = options.log;
-  const queue = new Queue<JobData>(name, { connection });
+  const queue = new Queue<JobData>(name, { connection, prefix });
   queue.on('error', (err) => log?.warn({ err }, 'queue error'));
-  const order = conversationOrder(connection);
-  const ns = `botyard:queue:${name}`;
+  // The order scripts run on a connection of their own that batches the calls concurrent jobs make in
+  // one event-loop turn into one write (auto-pipelining); BullMQ's own connection stays unbatched, as
+  // BullMQ expects. The accept script is defined on BullMQ's connection too: it runs in its pipelines.
+  conversationOrder(connection);
+  const orderClient = connection.duplicate({ enableAutoPipelining: true, maxRetriesPerRequest: null });
+  orderClient.on('error', (err) => log?.warn({ err }, 'queue order connection error'));
+  const order = conversationOrder(orderClient);
+  const ns = `${prefix}:queue:${name}`;
   const deadKey = `${ns}:dead`;
   const listKey = (event: InboundEvent) => `${ns}:order:${conversationKey(event)}`;
   const jobOptions: JobsOptions = {
@@ -101,29 +122,50 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   };
   let worker: Worker<JobData> | undefined;
 
+  /** Wakes a parked job by id (no need to load it first); a job that is not parked is left alone. */
+  const promote = async (jobId: string) => {
+    await new Job(queue, 'event', {} as JobData, {}, jobId).promote().catch(() => {});
+  };
+
+  const acceptor = createAcceptor<JobData>({
+    client: () => queue.client as unknown as Promise<Client>,
+    queue,
+    storeKey: (key) => `${prefix}:${key}`,
+    listKey,
+    jobId: (event) => jobIdFor(event.id),
+    jobData: (event) => ({ event }),
+    // Accepted events are deduped by their state-store mark for dedupeTtlMs; keeping finished jobs for
+    // dedupe too would only cost Redis memory and a trim on every completion.
+    jobOptions: { ...jobOptions, removeOnComplete: true },
+    parkMs,
+    promote,
+  });
+
   const add = async (event: InboundEvent, jobId: string) => {
-    if (await order.append(listKey(event), queue.toKey(jobId), jobId)) await queue.add('event', { event }, { ...jobOptions, jobId });
+    const listed = await order.append(listKey(event), queue.toKey(jobId), jobId);
+    if (listed === 'duplicate') return;
+    await queue.add('event', { event }, listed === 'head' ? { ...jobOptions, jobId } : { ...jobOptions, jobId, delay: parkMs });
+    // Its predecessor may have finished between the listing and the add, promoting nothing.
+    if (listed === 'behind' && (await connection.lindex(listKey(event), 0)) === jobId) await promote(jobId);
   };
 
   const deadLetter = async (event: InboundEvent, error: unknown, attempts: number) => {
+    const traceId = traceIdOf(event);
     const letter: DeadLetter = {
       event,
       error: error instanceof Error ? error.stack ?? error.message : String(error),
       attempts,
       failedAt: new Date().toISOString(),
+      ...(traceId ? { traceId } : {}),
     };
     await connection.hset(deadKey, event.id, JSON.stringify(letter));
-    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts }, 'event dead-lettered');
+    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts, ...(traceId ? { traceId } : {}) }, 'event dead-lettered');
   };
 
   /** Pops `jobId` from its conversation and promotes the next job, which is most likely parked. */
   const advance = async (list: string, jobId: string) => {
     const next = await order.pop(list, jobId);
     if (next) await promote(next);
-  };
-  const promote = async (jobId: string) => {
-    const job = await queue.getJob(jobId);
-    await job?.promote().catch(() => {}); // not delayed: it is waiting or running already
   };
 
   /** Settles a head that will never pop itself; true when it was removed. */
@@ -174,16 +216,19 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     async enqueue(event) {
       await add(event, jobIdFor(event.id));
     },
+    acceptOnce: (event, accept) => acceptor.accept(event, accept),
     start(handle) {
       if (worker) throw new BotyardError('QUEUE_STARTED', 'The Redis event queue already has a worker; call start() once.');
       worker = new Worker<JobData>(name, processor(handle), {
         connection,
+        prefix,
         concurrency: options.concurrency ?? 32,
         lockDuration: options.lockDuration ?? 30_000,
         stalledInterval: options.stalledInterval ?? 15_000,
         maxStalledCount: options.maxStalledCount ?? 2,
       });
       worker.on('error', (err) => log?.error({ err }, 'queue worker error'));
+      if (name === 'events') void warnLegacyQueue(connection, prefix, log);
       // Only crash-looping (stalled too often) jobs fail for good: the processor dead-letters the rest itself.
       worker.on('failed', (job) => {
         if (!job) return;
@@ -209,12 +254,14 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
         }
       }
       await settlesWithin(queue.close(), 1000);
+      if (!(await settlesWithin(orderClient.quit(), 1000))) orderClient.disconnect();
       if (owned && !(await settlesWithin(connection.quit(), 1000))) connection.disconnect();
     },
     async deadLetters() {
       const all = await connection.hvals(deadKey);
       return all.map((raw) => JSON.parse(raw) as DeadLetter).sort((a, b) => a.failedAt.localeCompare(b.failedAt));
     },
+    deadLetterCount: () => connection.hlen(deadKey),
     async replay(eventId) {
       const raw = await connection.hget(deadKey, eventId);
       // HDEL is the claim: of two concurrent replays only one re-enqueues.

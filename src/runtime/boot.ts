@@ -14,6 +14,7 @@ import { adaptersFromConfig } from './platforms.ts';
 import { preflight } from './preflight.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { chooseStore, openStorage, type Storage, type StoreChoice, type StoreKind } from './storage.ts';
+import { startConfiguredTracing } from '../telemetry/config.ts';
 import type { Express } from 'express';
 
 export interface BootOptions {
@@ -52,8 +53,13 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const adapters = options.adapters ?? (await adaptersFromConfig(config));
   // Wrong credentials fail here, in seconds and naming the key, before anything connects for good.
   if (options.verify !== false) await preflight({ adapters, redis: choice.kind === 'redis' ? { url: choice.url, from: config.env.REDIS_URL ? 'env' : 'config' } : undefined });
-  const stores = await openStorage(choice, config, log);
-  const { store, queue } = stores;
+  const tracing = await startConfiguredTracing(config);
+  if (tracing) log.info({ url: tracing.url }, 'tracing on: spans go to the OTLP endpoint');
+  const stores = await openStorage(choice, config, log).catch(async (err: unknown) => {
+    await tracing?.shutdown();
+    throw err;
+  });
+  const { store, queue, limiter } = stores;
   const metrics = createMetrics();
   let runtime: Runtime | undefined;
   let app: Express;
@@ -67,6 +73,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       ...(stores.timers ? { timers: stores.timers } : {}),
       log,
       outboundObserver: metrics.outboundObserver,
+      ...(limiter ? { outboundLimiter: limiter } : {}),
     });
     metrics.attach(runtime);
     app = createApp(runtime, metrics);
@@ -78,6 +85,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     // Free the store (the SQLite file's lock) so the same process may try again (dev, tests).
     await runtime?.stop(1000).catch(() => undefined);
     await stores.close().catch(() => undefined);
+    await tracing?.shutdown();
     throw err;
   }
 
@@ -96,6 +104,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
         await running.stop(timeoutMs);
         await closing;
         await stores.close();
+        await tracing?.shutdown();
       })();
       return stopping;
     },

@@ -18,7 +18,8 @@ import type { LoopGuard } from './loop-guard.ts';
 import type { OverrunGuard } from './overrun-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
 import type { RuntimeErrorHandler } from './hooks.ts';
-import { runBotHandler } from './run-bot-handler.ts';
+import { runBotHandler, type HandlerRunScope } from './run-bot-handler.ts';
+import { eventLogFields, traceHandler } from '../telemetry/spans.ts';
 
 /** One handler run, as the console's event inspector and the metrics see it. */
 export interface HandlerRun {
@@ -84,25 +85,26 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (attempt > 1 && (await deps.store.get(doneKey(event.id, bot.name, index))) !== undefined) {
       return { ...run, skipped: 'already-done' };
     }
+    // The run's span adds the trace id to the lines logged inside it (runBotHandler); this one is outside.
     const handlerLog = bot.log.child({ eventId: event.id, handler: m.entry.label, conversation: conversationKey(event.conversation) });
     const runKey = `${event.id}:${bot.name}:${index}`;
     // Only a retry, or a copy still running here, needs the check: the first try of an event pays nothing.
     const guard = deps.overrun;
     const busy = guard && (attempt > 1 || guard.runningHere(runKey)) ? await guard.clear(runKey, deps.handlerTimeoutMs, { askStore: attempt > 1 }) : undefined;
     if (busy) {
-      handlerLog.warn({ bot: bot.name }, `handler ${bot.name}/${m.entry.label} not started again: ${busy}`);
+      handlerLog.warn({ bot: bot.name, ...eventLogFields(event) }, `handler ${bot.name}/${m.entry.label} not started again: ${busy}`);
       return { ...run, error: `not started: ${busy}` };
     }
-    const makeContext = (signal: AbortSignal) => new Context({
+    const makeContext = ({ signal, outbound, log }: HandlerRunScope) => new Context({
       event,
       signal,
       bot: bot.name,
       conversation: event.conversation,
       adapterFor: deps.adapterFor,
-      outbound: deps.outbound,
+      outbound,
       store: bot.store,
       timers: bot.timers,
-      log: handlerLog,
+      log,
       config: bot.config,
       ...(m.match ? { match: m.match } : {}),
       ...(m.command ? { command: m.command } : {}),
@@ -114,7 +116,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       bot,
       label: m.entry.label,
       handler: m.entry.handler,
+      outbound: deps.outbound,
       context: makeContext,
+      span: (fn) => traceHandler(bot.name, m.entry.label, event, attempt, fn),
       eventId: event.id,
       attempt,
       conversation: conversationKey(event.conversation),

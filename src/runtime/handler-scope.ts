@@ -2,8 +2,8 @@
  * Which bot handler is running, for the containment rules that must name it: `process.exit()` from a
  * handler (exit-guard.ts) and event-loop stalls (loop-monitor.ts). Two views:
  *   - `currentHandler()`: the handler whose code is executing now, through an AsyncLocalStorage that
- *     follows the handler's awaits. (OpenTelemetry's context manager uses the same machinery, so the
- *     cost is paid once; bench/containment measures it.)
+ *     follows the handler's awaits. (OpenTelemetry's context manager, with tracing.activeContext, uses
+ *     the same machinery, so the cost is paid once; bench/containment measures it.)
  *   - `handlersInFlight()`: every run started and not yet settled, timed-out ones included.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import type { StateStore } from '../state/store.ts';
+import { traceIngest } from '../telemetry/spans.ts';
 
 export interface IngestObserver {
   received?(event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored'): void;
@@ -39,7 +40,7 @@ export function isOwnEvent(event: InboundEvent, me: { id: string } | undefined):
 
 export function createIngest(deps: IngestDeps): EventSink {
   const claimTtlMs = deps.claimTtlMs ?? 30_000;
-  return async (event) => {
+  const accept: EventSink = async (event) => {
     if (isOwnEvent(event, deps.adapterFor(event.platform)?.botUser)) {
       deps.observer?.received?.(event, 'ignored');
       return 'ignored';
@@ -71,4 +72,5 @@ export function createIngest(deps: IngestDeps): EventSink {
     deps.observer?.received?.(event, 'accepted');
     return 'accepted';
   };
+  return (event) => traceIngest(event, () => accept(event));
 }

@@ -4,6 +4,7 @@
 import pino, { type Logger } from 'pino';
 import { conciseError } from './error-location.ts';
 import { scrubText, serializeError } from './log-scrub.ts';
+import { logFields } from '../telemetry/spans.ts';
 
 /** Paths pino replaces with [redacted] wherever they appear in a log line. */
 export const REDACT_PATHS = [
@@ -30,6 +31,8 @@ export const REDACT_PATHS = [
 export interface LoggerOptions {
   level?: string;
   pretty?: boolean;
+  /** Where JSON lines go instead of stdout (tests read them back). */
+  destination?: pino.DestinationStream;
 }
 
 /** Plain objects' string values (two levels deep) scrubbed; errors go through their serializer instead. */
@@ -53,6 +56,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         method.apply(this, args.map((a) => scrubFields(a)) as Parameters<typeof method>);
       },
     },
+    // The active trace's trace_id and span_id on every line (nothing while tracing is off).
+    mixin: logFields,
   };
   if (options.pretty) {
     // In a terminal an error is one line (what and where in the bot's code), not a 30-line stack;
@@ -62,7 +67,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const err = base.level === 'debug' || base.level === 'trace' ? serializeError : concise;
     return pino({ ...base, serializers: { err, error: err }, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l', singleLine: true, errorLikeObjectKeys: [] } } });
   }
-  return pino(base);
+  return options.destination ? pino(base, options.destination) : pino(base);
 }
 
 /** A logger that drops everything (tests). */

@@ -8,6 +8,7 @@ import type { Adapter } from '../adapters/adapter.ts';
 import { eventGridSettings } from '../config/event-grid.ts';
 import type { BotyardConfig } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
+import { PROXY_VARIABLES } from '../config/schema.ts';
 
 export async function adaptersFromConfig(config: BotyardConfig): Promise<Adapter[]> {
   const { env } = config;
@@ -21,6 +22,7 @@ export async function adaptersFromConfig(config: BotyardConfig): Promise<Adapter
         ...(env.STREAM_BASE_URL ? { baseUrl: env.STREAM_BASE_URL } : {}),
         bot: config.bot,
         maxBodyBytes: config.maxBodyBytes,
+        useEnvProxy: PROXY_VARIABLES.some((name) => env[name]),
       }),
     );
   }

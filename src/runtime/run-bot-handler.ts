@@ -3,9 +3,15 @@
  * dispatcher, schedule ticks, one-off timers): the bot's middleware (`bot.use`) and then the handler,
  * inside runHandler (so the timeout, ctx.signal and the handler scope cover both), and on failure one
  * reported line with where in the bot's code it failed, then `bot.onError` and config `onError`.
+ * With tracing on, the run has a span (`span`: the event's handler span, or a root span for a tick or a
+ * timer): the Context's outbound calls become its children and its log lines (and the failure's) carry
+ * its trace and span ids.
  */
 import type { Logger } from 'pino';
 import type { Context } from '../context/context.ts';
+import type { Outbound } from '../outbound/outbound.ts';
+import type { SpanScope } from '../telemetry/spans.ts';
+import { tracedOutbound } from '../telemetry/traced-outbound.ts';
 import type { Handler } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
 import { reportFailure, runWithMiddleware, type RuntimeErrorHandler } from './hooks.ts';
@@ -17,8 +23,15 @@ export interface BotHandlerRunOptions {
   /** The handler's label: `hear(/hello/i)`, `schedule(0 9 * * 1)`, `timer(remind)`. */
   label: string;
   handler: Handler;
-  /** Builds the handler's Context around the run's signal. */
-  context(signal: AbortSignal): Context;
+  /** What the handler's Context sends through (traced under the run's span). */
+  outbound: Outbound;
+  /** Builds the handler's Context around the run's signal, outbound and log. */
+  context(run: HandlerRunScope): Context;
+  /**
+   * Opens the run's span around middleware and handler: traceHandler for an event, runRoot for a
+   * schedule tick or a timer. Absent, or tracing off: no span (`scope` undefined).
+   */
+  span?(fn: (scope: SpanScope | undefined) => Promise<void>): Promise<void>;
   eventId: string;
   /** 1 on the first try. */
   attempt: number;
@@ -32,19 +45,31 @@ export interface BotHandlerRunOptions {
   settled?(outcome: HandlerOutcome): void;
 }
 
+/** What a run's Context is built from: its signal, and the outbound and log under the run's span. */
+export interface HandlerRunScope {
+  signal: AbortSignal;
+  outbound: Outbound;
+  log: Logger;
+}
+
+const unspanned = (fn: (scope: SpanScope | undefined) => Promise<void>) => fn(undefined);
+
 /** Runs the handler behind the bot's middleware; never throws. The run's record, and runHandler's outcome. */
 export async function runBotHandler(options: BotHandlerRunOptions): Promise<{ run: HandlerRun; outcome: HandlerOutcome }> {
   const { bot, label } = options;
   let ctx: Context | undefined;
   let ran = true;
+  let log = options.log;
   const outcome = await runHandler({
     bot: bot.name,
     label,
     timeoutMs: options.timeoutMs,
-    invoke: async (signal) => {
-      ctx = options.context(signal);
-      ran = await runWithMiddleware(bot.registration.middleware, ctx, options.handler);
-    },
+    invoke: (signal) =>
+      (options.span ?? unspanned)(async (scope) => {
+        if (scope) log = options.log.child(scope.logFields);
+        ctx = options.context({ signal, outbound: tracedOutbound(options.outbound, scope), log });
+        ran = await runWithMiddleware(bot.registration.middleware, ctx, options.handler);
+      }),
   });
   options.settled?.(outcome);
   const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
@@ -58,7 +83,7 @@ export async function runBotHandler(options: BotHandlerRunOptions): Promise<{ ru
       conversation: options.conversation,
       handlers: bot.registration.errorHandlers,
       runtimeOnError: options.onError,
-      log: options.log,
+      log,
       timeoutMs: options.timeoutMs,
     });
     if (at) run.at = at;

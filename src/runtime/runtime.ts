@@ -8,6 +8,7 @@ import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters
 import type { BotyardConfig } from '../config/load.ts';
 import { createStreamingServices, type StreamProgress } from '../context/streaming.ts';
 import { configuredLimits } from '../outbound/limits.ts';
+import type { Limiter } from '../outbound/limiter.ts';
 import { createOutbound, type OutboundObserver } from '../outbound/outbound.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
 import type { EventQueue } from '../queue/queue.ts';
@@ -32,6 +33,7 @@ import { createLoopMonitor } from './loop-monitor.ts';
 import { runScheduledTick } from './schedule-tick.ts';
 import { createRuntimeTimers } from './runtime-timers.ts';
 import { createStreamStops, withStreamStops } from './stream-stops.ts';
+import { traceDispatch } from '../telemetry/spans.ts';
 
 export interface RuntimeOptions {
   config: BotyardConfig;
@@ -44,6 +46,8 @@ export interface RuntimeOptions {
   /** Start cron tasks (false when tests fire schedules by hand). Default true. */
   startSchedules?: boolean;
   outboundObserver?: OutboundObserver;
+  /** Paces outbound calls (Redis: shared by every instance); default, token buckets in this process. */
+  outboundLimiter?: Limiter;
   instanceId?: string;
   /** Where one-off timers live. Default: in memory, on `clock`. */
   timers?: TimerBackend;
@@ -73,7 +77,12 @@ export async function createRuntime(options: RuntimeOptions) {
   const events = new EventEmitter<RuntimeEvents>();
   const adapters = new Map<PlatformName, Adapter>(options.adapters.map((a) => [a.platform, a]));
   const adapterFor = (p: PlatformName) => adapters.get(p);
-  const outbound = createOutbound({ log, limits: configuredLimits(config.limits), ...(options.outboundObserver ? { observer: options.outboundObserver } : {}) });
+  const outbound = createOutbound({
+    log,
+    limits: configuredLimits(config.limits),
+    ...(options.outboundLimiter ? { limiter: options.outboundLimiter } : {}),
+    ...(options.outboundObserver ? { observer: options.outboundObserver } : {}),
+  });
   const loopGuard = new LoopGuard(config.loopGuard);
   const clock = options.clock ?? systemClock;
   const timers = createRuntimeTimers({
@@ -181,7 +190,7 @@ export async function createRuntime(options: RuntimeOptions) {
       removeExitGuard = installExitGuard((error) => log.error({ bot: error.who.bot, handler: error.who.label }, error.message));
       if (options.bots) await registry.loadDefinitions(options.bots);
       else await registry.loadFolder(config.botsPath);
-      queue.start((event, info) => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 }).then(() => undefined));
+      queue.start((event, info) => traceDispatch(event, info?.attempt ?? 1, () => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 })).then(() => undefined));
       timers.start();
       reportInactiveBeforeSend(registry.all(), adapters.values(), log);
       for (const adapter of adapters.values()) {
@@ -204,6 +213,8 @@ export async function createRuntime(options: RuntimeOptions) {
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
       await queue.stop(timeoutMs);
       await timersStopped;
+      // After the timers too: their handlers send through it until they stop.
+      await outbound.close();
       registry.close();
       loopMonitor.stop();
       removeExitGuard?.();

@@ -13,6 +13,7 @@ import type { HandlerRun } from './dispatcher.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import type { RuntimeErrorHandler } from './hooks.ts';
 import { runBotHandler } from './run-bot-handler.ts';
+import { runRoot } from '../telemetry/spans.ts';
 
 export interface TickDeps {
   bot: LoadedBot;
@@ -52,7 +53,9 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
     bot,
     label,
     handler: entry.handler,
-    context: (signal) => new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
+    outbound: deps.outbound,
+    context: ({ signal, outbound, log }) => new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound, store: bot.store, timers: bot.timers, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
+    span: (fn) => runRoot('schedule', { bot: bot.name, name: entry.name, slot: event.occurredAt }, fn),
     eventId: event.id,
     attempt: 1,
     conversation: conversationKey(target),

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { BotyardConfig } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
+import type { Limiter } from '../outbound/limiter.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import type { SqliteDatabase, SqliteSynchronous } from '../state/sqlite-db.ts';
 import type { StateStore } from '../state/store.ts';
@@ -75,6 +76,8 @@ export interface Storage {
   sqlite?: SqliteDatabase;
   /** One-off timers on SQLite or Redis; absent on memory, where the runtime keeps its own. */
   timers?: TimerBackend;
+  /** Outbound limits shared by every instance (Redis); absent: each process paces on its own. */
+  limiter?: Limiter;
   /** Closes the store (and the database file). Call after the runtime stopped. */
   close(): Promise<void>;
 }
@@ -86,17 +89,21 @@ async function openRedis(url: string, config: BotyardConfig, log: Logger): Promi
   // Before anything is trusted to it: would this Redis keep acknowledged events? (security: src/state/redis-durability.ts)
   const { checkRedisDurability, allowsVolatile } = await import('../state/redis-durability.ts');
   for (const warning of (await checkRedisDurability(url, { allowVolatile: allowsVolatile(config) })).warn) log.warn(warning);
-  const [{ createRedisStore }, { createRedisQueue, queueNameFor }, { createRedisTimers, timerQueueNameFor }] = await Promise.all([
+  const [{ createRedisStore }, { createRedisQueue }, { createRedisTimers }, { createRedisLimiter }] = await Promise.all([
     import('../state/redis.ts'),
     import('../queue/redis.ts'),
     import('../scheduler/timers/redis.ts'),
+    import('../outbound/redis-limiter.ts'),
   ]);
+  // Every key under redisPrefix: state `<prefix>:*`, queue `<prefix>:events:*` and `<prefix>:queue:events:*`,
+  // timers `<prefix>:timers:*` and `<prefix>:queue:timers:*`, limits `<prefix>:limit:*`.
   const prefix = config.redisPrefix;
   const q = config.queue;
   const store = createRedisStore({ url, prefix });
+  const limiter = createRedisLimiter({ url, prefix, log });
   const queue = createRedisQueue({
     url,
-    name: queueNameFor(prefix),
+    prefix,
     log,
     concurrency: q.concurrency,
     maxAttempts: q.maxAttempts,
@@ -105,12 +112,12 @@ async function openRedis(url: string, config: BotyardConfig, log: Logger): Promi
     stalledInterval: q.stalledCheckMs,
   });
   const t = config.timers;
-  const timers = createRedisTimers({ url, name: timerQueueNameFor(prefix), log, keepFiredMs: t.keepFiredMs, concurrency: t.concurrency, lockMs: q.lockMs, stalledCheckMs: q.stalledCheckMs });
+  const timers = createRedisTimers({ url, prefix, log, keepFiredMs: t.keepFiredMs, concurrency: t.concurrency, lockMs: q.lockMs, stalledCheckMs: q.stalledCheckMs });
   const close = async () => {
     await timers.close();
     await store.close();
   };
-  return { choice: { kind: 'redis', url }, durable: true, summary: `Redis at ${redact(url)} (durable, shared by instances)`, store, queue, timers, close };
+  return { choice: { kind: 'redis', url }, durable: true, summary: `Redis at ${redact(url)} (durable, shared by instances)`, store, queue, timers, limiter, close };
 }
 
 async function openSqlite(choice: Extract<StoreChoice, { kind: 'sqlite' }>, config: BotyardConfig, log: Logger): Promise<Storage> {

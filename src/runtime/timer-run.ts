@@ -17,6 +17,7 @@ import type { HandlerRun } from './dispatcher.ts';
 import type { RuntimeErrorHandler } from './hooks.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import { runBotHandler } from './run-bot-handler.ts';
+import { runRoot } from '../telemetry/spans.ts';
 
 export interface TimerRunDeps {
   bot: LoadedBot;
@@ -59,8 +60,11 @@ export async function runTimer(deps: TimerRunDeps): Promise<TimerRunResult> {
     bot,
     label,
     handler: entry.handler,
-    context: (signal) =>
-      new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
+    outbound: deps.outbound,
+    context: ({ signal, outbound, log }) =>
+      new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
+    // A root span per firing, as a schedule tick's: no event started it.
+    span: (fn) => runRoot('timer', { bot: bot.name, name: record.name }, fn),
     eventId: event.id,
     attempt: record.attempt,
     conversation: conversationKey(conversation),

@@ -53,9 +53,10 @@ export async function startHttpServer(runtime: Runtime, app: Express, options: H
     },
     (req, res) => {
       if (req.method === 'POST' || req.method === 'OPTIONS') {
-        const route = routes.get(req.url?.split('?', 1)[0] ?? '');
+        const path = req.url?.split('?', 1)[0] ?? '';
+        const route = routes.get(path);
         if (route && (req.method === 'POST' || route.options)) {
-          void handleWebhookRequest(route.adapter, req, res, runtime.config.maxBodyBytes, runtime.log, route.handle);
+          void handleWebhookRequest(route.adapter, req, res, runtime.config.maxBodyBytes, runtime.log, route.handle, path);
           return;
         }
       }

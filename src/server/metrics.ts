@@ -1,6 +1,9 @@
 /**
  * Prometheus metrics (prom-client), one registry per runtime so that several runtimes in one
- * process (tests) never share counters.
+ * process (tests) never share counters. Node's default process metrics keep their standard names
+ * (`process_cpu_seconds_total`, `nodejs_heap_size_used_bytes`, ...), so stock Node.js dashboards work.
+ * To alert on: `botyard_dead_letters > 0`, `botyard_queue_depth` growing, `botyard_poller_lag_seconds`,
+ * `rate(botyard_outbound_retries_total{status="429"}[5m])`, `rate(botyard_handler_runs_total{result="failed"}[5m])`.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OutboundObserver } from '../outbound/outbound.ts';
@@ -10,7 +13,7 @@ import { attachContainmentMetrics } from './metrics-containment.ts';
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'botyard_process_' });
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const eventsIn = new Counter({ name: 'botyard_events_in_total', help: 'Inbound events by platform and what ingest did with them', labelNames: ['platform', 'outcome'], registers: [registry] });
   const handlerRuns = new Counter({ name: 'botyard_handler_runs_total', help: 'Handler runs by bot and result', labelNames: ['bot', 'result'], registers: [registry] });
   const handlerSeconds = new Histogram({
@@ -24,9 +27,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const timerEvents = new Counter({ name: 'botyard_timers_total', help: 'One-off timers by bot and what happened: scheduled, cancelled, fired, skipped (late), retrying, failed', labelNames: ['bot', 'kind'], registers: [registry] });
   const outboundRetries = new Counter({ name: 'botyard_outbound_retries_total', help: 'Platform calls retried, by status (429 = rate limited)', labelNames: ['platform', 'kind', 'status'], registers: [registry] });
 
+  const outboundSkipped = new Counter({ name: 'botyard_outbound_skipped_total', help: 'Platform calls not made because the platform does not support them there (ACS typing and receipts in threads of 21+)', labelNames: ['platform', 'kind', 'reason'], registers: [registry] });
+
   const outboundObserver: OutboundObserver = {
     call: (platform, kind, outcome) => outboundCalls.inc({ platform, kind, outcome }),
     retry: (platform, kind, error) => outboundRetries.inc({ platform, kind, status: String(error.status ?? 'network') }),
+    skipped: (platform, kind, reason) => outboundSkipped.inc({ platform, kind, reason }),
   };
 
   return {
@@ -50,15 +56,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
         help: 'Events accepted and not yet handled',
         registers: [registry],
         async collect() {
-          // Bounded: with Redis away the depth cannot be read, and a scrape that hangs would lose every
-          // other metric exactly when operators need them. The gauge then keeps its last value.
-          let timer: NodeJS.Timeout | undefined;
-          const depth = await Promise.race([
-            runtime.queue.depth().catch(() => undefined),
-            new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 1000))),
-          ]);
-          clearTimeout(timer);
+          const depth = await bounded(() => runtime.queue.depth());
           if (depth !== undefined) this.set(depth);
+        },
+      });
+      new Gauge({
+        name: 'botyard_dead_letters',
+        help: 'Events whose handlers failed every try and wait for `botyard replay` (all instances); alert when above 0',
+        registers: [registry],
+        async collect() {
+          const { queue } = runtime;
+          const count = await bounded(async () => (queue.deadLetterCount ? queue.deadLetterCount() : (await queue.deadLetters()).length));
+          if (count !== undefined) this.set(count);
         },
       });
       new Gauge({
@@ -75,3 +84,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * A read for a gauge, given at most `ms`: with Redis away the value cannot be read, and a scrape that
+ * hangs would lose every other metric exactly when operators need them. The gauge keeps its last value.
+ */
+async function bounded<T>(read: () => Promise<T>, ms = 1000): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const value = await Promise.race([read().catch(() => undefined), new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)))]);
+  clearTimeout(timer);
+  return value;
+}

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Adapter, WebhookRequest, WebhookResponse } from '../adapters/adapter.ts';
+import { handoff, traceWebhook, type SpanScope } from '../telemetry/spans.ts';
 import { BodyError, readBody } from './read-body.ts';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -18,25 +19,33 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export type WebhookHandler = (request: WebhookRequest) => Promise<WebhookResponse>;
 
 /** Answers one webhook delivery for `adapter` (with `handle`, default its webhook handler). Never throws. */
-export async function handleWebhookRequest(
+export function handleWebhookRequest(
   adapter: Adapter,
   req: IncomingMessage,
   res: ServerResponse,
   maxBodyBytes: number,
   log: Logger,
   handle: WebhookHandler = (r) => adapter.handleWebhook!(r),
-): Promise<void> {
+  path: string = adapter.webhookPath ?? '/webhooks',
+): Promise<number> {
+  return traceWebhook(adapter.platform, req.method ?? 'POST', path, (scope) => answer(req, res, maxBodyBytes, log, adapter, handle, scope));
+}
+
+/** Reads, hands over and answers; the status sent. */
+async function answer(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, log: Logger, adapter: Adapter, handle: WebhookHandler, scope?: SpanScope): Promise<number> {
   try {
     const body = req.method === 'OPTIONS' ? Buffer.alloc(0) : await readBody(req, maxBodyBytes);
-    const answer = await handle({ headers: req.headers, body, url: req.url ?? '', method: req.method ?? 'POST' });
+    const answer = await handoff(scope, () => handle({ headers: req.headers, body, url: req.url ?? '', method: req.method ?? 'POST' }));
     send(res, answer.status, answer.body, answer.headers);
+    return answer.status;
   } catch (err) {
     if (err instanceof BodyError) {
       send(res, err.status, { error: err.message });
-      return;
+      return err.status;
     }
     // Not acked: the platform will deliver again, and dedupe keeps that from doubling anything.
     log.error({ err, platform: adapter.platform }, 'webhook could not be accepted');
     send(res, 503, { error: 'temporarily unable to accept the event; retry' }, { 'retry-after': '1' });
+    return 503;
   }
 }

@@ -26,14 +26,19 @@ describe('token bucket', () => {
 });
 
 describe('outbound', () => {
-  it('paces ACS sends per thread at the documented 10 per 10 s', async () => {
+  it('paces ACS sends per thread within both documented limits (10 per 10 s, 30 per minute), edits and deletes counted with them', async () => {
     const time = fakeTime();
     const out = createOutbound({ now: time.now, sleep: time.sleep });
-    for (let i = 0; i < 12; i++) await out.run(adapter('acs'), 'send', conv, async () => i);
-    expect(time.sleeps).toEqual([2000, 2000]);
-    // Another thread has its own bucket.
+    const at: number[] = [];
+    for (let i = 0; i < 40; i++) await out.run(adapter('acs'), i % 3 === 0 ? 'send' : i % 3 === 1 ? 'edit' : 'delete', conv, async () => void at.push(time.now()));
+    const most = (windowMs: number) => Math.max(...at.map((t) => at.filter((u) => u >= t && u < t + windowMs).length));
+    expect(most(10_000)).toBeLessThanOrEqual(10);
+    expect(most(60_000)).toBeLessThanOrEqual(30);
+    expect(at.filter((t) => t === 0)).toHaveLength(5); // a burst of half the 10-second limit goes at once
+    // Another thread has its own limit.
+    const before = time.sleeps.length;
     await out.run(adapter('acs'), 'send', { platform: 'acs', id: 'thread-2' }, async () => 0);
-    expect(time.sleeps).toHaveLength(2);
+    expect(time.sleeps).toHaveLength(before);
   });
 
   it('waits out a 429 for exactly the time the platform asked, once, then succeeds', async () => {
@@ -86,7 +91,7 @@ describe('outbound', () => {
   it('limits from bot.config.ts replace the defaults and keep their scope', () => {
     const limits = configuredLimits({ stream: { send: { perMinute: 6000, burst: 500 } }, acs: { typing: { perMinute: 60 } } });
     expect(limits.stream?.send).toEqual({ limit: 6000, windowMs: 60_000, burst: 500, scope: 'app' });
-    expect(limits.acs?.typing).toEqual({ limit: 60, windowMs: 60_000, scope: 'conversation' });
+    expect(limits.acs?.typing).toEqual({ limit: 60, windowMs: 60_000, scope: 'conversation', short: { limit: 5, windowMs: 10_000 } });
     expect(defaultLimits.stream.send?.limit).toBe(1000);
   });
 });

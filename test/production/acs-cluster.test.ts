@@ -65,7 +65,7 @@ describeRedis('production: ACS on two instances sharing Redis', () => {
     await killAll();
     await emulator?.close();
     if (admin) {
-      for (const pattern of [`${prefix}:*`, `bull:${prefix}-events:*`, `botyard:queue:${prefix}-events:*`]) await deleteKeys(admin, pattern);
+      await deleteKeys(admin, `${prefix}:*`);
       await admin.quit();
     }
     cleanupConfigs();

@@ -65,10 +65,21 @@ describeRedis('production: health, metrics, dead letters and logs', () => {
     expect(m.sum('botyard_outbound_retries_total')).toBe(0);
     expect(m.has('botyard_queue_depth')).toBe(true);
 
-    const { stdout } = await cli('dead-letters', '--json');
+    const { stdout, stderr } = await cli('dead-letters', '--json');
     const letters = JSON.parse(stdout) as Array<{ event: { id: string }; attempts: number; error: string }>;
     expect(letters.map((l) => [l.event.id, l.attempts])).toEqual([[`stream:message.new:${failing.messageId}`, 2]]);
     expect(letters[0]!.error).toMatch(/asked to fail/);
+    expect(stderr).toContain(`looked in ops:queue:events:dead on ${redis.url}`);
+    // What operators alert on, and Node's process metrics under their standard names.
+    const scrape = await p.metrics();
+    expect(scrape.sum('botyard_dead_letters')).toBe(1);
+    expect(scrape.has('process_cpu_user_seconds_total')).toBe(true);
+    expect((await p.get('/metrics')).body).not.toContain('botyard_process_process');
+    // Without --config, from a folder with no bot.config.ts: it says where it looked and where the letters are.
+    const bare = await run(process.execPath, [path.join(root, 'bin/botyard.js'), 'dead-letters'], { cwd: here, env: { PATH: process.env.PATH ?? '', ...env() } });
+    expect(bare.stdout).toContain('0 dead letter(s)');
+    expect(bare.stderr).toContain("prefix 'botyard' from the default");
+    expect(bare.stderr).toMatch(/1 dead letter\(s\) under another prefix: ops:queue:events:dead \(run with --prefix ops/);
     // Replayed, it fails again (the bot still refuses) and comes back as a dead letter: two more tries.
     expect((await cli('replay', `stream:message.new:${failing.messageId}`)).stdout).toMatch(/replayed/);
     await waitFor(async () => (await p.metrics()).sum('botyard_handler_runs_total', { bot: 'echo', result: 'failed' }) === 4, { timeoutMs: 15_000, what: 'the replay to run' });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
+import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { seedReminders } from './reminders-kit.ts';
 import { deliver, inParallel, startStreamWorld, type StreamWorld } from './stream-kit.ts';
@@ -50,7 +50,7 @@ describeRedis('production: reminders on two instances sharing Redis', () => {
     await killAll();
     await world?.close();
     if (admin) {
-      for (const pattern of [`${prefix}:*`, `bull:${prefix}-events:*`, `botyard:queue:${prefix}-events:*`, `bull:${prefix}-timers:*`, `botyard:timers:${prefix}-timers:*`]) await deleteKeys(admin, pattern);
+      await deleteKeys(admin, `${prefix}:*`);
       await admin.quit();
     }
     cleanupConfigs();
@@ -74,7 +74,7 @@ describeRedis('production: reminders on two instances sharing Redis', () => {
     const lastDue = Math.max(...tally.due.values());
     await waitFor(() => tally.posted.size >= 200, { timeoutMs: lastDue - Date.now() + 30_000, intervalMs: 100, what: '200 reminders posted' });
     // Anything posted twice would show up by now: wait for the survivor to have nothing left.
-    await waitFor(async () => (await admin.zcard(`bull:${prefix}-timers:delayed`)) === 0 && (await admin.llen(`bull:${prefix}-timers:active`)) === 0, { timeoutMs: 10_000, what: 'no timer left' });
+    await waitFor(async () => (await admin.zcard(`${prefix}:timers:delayed`)) === 0 && (await admin.llen(`${prefix}:timers:active`)) === 0, { timeoutMs: 10_000, what: 'no timer left' });
     await world.emu.webhooksIdle();
     expect(tally.notOnce()).toEqual({});
     expect(tally.offTime(SLACK_MS)).toEqual({});
@@ -82,4 +82,10 @@ describeRedis('production: reminders on two instances sharing Redis', () => {
     console.info(`[timers/redis] 200 reminders by the survivor; lateness p50 ${lateness[100]} ms, p90 ${lateness[180]} ms, max ${lateness[199]} ms`, JSON.stringify(lateness.filter((_, i) => i % 10 === 0)));
     expect(b.child.exitCode).toBeNull();
   }, 120_000);
+
+  it('every Redis key the instances wrote starts with redisPrefix (timers and their indexes too)', async () => {
+    const keys = await scanKeys(admin, `*${prefix}*`);
+    expect(keys.some((k) => k.startsWith(`${prefix}:timers:`))).toBe(true);
+    expect(keys.filter((k) => !k.startsWith(`${prefix}:`))).toEqual([]);
+  });
 });

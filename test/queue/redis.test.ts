@@ -4,14 +4,13 @@ import { afterEach, beforeAll, afterAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
 import type { EventQueue } from '../../src/queue/queue.ts';
-import { createRedisQueue, jobIdFor, type RedisQueueOptions } from '../../src/queue/redis.ts';
+import { createRedisQueue, jobIdFor, queueKeyPatterns, type RedisQueueOptions } from '../../src/queue/redis.ts';
 import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { makeEvent, runQueueContract } from './queue.contract.ts';
 
 const cleanupQueue = async (admin: Redis, name: string) => {
-  await deleteKeys(admin, `bull:${name}:*`);
-  await deleteKeys(admin, `botyard:queue:${name}:*`);
+  for (const pattern of queueKeyPatterns('botyard', name)) await deleteKeys(admin, pattern);
 };
 
 describeRedis('redis queue', () => {

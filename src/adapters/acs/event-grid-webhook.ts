@@ -4,6 +4,7 @@
  * body is parsed, so it can never become an event, run a handler or write a dedupe key.
  */
 import type { Logger } from 'pino';
+import { keepParent } from '../../telemetry/spans.ts';
 import type { InboundEvent, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
 import type { EventGridAuthenticator } from './event-grid-auth.ts';
 import { parseEnvelope } from './event-grid-envelope.ts';
@@ -50,6 +51,7 @@ export function createGridWebhook(deps: GridWebhookDeps): (request: WebhookReque
   const logRefusal = refusalLog(() => deps.log);
 
   return async (request) => {
+    const resume = keepParent(); // events are delivered after awaits: each under this webhook's span
     const auth = await deps.authenticate(request);
     if (!auth.ok) {
       logRefusal(auth.reason);
@@ -74,7 +76,7 @@ export function createGridWebhook(deps: GridWebhookDeps): (request: WebhookReque
     }
     const events = foldDelivery(envelope.events, deps.bot(), (reason) => deps.log?.warn({ reason }, 'Event Grid event skipped: its ids do not agree'));
     try {
-      for (const event of events) await deps.deliver(event);
+      for (const event of events) await resume(() => deps.deliver(event));
     } catch (error) {
       deps.log?.error({ err: error }, 'Event Grid delivery not accepted; answering 500 so Event Grid retries');
       return { status: 500, body: { error: 'not accepted; Event Grid will retry' } };

@@ -17,6 +17,7 @@ import { createGridWebhook } from './event-grid-webhook.ts';
 import { readAcsHistory } from './history.ts';
 import { chatTokenFetcher, createIdentityClient, resolveBotUser } from './identity.ts';
 import { toAcsOutgoing } from './outgoing.ts';
+import { createParticipantCounts } from './participants.ts';
 import { createPoller, type PollOptions, type PollStats } from './poller.ts';
 import { RecentEvents } from './recent.ts';
 import { verifyAcsCredentials } from './verify.ts';
@@ -91,8 +92,10 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
     }
     return client;
   };
+  const participants = createParticipantCounts((id) => thread({ platform: 'acs', id }), now);
   const deliver = async (event: InboundEvent) => {
     if (!sink) throw new Error('not started');
+    if (event.type === 'member.added' || event.type === 'member.removed') participants.forget(event.conversation.id);
     if (!recent.claim(event.id)) return;
     try {
       await sink(event);
@@ -168,6 +171,7 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
       }
     },
     pollOnce: () => poller.pollOnce(),
+    participantCount: (conversation) => call('listParticipants', () => participants.count(conversation.id)),
     pollLagMs: () => poller.lagMs(),
 
     async handleWebhook(request) {

@@ -1,3 +1,4 @@
+import { pollCycle } from '../../telemetry/spans.ts';
 import type { ChatClient, ChatMessage, ChatThreadItem } from '@azure/communication-chat';
 import type { Logger } from 'pino';
 import type { InboundEvent, UserRef } from '../adapter.ts';
@@ -78,6 +79,8 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   let interval = min;
   let idleCycles = 0;
   let cycle = 0;
+  /** The tracing span of the cycle under way (opened at its first event). */
+  let cycleSpan = pollCycle('acs poll', 0);
   let last: PollStats | undefined;
   let completedAt: number | undefined;
   let running = false;
@@ -124,7 +127,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
         const fromBot = m.sender !== undefined && (m.sender as { communicationUserId?: string }).communicationUserId === botId;
         if (change && !fromBot) {
           for (const event of messageEvents(item.id, m, change, deps.bot())) {
-            await deps.deliver(event);
+            await cycleSpan.run(() => deps.deliver(event));
             stats.events++;
             if (change === 'new') stats.lagMs = Math.max(stats.lagMs, deps.now() - m.createdOn.getTime());
           }
@@ -152,6 +155,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
     if (inFlight) return inFlight;
     inFlight = (async () => {
       const started = deps.now();
+      cycleSpan = pollCycle('acs poll', Date.now());
       const stats: PollStats = { cycle: ++cycle, calls: 0, threadsListed: 0, threadsPolled: 0, events: 0, lagMs: 0, durationMs: 0, nextIntervalMs: interval };
       const store = deps.store();
       const botId = deps.bot().id;
@@ -229,6 +233,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       interval = idleCycles < IDLE_CYCLES_BEFORE_BACKOFF ? min : Math.min(max, Math.round(interval * 1.5));
       stats.nextIntervalMs = interval;
       stats.durationMs = deps.now() - started;
+      cycleSpan.end(stats.events);
       last = stats;
       completedAt = deps.now();
       return stats;

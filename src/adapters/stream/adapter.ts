@@ -6,10 +6,12 @@ import type { StreamChat } from 'stream-chat';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, OutgoingMessage, SentMessage, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
 import { readStreamHistory, sendAiIndicator } from './ai.ts';
 import { handleBeforeSendHook } from './before-send.ts';
-import { createStreamClient, splitCid } from './client.ts';
+import { createChannelCache } from './channel-cache.ts';
+import { createStreamClient } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
 import { streamModeration } from './moderation.ts';
 import { fromAttachment, normalize } from './normalize.ts';
+import { watchRateLimits } from './rate-limit-headers.ts';
 import { verifySignature } from './signature.ts';
 import { verifyStreamCredentials } from './verify.ts';
 
@@ -23,6 +25,8 @@ export interface StreamAdapterOptions {
   timeoutMs?: number;
   /** Largest webhook body accepted (the server enforces it before calling us; kept here for the 413 check of direct callers). */
   maxBodyBytes?: number;
+  /** See StreamClientOptions.useEnvProxy. */
+  useEnvProxy?: boolean;
 }
 
 export interface StreamAdapter extends Adapter {
@@ -50,10 +54,8 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
   let log: AdapterStartOptions['log'] | undefined;
   let decide: AdapterStartOptions['decide'];
 
-  const channelOf = (conversation: ConversationRef) => {
-    const [type, id] = splitCid(conversation.id);
-    return client.channel(type, id);
-  };
+  const channel = createChannelCache(client);
+  const channelOf = (conversation: ConversationRef) => channel(conversation.id);
   const call = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -91,6 +93,9 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
     },
 
     verifyCredentials: () => verifyStreamCredentials(client, options.baseUrl),
+    onRateLimit(listener) {
+      watchRateLimits(client, listener);
+    },
     handleBeforeSend: (request) => handleBeforeSendHook(request, { apiSecret: options.apiSecret, botId: bot.id, maxBodyBytes, decide }),
 
     async ready() {

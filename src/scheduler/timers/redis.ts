@@ -1,7 +1,10 @@
 /**
- * Timers on Redis: one BullMQ delayed job per timer, in the queue `<prefix>-timers`. Every instance
- * runs a worker, so a due timer fires on exactly one live instance, and a pending timer survives the
- * death of any of them (it lives in Redis, not in a process).
+ * Timers on Redis: one BullMQ delayed job per timer, in the queue `timers`. Every instance runs a
+ * worker, so a due timer fires on exactly one live instance, and a pending timer survives the death of
+ * any of them (it lives in Redis, not in a process).
+ *
+ * Keys: under `prefix` (config `redisPrefix`) like the event queue's: BullMQ's `<prefix>:timers:*` and
+ * the indexes at `<prefix>:queue:timers:*` (queueKeyPatterns(prefix, 'timers') names both).
  *
  * - The job id is derived from bot + timer id, so BullMQ itself refuses a second job with the same id
  *   while one is pending, failed, or completed within `keepFiredMs` (completed jobs are kept that long).
@@ -33,7 +36,9 @@ export interface RedisTimersOptions extends TimerBackendOptions {
   url?: string;
   /** An ioredis client with `maxRetriesPerRequest: null` (BullMQ needs it); never closed here. */
   connection?: Redis;
-  /** The BullMQ queue shared by every instance (no ':'). Default 'botyard-timers'. */
+  /** Namespace of every key (config `redisPrefix`), BullMQ's included. Default 'botyard'. */
+  prefix?: string;
+  /** The BullMQ queue shared by every instance (no ':'). Default 'timers'. */
   name?: string;
   /** Job lock while a handler runs; a dead instance's timer runs elsewhere after about lockMs + stalledCheckMs. Default 30000. */
   lockMs?: number;
@@ -46,22 +51,20 @@ type JobData = TimerRecord & { runAt?: number; error?: string };
 
 const FAILED_KEEP_SECONDS = 7 * 24 * 3600;
 
-/** The queue name of the instances that share the Redis key prefix `prefix`. */
-export const timerQueueNameFor = (prefix: string) => `${prefix}-timers`;
-
 /** BullMQ job ids may not contain ':' nor be all digits; bot names never contain '~'. */
 export const timerJobId = (bot: string, id: string) => `tm~${bot}~${encodeURIComponent(id)}`;
 
 export function createRedisTimers(options: RedisTimersOptions = {}): TimerBackend {
-  const name = options.name ?? 'botyard-timers';
+  const prefix = options.prefix ?? 'botyard';
+  const name = options.name ?? 'timers';
   const owned = !options.connection;
   const connection = options.connection ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const log = options.log;
   if (owned) connection.on('error', (err) => log?.warn({ err }, 'timers redis connection error'));
   const keepFiredSeconds = Math.ceil((options.keepFiredMs ?? DEFAULT_KEEP_FIRED_MS) / 1000);
-  const queue = new Queue<JobData>(name, { connection });
+  const queue = new Queue<JobData>(name, { connection, prefix });
   queue.on('error', (err) => log?.warn({ err }, 'timers queue error'));
-  const index = timerIndex(connection, `botyard:timers:${name}`);
+  const index = timerIndex(connection, `${prefix}:queue:${name}`);
   let worker: Worker<JobData> | undefined;
 
   const stored = (job: Job<JobData>): StoredTimer | undefined => {
@@ -166,6 +169,7 @@ export function createRedisTimers(options: RedisTimersOptions = {}): TimerBacken
       if (worker) throw new Error('The Redis timers already have a worker; call start() once.');
       worker = new Worker<JobData>(name, processor(onDue), {
         connection,
+        prefix,
         concurrency: options.concurrency ?? DEFAULT_TIMER_CONCURRENCY,
         lockDuration: options.lockMs ?? 30_000,
         stalledInterval: options.stalledCheckMs ?? 15_000,

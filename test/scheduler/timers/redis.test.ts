@@ -2,28 +2,25 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createRedisTimers } from '../../../src/scheduler/timers/redis.ts';
 import type { TimerBackend } from '../../../src/scheduler/timers/types.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../../helpers/redis.ts';
+import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../../helpers/redis.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { runTimersContract } from './timers.contract.ts';
 
 describeRedis('redis timers', () => {
   let admin: Redis;
-  const names: string[] = [];
+  const prefixes: string[] = [];
   beforeAll(() => void (admin = redisClient()));
   afterAll(async () => {
-    for (const name of names) {
-      await deleteKeys(admin, `bull:${name}:*`);
-      await deleteKeys(admin, `botyard:timers:${name}:*`);
-    }
+    for (const prefix of prefixes) await deleteKeys(admin, `${prefix}:*`);
     await admin.quit();
   });
 
   runTimersContract('redis', async () => {
-    const name = uniqueName('timers');
-    names.push(name);
+    const prefix = uniqueName('timers');
+    prefixes.push(prefix);
     let instances: TimerBackend[] = [];
     const instance = (options: { concurrency?: number } = {}) => {
-      const backend = createRedisTimers({ url: redisUrl, name, ...options });
+      const backend = createRedisTimers({ url: redisUrl, prefix, ...options });
       instances.push(backend);
       return backend;
     };
@@ -45,9 +42,9 @@ describeRedis('redis timers', () => {
   });
 
   it('a timer whose instance died mid-handler runs again on another instance once the lock lapses', async () => {
-    const name = uniqueName('timers');
-    names.push(name);
-    const options = { url: redisUrl, name, lockMs: 1000, stalledCheckMs: 500 };
+    const prefix = uniqueName('timers');
+    prefixes.push(prefix);
+    const options = { url: redisUrl, prefix, lockMs: 1000, stalledCheckMs: 500 };
     const a = createRedisTimers(options);
     const b = createRedisTimers(options);
     const runs: string[] = [];
@@ -68,5 +65,9 @@ describeRedis('redis timers', () => {
     expect(runs).toEqual(['a:x', 'b:x']);
     await b.stop();
     await Promise.all([a.close(), b.close()]);
+    // As every other Redis key botyard writes (README: Redis keys): BullMQ's and the indexes, under the prefix.
+    const keys = await scanKeys(admin, `*${prefix}*`);
+    expect(keys.some((k) => k.startsWith(`${prefix}:timers:`))).toBe(true);
+    expect(keys.filter((k) => !k.startsWith(`${prefix}:`))).toEqual([]);
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * The pacing half of outbound: a Limiter makes a call wait until its limit allows it (calls are never
+ * dropped). Two implementations: the local token bucket below (memory and SQLite: one process), and
+ * redis-limiter.ts, whose counters every instance shares.
+ */
+import type { KindLimit } from './limits.ts';
+import { abortableSleep } from './abortable.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export interface Limiter {
+  /** Resolves when one call counted under `key` may go; rejects with the signal's reason once it aborts (no slot is then taken). */
+  acquire(limit: KindLimit, key: string, signal?: AbortSignal): Promise<void>;
+  /** The platform said the limit is used up until `untilMs` (epoch ms): hold every call of `key` until then. */
+  pause(limit: KindLimit, key: string, untilMs: number): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/**
+ * Bucket parameters that never let more than a window's limit through any rolling window: capacity c
+ * and rate r with c + r·W ≤ L for the long window and the short one (ACS's 10 per 10 s).
+ */
+export function bucketFor(limit: KindLimit): { limit: number; windowMs: number; burst: number } {
+  const smallest = Math.min(limit.limit, limit.short?.limit ?? Infinity);
+  const burst = limit.burst ?? Math.max(1, Math.floor(limit.short ? smallest / 2 : limit.limit / 10));
+  const rates = [(limit.limit - burst) / limit.windowMs, ...(limit.short ? [(limit.short.limit - burst) / limit.short.windowMs] : [])];
+  const rate = Math.min(...rates);
+  // A configured burst larger than the limit leaves no rate: fall back to the plain average.
+  const perMs = rate > 0 ? rate : limit.limit / limit.windowMs;
+  return { limit: perMs * 60_000, windowMs: 60_000, burst };
+}
+
+/** One token bucket per key, in this process. */
+export function createLocalLimiter(options: { now?: () => number; sleep: (ms: number) => Promise<void> }): Limiter {
+  const now = options.now ?? Date.now;
+  const buckets = new Map<string, { bucket: TokenBucket; limit: KindLimit }>();
+  const pausedUntil = new Map<string, number>();
+  return {
+    async acquire(limit, key, signal) {
+      const held = (pausedUntil.get(key) ?? 0) - now();
+      if (held > 0) await abortableSleep(options.sleep, held, signal);
+      else pausedUntil.delete(key);
+      let entry = buckets.get(key);
+      // A learned limit replaces the bucket built from the old one.
+      if (!entry || entry.limit !== limit) buckets.set(key, (entry = { bucket: new TokenBucket(bucketFor(limit), now), limit }));
+      const wait = entry.bucket.reserve();
+      if (wait > 0) await abortableSleep(options.sleep, wait, signal);
+    },
+    async pause(_limit, key, untilMs) {
+      pausedUntil.set(key, Math.max(untilMs, pausedUntil.get(key) ?? 0));
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * The trace context an event carries through the queue (`InboundEvent.trace`). Free of OpenTelemetry
+ * imports, so queues and the CLI can read it without loading the SDK.
+ */
+import type { InboundEvent } from '../adapters/adapter.ts';
+
+/** `00-<trace id>-<span id>-<flags>` → the trace id; undefined without a (well-formed) traceparent. */
+export function traceIdOf(event: Pick<InboundEvent, 'trace'>): string | undefined {
+  const parent = event.trace?.traceparent;
+  if (!parent) return undefined;
+  const id = parent.split('-')[1];
+  return id && /^[0-9a-f]{32}$/.test(id) ? id : undefined;
+}

@@ -1,0 +1,38 @@
+/**
+ * Whether tracing is on and where spans go, from bot.config.ts `tracing` and OpenTelemetry's standard
+ * environment variables (read by loadConfig like every other variable). Off unless an endpoint is named.
+ */
+import type { BotyardConfig } from '../config/load.ts';
+import type { Tracing } from './setup.ts';
+
+export interface TracingPlan {
+  /** The OTLP/HTTP traces URL. */
+  url: string;
+  serviceName: string;
+  /** Share of events traced (1: all). */
+  sampleRatio: number;
+  activeContext?: boolean;
+}
+
+/** The plan, or undefined when tracing stays off. */
+export function tracingPlan(config: Pick<BotyardConfig, 'env' | 'tracing'>): TracingPlan | undefined {
+  const { env, tracing } = config;
+  if (tracing.enabled === false || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return undefined;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? tracing.endpoint;
+  const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (!url) return undefined;
+  return {
+    url,
+    serviceName: env.OTEL_SERVICE_NAME ?? tracing.serviceName ?? 'botyard',
+    sampleRatio: env.OTEL_TRACES_SAMPLER_ARG ?? tracing.sampleRatio ?? 1,
+    ...(tracing.activeContext !== undefined ? { activeContext: tracing.activeContext } : {}),
+  };
+}
+
+/** Turns tracing on when the config says so (loading the SDK only then). */
+export async function startConfiguredTracing(config: Pick<BotyardConfig, 'env' | 'tracing'>): Promise<(Tracing & { url: string }) | undefined> {
+  const plan = tracingPlan(config);
+  if (!plan) return undefined;
+  const { startTracing } = await import('./setup.ts');
+  return { ...startTracing(plan), url: plan.url };
+}

@@ -1,0 +1,71 @@
+/**
+ * Turns tracing on: the OpenTelemetry SDK (@opentelemetry/sdk-trace), W3C trace-context propagation,
+ * AsyncLocalStorage context, and an exporter (OTLP over HTTP, or what a test gives). Imported only
+ * when tracing is configured, so a runtime without it never loads the SDK.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { setTracing } from './spans.ts';
+
+export interface TracingOptions {
+  /** Where spans go: an OTLP/HTTP traces URL (`http://collector:4318/v1/traces`). */
+  url?: string;
+  /** Instead of OTLP (tests: an InMemorySpanExporter). */
+  exporter?: SpanExporter;
+  /** Export each span as it ends rather than in batches (tests). */
+  simple?: boolean;
+  serviceName?: string;
+  serviceVersion?: string;
+  /** Share of new traces recorded (default 1); spans with a parent follow the parent's choice. */
+  sampleRatio?: number;
+  /**
+   * Make each handler's span the active OpenTelemetry context (AsyncLocalStorage), so spans a bot's own
+   * code starts nest under it. Default: on Node 24+, where it is cheap; on 20 and 22 it hooks every promise.
+   */
+  activeContext?: boolean;
+}
+
+export interface Tracing {
+  /** Sends what is buffered. */
+  flush(): Promise<void>;
+  /** Flushes, then turns tracing off. */
+  shutdown(): Promise<void>;
+}
+
+export function startTracing(options: TracingOptions): Tracing {
+  const exporter = options.exporter ?? new OTLPTraceExporter({ ...(options.url ? { url: options.url } : {}) });
+  const ratio = options.sampleRatio ?? 1;
+  const provider = new TracerProvider({
+    ...(ratio < 1 ? { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }) } : {}),
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName ?? 'botyard',
+      ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
+      // One per process, so spans say which instance ran a handler.
+      'service.instance.id': `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    }),
+    spanProcessors: [options.simple ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({ exporter, maxQueueSize: 8192, maxExportBatchSize: 1024 })],
+  });
+  if (options.activeContext ?? Number(process.versions.node.split('.')[0]) >= 24) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  }
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  setTracing(true);
+  return {
+    flush: () => provider.forceFlush(),
+    async shutdown() {
+      setTracing(false);
+      await provider.shutdown().catch(() => undefined);
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+  };
+}

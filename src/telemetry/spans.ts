@@ -1,0 +1,234 @@
+/**
+ * The tracing hooks the runtime calls, one per step of an event's path:
+ *
+ *   POST /webhooks/<platform> (or "acs poll")
+ *     └ ingest <type>                       sets event.trace: the context travels with the event
+ *         ├ queue wait                      accepted → dispatched (first try)
+ *         └ handler <bot>/<handler>         one per handler run, try and instance
+ *             └ <platform> <kind>           one per outbound call (its retries are events on it)
+ *   schedule <bot>/<name>, timer <bot>/<name>: root spans (runRoot)
+ *
+ * Parents are passed explicitly, not through an active context: on Node 20 and 22, AsyncLocalStorage
+ * (OpenTelemetry's context manager) puts a hook on every promise the process makes, which cost more
+ * than the spans themselves (measured: ~15 µs per event). Where one step calls the next synchronously
+ * (webhook → adapter → ingest, handler → Context verb → outbound) the parent is handed over in a slot
+ * that only lives for that synchronous call (`handoff`/`takeParent`); from ingest to the handlers it
+ * rides in the event. setup.ts can still install the context manager (tracing.activeContext; default on
+ * Node 24+, where it is cheap) so spans a bot's own code creates nest under its handler.
+ *
+ * Off (the default) every hook is a plain call of its function: one boolean test, nothing allocated.
+ */
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import type { InboundEvent } from '../adapters/adapter.ts';
+import { traceIdOf } from './carrier.ts';
+
+let on = false;
+
+/** Called by setup.ts; tests turn it off again. */
+export function setTracing(enabled: boolean): void {
+  on = enabled;
+}
+
+export const tracingOn = () => on;
+
+const tracer = () => trace.getTracer('botyard');
+
+/** A span's context, to hand to what it calls, and its ids for log lines. */
+export interface SpanScope {
+  context: Context;
+  logFields: { trace_id: string; span_id: string };
+}
+
+const scopeOf = (span: Span, parent: Context): SpanScope => {
+  const { traceId, spanId } = span.spanContext();
+  return { context: trace.setSpan(parent, span), logFields: { trace_id: traceId, span_id: spanId } };
+};
+
+let pending: Context | undefined;
+
+/** Runs `fn` (synchronously) with `parent` as the parent of the spans it starts before its first await. */
+export function handoff<T>(parent: Context | SpanScope | undefined, fn: () => T): T {
+  if (!on || !parent) return fn();
+  const before = pending;
+  pending = 'context' in parent && 'logFields' in parent ? parent.context : (parent as Context);
+  try {
+    return fn();
+  } finally {
+    pending = before;
+  }
+}
+
+/** The parent handed over to this synchronous call, else the active context. Read it before any await. */
+export function takeParent(): Context | undefined {
+  if (!on) return undefined;
+  return pending ?? context.active();
+}
+
+/** For adapters that deliver after an await: captures the parent now, re-hands it over for each delivery. */
+export function keepParent(): <T>(fn: () => T) => T {
+  const parent = takeParent();
+  return (fn) => handoff(parent, fn);
+}
+
+/** Runs `fn` inside a span that ends when it settles; a throw marks the span as failed. */
+function within<T>(span: Span, parent: Context, fn: (scope: SpanScope) => T | Promise<T>): Promise<T> {
+  const scope = scopeOf(span, parent);
+  return context.with(scope.context, () => {
+    let result: T | Promise<T>;
+    try {
+      result = fn(scope);
+    } catch (error) {
+      fail(span, error);
+      span.end();
+      return Promise.reject(error);
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        span.end();
+        return value;
+      },
+      (error: unknown) => {
+        fail(span, error);
+        span.end();
+        throw error;
+      },
+    );
+  });
+}
+
+function fail(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+}
+
+const eventAttributes = (event: InboundEvent): Attributes => ({
+  'botyard.event.id': event.id,
+  'botyard.event.type': event.type,
+  'botyard.platform': event.platform,
+  'botyard.conversation': `${event.conversation.platform}:${event.conversation.id}`,
+});
+
+/** The server span of one webhook delivery (POST, or the CloudEvents OPTIONS handshake); hand its scope to the adapter call with `handoff`. */
+export function traceWebhook(platform: string, method: string, path: string, fn: (scope: SpanScope | undefined) => Promise<number>): Promise<number> {
+  if (!on) return fn(undefined);
+  const span = tracer().startSpan(`${method} ${path}`, { kind: SpanKind.SERVER, root: true, attributes: { 'http.request.method': method, 'url.path': path, 'botyard.platform': platform } });
+  return within(span, ROOT_CONTEXT, async (scope) => {
+    const status = await fn(scope);
+    span.setAttribute('http.response.status_code', status);
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    return status;
+  });
+}
+
+/**
+ * A poll cycle's span, opened lazily at its first event (start time backdated to the cycle's start),
+ * so the one-per-second cycles that find nothing leave no trace. `run` wraps each delivery.
+ */
+export function pollCycle(name: string, startedAt: number) {
+  let span: Span | undefined;
+  return {
+    run<T>(fn: () => T): T {
+      if (!on) return fn();
+      span ??= tracer().startSpan(name, { kind: SpanKind.CONSUMER, startTime: startedAt, root: true, attributes: { 'botyard.source': 'poll' } });
+      return handoff(trace.setSpan(ROOT_CONTEXT, span), fn);
+    },
+    end(events: number): void {
+      span?.setAttribute('botyard.poll.events', events);
+      span?.end();
+    },
+  };
+}
+
+/**
+ * The ingest context of an event that stays in this process (memory queue), so no traceparent is parsed
+ * back. A symbol key: JSON (the Redis queue) leaves it behind, and unlike a WeakMap it costs the garbage
+ * collector nothing extra per event.
+ */
+const LOCAL_PARENT = Symbol('botyard.traceParent');
+type WithParent = InboundEvent & { [LOCAL_PARENT]?: Context };
+
+/** The ingest span; stamps `event.trace` so the queue carries the context to whoever works the event. */
+export function traceIngest<T extends string>(event: InboundEvent, fn: () => Promise<T>): Promise<T> {
+  if (!on) return fn();
+  const parent = takeParent() ?? ROOT_CONTEXT;
+  const span = tracer().startSpan(`ingest ${event.type}`, { kind: SpanKind.PRODUCER, attributes: eventAttributes(event) }, parent);
+  const active = trace.setSpan(parent, span);
+  const carrier: Record<string, string> = {};
+  propagation.inject(active, carrier);
+  if (carrier.traceparent) event.trace = { traceparent: carrier.traceparent, ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}), acceptedAt: Date.now() };
+  (event as WithParent)[LOCAL_PARENT] = active;
+  return within(span, parent, async () => {
+    const outcome = await fn();
+    span.setAttribute('botyard.ingest.outcome', outcome);
+    return outcome;
+  });
+}
+
+/** The context an event carries (its ingest span); undefined when it carries none. */
+function eventContext(event: InboundEvent): Context | undefined {
+  const local = (event as WithParent)[LOCAL_PARENT];
+  if (local) return local;
+  if (!event.trace) return undefined;
+  return propagation.extract(ROOT_CONTEXT, { traceparent: event.trace.traceparent, ...(event.trace.tracestate ? { tracestate: event.trace.tracestate } : {}) });
+}
+
+/** Dispatch of one try of an event, on whichever instance took it: records how long it waited in the queue (first try). */
+export function traceDispatch<T>(event: InboundEvent, attempt: number, fn: () => Promise<T>): Promise<T> {
+  if (!on) return fn();
+  const parent = eventContext(event);
+  if (attempt === 1 && parent && event.trace) {
+    // Only the event id: its parent (the ingest span) carries the rest, and every attribute is exported per span.
+    tracer().startSpan('queue wait', { kind: SpanKind.CONSUMER, startTime: event.trace.acceptedAt, attributes: { 'botyard.event.id': event.id } }, parent).end();
+  }
+  return fn();
+}
+
+/** One handler run, a child of its event's ingest span; `fn` gets the scope to hand to the Context. */
+export function traceHandler<T>(bot: string, handler: string, event: InboundEvent, attempt: number, fn: (scope: SpanScope | undefined) => T | Promise<T>): Promise<T> {
+  if (!on) return Promise.resolve().then(() => fn(undefined));
+  const parent = eventContext(event) ?? ROOT_CONTEXT;
+  const span = tracer().startSpan(`handler ${bot}/${handler}`, {
+    attributes: { ...eventAttributes(event), 'botyard.bot': bot, 'botyard.handler': handler, 'botyard.attempt': attempt },
+  }, parent);
+  return within(span, parent, fn);
+}
+
+/** One outbound verb, retries included (each retry is an event on the span). `parent`: takeParent() read on entry. */
+export function traceOutbound<T>(parent: Context | undefined, platform: string, kind: string, conversation: string, fn: (retried: (status: number | undefined, delayMs: number) => void) => Promise<T>): Promise<T> {
+  if (!on) return fn(() => undefined);
+  const span = tracer().startSpan(`${platform} ${kind}`, {
+    kind: SpanKind.CLIENT,
+    attributes: { 'botyard.platform': platform, 'botyard.call.kind': kind, 'botyard.conversation': conversation },
+  }, parent);
+  return within(span, parent ?? ROOT_CONTEXT, () => fn((status, delayMs) => span.addEvent('retry', { 'http.response.status_code': status ?? 0, 'botyard.retry.delay_ms': delayMs })));
+}
+
+/**
+ * A root span for work no event started: a cron tick, a timer firing. For the scheduler and the timers:
+ * `runRoot('timer', { bot, name }, (scope) => fire(scope))` (hand `scope` to its Context, see tracedOutbound).
+ */
+export function runRoot<T>(kind: 'schedule' | 'timer', what: { bot: string; name: string; slot?: string }, fn: (scope: SpanScope | undefined) => T | Promise<T>): Promise<T> {
+  if (!on) return Promise.resolve().then(() => fn(undefined));
+  const span = tracer().startSpan(`${kind} ${what.bot}/${what.name}`, {
+    root: true,
+    attributes: { 'botyard.bot': what.bot, [`botyard.${kind}`]: what.name, ...(what.slot ? { 'botyard.slot': what.slot } : {}) },
+  });
+  return within(span, ROOT_CONTEXT, fn);
+}
+
+/** The event's trace id for log lines about it (handlers, failures), when its trace was recorded. */
+export function eventLogFields(event: InboundEvent): { trace_id?: string } {
+  if (!on || !event.trace || !event.trace.traceparent.endsWith('-01')) return {};
+  const id = traceIdOf(event);
+  return id ? { trace_id: id } : {};
+}
+
+/** Trace and span id of the active span (with the context manager installed), for the logger's mixin. */
+export function logFields(): Record<string, string> {
+  if (!on) return {};
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  // A trace that was sampled out is not in the backend: no id to look for there.
+  return traceFlags & TraceFlags.SAMPLED ? { trace_id: traceId, span_id: spanId } : {};
+}

@@ -1,0 +1,73 @@
+/**
+ * Shared outbound limits on a real Redis: two limiters (two instances) on one prefix together stay under
+ * one limit in every rolling window, nothing is dropped, a platform's hold reaches the other instance,
+ * and an unreachable Redis never stops calls.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { KindLimit } from '../../src/outbound/limits.ts';
+import { createRedisLimiter } from '../../src/outbound/redis-limiter.ts';
+import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
+
+describeRedis('shared outbound limits (Redis)', () => {
+  let admin: Redis;
+  const prefixes: string[] = [];
+  beforeAll(() => void (admin = redisClient()));
+  afterAll(async () => {
+    for (const p of prefixes) await deleteKeys(admin, `${p}:*`);
+    await admin.quit();
+  });
+  const fresh = () => {
+    const prefix = uniqueName('limit');
+    prefixes.push(prefix);
+    return prefix;
+  };
+
+  it('two instances offered 3x a limit of 20 per 2 s: every call goes, none in any rolling 2 s beyond 20', async () => {
+    const prefix = fresh();
+    const [a, b] = [createRedisLimiter({ url: redisUrl, prefix }), createRedisLimiter({ url: redisUrl, prefix })];
+    const limit: KindLimit = { limit: 20, windowMs: 2000, scope: 'app' };
+    const granted: Array<{ at: number; by: string }> = [];
+    const started = Date.now();
+    try {
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).acquire(limit, 'stream:send').then(() => void granted.push({ at: Date.now(), by: i % 2 ? 'a' : 'b' }))),
+      );
+    } finally {
+      await Promise.all([a.close!(), b.close!()]);
+    }
+    const times = granted.map((g) => g.at);
+    const most = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 2000).length));
+    console.info(`[shared] 60 calls granted over ${Date.now() - started} ms; most in a rolling 2 s: ${most}`);
+    expect(granted).toHaveLength(60);
+    expect(most).toBeLessThanOrEqual(20);
+    expect(new Set(granted.map((g) => g.by))).toEqual(new Set(['a', 'b']));
+  }, 60_000);
+
+  it('a hold one instance was told about (X-RateLimit-Remaining: 0) makes the other wait too', async () => {
+    const prefix = fresh();
+    const [a, b] = [createRedisLimiter({ url: redisUrl, prefix }), createRedisLimiter({ url: redisUrl, prefix })];
+    const limit: KindLimit = { limit: 1000, windowMs: 60_000, scope: 'app' };
+    try {
+      await b.acquire(limit, 'stream:send');
+      await a.pause(limit, 'stream:send', Date.now() + 1500);
+      const started = Date.now();
+      await b.acquire(limit, 'stream:send');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    } finally {
+      await Promise.all([a.close!(), b.close!()]);
+    }
+  }, 20_000);
+
+  it('keeps calls going, paced in-process, when Redis is unreachable', async () => {
+    const down = createRedisLimiter({ url: 'redis://127.0.0.1:1', prefix: fresh() });
+    const limit: KindLimit = { limit: 1000, windowMs: 60_000, scope: 'app' };
+    try {
+      const started = Date.now();
+      for (let i = 0; i < 5; i++) await down.acquire(limit, 'stream:send');
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await down.close!();
+    }
+  });
+});

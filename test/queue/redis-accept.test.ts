@@ -1,0 +1,112 @@
+/**
+ * The Redis queue's acceptOnce (redis-accept.ts): the shared contract, plus what is Redis-specific:
+ * every key under the deployment's prefix, a refused event leaving neither job nor mark while the rest
+ * of its commit is accepted, and the round trips a burst of requests costs.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { InboundEvent } from '../../src/adapters/adapter.ts';
+import { createRedisQueue } from '../../src/queue/redis.ts';
+import { createRedisStore } from '../../src/state/redis.ts';
+import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { runAcceptContract } from './accept.contract.ts';
+import { makeEvent } from './queue.contract.ts';
+
+describeRedis('redis queue: acceptOnce', () => {
+  let admin: Redis;
+  const prefixes: string[] = [];
+  beforeAll(() => void (admin = redisClient()));
+  afterAll(async () => {
+    for (const p of prefixes) await deleteKeys(admin, `${p}:*`);
+    await admin.quit();
+  });
+  const fresh = () => {
+    const prefix = uniqueName('acc');
+    prefixes.push(prefix);
+    return prefix;
+  };
+
+  runAcceptContract('redis', async () => {
+    const prefix = fresh();
+    const store = createRedisStore({ url: redisUrl, prefix });
+    return {
+      queue: createRedisQueue({ url: redisUrl, prefix, concurrency: 8, parkMs: 300 }),
+      store,
+      reopen: async () => createRedisQueue({ url: redisUrl, prefix, parkMs: 300, stalledInterval: 300 }),
+      cleanup: () => store.close(),
+    };
+  });
+
+  it('keeps every key under the prefix: state marks, BullMQ jobs, conversation order, dead letters', async () => {
+    const prefix = fresh();
+    const queue = createRedisQueue({ url: redisUrl, prefix, maxAttempts: 1 });
+    try {
+      const events = [makeEvent('keys', 1), makeEvent('keys', 2)];
+      for (const e of events) expect(await queue.acceptOnce!(e, { dedupeKey: `dedupe:${e.id}`, dedupeTtlMs: 60_000 })).toBe('accepted');
+      const seen: string[] = [];
+      queue.start(async (e) => {
+        seen.push(e.id);
+        if (e.id === events[1]!.id) throw new Error('to the dead letters');
+      });
+      await waitFor(async () => (await queue.deadLetters()).length === 1, { what: 'one dead letter' });
+      expect(seen).toEqual(events.map((e) => e.id));
+      const stray = [...(await scanKeys(admin, `bull:*${prefix}*`)), ...(await scanKeys(admin, `botyard:*${prefix}*`))];
+      expect(stray).toEqual([]);
+      const mine = await scanKeys(admin, `${prefix}:*`);
+      expect(mine).toContain(`${prefix}:dedupe:${events[0]!.id}`);
+      expect(mine).toContain(`${prefix}:queue:events:dead`);
+      expect(mine.some((k) => k.startsWith(`${prefix}:events:`))).toBe(true);
+    } finally {
+      await queue.stop(2000);
+    }
+  });
+
+  it('an event BullMQ cannot store is refused with neither job nor mark left, while its commit accepts the rest', async () => {
+    const prefix = fresh();
+    const queue = createRedisQueue({ url: redisUrl, prefix });
+    const store = createRedisStore({ url: redisUrl, prefix });
+    try {
+      const good = makeEvent('refuse', 1);
+      const bad: InboundEvent = { ...makeEvent('refuse', 2), raw: { big: 1n } }; // JSON cannot encode a BigInt
+      const accept = (e: InboundEvent) => queue.acceptOnce!(e, { dedupeKey: `dedupe:${e.id}`, dedupeTtlMs: 60_000 });
+      const [ok, refused] = await Promise.allSettled([accept(good), accept(bad)]);
+      expect(ok).toEqual({ status: 'fulfilled', value: 'accepted' });
+      expect(refused.status).toBe('rejected');
+      expect(await store.get(`dedupe:${bad.id}`)).toBeUndefined();
+      expect(await store.get(`dedupe:${good.id}`)).toBe('queued');
+      // The platform's redelivery, fixed, is accepted (not answered as a duplicate).
+      expect(await accept({ ...bad, raw: {} })).toBe('accepted');
+      expect(await queue.depth()).toBe(2);
+    } finally {
+      await queue.stop(2000);
+      await store.close();
+    }
+  });
+
+  it('a burst of 200 concurrent requests is committed in two pipelined round trips, not 200 × 4', async () => {
+    const prefix = fresh();
+    const connection = redisClient();
+    let pipelines = 0;
+    const original = connection.pipeline.bind(connection);
+    connection.pipeline = ((...args: Parameters<Redis['pipeline']>) => {
+      pipelines++;
+      return original(...args);
+    }) as Redis['pipeline'];
+    const queue = createRedisQueue({ connection, prefix });
+    try {
+      await queue.depth(); // connected, BullMQ's scripts loaded
+      const events = Array.from({ length: 200 }, (_, i) => makeEvent(`burst-${i % 20}`, i));
+      const before = pipelines;
+      const started = performance.now();
+      const outcomes = await Promise.all(events.map((e) => queue.acceptOnce!(e, { dedupeKey: `dedupe:${e.id}`, dedupeTtlMs: 60_000 })));
+      console.info(`[burst] 200 accepts in ${Math.round(performance.now() - started)} ms, ${pipelines - before} pipelines`);
+      expect(outcomes.every((o) => o === 'accepted')).toBe(true);
+      expect(pipelines - before).toBe(2);
+      expect(await queue.depth()).toBe(200);
+    } finally {
+      await queue.stop(2000);
+      await connection.quit();
+    }
+  });
+});
