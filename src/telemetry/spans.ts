@@ -70,6 +70,18 @@ export function keepParent(): <T>(fn: () => T) => T {
   return (fn) => handoff(parent, fn);
 }
 
+/**
+ * `fn` with no span, called now (not a microtask later): a handler's first synchronous slice must run
+ * inside its run's call, where containment times it to name a bot that blocks the loop.
+ */
+function untraced<T>(fn: (scope: undefined) => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(fn(undefined));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /** Runs `fn` inside a span that ends when it settles; a throw marks the span as failed. */
 function within<T>(span: Span, parent: Context, fn: (scope: SpanScope) => T | Promise<T>): Promise<T> {
   const scope = scopeOf(span, parent);
@@ -185,7 +197,7 @@ export function traceDispatch<T>(event: InboundEvent, attempt: number, fn: () =>
 
 /** One handler run, a child of its event's ingest span; `fn` gets the scope to hand to the Context. */
 export function traceHandler<T>(bot: string, handler: string, event: InboundEvent, attempt: number, fn: (scope: SpanScope | undefined) => T | Promise<T>): Promise<T> {
-  if (!on) return Promise.resolve().then(() => fn(undefined));
+  if (!on) return untraced(fn);
   const parent = eventContext(event) ?? ROOT_CONTEXT;
   const span = tracer().startSpan(`handler ${bot}/${handler}`, {
     attributes: { ...eventAttributes(event), 'botyard.bot': bot, 'botyard.handler': handler, 'botyard.attempt': attempt },
@@ -208,7 +220,7 @@ export function traceOutbound<T>(parent: Context | undefined, platform: string, 
  * `runRoot('timer', { bot, name }, (scope) => fire(scope))` (hand `scope` to its Context, see tracedOutbound).
  */
 export function runRoot<T>(kind: 'schedule' | 'timer', what: { bot: string; name: string; slot?: string }, fn: (scope: SpanScope | undefined) => T | Promise<T>): Promise<T> {
-  if (!on) return Promise.resolve().then(() => fn(undefined));
+  if (!on) return untraced(fn);
   const span = tracer().startSpan(`${kind} ${what.bot}/${what.name}`, {
     root: true,
     attributes: { 'botyard.bot': what.bot, [`botyard.${kind}`]: what.name, ...(what.slot ? { 'botyard.slot': what.slot } : {}) },
