@@ -2,7 +2,8 @@
  * One event's whole trace across two instances, collected with OpenTelemetry's in-memory exporter:
  * instance A takes the Stream webhook, ingests it onto the Redis queue and fails its handler; A stops;
  * instance B works the retry, continuing the same trace (the context travels in the queued event),
- * and replies. Also: trace ids in log lines and in dead letters, and a root span per schedule tick.
+ * and replies. Also: trace ids in log lines and in dead letters, and a root span per schedule tick and
+ * per timer run, with the timer's outbound calls under it.
  */
 import { Writable } from 'node:stream';
 import express from 'express';
@@ -50,7 +51,12 @@ for (const activeContext of [false, true]) describeRedis(`tracing (activeContext
           // A bot's own span: a child of its handler's span when the handler's span is the active context.
           trace.getTracer('flaky-bot').startSpan('bot work').end();
           if (instance === 'A' || ctx.message!.text.includes('always-fail')) throw new Error(`fails on ${instance}`);
+          if (ctx.message!.text.includes('timer please')) await ctx.timers.schedule('nudge', { in: 50 });
           await ctx.reply(`ok from ${instance}`);
+        });
+        b.timer('nudge', async (ctx) => {
+          ctx.log.info('nudge');
+          await ctx.send('nudged');
         });
         b.schedule('0 0 1 1 *', { target: 'stream:messaging:trace-0', name: 'nightly' }, async (ctx) => {
           ctx.log.info('tick');
@@ -167,6 +173,22 @@ for (const activeContext of [false, true]) describeRedis(`tracing (activeContext
         expect(tick).toBeDefined();
         expect(parentOf(tick)).toBeUndefined();
         expect(lines.find((l) => l.msg === 'tick')?.trace_id).toBe(tick.spanContext().traceId);
+      } finally {
+        await b.stop();
+      }
+    }, 60_000);
+
+    it('a timer run is a root span of its own, with its outbound calls under it', async () => {
+      const b = await start('B');
+      try {
+        const [item] = await world.seed('nudge', 1, 1, () => 'timer please');
+        expect(await deliver(world, b.server.url, item!)).toBe(200);
+        const timer = await waitFor(() => exporter.getFinishedSpans().find((s) => s.name === 'timer flaky/nudge'), { timeoutMs: 15_000, what: 'the timer span' });
+        const send = await waitFor(() => exporter.getFinishedSpans().find((s) => s.name === 'stream send' && parentOf(s) === timer.spanContext().spanId), { what: 'the timer\'s send span' });
+        expect(parentOf(timer)).toBeUndefined();
+        expect(timer.attributes['botyard.timer']).toBe('nudge');
+        expect(send.attributes['botyard.conversation']).toBe(`stream:${item!.cid}`);
+        expect(lines.find((l) => l.msg === 'nudge')).toMatchObject({ trace_id: timer.spanContext().traceId, span_id: timer.spanContext().spanId });
       } finally {
         await b.stop();
       }
