@@ -25,6 +25,56 @@ describe('token bucket', () => {
   });
 });
 
+/** A sleep that never ends by itself: a wait in it ends only by its abort. */
+const forever = (sleeps: number[]) => (ms: number) => (sleeps.push(ms), new Promise<void>(() => {}));
+
+describe('outbound and ctx.signal', () => {
+  it('an aborted signal starts nothing: no call, not even the ACS participant count behind typing', async () => {
+    let asked = 0;
+    const acs = { platform: 'acs', participantCount: async () => (asked++, 3) } as unknown as Adapter;
+    const out = createOutbound();
+    const signal = AbortSignal.abort(new Error('handler timed out'));
+    let calls = 0;
+    await expect(out.run(acs, 'typing', conv, async () => void calls++, { signal })).rejects.toThrow('handler timed out');
+    expect([calls, asked]).toEqual([0, 0]);
+  });
+
+  it('a call waiting for its rate-limit slot ends at the abort and never runs', async () => {
+    const sleeps: number[] = [];
+    const out = createOutbound({ now: () => 0, sleep: forever(sleeps) });
+    let calls = 0;
+    // ACS lets a burst of 5 sends per thread through at once; the 6th waits for a slot.
+    for (let i = 0; i < 5; i++) await out.run(adapter('acs'), 'send', conv, async () => void calls++);
+    const abort = new AbortController();
+    const sixth = out.run(adapter('acs'), 'send', conv, async () => void calls++, { signal: abort.signal });
+    await waitUntil(() => sleeps.length === 1);
+    abort.abort(new Error('handler timed out'));
+    await expect(sixth).rejects.toThrow('handler timed out');
+    expect(calls).toBe(5);
+  });
+
+  it('an abort during a retry\'s backoff: no retry', async () => {
+    const sleeps: number[] = [];
+    const out = createOutbound({ now: () => 0, sleep: forever(sleeps) });
+    const abort = new AbortController();
+    let calls = 0;
+    const run = out.run(adapter('stream'), 'send', conv, async () => {
+      calls++;
+      throw new PlatformError('stream', 'down', { status: 503 });
+    }, { signal: abort.signal });
+    await waitUntil(() => sleeps.length === 1);
+    abort.abort(new Error('handler timed out'));
+    await expect(run).rejects.toThrow('handler timed out');
+    expect(calls).toBe(1);
+  });
+});
+
+/** Lets the code under test run until `check` holds (microtasks and immediates; no clock involved). */
+async function waitUntil(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setImmediate(r));
+  expect(check()).toBe(true);
+}
+
 describe('outbound', () => {
   it('paces ACS sends per thread within both documented limits (10 per 10 s, 30 per minute), edits and deletes counted with them', async () => {
     const time = fakeTime();

@@ -1,13 +1,14 @@
 /**
  * Shared outbound limits on a real Redis: two limiters (two instances) on one prefix together stay under
  * one limit in every rolling window, nothing is dropped, a platform's hold reaches the other instance,
- * and an unreachable Redis never stops calls.
+ * an unreachable Redis never stops calls, and a handler's abort ends its wait without taking a slot.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { KindLimit } from '../../src/outbound/limits.ts';
 import { createRedisLimiter } from '../../src/outbound/redis-limiter.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
+import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 describeRedis('shared outbound limits (Redis)', () => {
   let admin: Redis;
@@ -56,6 +57,41 @@ describeRedis('shared outbound limits (Redis)', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     } finally {
       await Promise.all([a.close!(), b.close!()]);
+    }
+  }, 20_000);
+
+  it('an aborted call ends its wait at once, in a refused window or in line, and takes no slot; the line goes on', async () => {
+    const prefix = fresh();
+    const waits: number[] = [];
+    // The refused window lasts a minute: a wait that ends within the test ended at its abort.
+    const limiter = createRedisLimiter({ url: redisUrl, prefix, sleep: (ms) => (waits.push(ms), new Promise((r) => setTimeout(r, ms).unref())) });
+    const limit: KindLimit = { limit: 1, windowMs: 60_000, scope: 'app' };
+    /** Calls counted in Redis (rate-limiter-flexible counts a refused ask too). */
+    const asked = async () => {
+      const keys = await scanKeys(admin, `${prefix}:limit:*`);
+      return (await Promise.all(keys.map((k) => admin.get(k)))).reduce((n, v) => n + Number(v), 0);
+    };
+    const aborts = [new AbortController(), new AbortController(), new AbortController()];
+    const [refused, inLine, last] = aborts;
+    try {
+      await limiter.acquire(limit, 'stream:send'); // the window's one slot
+      const waitingForWindow = limiter.acquire(limit, 'stream:send', refused!.signal);
+      const waitingInLine = limiter.acquire(limit, 'stream:send', inLine!.signal);
+      const behind = limiter.acquire(limit, 'stream:send', last!.signal);
+      await waitFor(() => waits.length === 1, { what: 'the second call refused and waiting for the next window' });
+      inLine!.abort(new Error('handler timed out (in line)'));
+      await expect(waitingInLine).rejects.toThrow('handler timed out (in line)'); // not after the call ahead of it
+      refused!.abort(new Error('handler timed out (refused)'));
+      await expect(waitingForWindow).rejects.toThrow('handler timed out (refused)');
+      // The call behind both still gets its turn: it asks (and is refused, the window being used).
+      await waitFor(() => waits.length === 2, { what: 'the last call to ask for its turn' });
+      // First, second (refused) and last asked; the call aborted in line never did.
+      expect(await asked()).toBe(3);
+      last!.abort(new Error('done'));
+      await expect(behind).rejects.toThrow('done');
+    } finally {
+      for (const a of aborts) a.abort();
+      await limiter.close!();
     }
   }, 20_000);
 
