@@ -13,6 +13,7 @@ import { messageRoutes } from './routes/messages.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { moderationReadRoutes } from './routes/moderation-reads.ts';
 import { muteRoutes } from './routes/mutes.ts';
+import { serveUpload, UploadStore, uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
 import { StreamStore, type StreamEvent } from './store.ts';
 import { createStateView, type StreamStateView } from './view.ts';
@@ -84,8 +85,12 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   store.feed.on('event', (e: StreamEvent) => webhooks.dispatch(e));
 
   const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...activityRoutes, ...moderationRoutes, ...muteRoutes, ...moderationReadRoutes, ...appRoutes(rates)];
+  // Channel file/image uploads, served back as CDN links are: without credentials.
+  const uploads = new UploadStore();
+  let url = '';
+  routes.push(...uploadRoutes(uploads, () => url));
   const listener = createListener(routes, { store, faults, stats, rates, app, log: options.log, maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 });
-  const server: Server = createServer((req, res) => void listener(req, res));
+  const server: Server = createServer((req, res) => void (serveUpload(uploads, req, res) || listener(req, res)));
   // Longer than any client's idle socket life: a client reusing a socket the server is just closing
   // sees ECONNRESET, which tests would count as a platform error that never happened.
   server.keepAliveTimeout = 65_000;
@@ -95,7 +100,7 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${host}:${addr.port}`;
+  url = `http://${host}:${addr.port}`;
   options.log?.info({ url }, 'stream emulator listening');
 
   return {
