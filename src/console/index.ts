@@ -53,13 +53,16 @@ export function createConsole(options: ConsoleOptions): DevConsole {
   const unwatch = [...platforms.values()].map((p) =>
     p.watch((change) => {
       if (change.id) feed.changed(`${p.name}:${change.id}`);
+      if (change.everywhere) feed.changed(`${p.name}:*`);
       if (change.list) feed.conversations();
       if (change.users) feed.users(p.name);
     }),
   );
+  // The emulator's side of each before-send call is the decision line's raw payload.
+  const unPreSend = options.stream?.on('preSend', (call) => inspector.attachRaw(`before-send:${call.webhookId}`, call));
   const unInspect = inspector.onEntry((entry) => {
     feed.send('inspector', entry);
-    if (entry.type === 'schedule.tick') feed.send('schedules', {});
+    if (entry.kind === 'schedule') feed.send('schedules', {});
   });
 
   const router = express.Router();
@@ -71,6 +74,7 @@ export function createConsole(options: ConsoleOptions): DevConsole {
     router,
     close() {
       unInspect();
+      unPreSend?.();
       for (const u of unwatch) u();
       for (const p of platforms.values()) p.close();
       inspector.close();
