@@ -8,6 +8,8 @@ import type { DevStack } from '../../src/cli/dev-stack.ts';
 import { launchChromium } from './browser.ts';
 
 export const WAIT = { timeout: 20_000 };
+/** A scenario's own deadline: several page waits in a row, on a loaded machine. */
+export const SCENARIO_MS = 120_000;
 
 export interface ConsolePage {
   browser: Browser;

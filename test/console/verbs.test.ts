@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DevStack } from '../../src/cli/dev-stack.ts';
 import { describeBrowser, screenshot } from './browser.ts';
-import { botSays, open, openConsole, post, WAIT, type ConsolePage } from './page.ts';
+import { botSays, open, openConsole, post, SCENARIO_MS, WAIT, type ConsolePage } from './page.ts';
 import { solidPng } from './png.ts';
 import { startConsoleStack } from './stack.ts';
 
@@ -46,7 +46,7 @@ describeBrowser('console verbs in chromium', () => {
     expect(conversations.map((x) => x.name).sort()).toEqual(['general', 'general']);
     const users = (await (await fetch(`${stack.url}/console/api/users?platform=stream`)).json()) as Array<{ name: string }>;
     expect(users.filter((u) => u.name === 'Alice')).toHaveLength(1);
-  });
+  }, SCENARIO_MS);
 
   it('Stream: react from the picker, then take it back from the chip', async () => {
     const { page } = c;
@@ -62,7 +62,7 @@ describeBrowser('console verbs in chromium', () => {
     await chip.click();
     await chip.waitFor({ ...WAIT, state: 'detached' });
     await page.locator('#events li.event[data-type="reaction.deleted"]').first().waitFor(WAIT);
-  });
+  }, SCENARIO_MS);
 
   it('Stream: edit your own message in place; a bot message offers no edit', async () => {
     const { page } = c;
@@ -76,7 +76,7 @@ describeBrowser('console verbs in chromium', () => {
     const botLine = page.locator('#messages li.message.bot', { hasText: 'witness saw an edit' }).first();
     expect(await botLine.locator('.edit-button').count()).toBe(0);
     await screenshot(page, 'stream-edit');
-  });
+  }, SCENARIO_MS);
 
   it('Stream: delete your own message', async () => {
     const { page } = c;
@@ -85,7 +85,7 @@ describeBrowser('console verbs in chromium', () => {
     await mine.locator(':scope > .text', { hasText: 'This message was deleted.' }).waitFor(WAIT);
     await botSays(page, 'witness saw a delete by Alice');
     await screenshot(page, 'stream-delete');
-  });
+  }, SCENARIO_MS);
 
   it('Stream: upload an image with a caption: shown inline, and the bot sees its CDN link', async () => {
     const { page } = c;
@@ -101,7 +101,7 @@ describeBrowser('console verbs in chromium', () => {
     // The composer is ready for the next message.
     expect(await page.locator('#text').inputValue()).toBe('');
     await screenshot(page, 'stream-upload-image');
-  });
+  }, SCENARIO_MS);
 
   it('Stream: upload a file: linked, and the link serves its bytes', async () => {
     const { page } = c;
@@ -112,7 +112,7 @@ describeBrowser('console verbs in chromium', () => {
     expect(await res.text()).toBe('meeting at noon\n');
     await botSays(page, 'witness saw file notes.txt');
     await screenshot(page, 'stream-upload-file');
-  });
+  }, SCENARIO_MS);
 
   it('Stream: rename the channel', async () => {
     const { page } = c;
@@ -124,7 +124,7 @@ describeBrowser('console verbs in chromium', () => {
     expect(await page.locator('#rename').isHidden()).toBe(true);
     await botSays(page, 'witness saw a rename to lobby');
     await screenshot(page, 'stream-rename');
-  });
+  }, SCENARIO_MS);
 
   it('ACS: edit, delete and rename; no reactions or uploads there, and the page says so', async () => {
     const { page } = c;
@@ -161,5 +161,5 @@ describeBrowser('console verbs in chromium', () => {
     await botSays(page, 'witness saw a delete by Alice');
     await screenshot(page, 'acs-verbs');
     expect(c.errors).toEqual([]);
-  });
+  }, SCENARIO_MS);
 });
