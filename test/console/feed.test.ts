@@ -2,6 +2,7 @@
  * The console's API and live feed over HTTP, no browser: the SSE frames a page receives when a user
  * posts through the console and a bot answers, and the errors the API gives.
  */
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
@@ -68,7 +69,7 @@ describe('console API and feed', () => {
     const page = await fetch(`${stack.url}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('/console/assets/app.js');
-    for (const asset of ['app.js', 'api.js', 'dom.js', 'messages.js', 'panels.js', 'style.css']) {
+    for (const asset of readdirSync(new URL('../../src/console/public/', import.meta.url)).filter((f) => f !== 'index.html')) {
       expect((await fetch(`${stack.url}/console/assets/${asset}`)).status, asset).toBe(200);
     }
   });
