@@ -8,5 +8,8 @@ export default defineConfig({
     welcome: { rulesUrl: 'https://example.com/house-rules.pdf' },
     moderation: { blockedWords: ['spam', 'scam'], strikesBeforeBan: 3 },
     reminders: { weeklyTarget: 'stream:messaging:general', weeklyCron: '0 9 * * 1', timezone: 'Europe/Berlin' },
+    // Streams a model's answer to mentions in a channel called "assistant" (answerIn), so elsewhere the
+    // mentions bot's FAQ answers alone. Without `model` it uses its offline stand-in (README: The assistant bot).
+    assistant: { answerIn: ['assistant'] },
   },
 });

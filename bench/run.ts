@@ -10,6 +10,7 @@ import { benchFootprint } from './footprint/bench.ts';
 import { benchIngest } from './ingest/bench.ts';
 import { benchLatency } from './latency/bench.ts';
 import { machine } from './lib/machine.ts';
+import { benchStreams } from './streams/bench.ts';
 import { ROOT, startNode } from './lib/proc.ts';
 import { writeReport } from './lib/report.ts';
 
@@ -33,6 +34,7 @@ try {
 }
 if (wanted('latency')) save('latency', await benchLatency({ log }));
 if (wanted('acs')) save('acs', await benchAcs({ log }));
-save('run', { seconds: Math.round((performance.now() - started) / 1000), benchmarks: only.size ? [...only] : ['ingest', 'footprint', 'before-send', 'latency', 'acs'] });
+if (wanted('streams')) save('streams', await benchStreams({ log }));
+save('run', { seconds: Math.round((performance.now() - started) / 1000), benchmarks: only.size ? [...only] : ['ingest', 'footprint', 'before-send', 'latency', 'acs', 'streams'] });
 writeReport(dir, path.join(ROOT, 'BENCHMARKS.md'));
 log(`done in ${Math.round((performance.now() - started) / 1000)} s; wrote bench/results/*.json and BENCHMARKS.md`);

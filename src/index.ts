@@ -26,9 +26,15 @@ export type { Outgoing } from './context/outgoing.ts';
 export { DecisionContext, DEFAULT_REJECT_NOTICE } from './context/decision.ts';
 export type { Decision, RejectOptions, RewriteOptions } from './context/decision.ts';
 export type { BeforeSendOutcome, BeforeSendRun, BeforeSendPolicy } from './runtime/before-send/types.ts';
+// Streamed replies and history (ctx.stream, ctx.history).
+export type { StreamOptions, StreamedMessage } from './context/stream-reply.ts';
+export type { StreamOutcome, StreamProgress } from './context/streaming.ts';
+export type { TextSource, TextSourceInput } from './context/text-source.ts';
+export type { HistoryOptions } from './context/history.ts';
 
 // The normalized model every platform maps onto.
 export type {
+  AiState,
   Attachment,
   BanOptions,
   Capability,

@@ -6,6 +6,8 @@ import { beforeSendReport, type BeforeSendResult } from '../before-send/bench.ts
 import type { FootprintResult } from '../footprint/bench.ts';
 import type { IngestResult } from '../ingest/bench.ts';
 import type { LatencyResult } from '../latency/bench.ts';
+import type { StreamsResult } from '../streams/bench.ts';
+import { streamsSection } from '../streams/report.ts';
 import { quantile, type Spread } from './stats.ts';
 
 const s = (x: Spread, unit = '') => `${x.median}${unit} (${x.min}–${x.max})`;
@@ -88,6 +90,13 @@ export function writeReport(dir: string, file: string): void {
     targets.push(`| idle RSS ≤ 120 MB | ${foot.setups.map((x) => `${x.idleRssMb.median}`).join(' / ')} MB | ${verdict(rssWorst <= 120)} |`);
     targets.push(`| start → ready ≤ 1.5 s | ${foot.setups.map((x) => `${x.readyMs.median}`).join(' / ')} ms | ${verdict(readyWorst <= 1500)} |`);
     void full;
+  }
+
+  const streams = read<StreamsResult>('streams');
+  if (streams) {
+    const section = streamsSection(streams);
+    L.push(...section.lines);
+    targets.push(section.target);
   }
 
   L.push('## Targets', '', '| target | measured (median) | verdict |', '|---|---|---|', ...targets, '');

@@ -192,8 +192,35 @@ export const CAPABILITIES = [
   'pin',
   /** Send without raising unread counts or push (`silent: true`). */
   'silent',
+  /** Stream's AI indicator (`ai_indicator.update` / `.clear`) beside a message a model is writing. */
+  'aiIndicator',
+  /** Reading a conversation's or thread's recent messages (`ctx.history()`). */
+  'history',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
+
+/**
+ * The AI indicator states, as Stream's UI SDKs name them (stream-chat-react `AIStates`; stream-chat-js
+ * types also list `AI_STATE_CHECKING_SOURCES`, which no UI renders). Any other string passes through.
+ */
+export type AiState = 'AI_STATE_THINKING' | 'AI_STATE_GENERATING' | 'AI_STATE_EXTERNAL_SOURCES' | 'AI_STATE_ERROR' | (string & {});
+
+/** One AI indicator change for the message `messageId`: a state, or `clear` (the answer is done). */
+export interface AiIndicatorUpdate {
+  messageId: string;
+  state: AiState | 'clear';
+  /** A short text shown with the state (Stream `ai_message`), e.g. what went wrong. */
+  message?: string;
+}
+
+/** What `history` reads: the newest `limit` messages (before `before`, when given), of the conversation or of one thread. */
+export interface HistoryQuery {
+  limit: number;
+  /** The thread's parent message id: the parent and its replies instead of the conversation. */
+  thread?: string;
+  /** Only messages older than this message id (to page further back). */
+  before?: string;
+}
 
 /** Where adapters hand inbound events. Resolves once the event is accepted (deduped and queued). */
 export type EventSink = (event: InboundEvent) => Promise<IngestResult>;
@@ -276,6 +303,13 @@ export interface Adapter {
   demoteModerators?(conversation: ConversationRef, userIds: string[]): Promise<void>;
   react?(conversation: ConversationRef, messageId: string, type: string): Promise<void>;
   updateConversation?(conversation: ConversationRef, changes: { name?: string; topic?: string; data?: Record<string, unknown> }): Promise<void>;
+  /** Shows or clears the AI indicator of a message the bot is writing (capability `aiIndicator`). */
+  aiIndicator?(conversation: ConversationRef, update: AiIndicatorUpdate): Promise<void>;
+  /**
+   * Recent messages, oldest first, deleted ones left out: at most `query.limit`, read in bounded pages
+   * (capability `history`). A thread's parent comes first, then its replies.
+   */
+  history?(conversation: ConversationRef, query: HistoryQuery): Promise<Message[]>;
 }
 
 /** `stream:messaging:general` → `{ platform: 'stream', id: 'messaging:general' }`. Splits on the first colon only. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate']);
+const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate', 'aiIndicator', 'history']);
 const platformLimitsSchema = z.partialRecord(
   callKindSchema,
   z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).strict(),
@@ -84,6 +84,23 @@ export const fileConfigSchema = z
       .object({
         budgetMs: z.number().int().min(10, 'give the handlers at least 10 ms').max(4500, 'Stream waits at most 5000 ms for the hook; stay below it').default(1000),
         policy: z.enum(['failOpen', 'failClosed']).default('failOpen'),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * ctx.stream(): how a streamed reply's message is updated while a model writes it (Stream and the
+     * local platform; ACS shows typing and sends once). When the budget is spent, streams take turns;
+     * a partial update is never queued: the next one carries all the text so far.
+     */
+    streaming: z
+      .object({
+        /** At least this long between two partial updates of one message. */
+        updateIntervalMs: z.number().int().min(50).default(500),
+        /**
+         * Partial updates per minute across every stream of this instance. Stream allows 1,000 message
+         * updates a minute per app: the rest stays for final updates and ctx.editMessage().
+         */
+        partialUpdatesPerMinute: z.number().positive().default(600),
       })
       .strict()
       .prefault({}),

@@ -20,8 +20,12 @@ import { BotyardError, NotSupportedError } from '../errors.ts';
 import type { CallKind } from '../outbound/limits.ts';
 import type { Outbound } from '../outbound/outbound.ts';
 import type { StateStore } from '../state/store.ts';
+import { readHistory, type HistoryOptions } from './history.ts';
 import { moderationVerbs } from './moderation.ts';
 import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
+import { streamReply, type StreamedMessage, type StreamOptions } from './stream-reply.ts';
+import { defaultStreamingServices, type StreamingServices } from './streaming.ts';
+import type { TextSourceInput } from './text-source.ts';
 
 /** What the runtime gives a Context. */
 export interface ContextDeps {
@@ -40,6 +44,10 @@ export interface ContextDeps {
   command?: CommandInvocation;
   /** Told of every message this Context sends (the loop guard counts them). */
   onSent?(conversation: ConversationRef): void;
+  /** The handler's registration index, in its message ids: two handlers of one bot must not share ids (a retry would be assumed). */
+  handlerIndex?: number;
+  /** What ctx.stream() shares runtime-wide (settings, update budget, stops). Default: defaults, no stops. */
+  streaming?: StreamingServices;
 }
 
 /** `/remind in 10m tea` → `{ name: 'remind', args: ['in', '10m', 'tea'], text: 'in 10m tea' }`. */
@@ -153,13 +161,29 @@ export class Context<Config = unknown> {
     const out = buildOutgoing(message, this.pendingMentions.values());
     if (out.silent && !adapter.capabilities.has('silent')) throw new NotSupportedError(adapter.platform, 'silent', 'Send without silent there.');
     if (out.pinned && !adapter.capabilities.has('pin')) throw new NotSupportedError(adapter.platform, 'pin', 'Send without pinned there.');
-    if (out.id === undefined && adapter.capabilities.has('clientMessageId')) {
-      out.id = deterministicMessageId(this.event.id, this.bot, this.sends);
-    }
-    this.sends++;
+    const clientId = this.nextClientId(adapter);
+    if (out.id === undefined && clientId !== undefined) out.id = clientId;
     const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out));
     this.deps.onSent?.(target);
     return sent;
+  }
+
+  /**
+   * Streams a reply as `source` produces it (an AsyncIterable<string>, a ReadableStream<string>, the AI
+   * SDK's `streamText()` result, or `(signal) => one of those` so a stop aborts the model call): AI
+   * indicator, paced updates and a user's Stop on Stream; typing, then one message on ACS. See stream-reply.ts.
+   */
+  stream(source: TextSourceInput, options: StreamOptions = {}): Promise<StreamedMessage> {
+    const adapter = this.adapter(this.platform);
+    const { outbound, onSent, streaming } = this.deps;
+    const deps = { adapter, conversation: this.conversation, outbound, log: this.log, signal: this.signal, bot: this.bot, eventId: this.event.id };
+    const replyParentId = this.message ? (this.message.parentId ?? this.message.id) : undefined;
+    return streamReply({ ...deps, replyParentId, clientId: () => this.nextClientId(adapter), streaming: streaming ?? defaultStreamingServices(), ...(onSent ? { onSent } : {}) }, source, options);
+  }
+
+  /** This conversation's (or a thread's) recent messages, oldest first: `ctx.history({ limit: 20, thread })`. */
+  history(options: HistoryOptions = {}): Promise<Message[]> {
+    return readHistory(this.adapter(this.platform), this.deps.outbound, this.conversation, options);
   }
 
   /** Marks the event's message (or the conversation) read by the bot. */
@@ -244,6 +268,14 @@ export class Context<Config = unknown> {
     const adapter = this.deps.adapterFor(platform);
     if (!adapter) throw new BotyardError('PLATFORM_NOT_ATTACHED', `No ${platform} adapter is attached. Set its credentials (see README: Configuration) or run botyard dev.`);
     return adapter;
+  }
+
+  /** The deterministic id of this Context's next message, where the platform honours client ids. */
+  private nextClientId(adapter: Adapter): string | undefined {
+    const n = this.sends++;
+    if (!adapter.capabilities.has('clientMessageId')) return undefined;
+    const sender = this.deps.handlerIndex ? `${this.bot}#${this.deps.handlerIndex}` : this.bot;
+    return deterministicMessageId(this.event.id, sender, n);
   }
 
   private requireMessage(verb: string): Message {

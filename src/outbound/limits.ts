@@ -8,7 +8,7 @@ import type { BucketLimit } from './token-bucket.ts';
 
 /** The outbound call kinds that get their own bucket. */
 /** `moderate`: flag, mute, shadow ban, unban (Stream's Flag, Mute, Ban and Unban endpoints share 300/min each). */
-export type CallKind = 'send' | 'edit' | 'delete' | 'markRead' | 'typing' | 'ban' | 'members' | 'moderators' | 'react' | 'topic' | 'moderate';
+export type CallKind = 'send' | 'edit' | 'delete' | 'markRead' | 'typing' | 'ban' | 'members' | 'moderators' | 'react' | 'topic' | 'moderate' | 'aiIndicator' | 'history';
 
 export interface KindLimit extends BucketLimit {
   /** `app`: one bucket per platform; `conversation`: one per conversation (ACS's per-thread limits). */
@@ -34,6 +34,10 @@ export const defaultLimits: Record<PlatformName, PlatformLimits> = {
     members: perMinute(300),
     moderators: perMinute(300),
     topic: perMinute(300),
+    // ctx.stream()/ctx.history(): ai_indicator events are SendEvent (10,000/min); history reads are
+    // channel queries (10,000/min) or GetReplies (1,000/min): the tighter one for both.
+    aiIndicator: perMinute(10_000),
+    history: perMinute(1000),
   },
   acs: {
     // send/update/delete message share one documented limit: 10 per 10 s and 30 per minute per thread.
@@ -45,6 +49,8 @@ export const defaultLimits: Record<PlatformName, PlatformLimits> = {
     members: perThread(30, 10),
     ban: perThread(30, 10),
     topic: perThread(30, 5),
+    // ctx.history(): list messages allows 50 per 10 s and 200 per minute per user per thread.
+    history: perThread(200, 50),
   },
   local: {},
 };

@@ -26,10 +26,22 @@ export class TokenBucket {
 
   /** Takes one token; returns the milliseconds to wait before acting (0 when one was available). */
   reserve(): number {
+    this.refill();
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil(-this.tokens / this.ratePerMs);
+  }
+
+  /** Takes one token only when one is free now; never queues (for work that may simply be skipped). */
+  tryTake(): boolean {
+    this.refill();
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private refill(): void {
     const t = this.now();
     this.tokens = Math.min(this.capacity, this.tokens + (t - this.updatedAt) * this.ratePerMs);
     this.updatedAt = t;
-    this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil(-this.tokens / this.ratePerMs);
   }
 }

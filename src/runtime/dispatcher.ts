@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import { conversationKey, type Adapter, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
 import { Context } from '../context/context.ts';
+import type { StreamingServices } from '../context/streaming.ts';
 import { BotyardError } from '../errors.ts';
 import type { Outbound } from '../outbound/outbound.ts';
 import type { StateStore } from '../state/store.ts';
@@ -37,6 +38,8 @@ export interface DispatcherDeps {
   store: StateStore;
   log: Logger;
   loopGuard: LoopGuard;
+  /** Shared by every ctx.stream() (optional: contexts fall back to defaults without user stops). */
+  streaming?: StreamingServices;
   handlerTimeoutMs: number;
   observer?: DispatchObserver;
 }
@@ -86,6 +89,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       ...(m.match ? { match: m.match } : {}),
       ...(m.command ? { command: m.command } : {}),
       onSent: (c) => deps.loopGuard.record(conversationKey(c)),
+      handlerIndex: index,
+      ...(deps.streaming ? { streaming: deps.streaming } : {}),
     });
     const outcome = await runHandler({
       bot: bot.name,

@@ -39,7 +39,8 @@ export interface IngestDeps {
 export function isOwnEvent(event: InboundEvent, me: { id: string } | undefined): boolean {
   if (!me) return false;
   if (event.type.startsWith('member.')) return event.member?.id === me.id;
-  return event.sender.id === me.id && (event.type.startsWith('message.') || event.type.startsWith('reaction.'));
+  // ai_indicator.*: the bot's own indicator events from its streamed replies (Stream echoes them to webhooks).
+  return event.sender.id === me.id && (event.type.startsWith('message.') || event.type.startsWith('reaction.') || event.type.startsWith('ai_indicator.'));
 }
 
 /** Which of its own events `isOwnEvent` recognised. */

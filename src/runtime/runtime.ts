@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
+import { createStreamingServices, type StreamProgress } from '../context/streaming.ts';
 import { configuredLimits } from '../outbound/limits.ts';
 import { createOutbound, type OutboundObserver } from '../outbound/outbound.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
@@ -23,6 +24,7 @@ import { createIngest, type IngestReason } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
 import { runScheduledTick } from './schedule-tick.ts';
+import { createStreamStops, withStreamStops } from './stream-stops.ts';
 
 export interface RuntimeOptions {
   config: BotyardConfig;
@@ -44,6 +46,8 @@ export interface RuntimeEvents {
   ingested: [event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored', reason?: IngestReason];
   /** Handlers ran for an event. */
   dispatched: [event: InboundEvent, runs: HandlerRun[]];
+  /** A streamed reply (ctx.stream) started, changed its AI indicator, grew, or finished. */
+  stream: [progress: StreamProgress];
   /** A before-send decision was made: the verdict, every handler's part and how long it took. */
   decided: [outcome: BeforeSendOutcome];
 }
@@ -58,6 +62,11 @@ export async function createRuntime(options: RuntimeOptions) {
   const adapterFor = (p: PlatformName) => adapters.get(p);
   const outbound = createOutbound({ log, limits: configuredLimits(config.limits), ...(options.outboundObserver ? { observer: options.outboundObserver } : {}) });
   const loopGuard = new LoopGuard(config.loopGuard);
+  const streaming = createStreamingServices({
+    settings: config.streaming,
+    stops: createStreamStops({ store, log }),
+    observe: (progress) => events.emit('stream', progress),
+  });
 
   const scheduler = createScheduler({
     store,
@@ -67,7 +76,7 @@ export async function createRuntime(options: RuntimeOptions) {
     run: (bot, entry, slot) => {
       const loaded = registry.get(bot);
       if (!loaded) return Promise.resolve();
-      return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+      return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, streaming, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
     },
   });
   const registry = createBotRegistry({ config, store, log, scheduler });
@@ -79,18 +88,20 @@ export async function createRuntime(options: RuntimeOptions) {
     store,
     log,
     loopGuard,
+    streaming,
     handlerTimeoutMs: config.handlerTimeoutMs,
     observer: { dispatched: (event, runs) => events.emit('dispatched', event, runs) },
   });
 
-  const ingest: EventSink = createIngest({
+  // A user's stop must reach a stream at once, not queue behind the event being answered (stream-stops.ts).
+  const ingest: EventSink = withStreamStops(createIngest({
     store,
     queue,
     adapterFor,
     dedupeTtlMs: config.dedupeTtlMs,
     log,
     observer: { received: (event, outcome, reason) => events.emit('ingested', event, outcome, reason) },
-  });
+  }), streaming.stops!);
 
   const beforeSend = createBeforeSend({
     bots: () => registry.all(),
@@ -119,6 +130,8 @@ export async function createRuntime(options: RuntimeOptions) {
     /** Hand an inbound event to the runtime as an adapter would. */
     ingest,
     dispatcher,
+    /** ctx.stream()'s shared services: settings, update budget, and the streams open here (`stops.active()`). */
+    streaming,
     /** Decides on a message before the platform stores it (what adapters with `preSend` call). */
     decide: beforeSend.decide,
 

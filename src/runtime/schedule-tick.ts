@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { parseConversation, type Adapter, type ConversationRef, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
 import { Context } from '../context/context.ts';
+import type { StreamingServices } from '../context/streaming.ts';
 import type { Outbound } from '../outbound/outbound.ts';
 import type { ScheduleEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
@@ -18,6 +19,7 @@ export interface TickDeps {
   slot: Date;
   adapterFor(platform: PlatformName): Adapter | undefined;
   outbound: Outbound;
+  streaming?: StreamingServices;
   log: Logger;
   timeoutMs: number;
   onRuns?(event: InboundEvent, runs: HandlerRun[]): void;
@@ -46,7 +48,7 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
     label,
     timeoutMs: deps.timeoutMs,
     invoke: (signal) =>
-      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config })),
+      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) })),
   });
   const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
   if (outcome.error !== undefined) {

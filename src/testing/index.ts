@@ -8,10 +8,11 @@
  * expect(t.botMessages('general')[0]?.text).toContain('@Ann');
  * ```
  */
-import type { Attachment, InboundEvent, UserRef } from '../adapters/adapter.ts';
+import type { AiState, Attachment, InboundEvent, UserRef } from '../adapters/adapter.ts';
 import { createLocalAdapter, type SayOptions } from '../adapters/local/local-adapter.ts';
 import type { LocalBan, LocalConversation, LocalMessage } from '../adapters/local/local-state.ts';
 import { loadConfig } from '../config/load.ts';
+import type { StreamProgress } from '../context/streaming.ts';
 import type { FileConfigInput } from '../config/schema.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
 import type { BotDefinition } from '../runtime/bot.ts';
@@ -38,6 +39,12 @@ export interface TestUser extends UserRef {
   react(conversation: string, messageId: string, type: string): Promise<void>;
   edit(conversation: string, messageId: string, text: string): Promise<void>;
   delete(conversation: string, messageId: string): Promise<void>;
+  /**
+   * Presses Stop on the AI replies being written in the conversation (Stream's `ai_indicator.stop`). The
+   * streams stop at once; resolves after every bot handled everything, like the other actions, so do
+   * not await the `say` that started the stream first: start it, wait until it writes, then stop.
+   */
+  stop(conversation: string): Promise<void>;
 }
 
 export interface TestRuntime {
@@ -56,6 +63,12 @@ export interface TestRuntime {
   runs: Array<HandlerRun & { eventId: string }>;
   /** Every event the bots saw. */
   events: InboundEvent[];
+  /** The AI indicator states shown in a conversation, in order (`clear` when done; users' `stop`s included). */
+  indicators(conversation: string): Array<AiState | 'clear' | 'stop'>;
+  /** Every text a message had: as posted, then after each edit (a streamed reply's growth). */
+  revisions(conversation: string, messageId: string): string[];
+  /** Every step of every ctx.stream() so far: started, indicator, update (with the text), finished. */
+  streams: StreamProgress[];
   /** App-wide bans and mutes (conversation bans are on `conversation(id).bans`). */
   platform: { bans: LocalBan[]; mutes: Array<{ by: string; userId: string; expiresAt?: string }> };
   stop(): Promise<void>;
@@ -68,6 +81,8 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
   const runtime = await createRuntime({ config, adapters: [platform], queue, log: silentLogger, bots: options.bots, startSchedules: false });
   const runs: TestRuntime['runs'] = [];
   const events: InboundEvent[] = [];
+  const streams: StreamProgress[] = [];
+  runtime.events.on('stream', (progress) => streams.push(progress));
   runtime.events.on('dispatched', (event, r) => {
     events.push(event);
     for (const run of r) runs.push({ ...run, eventId: event.id });
@@ -97,6 +112,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
         react: (c, m, type) => settle(platform.act.react(ref, c, m, type)),
         edit: (c, m, text) => settle(platform.act.edit(ref, c, m, text)),
         delete: (c, m) => settle(platform.act.delete(ref, c, m)),
+        stop: (c) => settle(platform.act.stop(ref, c)),
       };
     },
     async fireSchedule(name, at) {
@@ -106,6 +122,9 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
     botMessages: (c) => platform.state.conversation(c).messages.filter((m) => m.user.id === platform.botUser.id),
     runs,
     events,
+    indicators: (c) => platform.state.conversation(c).indicators.map((i) => i.state),
+    revisions: (c, m) => [...(platform.state.conversation(c).revisions.get(m) ?? [])],
+    streams,
     platform: platform.state,
     stop: () => runtime.stop(),
   };

@@ -90,7 +90,7 @@ describe('console API and feed', () => {
     expect(frames.some((f) => f.event === 'conversations')).toBe(true);
     const entry = frames.find(mentionRan)!.data as InspectorEntry;
     expect(entry).toMatchObject({ platform: 'stream', sender: 'Alice', conversation: conv.key, conversationName: 'Feed test', outcome: 'accepted', text: '@Botyard hello' });
-    expect(entry.runs![0]).toMatchObject({ bot: 'mentions', handler: expect.any(String), ms: expect.any(Number) });
+    expect(entry.runs!.find((r) => r.bot === 'mentions')).toMatchObject({ bot: 'mentions', handler: expect.any(String), ms: expect.any(Number) });
 
     await stack.booted.runtime.idle();
     const snap = (await api('GET', `/conversations/${encodeURIComponent(conv.key)}`)).body as ConversationSnapshot;

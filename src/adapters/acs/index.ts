@@ -11,6 +11,7 @@ import type { StateStore } from '../../state/store.ts';
 import { BotTokenCredential } from './credential.ts';
 import { call } from './errors.ts';
 import { handleGridWebhook } from './event-grid.ts';
+import { readAcsHistory } from './history.ts';
 import { chatTokenFetcher, createIdentityClient, resolveBotUser } from './identity.ts';
 import { toAcsOutgoing } from './outgoing.ts';
 import { createPoller, type PollOptions, type PollStats } from './poller.ts';
@@ -46,12 +47,12 @@ export interface AcsAdapter extends Adapter {
 }
 
 /**
- * Capabilities. Not listed: threads (ACS has none: a reply is a message naming its parent in
+ * Capabilities. Not listed: aiIndicator (ACS has none: ctx.stream shows typing, then sends once), threads (ACS has none: a reply is a message naming its parent in
  * metadata `botyard.parentId`), moderators, reactions, clientMessageId (ACS picks message ids).
  * `ban` is listed but means removal: ACS has no ban, so `ban()` removes the participant from the
  * thread, and nothing stops someone re-adding them.
  */
-const CAPABILITIES: Capability[] = ['html', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'topic'];
+const CAPABILITIES: Capability[] = ['html', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'topic', 'history'];
 
 export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
   const now = options.now ?? Date.now;
@@ -202,6 +203,9 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
       const metadata = changes.data && Object.fromEntries(Object.entries(changes.data).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
       if (metadata) await call('updateProperties', () => thread(conversation).updateProperties({ ...(topic !== undefined ? { topic } : {}), metadata }));
       else if (topic !== undefined) await call('updateTopic', () => thread(conversation).updateTopic(topic));
+    },
+    async history(conversation, query) {
+      return call('listMessages', () => readAcsHistory(thread(conversation), botUser, query));
     },
   };
   return adapter;

@@ -5,6 +5,7 @@
  */
 import type { Adapter, AdapterStartOptions, Attachment, Capability, ConversationRef, EventSink, InboundEvent, OutgoingMessage, PreSendDecider, SentMessage, UserRef } from '../adapter.ts';
 import { CAPABILITIES } from '../adapter.ts';
+import { localHistory } from './local-history.ts';
 import { localModeration } from './local-moderation.ts';
 import { screenAndPost } from './local-say.ts';
 import { createLocalState, type LocalConversation, type LocalMessage, type LocalState } from './local-state.ts';
@@ -33,6 +34,8 @@ export interface LocalActions {
   edit(user: UserRef | string, conversation: string, messageId: string, text: string): Promise<void>;
   delete(user: UserRef | string, conversation: string, messageId: string): Promise<void>;
   rename(user: UserRef | string, conversation: string, name: string): Promise<void>;
+  /** Stops the AI replies being written in the conversation, as Stream's `ai_indicator.stop` from a user's client. */
+  stop(user: UserRef | string, conversation: string): Promise<void>;
 }
 
 export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
@@ -87,6 +90,7 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
     async edit(who, conversation, messageId, text) {
       const m = state.conversation(conversation).find(messageId);
       Object.assign(m, { text, updatedAt: now() });
+      state.conversation(conversation).revisions.get(messageId)?.push(text);
       await emit({ type: 'message.updated', conversation: ref(conversation), sender: user(who), message: { ...m } });
     },
     async delete(who, conversation, messageId) {
@@ -97,6 +101,11 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
     async rename(who, conversation, name) {
       state.conversation(conversation).name = name;
       await emit({ type: 'conversation.updated', conversation: { ...ref(conversation), name }, sender: user(who), changes: { name } });
+    },
+    async stop(who, conversation) {
+      const sender = user(who);
+      state.conversation(conversation).indicators.push({ state: 'stop', user: sender.id, at: now() });
+      await emit({ type: 'ai_indicator.stop', conversation: ref(conversation), sender });
     },
   };
 
@@ -136,7 +145,9 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
       return { id: m.id, conversation: c };
     },
     async editMessage(c, id, out) {
-      Object.assign(conv(c).find(id), { ...(out.text !== undefined ? { text: out.text } : {}), updatedAt: now() });
+      const m = conv(c).find(id);
+      Object.assign(m, { ...(out.text !== undefined ? { text: out.text } : {}), updatedAt: now() });
+      conv(c).revisions.get(id)?.push(m.text);
     },
     async deleteMessage(c, id, o) {
       const m = conv(c).find(id);
@@ -167,6 +178,12 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
     },
     async updateConversation(c, changes) {
       if (changes.name ?? changes.topic) conv(c).name = changes.name ?? changes.topic;
+    },
+    async aiIndicator(c, update) {
+      conv(c).indicators.push({ state: update.state, messageId: update.messageId, ...(update.message ? { message: update.message } : {}), user: botUser.id, at: now() });
+    },
+    async history(c, query) {
+      return localHistory(conv(c), query);
     },
   };
 }

@@ -2,7 +2,7 @@
  * The local platform's in-memory state: users and conversations with messages, members,
  * moderators, read state, typing, bans. Conversations appear on first use.
  */
-import type { Message, UserRef } from '../adapter.ts';
+import type { AiState, Message, UserRef } from '../adapter.ts';
 
 export interface LocalMessage extends Message {
   reactions: Array<{ type: string; user: string }>;
@@ -34,6 +34,10 @@ export interface LocalConversation {
   flags: Array<{ by: string; messageId?: string; userId?: string; reason?: string }>;
   /** Messages a beforeSend handler rejected: only their sender ever saw them. */
   rejected: LocalMessage[];
+  /** AI indicator events in order: the bot's states (`clear` included) and users' `stop`s. */
+  indicators: Array<{ state: AiState | 'clear' | 'stop'; messageId?: string; message?: string; user: string; at: string }>;
+  /** message id → every text the message had, as posted first, then after each edit. */
+  revisions: Map<string, string[]>;
   post(message: Omit<Message, 'id'> & { id?: string }): LocalMessage;
   /** The message with this id; throws when there is none. */
   find(id: string): LocalMessage;
@@ -68,9 +72,12 @@ export function createLocalState(): LocalState {
       bans: [],
       flags: [],
       rejected: [],
+      indicators: [],
+      revisions: new Map(),
       post(message) {
         const m: LocalMessage = { ...message, id: message.id ?? `m${++messageSeq}`, createdAt: new Date().toISOString(), reactions: [] };
         c.messages.push(m);
+        c.revisions.set(m.id, [m.text]);
         return m;
       },
       find(messageId) {

@@ -4,6 +4,7 @@
  */
 import type { StreamChat } from 'stream-chat';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, OutgoingMessage, SentMessage, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
+import { readStreamHistory, sendAiIndicator } from './ai.ts';
 import { handleBeforeSendHook } from './before-send.ts';
 import { createStreamClient, splitCid } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
@@ -33,7 +34,7 @@ export interface StreamAdapter extends Adapter {
  */
 const CAPABILITIES: Capability[] = [
   'threads', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'moderators', 'reactions', 'clientMessageId', 'moderation',
-  'preSend', 'flag', 'mute', 'shadowBan', 'unban', 'pin', 'silent',
+  'preSend', 'flag', 'mute', 'shadowBan', 'unban', 'pin', 'silent', 'aiIndicator', 'history',
 ];
 
 // The SDK types custom data through module augmentation; botyard passes custom fields flat, so calls
@@ -191,6 +192,14 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
       // updatePartial keeps the custom fields we do not mention (update() would replace them all).
       const set = { ...(changes.data ?? {}), ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.topic !== undefined ? { topic: changes.topic } : {}) };
       await call(`update ${conversation.id}`, () => channelOf(conversation).updatePartial({ set } as Loose));
+    },
+
+    async aiIndicator(conversation, update) {
+      await call(`ai indicator ${update.state} in ${conversation.id}`, () => sendAiIndicator(channelOf(conversation), bot.id, update));
+    },
+
+    async history(conversation, query) {
+      return call(`history of ${conversation.id}`, () => readStreamHistory(client, channelOf(conversation), bot.id, query));
     },
   };
   return adapter;

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { recordAi, type StreamAiView } from './ai-records.ts';
 import { installPreSend, type PreSendCall } from './before-send.ts';
 import { Faults, RateWindow, RequestStats } from './faults.ts';
 import { createListener } from './http.ts';
@@ -45,6 +46,8 @@ export interface StreamEmulator {
   /** STREAM_BASE_URL, STREAM_API_KEY, STREAM_API_SECRET. */
   env: Record<string, string>;
   state: StreamStateView;
+  /** AI replies: indicator events and state per channel, every revision of each message. */
+  ai: StreamAiView;
   faults: Faults;
   /** Requests per endpoint (operation id): `requests.count('SendMessage', 'ok')`. */
   requests: RequestStats;
@@ -79,6 +82,7 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   const stats = new RequestStats();
   const rates = new RateWindow();
   const webhooks = new WebhookDispatcher(store, app, faults, options.webhook ?? {}, options.log);
+  const ai = recordAi(store);
   if (options.webhookUrl) store.app.webhook_url = options.webhookUrl;
   if (options.beforeSendHookUrl) store.app.custom.before_message_send_hook_url = options.beforeSendHookUrl;
   const releasePreSend = installPreSend(store, app, faults, options.log);
@@ -109,6 +113,7 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
     apiSecret,
     env: { STREAM_BASE_URL: url, STREAM_API_KEY: apiKey, STREAM_API_SECRET: apiSecret },
     state: createStateView(store),
+    ai,
     faults,
     requests: stats,
     deliveries: () => webhooks.deliveries.map((d) => ({ ...d, attempts: d.attempts.map((a) => ({ ...a })) })),

@@ -6,3 +6,4 @@ export { signBody } from './webhooks.ts';
 export { Faults, RequestStats, type FailSpec, type RateSpec, type EndpointCount } from './faults.ts';
 export { signJwt, verifyJwt } from './auth.ts';
 export type { PreSendCall } from './before-send.ts';
+export type { StreamAiView, AiIndicatorRecord, MessageRevision } from './ai-records.ts';

@@ -29,7 +29,7 @@ function room(topic = 'verbs') {
 describe('ACS adapter verbs', () => {
   it('is ready, and lists the capabilities ACS has (ban = remove)', async () => {
     expect(await h.adapter.ready!()).toEqual({ ok: true });
-    expect([...h.adapter.capabilities].sort()).toEqual(['attachments', 'ban', 'delete', 'edit', 'html', 'markRead', 'members', 'mentions', 'topic', 'typing']);
+    expect([...h.adapter.capabilities].sort()).toEqual(['attachments', 'ban', 'delete', 'edit', 'history', 'html', 'markRead', 'members', 'mentions', 'topic', 'typing']);
     expect(h.adapter.webhookPath).toBe('/webhooks/acs');
   });
 

@@ -195,7 +195,10 @@ export const messageRoutes: Route[] = [
       const parent = store.message(params.id!);
       const ch = channelOf(store, parent);
       const limit = Number(query.get('limit') ?? 100);
-      const replies = ch.messageIds.map((id) => store.messages.get(id)!).filter((r) => r?.parent_id === parent.id);
+      let replies = ch.messageIds.map((id) => store.messages.get(id)!).filter((r) => r?.parent_id === parent.id);
+      // Paging back, as clients load older replies: only those before `id_lt`.
+      const before = query.get('id_lt');
+      if (before) replies = replies.slice(0, Math.max(0, replies.findIndex((r) => r.id === before)));
       return { messages: replies.slice(-limit).map((r) => messageResponse(store, r)) };
     },
   },
