@@ -20,6 +20,7 @@ export const ACS_ABILITIES: ConsoleAbilities = {
   pin: 'ACS Chat has no pinned messages',
   mute: 'ACS Chat has no mutes',
   ban: 'ACS Chat has no bans: remove the participant instead',
+  stop: 'ACS Chat has no AI indicator: a streaming bot shows typing, then sends its answer once',
 };
 
 export function acsVerbs(callAs: AcsCallAs): Verbs {

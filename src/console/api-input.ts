@@ -1,5 +1,6 @@
 /** Reading the console API's input: required strings, the platform named, the conversation a key names. */
 import { ConsoleError, type ConsolePlatform } from './platform.ts';
+import type { ConsoleVerb } from './types.ts';
 
 /** `v` as a non-empty string, or a 400 naming `what`. */
 export function str(v: unknown, what: string): string {
@@ -14,8 +15,8 @@ export interface Resolver {
   platformOf(name: unknown): ConsolePlatform;
   /** `stream:messaging:general` → the Stream platform and `messaging:general`. */
   target(key: unknown): { platform: ConsolePlatform; id: string };
-  /** Calls `platform[verb]`, or answers 501 with why the platform cannot. */
-  able<K extends keyof ConsolePlatform>(platform: ConsolePlatform, verb: K & keyof ConsolePlatform['abilities']): NonNullable<ConsolePlatform[K]>;
+  /** `platform[method]` when the platform can `verb` (default: the method's name), else a 501 saying why not. */
+  able<K extends keyof ConsolePlatform>(platform: ConsolePlatform, method: K, verb?: ConsoleVerb): NonNullable<ConsolePlatform[K]>;
 }
 
 export function createResolver(platforms: Map<string, ConsolePlatform>): Resolver {
@@ -31,9 +32,9 @@ export function createResolver(platforms: Map<string, ConsolePlatform>): Resolve
       const at = k.indexOf(':');
       return { platform: platformOf(k.slice(0, at)), id: k.slice(at + 1) };
     },
-    able(platform, verb) {
+    able(platform, method, verb = method as ConsoleVerb) {
       const why = platform.abilities[verb];
-      const fn = platform[verb];
+      const fn = platform[method];
       if (why !== true || typeof fn !== 'function') throw new ConsoleError(501, typeof why === 'string' ? why : `${platform.name} cannot ${verb}`);
       return (fn as (...args: unknown[]) => unknown).bind(platform) as never;
     },

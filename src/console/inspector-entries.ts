@@ -3,6 +3,7 @@
  * ran), a schedule's ticks folded into one line, a before-send decision with its timings.
  */
 import type { InboundEvent } from '../adapters/adapter.ts';
+import type { StreamProgress } from '../context/streaming.ts';
 import type { BeforeSendOutcome } from '../runtime/before-send/types.ts';
 import type { HandlerRun } from '../runtime/dispatcher.ts';
 import type { IngestReason } from '../runtime/ingest.ts';
@@ -97,6 +98,43 @@ export function decisionEntry(outcome: BeforeSendOutcome, nameOf: NameResolver):
       ...(verdict.action === 'reject' ? { notice: verdict.notice } : {}),
       ...(outcome.policyApplied ? { policy: `${outcome.policyApplied.policy} (${outcome.policyApplied.because === 'budget' ? 'out of budget' : 'a handler threw'})` } : {}),
       ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
+    },
+  };
+}
+
+/**
+ * Where an ignored event folds: the bot's own events about one message (a streamed reply's partial
+ * updates) or one conversation (its AI indicator) make one line, not one per update.
+ */
+export function ignoredKey(event: InboundEvent): string {
+  const about = event.message?.id ?? (event.raw as { message_id?: unknown } | undefined)?.message_id ?? `${event.conversation.platform}:${event.conversation.id}`;
+  return `ignored:${event.type}:${String(about)}`;
+}
+
+/** One line per streamed reply, updated at each step. */
+export function streamEntry(previous: InspectorEntry | undefined, p: StreamProgress, nameOf: NameResolver): InspectorEntry {
+  const { platform, id } = p.conversation;
+  const before = previous?.stream ?? { states: [], updates: 0, chars: 0, startedAt: new Date().toISOString() };
+  const states = p.phase === 'indicator' && p.state && before.states.at(-1) !== p.state ? [...before.states, p.state] : before.states;
+  const text = p.text ?? previous?.text;
+  return {
+    id: `stream:${p.eventId}:${p.bot}`,
+    kind: 'stream',
+    type: 'ctx.stream',
+    platform,
+    conversation: `${platform}:${id}`,
+    conversationName: p.conversation.name ?? nameOf(platform, 'conversation', id) ?? id,
+    sender: p.bot,
+    ...(text ? { text: text.length > 140 ? `…${text.slice(-140)}` : text } : {}),
+    at: new Date().toISOString(),
+    bots: [p.bot],
+    stream: {
+      ...before,
+      states,
+      updates: before.updates + (p.phase === 'update' ? 1 : 0),
+      chars: p.text?.length ?? before.chars,
+      ...(p.outcome ? { outcome: p.outcome } : {}),
+      ...(p.messageId ? { messageId: p.messageId } : {}),
     },
   };
 }

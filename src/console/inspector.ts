@@ -1,14 +1,16 @@
 /**
  * The event inspector's memory: the last lines (inbound events with what ingest did and which
  * handlers ran; one line per schedule however often it ticks; before-send decisions), and what each
- * line opens to: the normalized event and the platform's raw payload.
+ * line opens to: the normalized event and the platform's raw payload. A streamed reply is one line too,
+ * and so are the bot's own ignored updates of one message.
  */
 import type { InboundEvent } from '../adapters/adapter.ts';
+import type { StreamProgress } from '../context/streaming.ts';
 import type { BeforeSendOutcome } from '../runtime/before-send/types.ts';
 import type { HandlerRun } from '../runtime/dispatcher.ts';
 import type { IngestReason } from '../runtime/ingest.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { decisionEntry, eventEntry, foldTick, noRunNote, REASONS, scheduleKey, toRuns, type NameResolver } from './inspector-entries.ts';
+import { decisionEntry, eventEntry, foldTick, ignoredKey, noRunNote, REASONS, scheduleKey, streamEntry, toRuns, type NameResolver } from './inspector-entries.ts';
 import type { InspectorDetail, InspectorEntry } from './types.ts';
 
 export type { NameResolver } from './inspector-entries.ts';
@@ -67,6 +69,11 @@ export function createInspector(runtime: Runtime, nameOf: NameResolver = () => u
     const known = byId.get(event.id);
     // A redelivered duplicate must not hide the runs of the first delivery: it is counted on that line.
     if (known && outcome === 'duplicate') return publish({ ...known, redelivered: (known.redelivered ?? 0) + 1 });
+    if (outcome === 'ignored') {
+      const key = ignoredKey(event);
+      const folded = byId.get(key);
+      return publish({ ...eventEntry(event, nameOf), id: key, outcome, ...(reason ? { reason: REASONS[reason] } : {}), repeats: (folded?.repeats ?? 0) + 1 }, detailOf(event));
+    }
     publish({ ...eventEntry(event, nameOf), ...known, outcome, ...(reason ? { reason: REASONS[reason] } : {}) }, detailOf(event));
   };
   const onDispatched = (event: InboundEvent, runs: HandlerRun[]) => {
@@ -88,7 +95,12 @@ export function createInspector(runtime: Runtime, nameOf: NameResolver = () => u
     const entry = decisionEntry(outcome, nameOf);
     publish(entry, { event: outcome, raw: details.get(entry.id)?.raw });
   };
+  const onStream = (progress: StreamProgress) => {
+    const key = `stream:${progress.eventId}:${progress.bot}`;
+    publish(streamEntry(byId.get(key), progress, nameOf), { event: progress, raw: undefined });
+  };
   runtime.events.on('ingested', onIngested);
+  runtime.events.on('stream', onStream);
   runtime.events.on('dispatched', onDispatched);
   runtime.events.on('decided', onDecided);
   return {
@@ -119,6 +131,7 @@ export function createInspector(runtime: Runtime, nameOf: NameResolver = () => u
       runtime.events.off('ingested', onIngested);
       runtime.events.off('dispatched', onDispatched);
       runtime.events.off('decided', onDecided);
+      runtime.events.off('stream', onStream);
       listeners.clear();
     },
   };

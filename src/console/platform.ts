@@ -53,6 +53,8 @@ export interface ConsolePlatform {
   flag?(id: string, as: string, messageId: string): Promise<void>;
   pin?(id: string, as: string, messageId: string, on: boolean): Promise<void>;
   mute?(as: string, userId: string, on: boolean): Promise<void>;
+  /** Asks the bot streaming a reply here to stop, as `as`'s client does (Stream's ai_indicator.stop). */
+  stopAi?(id: string, as: string): Promise<void>;
   /** Bans (or lifts the ban of) `userId` in this conversation, acting as `as` (a moderator's call). */
   ban?(id: string, as: string, userId: string, on: boolean): Promise<void>;
   /** Subscribes to the emulator's change feed; returns the unsubscribe function. */

@@ -9,7 +9,8 @@
  *   POST   /conversations/:key/messages/:id/flag            { as }
  *   POST   /conversations/:key/messages/:id/pin             { as, pinned }
  *   POST   /conversations/:key/uploads?as=&name=&text=&parentId=   the file's bytes, its type as content-type → { id }
- * A verb the platform lacks answers 501 with why (ACS has no reactions, uploads, flags or pins).
+ *   POST   /conversations/:key/ai-stop                      { as }: stops the bot's streamed reply (ai_indicator.stop)
+ * A verb the platform lacks answers 501 with why (ACS has no reactions, uploads, flags, pins or AI indicator).
  */
 import express, { type Router } from 'express';
 import { optionalStr, str, type Resolver } from './api-input.ts';
@@ -53,6 +54,11 @@ export function messageRoutes({ target, able }: Resolver): Router {
   router.post('/conversations/:key/messages/:id/pin', async (req, res) => {
     const { platform, id } = target(req.params.key);
     await able(platform, 'pin')(id, str(req.body.as, 'as'), str(req.params.id, 'message id'), req.body.pinned !== false);
+    res.status(204).end();
+  });
+  router.post('/conversations/:key/ai-stop', async (req, res) => {
+    const { platform, id } = target(req.params.key);
+    await able(platform, 'stopAi', 'stop')(id, str(req.body.as, 'as'));
     res.status(204).end();
   });
   router.post('/conversations/:key/uploads', express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES }), async (req, res) => {

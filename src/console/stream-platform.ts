@@ -71,7 +71,7 @@ export function createStreamPlatform(emulator: StreamEmulator, botUser: () => Co
 
   return {
     name: 'stream',
-    abilities: { react: true, edit: true, delete: true, upload: true, rename: true, flag: true, pin: true, mute: true, ban: true },
+    abilities: { react: true, edit: true, delete: true, upload: true, rename: true, flag: true, pin: true, mute: true, ban: true, stop: true },
     bot: botUser,
     users,
     nameOf(kind, id) {

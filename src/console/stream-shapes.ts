@@ -58,5 +58,6 @@ export function toStreamMessage(m: Json, { botId, readBy, viewer, flags }: Messa
     ...(flags ? { flags } : {}),
     ...(m.silent ? { silent: true } : {}),
     ...(m.shadowed && m.user?.id === viewer ? { shadowed: true } : {}),
+    ...(m.ai_generated === true ? { aiGenerated: true } : {}),
   };
 }

@@ -69,8 +69,12 @@ export function streamSnapshot(cid: string, viewer: string | undefined, deps: St
     .filter((m) => !m.shadowed || m.user?.id === viewer)
     .map((m) => toStreamMessage(m, { botId, readBy: readBy.get(m.id) ?? [], ...(viewer ? { viewer } : {}), flags: flags.get(m.id) ?? 0 }));
   const own = viewer ? rejectedFor(emulator, cid, deps.userOf(viewer)) : [];
+  const indicator = emulator.ai.indicator(cid);
   return {
     conversation: deps.conversation,
+    ...(indicator?.state
+      ? { ai: { state: indicator.state, by: deps.userOf(indicator.userId), at: indicator.at, ...(indicator.messageId ? { messageId: indicator.messageId } : {}) } }
+      : {}),
     messages: own.length ? [...messages, ...own].sort((a, b) => a.createdAt.localeCompare(b.createdAt)) : messages,
     members: membersOf(emulator, cid, botId),
     ...(viewer ? { viewer } : {}),

@@ -1,14 +1,15 @@
 /**
  * What a Stream user does to messages and channels beyond posting, each through the API call their
  * client makes: edit (UpdateMessage), delete, react, upload a file or image and post it, rename
- * (UpdateChannelPartial), flag, pin (UpdateMessagePartial), mute, and a moderator's channel ban.
+ * (UpdateChannelPartial), flag, pin (UpdateMessagePartial), mute, a moderator's channel ban, and
+ * stopping an AI reply (the `ai_indicator.stop` event a client's stopAIResponse sends).
  */
 import type { StreamEmulator } from '../emulator/stream/index.ts';
 import { ConsoleError, type ConsolePlatform } from './platform.ts';
 import type { StreamRest } from './stream-rest.ts';
 
 type Json = Record<string, any>;
-type Verbs = Pick<ConsolePlatform, 'editMessage' | 'deleteMessage' | 'rename' | 'react' | 'upload' | 'flag' | 'pin' | 'mute' | 'ban'>;
+type Verbs = Pick<ConsolePlatform, 'editMessage' | 'deleteMessage' | 'rename' | 'react' | 'upload' | 'flag' | 'pin' | 'mute' | 'ban' | 'stopAi'>;
 
 export interface StreamVerbDeps {
   rest: StreamRest;
@@ -71,6 +72,9 @@ export function streamVerbs({ rest, emulator, mentioned, send }: StreamVerbDeps)
     },
     async mute(as, userId, on) {
       await rest.call('POST', on ? '/moderation/mute' : '/moderation/unmute', user(as), { target_id: userId });
+    },
+    async stopAi(cid, as) {
+      await rest.call('POST', `${rest.channelPath(cid)}/event`, user(as), { event: { type: 'ai_indicator.stop' } });
     },
     async ban(cid, as, userId, on) {
       const at = cid.indexOf(':');

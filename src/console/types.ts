@@ -26,7 +26,7 @@ export interface ConsoleMember extends ConsoleUser {
 }
 
 /** What the console can do on a platform; a string says why it cannot (the page shows it). */
-export type ConsoleVerb = 'react' | 'edit' | 'delete' | 'upload' | 'rename' | 'flag' | 'pin' | 'mute' | 'ban';
+export type ConsoleVerb = 'react' | 'edit' | 'delete' | 'upload' | 'rename' | 'flag' | 'pin' | 'mute' | 'ban' | 'stop';
 export type ConsoleAbilities = Record<ConsoleVerb, true | string>;
 
 export interface ConsoleConversation {
@@ -73,6 +73,18 @@ export interface ConsoleMessage {
   shadowed?: boolean;
   /** Refused before it was stored: only its sender sees it, with the notice they got back. */
   rejected?: { notice: string };
+  /** Written by an AI (Stream's `ai_generated`): a streamed reply. */
+  aiGenerated?: boolean;
+}
+
+/** The AI indicator a client shows while a bot streams a reply (Stream's ai_indicator.update). */
+export interface ConsoleAiIndicator {
+  /** AI_STATE_THINKING, AI_STATE_GENERATING, AI_STATE_EXTERNAL_SOURCES, AI_STATE_ERROR. */
+  state: string;
+  by: ConsoleUser;
+  /** The message being written. */
+  messageId?: string;
+  at: string;
 }
 
 /** Everything the page shows about one conversation, as a member client would see it. */
@@ -85,6 +97,8 @@ export interface ConversationSnapshot {
   viewer?: string;
   /** Users typing right now. */
   typing: ConsoleUser[];
+  /** The AI indicator shown now, while a bot streams a reply. */
+  ai?: ConsoleAiIndicator;
 }
 
 /** One handler's part in an inspector line. */
@@ -102,12 +116,12 @@ export interface InspectorRun {
 
 /**
  * One line of the event inspector: an inbound event and what the bots did with it; a schedule (its
- * ticks folded into one line); or a before-send decision.
+ * ticks folded into one line); a before-send decision; or a streamed reply.
  */
 export interface InspectorEntry {
   /** The event id; `schedule:<bot>:<name>` for a schedule's line; `before-send:<call id>` for a decision. */
   id: string;
-  kind: 'event' | 'schedule' | 'decision';
+  kind: 'event' | 'schedule' | 'decision' | 'stream';
   type: string;
   platform: string;
   /** The conversation key, and its name as the platform shows it. */
@@ -124,6 +138,8 @@ export interface InspectorEntry {
   reason?: string;
   /** How many times the platform delivered it again after it was accepted (answered as duplicates). */
   redelivered?: number;
+  /** Ignored events of one kind about one message (a streamed reply's own updates) fold into one line: how many. */
+  repeats?: number;
   runs?: InspectorRun[];
   /** Why no handler ran, in words, when none did. */
   note?: string;
@@ -132,6 +148,8 @@ export interface InspectorEntry {
   /** Schedules: how many ticks this line folds, and how many of them failed. */
   ticks?: number;
   failedTicks?: number;
+  /** Streamed replies (ctx.stream): the indicator states shown, partial updates, length, and how it ended. */
+  stream?: { states: string[]; updates: number; chars: number; outcome?: string; messageId?: string; startedAt: string };
   /** Before-send decisions: the verdict and the time it took. */
   decision?: { verdict: string; ms: number; budgetMs: number; notice?: string; policy?: string; skipped?: string };
 }

@@ -6,7 +6,10 @@ import { guard } from './forms.js';
 import { renderMessages } from './messages.js';
 import { ability, activePlatform, currentAs, emit, on, state } from './store.js';
 
-const VERB_WORDS = { react: 'reactions', upload: 'uploads', flag: 'flags', pin: 'pins', mute: 'mutes', ban: 'bans' };
+/** The verbs whose absence the chat header explains (edit, delete and rename exist everywhere). */
+const NOTED_VERBS = ['react', 'upload', 'flag', 'pin', 'mute', 'ban', 'stop'];
+/** What a client says for each AI indicator state. */
+const AI_WORDS = { AI_STATE_THINKING: 'is thinking…', AI_STATE_GENERATING: 'is writing…', AI_STATE_EXTERNAL_SOURCES: 'is checking sources…', AI_STATE_ERROR: 'ran into an error' };
 
 /** Runs a message action; its error shows on that message. */
 async function act(m, fn) {
@@ -64,7 +67,7 @@ export function draw() {
   badge.textContent = snap ? (snap.conversation.platform === 'acs' ? 'ACS thread' : 'Stream channel') : '';
   badge.className = `badge ${snap?.conversation.platform ?? ''}`;
   $('#rename-open').hidden = !snap;
-  const missing = Object.keys(VERB_WORDS).filter((v) => ability(platform, v) !== true);
+  const missing = NOTED_VERBS.filter((v) => ability(platform, v) !== true);
   const notes = $('#platform-notes');
   notes.hidden = !snap || !missing.length;
   notes.textContent = missing.map((v) => ability(platform, v)).join('. ');
@@ -74,9 +77,22 @@ export function draw() {
     editing: state.editing,
     picking: state.picking,
     error: state.messageError,
+    writing: snap?.ai?.messageId,
     act: actions,
   });
+  drawAi(snap?.ai, platform);
   $('#typing').textContent = snap?.typing.length ? `${snap.typing.map((u) => u.name).join(', ')} ${snap.typing.length > 1 ? 'are' : 'is'} typing…` : '';
+}
+
+/** The AI indicator of a streamed reply, with Stop (which sends ai_indicator.stop as the chosen user). */
+function drawAi(ai, platform) {
+  const box = $('#ai-indicator');
+  box.hidden = !ai;
+  if (!ai) return;
+  const words = AI_WORDS[ai.state] ?? ai.state;
+  box.dataset.state = ai.state;
+  box.querySelector('.ai-state').textContent = `${ai.by.name} ${words}`;
+  box.querySelector('.ai-stop').hidden = ability(platform, 'stop') !== true || ai.state === 'AI_STATE_ERROR';
 }
 
 /** Fetches the open conversation as the current user sees it, then redraws the chat and the panels. */
@@ -107,6 +123,10 @@ export function initChat() {
       form.hidden = true;
     });
   });
+  const aiBox = $('#ai-indicator');
+  aiBox.querySelector('.ai-stop').addEventListener('click', () =>
+    guard(aiBox, () => api('POST', `/conversations/${enc(state.active)}/ai-stop`, { as: currentAs() })),
+  );
   on('as', () => void refreshChat());
   on('open', () => {
     form.hidden = true;

@@ -1,5 +1,6 @@
 // The event inspector: one line per inbound event (what ingest did and why, which handlers ran), per
-// schedule (its ticks folded), per before-send decision (verdict and time). A line opens to the
+// schedule (its ticks folded), per before-send decision (verdict and time), per streamed reply (its
+// indicator states and updates; the bot's own echoed updates fold into one line). A line opens to the
 // normalized event and the platform's raw payload. Filters by platform, type and bot; "Clear".
 import { api, enc } from './api.js';
 import { $, h, time } from './dom.js';
@@ -17,6 +18,11 @@ function runLine(r) {
 
 function summary(e) {
   if (e.kind === 'schedule') return `${e.ticks} tick${e.ticks === 1 ? '' : 's'}${e.failedTicks ? `, ${e.failedTicks} failed` : ''}, last at ${time(e.at)}`;
+  if (e.kind === 'stream') {
+    const st = e.stream;
+    const states = st.states.map((x) => (x === 'clear' ? 'cleared' : x.replace(/^AI_STATE_/, '').toLowerCase())).join(' → ');
+    return `${states || 'no indicator'} · ${st.updates} partial update${st.updates === 1 ? '' : 's'} · ${st.chars} chars · ${st.outcome ?? 'streaming…'}`;
+  }
   if (e.kind === 'decision') {
     const d = e.decision;
     return `${d.verdict} in ${Math.round(d.ms)} ms (budget ${d.budgetMs} ms)${d.policy ? ` by policy ${d.policy}` : ''}${d.skipped ? `: ${d.skipped}` : ''}`;
@@ -40,11 +46,11 @@ function detailBlock(e) {
           .finally(render);
       },
     },
-    h('summary', { textContent: e.kind === 'decision' ? 'decision and hook call' : 'payload' }),
+    h('summary', { textContent: e.kind === 'decision' ? 'decision and hook call' : e.kind === 'stream' ? 'last step' : 'payload' }),
     d === null && h('p.note', { textContent: 'loading…' }),
     d?.error && h('p.form-error', { textContent: d.error }),
     d && !d.error && [
-      h('h4', { textContent: e.kind === 'decision' ? 'Decision' : 'Normalized event' }),
+      h('h4', { textContent: e.kind === 'decision' ? 'Decision' : e.kind === 'stream' ? 'Stream progress' : 'Normalized event' }),
       h('pre.normalized', { textContent: JSON.stringify(d.event, null, 2) }),
       h('h4', { textContent: e.kind === 'decision' ? 'Emulator hook call' : 'Raw platform payload' }),
       h('pre.raw', { textContent: d.raw === null || d.raw === undefined ? '(none)' : JSON.stringify(d.raw, null, 2) }),
@@ -63,7 +69,7 @@ function entryItem(e) {
       h('strong', { textContent: e.type }),
       h('span.badge', { textContent: e.platform }),
       h('time', { textContent: time(e.at) }),
-      e.outcome && h(`span.outcome.${e.outcome}`, { textContent: e.outcome }),
+      e.outcome && h(`span.outcome.${e.outcome}`, { textContent: `${e.outcome}${e.repeats > 1 ? ` ×${e.repeats}` : ''}` }),
       e.redelivered && h('span.outcome.redelivered', { textContent: `delivered again ×${e.redelivered}` }),
     ),
     e.reason && h('div.reason', { textContent: `why: ${e.reason}` }),

@@ -37,9 +37,11 @@ function attachmentsOf(list) {
   );
 }
 
-/** Small markers after the author: edited, silent, pinned, flagged, shadowed. */
-function markers(m) {
+/** Small markers after the author: AI, being written, edited, silent, pinned, flagged, shadowed. */
+function markers(m, ctx) {
   return [
+    m.aiGenerated && h('span.marker.ai', { textContent: 'AI', title: 'written by an AI (ai_generated)' }),
+    ctx.writing === m.id && h('span.marker.writing', { textContent: 'writing…' }),
     m.editedAt && !m.deleted && h('span.marker.edited', { textContent: '(edited)', title: m.editedAt }),
     m.silent && h('span.marker.silent', { textContent: 'silent', title: 'sent silently: no unread count, no push' }),
     m.pinned && h('span.marker.pinned', { textContent: `📌 pinned${m.pinned.by ? ` by ${m.pinned.by}` : ''}`, title: m.pinned.at ?? '' }),
@@ -73,7 +75,7 @@ function messageItem(m, replies, ctx) {
       h('span.author', { textContent: m.user?.name ?? 'unknown' }),
       m.user?.isBot && h('span.badge', { textContent: 'bot' }),
       h('time', { textContent: time(m.createdAt), title: m.createdAt }),
-      markers(m),
+      markers(m, ctx),
     ),
     m.deleted ? h('div.text', { textContent: 'This message was deleted.' }) : editing ? editForm(m, ctx) : h('div.text', {}, textWithMentions(m.text, m.mentions)),
     attachmentsOf(m.attachments),
@@ -87,7 +89,8 @@ function messageItem(m, replies, ctx) {
 
 /**
  * Replaces the list's content with `messages`, keeping the scroll pinned to the bottom when it was,
- * and the focus in an edit box that had it. `ctx`: { viewer, can(verb), editing, picking, error, act }.
+ * and the focus in an edit box that had it. `ctx`: { viewer, can(verb), editing, picking, error, writing
+ * (the id of the message an AI is writing), act }.
  */
 export function renderMessages(list, messages, ctx) {
   const pinned = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
