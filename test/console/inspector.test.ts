@@ -4,30 +4,18 @@
  * "Clear"; a schedule ticking every second stays one line; "ignored" says why. And the page itself:
  * errors show beside the form that caused them, and the layout reflows at 800 px instead of clipping.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevStack } from '../../src/cli/dev-stack.ts';
+import { beforeAll, expect, it } from 'vitest';
 import { describeBrowser, screenshot } from './browser.ts';
-import { open, openConsole, post, SCENARIO_MS, WAIT, type ConsolePage } from './page.ts';
-import { startConsoleStack } from './stack.ts';
+import { consoleSuite, open, post, SCENARIO_MS, WAIT, type ConsolePage } from './page.ts';
 
 describeBrowser('console inspector and layout in chromium', () => {
-  let stack: DevStack;
+  const suite = consoleSuite('console inspector');
+  const stack = () => suite.stack;
   let c: ConsolePage;
+  beforeAll(() => void (c = suite.c));
   const events = () => c.page.locator('#events li.event');
   const heartbeat = () => c.page.locator('#events li.event.schedule[data-id="schedule:ticker:heartbeat"]');
   const ticks = async () => Number(/^(\d+) tick/.exec((await heartbeat().locator('.summary').textContent()) ?? '')?.[1] ?? NaN);
-
-  beforeAll(async () => {
-    const started = Date.now();
-    stack = await startConsoleStack();
-    c = await openConsole(stack);
-    await c.page.locator('#chat-title', { hasText: 'general' }).waitFor(WAIT);
-    console.log(`[console inspector] stack and page ready in ${Date.now() - started} ms`);
-  }, 90_000);
-  afterAll(async () => {
-    await c?.close();
-    await stack?.stop();
-  });
 
   it('a schedule ticking every second is one line that counts its ticks; "Run now" adds one', async () => {
     const { page } = c;
@@ -87,7 +75,7 @@ describeBrowser('console inspector and layout in chromium', () => {
     await filters.locator('select[name=type]').selectOption('');
 
     const other = await c.browser.newPage();
-    await other.goto(`${stack.url}/`);
+    await other.goto(`${stack().url}/`);
     await other.locator('#events li.event[data-type="message.new"]').first().waitFor(WAIT);
     const before = await ticks();
     await page.locator('#clear-events').click();
@@ -117,7 +105,7 @@ describeBrowser('console inspector and layout in chromium', () => {
 
   it('at 800 px wide nothing is clipped: the side panels move under the chat', async () => {
     const narrow = await c.browser.newPage({ viewport: { width: 800, height: 900 } });
-    await narrow.goto(`${stack.url}/`);
+    await narrow.goto(`${stack().url}/`);
     await narrow.locator('#live.online').waitFor(WAIT);
     await narrow.locator('#chat-title', { hasText: 'general' }).waitFor(WAIT);
     expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);

@@ -4,36 +4,24 @@
  * rewrite is stored rewritten, each decision is in the inspector with its time; a shadow-banned user's
  * messages reach only them; flags, pins, mutes and bans show where a client shows them.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevStack } from '../../src/cli/dev-stack.ts';
+import { beforeAll, expect, it } from 'vitest';
 import { describeBrowser, screenshot } from './browser.ts';
-import { botSays, openConsole, post, SCENARIO_MS, WAIT, type ConsolePage } from './page.ts';
-import { startConsoleStack } from './stack.ts';
+import { botSays, consoleSuite, post, SCENARIO_MS, WAIT, type ConsolePage } from './page.ts';
 
 describeBrowser('console moderation in chromium', () => {
-  let stack: DevStack;
-  let c: ConsolePage;
-  const member = (name: string) => c.page.locator('#members .member', { has: c.page.locator('.name', { hasText: new RegExp(`^${name}$`) }) });
-  const postAs = (name: string) => c.page.locator('#as-user').selectOption({ label: name });
-
-  beforeAll(async () => {
-    const started = Date.now();
-    stack = await startConsoleStack();
-    c = await openConsole(stack);
-    await c.page.locator('#chat-title', { hasText: 'general' }).waitFor(WAIT);
+  const suite = consoleSuite('console moderation', async (c) => {
     // Bob joins the channel: created without becoming who the page posts as.
     await c.page.locator('#new-user-name').fill('Bob');
     await c.page.locator('#create-user').click();
     await c.page.locator('#created-user', { hasText: 'You still post as Alice' }).waitFor(WAIT);
     await c.page.locator('#add-member select').selectOption({ label: 'Bob' });
     await c.page.locator('#add-member button[type=submit]').click();
-    await member('Bob').waitFor(WAIT);
-    console.log(`[console moderation] stack, page and Bob ready in ${Date.now() - started} ms`);
-  }, 90_000);
-  afterAll(async () => {
-    await c?.close();
-    await stack?.stop();
+    await c.page.locator('#members .member .name', { hasText: /^Bob$/ }).waitFor(WAIT);
   });
+  let c: ConsolePage;
+  beforeAll(() => void (c = suite.c));
+  const member = (name: string) => c.page.locator('#members .member', { has: c.page.locator('.name', { hasText: new RegExp(`^${name}$`) }) });
+  const postAs = (name: string) => c.page.locator('#as-user').selectOption({ label: name });
 
   it('a rejected message shows to its sender only, with the notice; the decision and its time are in the inspector', async () => {
     const { page } = c;

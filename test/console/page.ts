@@ -4,8 +4,10 @@
  * Waits poll the page (Playwright locators) with deadlines a loaded 2-core machine meets.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { DevStack } from '../../src/cli/dev-stack.ts';
 import { launchChromium } from './browser.ts';
+import { startConsoleStack } from './stack.ts';
 
 export const WAIT = { timeout: 20_000 };
 /** A scenario's own deadline: several page waits in a row, on a loaded machine. */
@@ -48,4 +50,33 @@ export const botSays = (page: Page, text: string): Promise<void> => page.locator
 export async function open(page: Page, key: string): Promise<void> {
   await page.locator(`#conversations li.conversation[data-key="${key}"]`).click();
   await page.locator(`#conversations li.conversation.active[data-key="${key}"]`).waitFor(WAIT);
+}
+
+/**
+ * For a suite: starts the console stack and a page on it (waiting for the first run's `general`)
+ * before the tests, runs `ready`, and stops both after. Read `stack` and `c` inside the tests.
+ */
+export function consoleSuite(label: string, ready?: (c: ConsolePage) => Promise<void>): { readonly stack: DevStack; readonly c: ConsolePage } {
+  let stack: DevStack | undefined;
+  let c: ConsolePage | undefined;
+  beforeAll(async () => {
+    const started = Date.now();
+    stack = await startConsoleStack();
+    c = await openConsole(stack);
+    await c.page.locator('#chat-title', { hasText: 'general' }).waitFor(WAIT);
+    await ready?.(c);
+    console.log(`[${label}] stack and page ready in ${Date.now() - started} ms`);
+  }, 90_000);
+  afterAll(async () => {
+    await c?.close();
+    await stack?.stop();
+  });
+  return {
+    get stack() {
+      return stack!;
+    },
+    get c() {
+      return c!;
+    },
+  };
 }

@@ -4,27 +4,14 @@
  * chosen user) ends it with what was written kept; the inspector folds the stream into one line. On
  * ACS, which has no indicator, the bot types and then sends once, and the page says Stop is not there.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevStack } from '../../src/cli/dev-stack.ts';
+import { beforeAll, expect, it } from 'vitest';
 import { describeBrowser, screenshot } from './browser.ts';
-import { open, openConsole, post, SCENARIO_MS, WAIT, type ConsolePage } from './page.ts';
-import { startConsoleStack } from './stack.ts';
+import { consoleSuite, open, post, SCENARIO_MS, WAIT, type ConsolePage } from './page.ts';
 
 describeBrowser('console streaming in chromium', () => {
-  let stack: DevStack;
+  const suite = consoleSuite('console streaming');
   let c: ConsolePage;
-
-  beforeAll(async () => {
-    const started = Date.now();
-    stack = await startConsoleStack();
-    c = await openConsole(stack);
-    await c.page.locator('#chat-title', { hasText: 'general' }).waitFor(WAIT);
-    console.log(`[console streaming] stack and page ready in ${Date.now() - started} ms`);
-  }, 90_000);
-  afterAll(async () => {
-    await c?.close();
-    await stack?.stop();
-  });
+  beforeAll(() => void (c = suite.c));
 
   it('Stream: the indicator shows, the text grows, and Stop ends it keeping what was written', async () => {
     const { page } = c;

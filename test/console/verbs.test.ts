@@ -5,27 +5,16 @@
  * says so. The `witness` fixture bot answers each verb, which proves the runtime got the right event.
  * A screenshot per scenario goes to test-results/console/.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevStack } from '../../src/cli/dev-stack.ts';
+import { beforeAll, expect, it } from 'vitest';
 import { describeBrowser, screenshot } from './browser.ts';
-import { botSays, open, openConsole, post, SCENARIO_MS, WAIT, type ConsolePage } from './page.ts';
+import { botSays, consoleSuite, open, post, SCENARIO_MS, WAIT, type ConsolePage } from './page.ts';
 import { solidPng } from './png.ts';
-import { startConsoleStack } from './stack.ts';
 
 describeBrowser('console verbs in chromium', () => {
-  let stack: DevStack;
+  const suite = consoleSuite('console verbs');
+  const stack = () => suite.stack;
   let c: ConsolePage;
-
-  beforeAll(async () => {
-    const started = Date.now();
-    stack = await startConsoleStack();
-    c = await openConsole(stack);
-    console.log(`[console verbs] stack and page ready in ${Date.now() - started} ms`);
-  }, 90_000);
-  afterAll(async () => {
-    await c?.close();
-    await stack?.stop();
-  });
+  beforeAll(() => void (c = suite.c));
 
   it('a first run opens a ready general channel with Alice selected, and an ACS general thread', async () => {
     const { page } = c;
@@ -42,9 +31,9 @@ describeBrowser('console verbs in chromium', () => {
     await page.reload();
     await page.locator('#live.online').waitFor(WAIT);
     await page.locator('#chat-title', { hasText: 'general' }).waitFor(WAIT);
-    const conversations = (await (await fetch(`${stack.url}/console/api/conversations`)).json()) as Array<{ name: string }>;
+    const conversations = (await (await fetch(`${stack().url}/console/api/conversations`)).json()) as Array<{ name: string }>;
     expect(conversations.map((x) => x.name).sort()).toEqual(['general', 'general']);
-    const users = (await (await fetch(`${stack.url}/console/api/users?platform=stream`)).json()) as Array<{ name: string }>;
+    const users = (await (await fetch(`${stack().url}/console/api/users?platform=stream`)).json()) as Array<{ name: string }>;
     expect(users.filter((u) => u.name === 'Alice')).toHaveLength(1);
   }, SCENARIO_MS);
 
@@ -96,8 +85,8 @@ describeBrowser('console verbs in chromium', () => {
     await img.waitFor(WAIT);
     await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await img.elementHandle(), WAIT);
     expect(await img.evaluate((el) => [(el as HTMLImageElement).naturalWidth, (el as HTMLImageElement).naturalHeight])).toEqual([64, 48]);
-    expect(await img.getAttribute('src')).toContain(`${stack.stream!.url}/cdn/`);
-    await botSays(page, `witness saw image chart.png at ${stack.stream!.url}/cdn/`);
+    expect(await img.getAttribute('src')).toContain(`${stack().stream!.url}/cdn/`);
+    await botSays(page, `witness saw image chart.png at ${stack().stream!.url}/cdn/`);
     // The composer is ready for the next message.
     expect(await page.locator('#text').inputValue()).toBe('');
     await screenshot(page, 'stream-upload-image');
