@@ -8,6 +8,7 @@
  * is busiest, i.e. is the hook's path really beside the queue?
  */
 import { startBotyard } from '../lib/botyard.ts';
+import { storeConfig } from '../lib/stores.ts';
 import { startNode } from '../lib/proc.ts';
 import { round, sleep, spread, type Spread } from '../lib/stats.ts';
 
@@ -41,7 +42,8 @@ export async function benchBeforeSend(opts: { streamEnv: Record<string, string>;
   const rate = opts.rate ?? 200;
   const connections = opts.connections ?? 64;
   const budgetMs = 1000;
-  const botyard = await startBotyard(3914, opts.streamEnv, 0);
+  // Memory state, as this benchmark was first run: `start` now defaults to SQLite (bench/lib/stores.ts).
+  const botyard = await startBotyard(3914, opts.streamEnv, 0, { config: storeConfig('memory') });
   const hooks = startNode('bench/before-send/hook-load.ts', { cpu: 1 });
   const ingest = startNode('bench/ingest/load.ts', { cpu: 1 });
   await Promise.all([hooks.waitFor('ready'), ingest.waitFor('ready')]);

@@ -7,11 +7,12 @@
 import { startBotyard, type BotyardProcess } from '../lib/botyard.ts';
 import { startNode, type Child } from '../lib/proc.ts';
 import { round, spread, type Spread } from '../lib/stats.ts';
+import { storeConfig } from '../lib/stores.ts';
 
 export const REDIS_BENCH_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 
 interface Setup {
-  key: 'bare' | 'express' | 'botyard' | 'botyardRedis';
+  key: 'bare' | 'express' | 'botyard' | 'botyardSqlite' | 'botyardRedis';
   label: string;
   child: Child;
   url: string;
@@ -21,10 +22,21 @@ export interface IngestResult {
   connections: number;
   durationS: number;
   setups: Record<string, { label: string; rps: Spread; p50: Spread; p99: Spread; cpuUsPerReq: Spread; errors: number }>;
-  ratios: { botyardVsBare: number; botyardVsExpress: number; cpuBotyardVsBare: number; cpuBotyardVsExpress: number };
+  ratios: {
+    botyardVsBare: number;
+    botyardVsExpress: number;
+    cpuBotyardVsBare: number;
+    cpuBotyardVsExpress: number;
+    /** SQLite (the default store of start) against memory and Redis, requests/s and CPU per request. */
+    sqliteVsMemory?: number;
+    sqliteVsRedis?: number;
+    cpuSqliteVsMemory?: number;
+    cpuSqliteVsRedis?: number;
+  };
   /** RSS of botyard (memory state) under the ingest load: the largest sample. */
   botyardRssUnderLoadMb: number;
   botyardRedisRssUnderLoadMb: number;
+  botyardSqliteRssUnderLoadMb?: number;
 }
 
 async function startPlain(file: string, key: Setup['key'], label: string): Promise<Setup> {
@@ -43,8 +55,9 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
   const setups: Setup[] = [
     await startPlain('bench/ingest/bare-server.ts', 'bare', '(a) node:http + verify + parse (floor)'),
     await startPlain('bench/ingest/express-server.ts', 'express', '(b) express 5 + stream-chat verifyWebhook'),
-    fromBotyard(await startBotyard(3911, opts.streamEnv, 0), 'botyard', '(c) botyard start, 4 example bots, memory state'),
+    fromBotyard(await startBotyard(3911, opts.streamEnv, 0, { config: storeConfig('memory') }), 'botyard', '(c) botyard start, 4 example bots, memory state'),
     fromBotyard(await startBotyard(3912, { ...opts.streamEnv, REDIS_URL: REDIS_BENCH_URL }, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + BullMQ queue'),
+    fromBotyard(await startBotyard(3913, opts.streamEnv, 0, { config: storeConfig('sqlite') }), 'botyardSqlite', '(e) botyard start, 4 example bots, SQLite state + queue (the default)'),
   ];
   const load = startNode('bench/ingest/load.ts', { cpu: 1 });
   await load.waitFor('ready');
@@ -94,9 +107,14 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
       botyardVsExpress: round(rps('botyard') / rps('express'), 2),
       cpuBotyardVsBare: round(cpu('bare') / cpu('botyard'), 2),
       cpuBotyardVsExpress: round(cpu('express') / cpu('botyard'), 2),
+      sqliteVsMemory: round(rps('botyardSqlite') / rps('botyard'), 2),
+      sqliteVsRedis: round(rps('botyardSqlite') / rps('botyardRedis'), 2),
+      cpuSqliteVsMemory: round(cpu('botyard') / cpu('botyardSqlite'), 2),
+      cpuSqliteVsRedis: round(cpu('botyardRedis') / cpu('botyardSqlite'), 2),
     },
     botyardRssUnderLoadMb: round(peakRss.get('botyard') ?? NaN),
     botyardRedisRssUnderLoadMb: round(peakRss.get('botyardRedis') ?? NaN),
+    botyardSqliteRssUnderLoadMb: round(peakRss.get('botyardSqlite') ?? NaN),
   };
 }
 

@@ -37,8 +37,15 @@ export function writeReport(dir: string, file: string): void {
     const r = ingest.ratios;
     L.push('', `Ratios (medians): botyard/floor = **${r.botyardVsBare}x** requests/s (${r.cpuBotyardVsBare}x by CPU per request); botyard/express = **${r.botyardVsExpress}x** (${r.cpuBotyardVsExpress}x by CPU).`, '');
     L.push('Notes: (c) acks after dedupe and enqueue, and its handlers (4 bots; the message matches none, so no outbound calls) run in the same process, so its CPU per request includes dispatch. (d) uses Redis database 13 at 127.0.0.1:6379 (emptied before and after); Redis itself is a separate, unpinned process whose CPU is not counted.', '');
+    if (r.sqliteVsMemory !== undefined && r.sqliteVsRedis !== undefined) {
+      L.push(`SQLite, the default store (e), against memory (c) and Redis (d), medians: **${r.sqliteVsMemory}x** memory and **${r.sqliteVsRedis}x** Redis requests/s (${r.cpuSqliteVsMemory}x and ${r.cpuSqliteVsRedis}x by CPU per request). (e) commits every accepted event and its dedupe mark to the file before the 200 (WAL, synchronous=NORMAL, commits shared by the requests of one event-loop turn), and writes each event's start and end.`, '');
+    }
     targets.push(`| ingest (c) ≥ 0.8x (a) requests/s | ${r.botyardVsBare}x | ${verdict(r.botyardVsBare >= 0.8)} |`);
     targets.push(`| ingest (c) ≥ 1.0x (b) requests/s | ${r.botyardVsExpress}x | ${verdict(r.botyardVsExpress >= 1)} |`);
+    if (r.sqliteVsMemory !== undefined && r.sqliteVsRedis !== undefined) {
+      targets.push(`| ingest SQLite (e) ≥ 0.5x memory (c) requests/s | ${r.sqliteVsMemory}x | ${verdict(r.sqliteVsMemory >= 0.5)} |`);
+      targets.push(`| ingest SQLite (e) ≥ 1.5x Redis (d) requests/s | ${r.sqliteVsRedis}x | ${verdict(r.sqliteVsRedis >= 1.5)} |`);
+    }
   }
 
   if (latency) {
@@ -79,10 +86,10 @@ export function writeReport(dir: string, file: string): void {
 
   if (foot) {
     L.push('## 4. Footprint', '');
-    L.push('`node bin/botyard.js start` (the production entry, through tsx) with bot.config.ts and the four example bots, against emulators in other processes. Ready = spawn → first `GET /readyz` 200 (polled every 10 ms); idle RSS read from /proc 2 s after ready.', '');
+    L.push('`node bin/botyard.js start` (the production entry, through tsx) with bot.config.ts and the four example bots, against emulators in other processes. Ready = spawn → first `GET /readyz` 200 (polled every 10 ms); idle RSS read from /proc 2 s after ready. SQLite setups start on a new file each run (bench/lib/stores.ts).', '');
     L.push('| setup | start → ready ms | idle RSS MB |', '|---|---|---|');
     for (const x of foot.setups) L.push(`| ${x.label} | ${s(x.readyMs)} | ${s(x.idleRssMb)} |`);
-    if (ingest) L.push('', `RSS under the ingest load (largest sample): memory state ${ingest.botyardRssUnderLoadMb} MB; Redis state ${ingest.botyardRedisRssUnderLoadMb} MB.`);
+    if (ingest) L.push('', `RSS under the ingest load (largest sample): memory state ${ingest.botyardRssUnderLoadMb} MB; Redis state ${ingest.botyardRedisRssUnderLoadMb} MB${ingest.botyardSqliteRssUnderLoadMb !== undefined ? `; SQLite state ${ingest.botyardSqliteRssUnderLoadMb} MB` : ''}.`);
     L.push('');
     const full = foot.setups.at(-1)!;
     const rssWorst = Math.max(...foot.setups.map((x) => x.idleRssMb.median));

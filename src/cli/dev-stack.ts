@@ -3,6 +3,7 @@
  * configure, the runtime with the real adapters pointed at them, the HTTP server with the console at
  * `/`, and Stream's webhooks and before-send hook aimed at the runtime. `botyard dev` and the console's browser tests share it.
  */
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { createConsole, type DevConsole } from '../console/index.ts';
 import { loadConfig, type BotyardConfig } from '../config/load.ts';
@@ -10,6 +11,8 @@ import type { FileConfigInput } from '../config/schema.ts';
 import { startAcsEmulator, type AcsEmulator } from '../emulator/acs/index.ts';
 import { startStreamEmulator, type StreamEmulator } from '../emulator/stream/index.ts';
 import { boot, type Booted } from '../runtime/boot.ts';
+import { chooseStore } from '../runtime/storage.ts';
+import { clearEmulatorState, clearRuntimeState, devStatePaths, forgetUnknownAcsIdentity } from './dev-state.ts';
 import { watchBots } from '../runtime/hot-reload.ts';
 import { createLogger } from '../runtime/log.ts';
 
@@ -29,6 +32,11 @@ export interface DevStackOptions {
   watch?: boolean;
   /** Which platforms to emulate when the environment does not configure them (default both). */
   platforms?: Array<'stream' | 'acs'>;
+  /**
+   * Keep the runtime's state (SQLite) and the emulators' state under `.botyard/dev/` across restarts
+   * (`botyard dev`); `fresh` clears both first. Default off: state in memory (tests).
+   */
+  persist?: { fresh?: boolean };
 }
 
 export interface DevStack {
@@ -41,6 +49,8 @@ export interface DevStack {
   /** Present when ACS is emulated. */
   acs?: AcsEmulator;
   console: DevConsole;
+  /** Where the emulators' state (and by default the store) is kept, when persisting. */
+  stateDir?: string;
   /** Stops the console's feeds, the runtime and server, then the emulators. */
   stop(): Promise<void>;
 }
@@ -52,13 +62,17 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   let acs: AcsEmulator | undefined;
   let booted: Booted | undefined;
   let devConsole: DevConsole | undefined;
+  const cwd = options.cwd ?? process.cwd();
+  // The project folder (where bot.config.ts is, as projectDir() will say), known before the config loads: the emulators start first.
+  const state = options.persist ? devStatePaths(options.file ? path.dirname(path.resolve(cwd, options.file)) : cwd) : undefined;
+  if (state && options.persist?.fresh) clearEmulatorState(state);
   try {
     if (!env.STREAM_API_KEY && emulate.has('stream')) {
-      stream = await startStreamEmulator({});
+      stream = await startStreamEmulator(state ? { stateFile: state.streamFile } : {});
       Object.assign(env, stream.env);
     }
     if (!env.ACS_CONNECTION_STRING && emulate.has('acs')) {
-      acs = await startAcsEmulator({});
+      acs = await startAcsEmulator(state ? { stateFile: state.acsFile } : {});
       env.ACS_CONNECTION_STRING = acs.connectionString;
       env.ACS_CA_PATH = acs.caPath;
     }
@@ -69,16 +83,24 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       ...(options.config ? { config: options.config } : {}),
     });
     const log = options.log ?? createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel, pretty: true });
+    const store = chooseStore(config, state ? { kind: 'sqlite', sqlitePath: state.sqlitePath, cwd } : { kind: 'memory', cwd });
+    if (state && options.persist?.fresh) await clearRuntimeState(store, log);
+    const emulatedAcs = acs;
     booted = await boot({
+      store,
       config,
       log,
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host ? { host: options.host } : {}),
-      extend: (app, runtime) => {
+      extend: async (app, runtime) => {
+        if (emulatedAcs) await forgetUnknownAcsIdentity(runtime.store, emulatedAcs.state.users(), log);
         devConsole = createConsole({ runtime, ...(stream ? { stream } : {}), ...(acs ? { acs } : {}) });
         app.use(devConsole.router);
       },
     });
+    // The bot's identity and user were just made: on disk now, not a moment later, in step with the store.
+    stream?.saveState();
+    acs?.saveState();
     stream?.setWebhookUrl(`${booted.server.url}/webhooks/stream`);
     // As `botyard stream hooks` does on a real app: Stream asks the runtime before storing a message.
     stream?.setBeforeSendHookUrl(`${booted.server.url}/webhooks/stream/before-send`);
@@ -93,6 +115,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       ...(stream ? { stream } : {}),
       ...(acs ? { acs } : {}),
       console: consoleHandle,
+      ...(state ? { stateDir: state.dir } : {}),
       stop() {
         stopping ??= (async () => {
           watcher?.close();

@@ -11,7 +11,7 @@ export function describeBoot(booted: Booted, io: CliIo): void {
   io.out(`platforms: ${platforms.join(', ') || 'none'}`);
   io.out(`bots: ${runtime.bots.names().join(', ') || 'none'}`);
   for (const p of runtime.bots.problems()) io.err(`  skipped ${p.file}: ${p.reason}. Fix: ${p.fix}`);
-  io.out(`state and queue: ${booted.storage === 'redis' ? 'Redis (durable, shared by instances)' : 'in memory (not durable: set REDIS_URL for production)'}`);
+  io.out(`state and queue: ${booted.stores.summary}`);
 }
 
 /** Resolves with exit code 0 once a signal arrives and `stop` finished (or 1 if it failed). */

@@ -53,6 +53,30 @@ export const fileConfigSchema = z
         leaseTtlMs: z.number().int().positive().default(15_000),
       })
       .prefault({}),
+    /**
+     * Where state, the event queue and timers live (sqlite helper; see README "Stores"): 'memory' (nothing
+     * survives the process), 'sqlite' (the default for start and dev: one durable file, one process),
+     * or 'redis' (several instances; its URL from REDIS_URL or redisUrl). Unset: Redis when a Redis URL
+     * is set, else SQLite at .botyard/botyard.db next to this file.
+     */
+    store: z
+      .preprocess(
+        (v) => (typeof v === 'string' ? { kind: v } : v),
+        z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('memory') }).strict(),
+          z
+            .object({
+              kind: z.literal('sqlite'),
+              /** The database file, relative to this file. Default .botyard/botyard.db. */
+              path: z.string().min(1).optional(),
+              /** 'normal': survives a process crash or kill; 'full': also power loss, at an fsync per commit. */
+              synchronous: z.enum(['normal', 'full']).default('normal'),
+            })
+            .strict(),
+          z.object({ kind: z.literal('redis') }).strict(),
+        ]),
+      )
+      .optional(),
     /** Use Redis for state and the queue; the REDIS_URL environment variable wins over this. */
     redisUrl: z.string().url().optional(),
     /**
@@ -60,7 +84,7 @@ export const fileConfigSchema = z
      * Instances that share work share it; two deployments on one Redis use two prefixes.
      */
     redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, _ or -').default('botyard'),
-    /** The Redis queue (ignored without Redis); see src/queue/redis.ts for what each costs. */
+    /** The Redis and SQLite queues (lockMs, stalledCheckMs: Redis only); see src/queue/redis.ts for what each costs. */
     queue: z
       .object({
         /** Events one instance works at once. */
@@ -141,6 +165,6 @@ export const envFixes: Record<string, string> = {
   STREAM_API_SECRET: 'set it to your Stream app secret, or unset both Stream keys to use the emulator in `botyard dev`',
   STREAM_BASE_URL: 'leave it unset for Stream\'s cloud, or set a full URL such as http://127.0.0.1:4100',
   ACS_CONNECTION_STRING: 'copy it from Azure portal → Communication Service → Keys, e.g. endpoint=https://x.communication.azure.com/;accesskey=...',
-  REDIS_URL: 'use redis://host:6379 (or rediss:// for TLS), or unset it to keep state in memory',
+  REDIS_URL: 'use redis://host:6379 (or rediss:// for TLS), or unset it to keep state in the SQLite file (.botyard/botyard.db)',
   PORT: 'use a port number such as 3000',
 };

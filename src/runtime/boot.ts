@@ -1,20 +1,17 @@
 /**
- * The composition root for `botyard start` and `botyard dev`: state store and queue (memory, or
- * Redis when REDIS_URL is set), platform adapters, the runtime, metrics, the HTTP server, and a
- * graceful stop.
+ * The composition root for `botyard start` and `botyard dev`: state store and queue (chosen by
+ * storage.ts: SQLite by default, memory, or Redis), platform adapters, the runtime, metrics, the HTTP
+ * server, and a graceful stop.
  */
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
-import { createMemoryQueue } from '../queue/memory.ts';
-import type { EventQueue } from '../queue/queue.ts';
 import { createApp } from '../server/app.ts';
 import { startHttpServer, type HttpServer } from '../server/http-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
-import { createMemoryStore } from '../state/memory.ts';
-import type { StateStore } from '../state/store.ts';
 import { adaptersFromConfig } from './platforms.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
+import { chooseStore, openStorage, type Storage, type StoreChoice, type StoreKind } from './storage.ts';
 import type { Express } from 'express';
 
 export interface BootOptions {
@@ -24,6 +21,8 @@ export interface BootOptions {
   host?: string;
   /** Adapters to use instead of those the environment names (tests). */
   adapters?: Adapter[];
+  /** Where state and the queue live; default: chooseStore(config, { kind: 'sqlite' }) (SQLite at .botyard/botyard.db). */
+  store?: StoreChoice;
   /** Mount more routes (the dev console) before the server starts. */
   extend?(app: Express, runtime: Runtime): void | Promise<void>;
 }
@@ -33,64 +32,58 @@ export interface Booted {
   app: Express;
   server: HttpServer;
   metrics: Metrics;
-  /** Where the state lives: 'memory' or 'redis'. */
-  storage: 'memory' | 'redis';
+  /** Where the state lives. */
+  storage: StoreKind;
+  /** The opened store, queue (and SQLite database): which, where, and whether it is durable. */
+  stores: Storage;
   /** Stops intake, finishes in-flight events within `timeoutMs`, releases leases, closes connections. */
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** State and queue on Redis. Imported only when used: ioredis and BullMQ are heavy to load. */
-async function redisStorage(url: string, config: BotyardConfig, log: Logger): Promise<{ store: StateStore; queue: EventQueue }> {
-  const [{ createRedisStore }, { createRedisQueue, queueNameFor }] = await Promise.all([import('../state/redis.ts'), import('../queue/redis.ts')]);
-  const prefix = config.redisPrefix;
-  const q = config.queue;
-  return {
-    store: createRedisStore({ url, prefix }),
-    queue: createRedisQueue({
-      url,
-      name: queueNameFor(prefix),
-      log,
-      concurrency: q.concurrency,
-      maxAttempts: q.maxAttempts,
-      backoffMs: q.backoffMs,
-      lockDuration: q.lockMs,
-      stalledInterval: q.stalledCheckMs,
-    }),
-  };
-}
-
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, log } = options;
-  const redisUrl = config.env.REDIS_URL ?? config.redisUrl;
-  const { store, queue } = redisUrl ? await redisStorage(redisUrl, config, log) : { store: createMemoryStore(), queue: createMemoryQueue({ log }) };
+  const stores = await openStorage(options.store ?? chooseStore(config, { kind: 'sqlite' }), config, log);
+  const { store, queue } = stores;
   const metrics = createMetrics();
-  const runtime = await createRuntime({
-    config,
-    adapters: options.adapters ?? (await adaptersFromConfig(config)),
-    store,
-    queue,
-    log,
-    outboundObserver: metrics.outboundObserver,
-  });
-  metrics.attach(runtime);
-  const app = createApp(runtime, metrics);
-  await options.extend?.(app, runtime);
-  await runtime.start();
-  const server = await startHttpServer(runtime, app, { port: options.port ?? config.env.PORT ?? 3000, ...(options.host ? { host: options.host } : {}) });
+  let runtime: Runtime | undefined;
+  let app: Express;
+  let server: HttpServer;
+  try {
+    runtime = await createRuntime({
+      config,
+      adapters: options.adapters ?? (await adaptersFromConfig(config)),
+      store,
+      queue,
+      log,
+      outboundObserver: metrics.outboundObserver,
+    });
+    metrics.attach(runtime);
+    app = createApp(runtime, metrics);
+    await options.extend?.(app, runtime);
+    await runtime.start();
+    server = await startHttpServer(runtime, app, { port: options.port ?? config.env.PORT ?? 3000, ...(options.host ? { host: options.host } : {}) });
+  } catch (err) {
+    // Free the store (the SQLite file's lock) so the same process may try again (dev, tests).
+    await runtime?.stop(1000).catch(() => undefined);
+    await stores.close().catch(() => undefined);
+    throw err;
+  }
 
   let stopping: Promise<void> | undefined;
+  const running = runtime;
   return {
-    runtime,
+    runtime: running,
     app,
     server,
     metrics,
-    storage: redisUrl ? 'redis' : 'memory',
+    storage: stores.choice.kind,
+    stores,
     stop(timeoutMs = 10_000) {
       stopping ??= (async () => {
         const closing = server.close();
-        await runtime.stop(timeoutMs);
+        await running.stop(timeoutMs);
         await closing;
-        await store.close();
+        await stores.close();
       })();
       return stopping;
     },

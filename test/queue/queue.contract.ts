@@ -1,8 +1,8 @@
 /**
- * The EventQueue contract, run against every implementation (memory, Redis). What both promise:
+ * The EventQueue contract, run against every implementation (memory, SQLite, Redis). What all promise:
  * every event worked exactly once, per-conversation order, retry then dead letter, replay, a graceful
- * stop. Duplicate enqueues are not here: the memory queue leaves dedupe to the ingest, the Redis queue
- * dedupes by job id (tested in redis.test.ts).
+ * stop. Duplicate enqueues are not here: the memory and SQLite queues leave dedupe to the ingest (or to
+ * acceptOnce, tested per implementation), the Redis queue dedupes by job id (tested in redis.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';

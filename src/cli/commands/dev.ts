@@ -4,11 +4,15 @@ import { describeBoot, untilSignal } from '../lifecycle.ts';
 export const devCommand: CliCommand = {
   name: 'dev',
   summary: 'emulators + runtime + console, with hot reload: develop bots with no account',
-  help: `Usage: botyard dev [--port 3000] [--config bot.config.ts]
+  help: `Usage: botyard dev [--port 3000] [--config bot.config.ts] [--fresh]
 
 Starts what is missing of the platforms as local emulators (Stream when STREAM_API_KEY is unset,
 ACS when ACS_CONNECTION_STRING is unset), the runtime with every bot in bots/, and the dev console
 at http://localhost:3000/ where you chat with your bots. Editing a bot file reloads that bot alone.
+
+State persists in .botyard/dev/: the emulators' users, channels, threads and messages, and the
+runtime's store (bot identity, bot state, queued events), so a restart carries on where it stopped.
+--fresh starts the emulators and the store clean.
 
 Example:
   npm run dev        # then open http://localhost:3000/`,
@@ -27,11 +31,13 @@ Example:
       ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}),
       ...(typeof flags.config === 'string' ? { file: flags.config } : {}),
       watch: true,
+      persist: { fresh: flags.fresh === true },
     });
     const { booted, stream, acs, config } = stack;
     describeBoot(booted, io);
     if (stream) io.out(`Stream emulator: ${stream.url} (webhooks → ${booted.server.url}/webhooks/stream)`);
     if (acs) io.out(`ACS emulator: ${acs.endpoint}`);
+    if (stack.stateDir) io.out(`dev state: ${stack.stateDir} (emulators and store; kept across restarts, --fresh starts clean)`);
     io.out(`console: ${booted.server.url.replace('127.0.0.1', 'localhost')}/   (edit a file in ${config.botsDir}/ and it reloads)`);
     return untilSignal(() => stack.stop(), io);
   },

@@ -11,7 +11,8 @@ export const startCommand: CliCommand = {
 Runs the bots in bots/ against the platforms whose credentials are set:
   Stream  STREAM_API_KEY, STREAM_API_SECRET (STREAM_BASE_URL optional)
   ACS     ACS_CONNECTION_STRING (ACS_BOT_USER_ID optional)
-With REDIS_URL set, state and the event queue live in Redis (durable, shared by instances).
+State and the event queue live in SQLite at .botyard/botyard.db (durable, one process), or in
+Redis when REDIS_URL is set (durable, shared by instances); store in bot.config.ts chooses.
 SIGTERM or SIGINT stops intake, finishes in-flight events, and exits 0.
 
 Example:
@@ -22,9 +23,15 @@ Example:
       throw new ConfigError(['no platform configured: set STREAM_API_KEY and STREAM_API_SECRET, or ACS_CONNECTION_STRING. Fix: export them, or use `botyard dev` to run against the local emulators']);
     }
     // Loaded here, not at the top: `botyard --help` should not pay for the platform SDKs.
-    const [{ boot }, { createLogger }] = await Promise.all([import('../../runtime/boot.ts'), import('../../runtime/log.ts')]);
+    const [{ boot }, { createLogger }, { chooseStore, refuseThrowawayAcsIdentity }] = await Promise.all([
+      import('../../runtime/boot.ts'),
+      import('../../runtime/log.ts'),
+      import('../../runtime/storage.ts'),
+    ]);
+    const store = chooseStore(config, { kind: 'sqlite', cwd: io.cwd });
+    refuseThrowawayAcsIdentity(store, config);
     const log = createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel });
-    const booted = await boot({ config, log, ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
+    const booted = await boot({ config, log, store, ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
     describeBoot(booted, io);
     return untilSignal(() => booted.stop(), io);
   },

@@ -13,6 +13,7 @@ import { identityRoutes } from './identity-routes.ts';
 import { messageRoutes } from './message-routes.ts';
 import { AcsModel, type AcsChange } from './model.ts';
 import { participantRoutes } from './participant-routes.ts';
+import { acsSnapshotFile, persistAcsModel, type AcsSnapshot } from './persist.ts';
 import { createAcsServer } from './server.ts';
 import { createStateView, type AcsStateView } from './state-view.ts';
 import { threadRoutes } from './thread-routes.ts';
@@ -42,6 +43,8 @@ export interface AcsEmulatorOptions {
   settings?: Partial<AcsEmulatorSettings>;
   /** Deliver Event Grid events to this URL from the start (handshake first). */
   eventGridUrl?: string;
+  /** Keep users and threads in this JSON file across restarts (botyard dev); see persist.ts. */
+  stateFile?: string;
 }
 
 export interface AcsEmulator {
@@ -62,6 +65,8 @@ export interface AcsEmulator {
   admin: AcsAdmin;
   /** Every mutation, as it happens (for live rendering and for tests that await instead of sleeping). */
   on(event: 'change', listener: (change: AcsChange) => void): () => void;
+  /** Writes the state file now (when there is one). */
+  saveState(): void;
   /** Requests per operation (`messages.list`, `threads.list`, `identity.issueToken`…) since start or the last reset. */
   counters(): Record<string, number>;
   resetCounters(): void;
@@ -70,8 +75,13 @@ export interface AcsEmulator {
 
 export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promise<AcsEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const accessKey = options.accessKey ?? randomBytes(32).toString('base64');
-  const model = new AcsModel(randomUUID(), options.now ?? Date.now);
+  let model!: AcsModel;
+  let accessKey!: string;
+  const snapshot = options.stateFile ? acsSnapshotFile(options.stateFile, () => model, () => accessKey) : undefined;
+  const saved: AcsSnapshot | undefined = snapshot?.load();
+  accessKey = options.accessKey ?? saved?.accessKey ?? randomBytes(32).toString('base64');
+  model = new AcsModel(saved?.resourceId ?? randomUUID(), options.now ?? Date.now);
+  if (snapshot) persistAcsModel(model, snapshot, saved);
   model.setMaxListeners(0);
   const settings: AcsEmulatorSettings = { hmacMaxSkewMs: 15 * 60_000, ...options.settings };
   const core = new EmulatorCore(model, Buffer.from(accessKey, 'base64'), randomBytes(32), settings);
@@ -109,6 +119,7 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
       model.on('change', listener);
       return () => void model.off('change', listener);
     },
+    saveState: () => snapshot?.flush(),
     counters: () => Object.fromEntries(counters),
     resetCounters: () => counters.clear(),
     close() {
@@ -118,6 +129,7 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        snapshot?.close();
       })();
       return closed;
     },

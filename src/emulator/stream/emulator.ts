@@ -16,6 +16,7 @@ import { moderationReadRoutes } from './routes/moderation-reads.ts';
 import { muteRoutes } from './routes/mutes.ts';
 import { serveUpload, UploadStore, uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
+import { persistStreamStore } from './persist.ts';
 import { StreamStore, type StreamEvent } from './store.ts';
 import { createStateView, type StreamStateView } from './view.ts';
 import { WebhookDispatcher, type DeliveryRecord, type WebhookOptions } from './webhooks.ts';
@@ -36,6 +37,8 @@ export interface StreamEmulatorOptions {
   now?: () => Date;
   deterministicIds?: boolean;
   maxBodyBytes?: number;
+  /** Keep users, channels and messages in this JSON file across restarts (botyard dev); see persist.ts. */
+  stateFile?: string;
 }
 
 export interface StreamEmulator {
@@ -68,6 +71,8 @@ export interface StreamEmulator {
   on(kind: 'preSend', listener: (call: PreSendCall) => void): () => void;
   /** Resolves with the first future event matching `match` (a type or a predicate); rejects after `timeoutMs`. */
   waitForEvent(match: string | ((e: StreamEvent) => boolean), timeoutMs?: number): Promise<StreamEvent>;
+  /** Writes the state file now (when there is one). */
+  saveState(): void;
   /** Resolves when no webhook delivery is in flight. */
   webhooksIdle(): Promise<void>;
   close(): Promise<void>;
@@ -78,6 +83,7 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   const apiSecret = options.apiSecret ?? 'botyard_dev_secret_change_me';
   const app = { apiKey, apiSecret };
   const store = new StreamStore({ now: options.now, deterministicIds: options.deterministicIds });
+  const snapshot = options.stateFile ? persistStreamStore(store, options.stateFile) : undefined;
   const faults = new Faults();
   const stats = new RequestStats();
   const rates = new RateWindow();
@@ -145,6 +151,7 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
         store.feed.on('event', onEvent);
       }),
     webhooksIdle: () => webhooks.idle(),
+    saveState: () => snapshot?.flush(),
     close: async () => {
       webhooks.close();
       releasePreSend();
@@ -153,6 +160,7 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      snapshot?.close();
       store.feed.removeAllListeners();
     },
   };

@@ -1,0 +1,94 @@
+/**
+ * Issue 10 on ACS with a real `botyard start` on its default store (SQLite), no ACS_BOT_USER_ID, no
+ * Redis: the identity the first start creates is the one every restart uses, and the poll cursors
+ * survive, so messages posted while the process was down are each answered once when it is back.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAcsEmulator, type AcsEmulator } from '../../src/emulator/acs/index.ts';
+import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const THREADS = 10;
+
+describe('production: ACS on one instance and its SQLite file', () => {
+  let emulator: AcsEmulator;
+  let config: string;
+  const threads: Array<{ id: string; user: string }> = [];
+  /** Bot text messages per thread, from the emulator's change feed. */
+  const botReplies = new Map<string, string[]>();
+  const botIds = new Set<string>();
+
+  const start = async () => {
+    const p = await startBotyard({ config, env: emulator.env });
+    const started = await waitFor(() => p.logs().find((l) => l.msg === 'acs adapter started'), { timeoutMs: 20_000, what: 'the ACS adapter' });
+    // A first poll cycle done: on the very first start it is the baseline (history before it is not news).
+    await waitFor(async () => (await p.metrics()).has('botyard_poller_lag_seconds'), { timeoutMs: 20_000, what: 'a first poll cycle' });
+    return { p, botId: started.botUserId as string };
+  };
+  const answeredOnce = (round: number) =>
+    threads.filter((t) => (botReplies.get(t.id) ?? []).filter((text) => text === `echo: round ${round} in ${t.id}`).length !== 1).map((t) => t.id);
+  const post = (round: number) => threads.forEach((t) => emulator.admin.sendMessage(t.id, t.user, `round ${round} in ${t.id}`));
+
+  beforeAll(async () => {
+    emulator = await startAcsEmulator();
+    emulator.on('change', (c) => {
+      if (c.kind === 'message.created' && c.message.type === 'text' && c.message.senderId && botIds.has(c.message.senderId)) {
+        botReplies.set(c.threadId, [...(botReplies.get(c.threadId) ?? []), c.message.content.message ?? '']);
+      }
+    });
+    config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await killAll();
+    await emulator?.close();
+    cleanupConfigs();
+  });
+
+  it('restarted twice without ACS_BOT_USER_ID: one bot id throughout; messages posted while down are answered once each', async () => {
+    const first = await start();
+    botIds.add(first.botId);
+    for (let i = 0; i < THREADS; i++) {
+      const user = emulator.admin.createUser(`User ${i}`).id;
+      threads.push({ id: emulator.admin.createThread(user, { topic: `room ${i}`, participants: [{ id: first.botId, displayName: 'Botyard' }] }), user });
+    }
+    post(1);
+    await waitFor(() => answeredOnce(1).length === 0, { timeoutMs: 30_000, what: 'round 1 answered' });
+
+    // Down by SIGTERM; round 2 arrives meanwhile.
+    expect(await first.p.stop()).toEqual({ code: 0, signal: null });
+    post(2);
+    const second = await start();
+    expect(second.botId).toBe(first.botId);
+    await waitFor(() => answeredOnce(2).length === 0, { timeoutMs: 30_000, what: 'round 2 (posted while down) answered' });
+
+    // Down by SIGKILL once round 2's handlers have finished (ACS lets no client choose a message id, so a
+    // handler killed between its reply and its end would reply again on re-run: at-least-once); round 3 arrives meanwhile.
+    await waitFor(async () => (await second.p.metrics()).sum('botyard_queue_depth') === 0, { what: 'round 2 finished' });
+    expect((await second.p.kill()).signal).toBe('SIGKILL');
+    post(3);
+    const third = await start();
+    expect(third.botId).toBe(first.botId);
+    await waitFor(() => answeredOnce(3).length === 0, { timeoutMs: 30_000, what: 'round 3 (posted while down) answered' });
+
+    // Let a few more poll cycles pass: nothing is answered twice later either.
+    const listings = () => emulator.counters()['threads.list'] ?? 0;
+    const cycles = listings();
+    await waitFor(() => listings() >= cycles + 3, { timeoutMs: 10_000, what: 'three more poll cycles' });
+    expect([1, 2, 3].flatMap((round) => answeredOnce(round))).toEqual([]);
+    // One bot user was ever created: the users of the threads, and the bot.
+    expect(emulator.state.users().length).toBe(THREADS + 1);
+  }, 120_000);
+
+  it("on store: 'memory' start refuses to create a throwaway ACS identity, naming ACS_BOT_USER_ID and botyard acs identity", async () => {
+    const users = emulator.state.users().length;
+    const onMemory = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), store: 'memory' });
+    const message = await startBotyard({ config: onMemory, env: emulator.env }).then(() => '', (err: Error) => err.message);
+    expect(message).toMatch(/ACS_BOT_USER_ID: not set while state is in memory/);
+    expect(message).toContain('botyard acs identity');
+    expect(emulator.state.users().length).toBe(users);
+  }, 60_000);
+});
