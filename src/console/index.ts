@@ -5,6 +5,7 @@
  * It talks to the emulators as a user would (see platform.ts), so what it shows is what a real client
  * would see. Assets are plain files in ./public, served as they are: nothing to build.
  */
+import type { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import type { AcsEmulator } from '../emulator/acs/index.ts';
@@ -60,6 +61,10 @@ export function createConsole(options: ConsoleOptions): DevConsole {
   );
   // The emulator's side of each before-send call is the decision line's raw payload.
   const unPreSend = options.stream?.on('preSend', (call) => inspector.attachRaw(`before-send:${call.webhookId}`, call));
+  // A timer scheduled, cancelled, fired or failed: the timers list changed.
+  const onTimer = () => feed.send('timers', {});
+  const events = runtime.events as unknown as EventEmitter;
+  events.on('timer', onTimer);
   const unInspect = inspector.onEntry((entry) => {
     feed.send('inspector', entry);
     if (entry.kind === 'schedule') feed.send('schedules', {});
@@ -75,6 +80,7 @@ export function createConsole(options: ConsoleOptions): DevConsole {
     close() {
       unInspect();
       unPreSend?.();
+      events.off('timer', onTimer);
       for (const u of unwatch) u();
       for (const p of platforms.values()) p.close();
       inspector.close();

@@ -1,20 +1,24 @@
 /**
- * The console API's view of the runtime:
+ * The console API's view of the runtime (events, schedules, timers):
  *
  *   GET    /events                InspectorEntry[] (oldest first)
  *   GET    /events/:id            { entry, event, raw }: the normalized event and the platform payload
  *   DELETE /events                clears the inspector (every open page hears `inspector-cleared`)
  *   GET    /schedules             ScheduleInfo[]
  *   POST   /schedules/:id/run     runs it now
+ *   GET    /timers                ConsoleTimer[]: pending and failed one-off timers, earliest first
+ *   POST   /timers/:bot/:id/fire  makes it due now (it fires once, on one instance)
+ *   DELETE /timers/:bot/:id       cancels it
  */
 import express, { type Router } from 'express';
 import type { Runtime } from '../runtime/runtime.ts';
 import { str } from './api-input.ts';
 import type { Feed } from './feed.ts';
-import type { Inspector } from './inspector.ts';
+import type { Inspector, NameResolver } from './inspector.ts';
 import { ConsoleError } from './platform.ts';
+import { requireTimers, toConsoleTimer } from './timers.ts';
 
-export function inspectorRoutes(runtime: Runtime, inspector: Inspector, feed: Feed): Router {
+export function inspectorRoutes(runtime: Runtime, inspector: Inspector, feed: Feed, nameOf: NameResolver): Router {
   const router = express.Router();
   router.get('/events', (_req, res) => {
     res.json(inspector.entries());
@@ -37,6 +41,24 @@ export function inspectorRoutes(runtime: Runtime, inspector: Inspector, feed: Fe
     if (!runtime.scheduler.list().some((s) => s.id === id || s.name === id)) throw new ConsoleError(404, `no schedule '${id}'`);
     await runtime.scheduler.runNow(id);
     feed.send('schedules', {});
+    res.status(204).end();
+  });
+  router.get('/timers', async (_req, res) => {
+    const list = await requireTimers(runtime).listAll();
+    res.json(list.map((t) => toConsoleTimer(t, (ref) => nameOf(ref.platform, 'conversation', ref.id))));
+  });
+  router.post('/timers/:bot/:id/fire', async (req, res) => {
+    if (!(await requireTimers(runtime).fireNow(str(req.params.bot, 'bot'), str(req.params.id, 'timer id')))) {
+      throw new ConsoleError(404, `no pending timer ${req.params.id} of ${req.params.bot} (it may be firing now, or gone)`);
+    }
+    feed.send('timers', {});
+    res.status(204).end();
+  });
+  router.delete('/timers/:bot/:id', async (req, res) => {
+    if (!(await requireTimers(runtime).cancel(str(req.params.bot, 'bot'), str(req.params.id, 'timer id')))) {
+      throw new ConsoleError(404, `no timer ${req.params.id} of ${req.params.bot} to cancel (it may be firing now, or gone)`);
+    }
+    feed.send('timers', {});
     res.status(204).end();
   });
   return router;

@@ -2,7 +2,7 @@
  * The console's HTTP API under `/console/api`. Reads answer from the emulators' state as a member
  * client sees it; writes act as the user named by `as` through the platform (see platform.ts).
  *
- *   GET    /state                          { platforms: [{ name, bot, abilities }], bots, problems }
+ *   GET    /state                          { platforms: [{ name, bot, abilities }], features: { timers }, bots, problems }
  *   POST   /first-run                      FirstRun: a person and a `general` conversation on each platform
  *   GET    /users?platform=stream|acs      ConsoleUser[]
  *   POST   /users                          { platform, name } → ConsoleUser
@@ -16,7 +16,7 @@
  *   POST   /conversations/:key/members/:user/ban   { as, banned }
  *   POST   /conversations/:key/typing      { as }
  *   GET    /feed                           server-sent events (feed.ts)
- * plus the message verbs (routes-messages.ts) and the inspector and schedules (routes-inspector.ts).
+ * plus the message verbs (routes-messages.ts) and the inspector, schedules and timers (routes-inspector.ts).
  * Errors answer `{ error }` with the emulator's status (4xx), 501 for what a platform cannot do, or 500.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -24,10 +24,11 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { createResolver, optionalStr, str } from './api-input.ts';
 import type { Feed } from './feed.ts';
 import { createFirstRun } from './first-run.ts';
-import type { Inspector } from './inspector.ts';
+import type { Inspector, NameResolver } from './inspector.ts';
 import { ConsoleError, type ConsolePlatform } from './platform.ts';
 import { inspectorRoutes } from './routes-inspector.ts';
 import { messageRoutes } from './routes-messages.ts';
+import { timersOf } from './timers.ts';
 
 export interface ApiDeps {
   runtime: Runtime;
@@ -47,6 +48,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   router.get('/state', (_req, res) => {
     res.json({
       platforms: [...platforms.values()].map((p) => ({ name: p.name, bot: p.bot(), abilities: p.abilities })),
+      features: { timers: timersOf(runtime) !== undefined },
       bots: runtime.bots.names(),
       problems: runtime.bots.problems(),
     });
@@ -108,7 +110,8 @@ export function createApiRouter(deps: ApiDeps): Router {
     res.status(204).end();
   });
   router.use(messageRoutes(resolver));
-  router.use(inspectorRoutes(runtime, inspector, feed));
+  const nameOf: NameResolver = (platform, kind, id) => platforms.get(platform)?.nameOf(kind, id);
+  router.use(inspectorRoutes(runtime, inspector, feed, nameOf));
   router.get('/feed', (req, res) => {
     feed.attach(req, res);
   });

@@ -160,3 +160,24 @@ export interface InspectorDetail {
   event: unknown;
   raw: unknown;
 }
+
+/** A pending (or failed) one-off timer, as the schedules panel lists it. */
+export interface ConsoleTimer {
+  bot: string;
+  id: string;
+  /** The `bot.timer(name)` handler it runs. */
+  name: string;
+  dueAt: string;
+  /** When it runs: `dueAt`, or a retry's time. */
+  nextRunAt: string;
+  state: 'pending' | 'failed';
+  attempt: number;
+  conversation?: ConversationKey;
+  conversationName?: string;
+  /** Who it is for (display name when known). */
+  user?: string;
+  /** The payload, as short text. */
+  payload?: string;
+  /** The last failure. */
+  error?: string;
+}

@@ -1,13 +1,13 @@
 // The console page: loads state, opens the live feed, and wires the panels together. Each panel lives
 // in its own module: sidebar.js, chat.js (+ messages.js, message-actions.js), composer.js, users.js,
-// members.js, schedules.js, inspector.js.
+// members.js, schedules.js (schedules and timers), inspector.js.
 import { api, openFeed } from './api.js';
 import { initChat, refreshChat } from './chat.js';
 import { initComposer, renderAsPicker } from './composer.js';
 import { $, h } from './dom.js';
 import { clearEvents, initInspector, refreshEvents, upsertEvent } from './inspector.js';
 import { initMembers } from './members.js';
-import { refreshSchedules } from './schedules.js';
+import { refreshSchedules, refreshTimers } from './schedules.js';
 import { initSidebar, refreshList, renderNewConversation } from './sidebar.js';
 import { emit, on, platformOf, state } from './store.js';
 import { initUsers, refreshUsers } from './users.js';
@@ -15,12 +15,13 @@ import { initUsers, refreshUsers } from './users.js';
 async function refreshAll() {
   const info = await api('GET', '/state');
   state.platforms = info.platforms;
+  state.features = info.features ?? {};
   $('#bots').replaceChildren(
     ...info.bots.map((b) => h('span.bot-chip', { textContent: b })),
     ...info.problems.map((p) => h('span.bot-chip.problem', { textContent: `${p.name ?? p.file}: ${p.reason}`, title: p.fix })),
   );
   renderNewConversation();
-  await Promise.all([...info.platforms.map((p) => refreshUsers(p.name)), refreshList(), refreshSchedules(), refreshEvents()]);
+  await Promise.all([...info.platforms.map((p) => refreshUsers(p.name)), refreshList(), refreshSchedules(), refreshTimers(), refreshEvents()]);
   if (!state.active && state.conversations[0]) state.active = state.conversations[0].key;
   renderAsPicker();
   emit('open');
@@ -55,6 +56,7 @@ function start() {
       conversations: () => refreshList(),
       users: ({ platform }) => refreshUsers(platform),
       schedules: () => refreshSchedules(),
+      timers: () => refreshTimers(),
       inspector: upsertEvent,
       'inspector-cleared': clearEvents,
     },
@@ -66,7 +68,8 @@ function start() {
       if (online) ready = ready.then(refreshAll).catch((err) => console.error('console refresh failed', err));
     },
   );
-  setInterval(() => void refreshSchedules(), 5000);
+  // Due times are shown in words ("in 12s"): keep them current.
+  setInterval(() => void refreshSchedules().then(refreshTimers), 5000);
 }
 
 start();

@@ -1,7 +1,9 @@
-// The schedules panel: every bot schedule with its next run and "Run now".
+// The schedules panel: every bot schedule with its next run and "Run now"; and, where the runtime has
+// one-off timers, every pending or failed one with "Fire now" and "Cancel".
 import { api, enc, serial } from './api.js';
 import { $, h, time } from './dom.js';
 import { guard } from './forms.js';
+import { state } from './store.js';
 
 function inWords(iso) {
   if (!iso) return 'not scheduled';
@@ -33,3 +35,33 @@ function render(schedules) {
 }
 
 export const refreshSchedules = serial(async () => render(await api('GET', '/schedules')));
+
+function timerItem(t, panel) {
+  const path = `/timers/${enc(t.bot)}/${enc(t.id)}`;
+  return h(
+    `li.timer.${t.state}`,
+    { dataset: { id: t.id, bot: t.bot } },
+    h('div', {}, h('strong', { textContent: `${t.bot}/${t.name}` }), ' ', h('code', { textContent: t.id }), t.state === 'failed' && h('span.badge.warn', { textContent: 'failed' })),
+    h('div.next', { textContent: `${t.state === 'failed' ? 'was due' : 'due'}: ${inWords(t.state === 'failed' ? t.dueAt : t.nextRunAt)}${t.attempt > 1 ? ` (try ${t.attempt})` : ''}` }),
+    (t.conversationName || t.user) && h('div.target', { textContent: `${t.conversationName ? `→ ${t.conversationName}` : ''}${t.user ? ` for ${t.user}` : ''}` }),
+    t.payload && h('div.payload', { textContent: t.payload }),
+    t.error && h('div.form-error', { textContent: t.error }),
+    h(
+      'div.row',
+      {},
+      h('button.fire', { type: 'button', textContent: 'Fire now', onclick: () => guard(panel, () => api('POST', `${path}/fire`)) }),
+      h('button.cancel', { type: 'button', textContent: 'Cancel', onclick: () => guard(panel, () => api('DELETE', path)) }),
+    ),
+  );
+}
+
+/** Reloads the pending timers (shown only where the runtime has timers). */
+export const refreshTimers = serial(async () => {
+  const enabled = state.features?.timers === true;
+  const block = $('#timers-block');
+  block.hidden = !enabled;
+  if (!enabled) return;
+  const timers = await api('GET', '/timers');
+  const panel = $('#schedules-panel');
+  $('#timers').replaceChildren(...(timers.length ? timers.map((t) => timerItem(t, panel)) : [h('li.empty', { textContent: 'No pending timers.' })]));
+});

@@ -2,6 +2,7 @@
 
 export const state = {
   platforms: [], // [{ name, bot, abilities }] from /state
+  features: {}, // { timers } from /state: what this runtime has
   conversations: [],
   active: null, // conversation key
   snapshot: null,
