@@ -2,7 +2,7 @@
  * The console's HTTP API under `/console/api`. Reads answer from the emulators' state as a member
  * client sees it; writes act as the user named by `as` through the platform (see platform.ts).
  *
- *   GET    /state                          { platforms: [{ name, bot, abilities }], features: { timers }, bots, problems }
+ *   GET    /state                          { platforms: [{ name, bot, abilities }], features: { timers, faults }, bots, problems }
  *   POST   /first-run                      FirstRun: a person and a `general` conversation on each platform
  *   GET    /users?platform=stream|acs      ConsoleUser[]
  *   POST   /users                          { platform, name } → ConsoleUser
@@ -16,7 +16,8 @@
  *   POST   /conversations/:key/members/:user/ban   { as, banned }
  *   POST   /conversations/:key/typing      { as }
  *   GET    /feed                           server-sent events (feed.ts)
- * plus the message verbs (routes-messages.ts) and the inspector, schedules and timers (routes-inspector.ts).
+ * plus the message verbs (routes-messages.ts), the inspector, schedules and timers (routes-inspector.ts)
+ * and the fault panel (routes-faults.ts).
  * Errors answer `{ error }` with the emulator's status (4xx), 501 for what a platform cannot do, or 500.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -26,6 +27,8 @@ import type { Feed } from './feed.ts';
 import { createFirstRun } from './first-run.ts';
 import type { Inspector, NameResolver } from './inspector.ts';
 import { ConsoleError, type ConsolePlatform } from './platform.ts';
+import type { FaultPanel } from './faults.ts';
+import { faultRoutes } from './routes-faults.ts';
 import { inspectorRoutes } from './routes-inspector.ts';
 import { messageRoutes } from './routes-messages.ts';
 import { timersOf } from './timers.ts';
@@ -35,6 +38,8 @@ export interface ApiDeps {
   platforms: Map<string, ConsolePlatform>;
   inspector: Inspector;
   feed: Feed;
+  /** The emulators' fault injection, where they offer it (routes-faults.ts). */
+  faults?: FaultPanel;
 }
 
 export function createApiRouter(deps: ApiDeps): Router {
@@ -48,7 +53,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   router.get('/state', (_req, res) => {
     res.json({
       platforms: [...platforms.values()].map((p) => ({ name: p.name, bot: p.bot(), abilities: p.abilities })),
-      features: { timers: timersOf(runtime) !== undefined },
+      features: { timers: timersOf(runtime) !== undefined, faults: deps.faults !== undefined },
       bots: runtime.bots.names(),
       problems: runtime.bots.problems(),
     });
@@ -112,6 +117,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   router.use(messageRoutes(resolver));
   const nameOf: NameResolver = (platform, kind, id) => platforms.get(platform)?.nameOf(kind, id);
   router.use(inspectorRoutes(runtime, inspector, feed, nameOf));
+  if (deps.faults) router.use(faultRoutes(deps.faults, feed));
   router.get('/feed', (req, res) => {
     feed.attach(req, res);
   });

@@ -1,10 +1,11 @@
 // The console page: loads state, opens the live feed, and wires the panels together. Each panel lives
 // in its own module: sidebar.js, chat.js (+ messages.js, message-actions.js), composer.js, users.js,
-// members.js, schedules.js (schedules and timers), inspector.js.
+// members.js, schedules.js (schedules and timers), faults.js, inspector.js.
 import { api, openFeed } from './api.js';
 import { initChat, refreshChat } from './chat.js';
 import { initComposer, renderAsPicker } from './composer.js';
 import { $, h } from './dom.js';
+import { initFaults, refreshFaults } from './faults.js';
 import { clearEvents, initInspector, refreshEvents, upsertEvent } from './inspector.js';
 import { initMembers } from './members.js';
 import { refreshSchedules, refreshTimers } from './schedules.js';
@@ -21,7 +22,7 @@ async function refreshAll() {
     ...info.problems.map((p) => h('span.bot-chip.problem', { textContent: `${p.name ?? p.file}: ${p.reason}`, title: p.fix })),
   );
   renderNewConversation();
-  await Promise.all([...info.platforms.map((p) => refreshUsers(p.name)), refreshList(), refreshSchedules(), refreshTimers(), refreshEvents()]);
+  await Promise.all([...info.platforms.map((p) => refreshUsers(p.name)), refreshList(), refreshSchedules(), refreshTimers(), refreshFaults(), refreshEvents()]);
   if (!state.active && state.conversations[0]) state.active = state.conversations[0].key;
   renderAsPicker();
   emit('open');
@@ -47,6 +48,7 @@ function start() {
   initUsers();
   initMembers();
   initInspector();
+  initFaults();
   on('pick', pick);
   if (location.hash.length > 1) state.active = decodeURIComponent(location.hash.slice(1));
   let ready = firstRun().catch((err) => console.error('console first run failed', err));
@@ -57,6 +59,7 @@ function start() {
       users: ({ platform }) => refreshUsers(platform),
       schedules: () => refreshSchedules(),
       timers: () => refreshTimers(),
+      faults: () => refreshFaults(),
       inspector: upsertEvent,
       'inspector-cleared': clearEvents,
     },
@@ -69,7 +72,8 @@ function start() {
     },
   );
   // Due times are shown in words ("in 12s"): keep them current.
-  setInterval(() => void refreshSchedules().then(refreshTimers), 5000);
+  // Faults with a count wear off as calls use them.
+  setInterval(() => void refreshSchedules().then(refreshTimers).then(refreshFaults), 5000);
 }
 
 start();
