@@ -17,7 +17,10 @@
 
 // Commonly used: writing bots and their config.
 export { defineBot, BotBuilder } from './runtime/bot.ts';
-export type { BotDefinition, Handler, ScheduleOptions, BotOptions } from './runtime/bot.ts';
+export type { BotDefinition, Handler, ScheduleOptions, BotOptions, TimerOptions } from './runtime/bot.ts';
+export type { FiredTimer, TimerInfo, TimerWhen } from './scheduler/timers/info.ts';
+export type { ContextTimers, ScheduleTimerOptions, TimersListFilter } from './context/timers.ts';
+export type { LatePolicy } from './scheduler/timers/policy.ts';
 export { defineConfig } from './config/load.ts';
 export type { BotyardConfig } from './config/load.ts';
 export { Context } from './context/context.ts';
@@ -63,4 +66,6 @@ export type { Runtime, RuntimeOptions } from './runtime/runtime.ts';
 export { loadConfig } from './config/load.ts';
 export type { StateStore } from './state/store.ts';
 export { createMemoryStore } from './state/memory.ts';
+export type { TimerBackend } from './scheduler/timers/types.ts';
+export { createMemoryTimers } from './scheduler/timers/memory.ts';
 export { z } from 'zod';

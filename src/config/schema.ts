@@ -3,8 +3,16 @@
  * a mistake is reported with the key that is wrong and the fix.
  */
 import { z } from 'zod';
+import { parseDurationText } from '../scheduler/timers/duration.ts';
 
 const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate', 'aiIndicator', 'history']);
+/** A timer late policy: 'fire', 'skip', or the most lateness to still fire at ('2h', or ms). */
+const latePolicySchema = z.union([
+  z.enum(['fire', 'skip']),
+  z.number().int().nonnegative(),
+  z.string().refine((s) => parseDurationText(s) !== undefined, "use 'fire', 'skip' or a duration such as '2h'"),
+]);
+
 const platformLimitsSchema = z.partialRecord(
   callKindSchema,
   z.object({ perMinute: z.number().positive(), burst: z.number().int().positive().optional() }).strict(),
@@ -97,6 +105,24 @@ export const fileConfigSchema = z
         lockMs: z.number().int().positive().default(30_000),
         stalledCheckMs: z.number().int().positive().default(15_000),
       })
+      .prefault({}),
+    /** One-off timers (bot.timer, ctx.timers): retries, lateness, how long a fired id stays taken. See src/scheduler/timers/policy.ts. */
+    timers: z
+      .object({
+        /** Tries per timer before it is kept as failed. */
+        maxAttempts: z.number().int().positive().default(5),
+        /** Wait before the second try; doubles each try (at most ten minutes). */
+        backoffMs: z.number().int().positive().default(5000),
+        /** A timer firing more than this after its due time is late (`ctx.timer.late`). */
+        lateAfterMs: z.number().int().nonnegative().default(60_000),
+        /** How long a fired timer's id stays taken, so a retried handler never schedules it again. */
+        keepFiredMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
+        /** Due timers one instance runs at once. */
+        concurrency: z.number().int().positive().default(16),
+        /** Late policy by `<bot>/<timer name>`, over the bot's own: `{ 'reminders/reminder': '2h' }`. */
+        late: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*\/[\w.-]+$/i, "write '<bot>/<timer name>'"), latePolicySchema).default({}),
+      })
+      .strict()
       .prefault({}),
     /**
      * `bot.beforeSend` handlers (Stream's Before Message Send hook): every handler of every bot runs within

@@ -16,7 +16,7 @@ import { str } from './api-input.ts';
 import type { Feed } from './feed.ts';
 import type { Inspector, NameResolver } from './inspector.ts';
 import { ConsoleError } from './platform.ts';
-import { requireTimers, toConsoleTimer } from './timers.ts';
+import { toConsoleTimer } from './timers.ts';
 
 export function inspectorRoutes(runtime: Runtime, inspector: Inspector, feed: Feed, nameOf: NameResolver): Router {
   const router = express.Router();
@@ -44,18 +44,18 @@ export function inspectorRoutes(runtime: Runtime, inspector: Inspector, feed: Fe
     res.status(204).end();
   });
   router.get('/timers', async (_req, res) => {
-    const list = await requireTimers(runtime).listAll();
+    const list = await runtime.timers.listAll();
     res.json(list.map((t) => toConsoleTimer(t, (ref) => nameOf(ref.platform, 'conversation', ref.id))));
   });
   router.post('/timers/:bot/:id/fire', async (req, res) => {
-    if (!(await requireTimers(runtime).fireNow(str(req.params.bot, 'bot'), str(req.params.id, 'timer id')))) {
+    if (!(await runtime.timers.fireNow(str(req.params.bot, 'bot'), str(req.params.id, 'timer id')))) {
       throw new ConsoleError(404, `no pending timer ${req.params.id} of ${req.params.bot} (it may be firing now, or gone)`);
     }
     feed.send('timers', {});
     res.status(204).end();
   });
   router.delete('/timers/:bot/:id', async (req, res) => {
-    if (!(await requireTimers(runtime).cancel(str(req.params.bot, 'bot'), str(req.params.id, 'timer id')))) {
+    if (!(await runtime.timers.cancel(str(req.params.bot, 'bot'), str(req.params.id, 'timer id')))) {
       throw new ConsoleError(404, `no timer ${req.params.id} of ${req.params.bot} to cancel (it may be firing now, or gone)`);
     }
     feed.send('timers', {});

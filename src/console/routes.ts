@@ -2,7 +2,7 @@
  * The console's HTTP API under `/console/api`. Reads answer from the emulators' state as a member
  * client sees it; writes act as the user named by `as` through the platform (see platform.ts).
  *
- *   GET    /state                          { platforms: [{ name, bot, abilities }], features: { timers, faults }, bots, problems }
+ *   GET    /state                          { platforms: [{ name, bot, abilities }], features: { faults }, bots, problems }
  *   POST   /first-run                      FirstRun: a person and a `general` conversation on each platform
  *   GET    /users?platform=stream|acs      ConsoleUser[]
  *   POST   /users                          { platform, name } → ConsoleUser
@@ -31,7 +31,6 @@ import type { FaultPanel } from './faults.ts';
 import { faultRoutes } from './routes-faults.ts';
 import { inspectorRoutes } from './routes-inspector.ts';
 import { messageRoutes } from './routes-messages.ts';
-import { timersOf } from './timers.ts';
 
 export interface ApiDeps {
   runtime: Runtime;
@@ -53,7 +52,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   router.get('/state', (_req, res) => {
     res.json({
       platforms: [...platforms.values()].map((p) => ({ name: p.name, bot: p.bot(), abilities: p.abilities })),
-      features: { timers: timersOf(runtime) !== undefined, faults: deps.faults !== undefined },
+      features: { faults: deps.faults !== undefined },
       bots: runtime.bots.names(),
       problems: runtime.bots.problems(),
     });

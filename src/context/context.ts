@@ -23,6 +23,7 @@ import type { StateStore } from '../state/store.ts';
 import { readHistory, type HistoryOptions } from './history.ts';
 import { moderationVerbs } from './moderation.ts';
 import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
+import { timersOf, type BotTimers, type ContextTimers, type FiredTimer } from './timers.ts';
 import { streamReply, type StreamedMessage, type StreamOptions } from './stream-reply.ts';
 import { defaultStreamingServices, type StreamingServices } from './streaming.ts';
 import type { TextSourceInput } from './text-source.ts';
@@ -44,6 +45,9 @@ export interface ContextDeps {
   command?: CommandInvocation;
   /** Told of every message this Context sends (the loop guard counts them). */
   onSent?(conversation: ConversationRef): void;
+  /** This bot's one-off timers (`ctx.timers`), and in a `bot.timer` handler the timer that fired (`ctx.timer`). */
+  timers?: BotTimers;
+  timer?: FiredTimer;
   /** The handler's registration index, in its message ids: two handlers of one bot must not share ids (a retry would be assumed). */
   handlerIndex?: number;
   /** What ctx.stream() shares runtime-wide (settings, update budget, stops). Default: defaults, no stops. */
@@ -81,6 +85,10 @@ export class Context<Config = unknown> {
    * and check `ctx.signal.aborted` in loops, so a timed-out handler stops instead of working on unseen.
    */
   readonly signal: AbortSignal;
+  /** In a `bot.timer(name)` handler: the timer that fired (`{ id, name, dueAt, payload, late, lateByMs, attempt, user }`). */
+  readonly timer: FiredTimer | undefined;
+  /** This bot's one-off timers: `schedule(name, { in: '10m' } | { at }, payload?, { id?, conversation? })`, `cancel`, `list`, `get`. */
+  readonly timers: ContextTimers;
 
   readonly members = {
     add: (users: Array<string | UserRef>, conversation?: ConversationRef) =>
@@ -118,6 +126,8 @@ export class Context<Config = unknown> {
     this.config = deps.config as Config;
     this.bot = deps.bot;
     this.signal = deps.signal ?? new AbortController().signal;
+    this.timer = deps.timer;
+    this.timers = timersOf(this, deps.timers);
   }
 
   /** The raw SDK client of this platform (StreamChat, ChatClient): the escape hatch. */

@@ -35,6 +35,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { BotyardError } from '../errors.ts';
+import { closeWorkerWithin, settlesWithin } from './bullmq-stop.ts';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue, EventWorker } from './queue.ts';
 import { conversationOrder } from './redis-order.ts';
@@ -69,15 +70,6 @@ export interface RedisQueueOptions {
 
 interface JobData {
   event: InboundEvent;
-}
-
-/** True when `promise` settled within `ms` (its outcome is ignored); never rejects. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = promise.then(() => true, () => true);
-  const result = await Promise.race([settled, new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)))]);
-  clearTimeout(timer);
-  return result;
 }
 
 /** The queue name of the instances that share the Redis key prefix `prefix` ('botyard' → 'botyard-events'). */
@@ -211,23 +203,8 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     },
     async stop(timeoutMs = 10_000) {
       if (worker) {
-        const graceful = worker.close().catch((err) => log?.warn({ err }, 'queue worker close failed'));
-        if (!(await settlesWithin(graceful, timeoutMs))) {
-          // A handler outran the bound, or Redis is unreachable (BullMQ's close then waits on it forever).
-          // worker.close(true) would only hand back the pending close (BullMQ keeps the first call), so
-          // drop the sockets instead: the process can exit, and jobs still running keep their lock only
-          // until it lapses, then another instance recovers them.
+        if (!(await closeWorkerWithin(worker, timeoutMs))) {
           log?.warn({ timeoutMs }, 'queue stop timed out; in-flight events will be recovered by another instance');
-          // BullMQ internals (v5), reached because its close never gets to them while Redis is away:
-          // the blocking client, the lock-renewal timer and the stalled-check timer would keep the process alive.
-          const internals = worker as unknown as {
-            blockingConnection?: { disconnect(wait?: boolean): Promise<void> };
-            lockManager?: { close(): Promise<void> };
-            stalledCheckStopper?: () => void;
-          };
-          await settlesWithin(internals.blockingConnection?.disconnect(false) ?? Promise.resolve(), 500);
-          await settlesWithin(internals.lockManager?.close() ?? Promise.resolve(), 500);
-          internals.stalledCheckStopper?.();
           if (owned) connection.disconnect();
         }
       }

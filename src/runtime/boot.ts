@@ -1,5 +1,5 @@
 /**
- * The composition root for `botyard start` and `botyard dev`: state store and queue (chosen by
+ * The composition root for `botyard start` and `botyard dev`: state store, queue and timers (chosen by
  * storage.ts: SQLite by default, memory, or Redis), platform adapters, the runtime, metrics, the HTTP
  * server, and a graceful stop.
  */
@@ -54,6 +54,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       adapters: options.adapters ?? (await adaptersFromConfig(config)),
       store,
       queue,
+      ...(stores.timers ? { timers: stores.timers } : {}),
       log,
       outboundObserver: metrics.outboundObserver,
     });

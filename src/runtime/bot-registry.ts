@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { BotyardConfig } from '../config/load.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
+import type { Timers } from '../scheduler/timers/timers.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotDefinition } from './bot.ts';
 import type { BotProblem, LoadedBot } from './loaded-bot.ts';
@@ -16,13 +17,14 @@ export interface RegistryDeps {
   store: StateStore;
   log: Logger;
   scheduler: Scheduler;
+  timers: Timers;
 }
 
 export function createBotRegistry(deps: RegistryDeps) {
   const bots = new Map<string, LoadedBot>();
   /** Problems by file. */
   const problems = new Map<string, BotProblem>();
-  const setupDeps = { botsConfig: deps.config.bots, store: deps.store, log: deps.log };
+  const setupDeps = { botsConfig: deps.config.bots, store: deps.store, timers: deps.timers, log: deps.log };
 
   function report(problem: BotProblem) {
     problems.set(problem.file, problem);

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { ConversationRef, EventType, InboundEvent } from '../adapters/adapter.ts';
 import type { Context } from '../context/context.ts';
+import { checkLatePolicy, type LatePolicy } from '../scheduler/timers/policy.ts';
 import type { DecisionContext } from '../context/decision.ts';
 
 export type Handler<C = Context> = (ctx: C) => unknown | Promise<unknown>;
@@ -33,6 +34,26 @@ export interface ScheduleOptions {
   target?: string | ConversationRef;
   /** A name for logs and the console; default `<bot>#<n>`. */
   name?: string;
+  /**
+   * A tick that fell while no instance was running: `'skip'` it (default; logged) or run it `'once'`
+   * when the first instance comes back (one catch-up run, however many ticks were missed).
+   */
+  catchUp?: 'skip' | 'once';
+}
+
+export interface TimerOptions {
+  /**
+   * A timer that fires more than `timers.lateAfterMs` after its due time (no instance was running):
+   * `'fire'` it anyway (default; `ctx.timer.late` is true), `'skip'` it, or fire it only when at most
+   * this late (`'2h'`, or ms). `timers.late['<bot>/<name>']` in bot.config.ts overrides it.
+   */
+  late?: LatePolicy;
+}
+
+export interface TimerEntry {
+  name: string;
+  options: TimerOptions;
+  handler: Handler;
 }
 
 export interface ScheduleEntry {
@@ -57,6 +78,8 @@ export interface BotOptions {
 export interface BotRegistration {
   handlers: HandlerEntry[];
   schedules: ScheduleEntry[];
+  /** One-off timer handlers by name (`bot.timer`). */
+  timers: TimerEntry[];
   options: BotOptions;
   /** `bot.beforeSend` handlers, in registration order. */
   beforeSend: BeforeSendEntry[];
@@ -64,7 +87,7 @@ export interface BotRegistration {
 
 /** The registration API handed to `setup`. Every method returns the builder, so calls can chain. */
 export class BotBuilder {
-  readonly registration: BotRegistration = { handlers: [], schedules: [], options: {}, beforeSend: [] };
+  readonly registration: BotRegistration = { handlers: [], schedules: [], timers: [], options: {}, beforeSend: [] };
 
   constructor(readonly name: string) {}
 
@@ -118,8 +141,28 @@ export class BotBuilder {
     const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
     const options = typeof optionsOrHandler === 'function' ? {} : optionsOrHandler;
     if (typeof handler !== 'function') throw new TypeError(`${this.name}: schedule('${cron}') needs a handler function`);
+    if (options.catchUp !== undefined && options.catchUp !== 'skip' && options.catchUp !== 'once') {
+      throw new TypeError(`${this.name}: schedule('${cron}') { catchUp } must be 'skip' (default) or 'once' (got ${JSON.stringify(options.catchUp)})`);
+    }
     const name = options.name ?? `${this.name}#${this.registration.schedules.length + 1}`;
     this.registration.schedules.push({ name, cron, options, handler });
+    return this;
+  }
+  /**
+   * What happens when a one-off timer of this name fires: `ctx.timers.schedule(name, { in: '10m' }, payload)`
+   * from any handler schedules one. The handler's Context is bound to the timer's conversation and
+   * carries `ctx.timer` (`{ id, name, dueAt, payload, late, lateByMs, attempt, user }`).
+   */
+  timer(name: string, options: TimerOptions, handler: Handler): this;
+  timer(name: string, handler: Handler): this;
+  timer(name: string, optionsOrHandler: TimerOptions | Handler, maybeHandler?: Handler): this {
+    const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
+    const options = typeof optionsOrHandler === 'function' ? {} : (optionsOrHandler ?? {});
+    if (typeof name !== 'string' || !/^[\w.-]{1,100}$/.test(name)) throw new TypeError(`${this.name}: timer name ${JSON.stringify(name)} must be 1 to 100 letters, digits, _, . or -`);
+    if (typeof handler !== 'function') throw new TypeError(`${this.name}: timer('${name}') needs a handler function`);
+    if (this.registration.timers.some((t) => t.name === name)) throw new TypeError(`${this.name}: timer('${name}') is registered twice; give each timer handler its own name`);
+    if (options.late !== undefined) checkLatePolicy(options.late, `${this.name}: timer('${name}') { late }`);
+    this.registration.timers.push({ name, options, handler });
     return this;
   }
   /**

@@ -84,6 +84,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       adapterFor: deps.adapterFor,
       outbound: deps.outbound,
       store: bot.store,
+      timers: bot.timers,
       log: handlerLog,
       config: bot.config,
       ...(m.match ? { match: m.match } : {}),

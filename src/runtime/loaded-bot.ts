@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { BotTimers } from '../scheduler/timers/timers.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotDefinition, BotRegistration } from './bot.ts';
 
@@ -11,6 +12,8 @@ export interface LoadedBot {
   registration: BotRegistration;
   config: unknown;
   store: StateStore;
+  /** This bot's one-off timers (`ctx.timers`). */
+  timers: BotTimers;
   log: Logger;
 }
 

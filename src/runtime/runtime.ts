@@ -12,6 +12,9 @@ import { createOutbound, type OutboundObserver } from '../outbound/outbound.ts';
 import { createMemoryQueue } from '../queue/memory.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import { createScheduler } from '../scheduler/scheduler.ts';
+import { systemClock, type Clock } from '../scheduler/timers/clock.ts';
+import type { TimerActivity } from '../scheduler/timers/timers.ts';
+import type { TimerBackend } from '../scheduler/timers/types.ts';
 import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotDefinition } from './bot.ts';
@@ -24,6 +27,7 @@ import { createIngest, type IngestReason } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
 import { runScheduledTick } from './schedule-tick.ts';
+import { createRuntimeTimers } from './runtime-timers.ts';
 import { createStreamStops, withStreamStops } from './stream-stops.ts';
 
 export interface RuntimeOptions {
@@ -38,6 +42,10 @@ export interface RuntimeOptions {
   startSchedules?: boolean;
   outboundObserver?: OutboundObserver;
   instanceId?: string;
+  /** Where one-off timers live. Default: in memory, on `clock`. */
+  timers?: TimerBackend;
+  /** The runtime's time (timers, the catch-up of schedules). Default: the system clock; the test kit's is manual. */
+  clock?: Clock;
 }
 
 /** Events the runtime emits for the console and metrics. */
@@ -46,6 +54,8 @@ export interface RuntimeEvents {
   ingested: [event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored', reason?: IngestReason];
   /** Handlers ran for an event. */
   dispatched: [event: InboundEvent, runs: HandlerRun[]];
+  /** A timer was scheduled, cancelled, fired, skipped as late, is retrying, or failed for good. */
+  timer: [activity: TimerActivity];
   /** A streamed reply (ctx.stream) started, changed its AI indicator, grew, or finished. */
   stream: [progress: StreamProgress];
   /** A before-send decision was made: the verdict, every handler's part and how long it took. */
@@ -62,6 +72,19 @@ export async function createRuntime(options: RuntimeOptions) {
   const adapterFor = (p: PlatformName) => adapters.get(p);
   const outbound = createOutbound({ log, limits: configuredLimits(config.limits), ...(options.outboundObserver ? { observer: options.outboundObserver } : {}) });
   const loopGuard = new LoopGuard(config.loopGuard);
+  const clock = options.clock ?? systemClock;
+  const timers = createRuntimeTimers({
+    config,
+    backend: options.timers,
+    clock,
+    log,
+    bot: (name) => registry.get(name),
+    adapterFor,
+    outbound,
+    streaming: () => streaming,
+    onRuns: (e, runs) => events.emit('dispatched', e, runs),
+    observe: (activity) => events.emit('timer', activity),
+  });
   const streaming = createStreamingServices({
     settings: config.streaming,
     stops: createStreamStops({ store, log }),
@@ -73,13 +96,14 @@ export async function createRuntime(options: RuntimeOptions) {
     log,
     instanceId: options.instanceId,
     autoStart: options.startSchedules !== false,
-    run: (bot, entry, slot) => {
+    now: () => clock.now(),
+    run: (bot, entry, slot, info) => {
       const loaded = registry.get(bot);
       if (!loaded) return Promise.resolve();
-      return runScheduledTick({ bot: loaded, entry, slot, adapterFor, outbound, streaming, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+      return runScheduledTick({ bot: loaded, entry, slot, ...(info?.catchUp ? { catchUp: true } : {}), adapterFor, outbound, streaming, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
     },
   });
-  const registry = createBotRegistry({ config, store, log, scheduler });
+  const registry = createBotRegistry({ config, store, log, scheduler, timers });
 
   const dispatcher = createDispatcher({
     bots: () => registry.all(),
@@ -123,6 +147,9 @@ export async function createRuntime(options: RuntimeOptions) {
     queue,
     events,
     scheduler,
+    /** One-off timers: `listAll()`, `fireNow(bot, id)`, `cancel(bot, id)` (the console), and the backend. */
+    timers,
+    clock,
     bots: registry,
     /** Adapters by platform. */
     adapters,
@@ -142,6 +169,7 @@ export async function createRuntime(options: RuntimeOptions) {
       if (options.bots) await registry.loadDefinitions(options.bots);
       else await registry.loadFolder(config.botsPath);
       queue.start((event, info) => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 }).then(() => undefined));
+      timers.start();
       reportInactiveBeforeSend(registry.all(), adapters.values(), log);
       for (const adapter of adapters.values()) {
         await adapter.start({ sink: ingest, store, log: log.child({ platform: adapter.platform }), decide: beforeSend.decide });
@@ -158,8 +186,11 @@ export async function createRuntime(options: RuntimeOptions) {
       if (!started) return;
       started = false;
       scheduler.stop();
+      // Timers stop firing now and finish in-flight ones alongside the queue's events: one bound for both.
+      const timersStopped = timers.stop(timeoutMs);
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
       await queue.stop(timeoutMs);
+      await timersStopped;
       registry.close();
     },
   };

@@ -17,6 +17,8 @@ export interface TickDeps {
   bot: LoadedBot;
   entry: ScheduleEntry;
   slot: Date;
+  /** A run of a tick missed while no instance was running (the schedule's catchUp: 'once'). */
+  catchUp?: boolean;
   adapterFor(platform: PlatformName): Adapter | undefined;
   outbound: Outbound;
   streaming?: StreamingServices;
@@ -39,7 +41,7 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
     conversation: target,
     sender: me,
     occurredAt: slot.toISOString(),
-    raw: { schedule: entry.name, cron: entry.cron, slot: slot.toISOString() },
+    raw: { schedule: entry.name, cron: entry.cron, slot: slot.toISOString(), ...(deps.catchUp ? { catchUp: true } : {}) },
   };
   const log = bot.log.child({ schedule: entry.name, eventId: event.id });
   const label = `schedule(${entry.cron})`;
@@ -48,7 +50,7 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
     label,
     timeoutMs: deps.timeoutMs,
     invoke: (signal) =>
-      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) })),
+      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) })),
   });
   const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
   if (outcome.error !== undefined) {

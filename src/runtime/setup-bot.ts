@@ -3,6 +3,7 @@
  * `setup` against a fresh BotBuilder. Problems come back as a BotProblem, never thrown.
  */
 import type { Logger } from 'pino';
+import type { Timers } from '../scheduler/timers/timers.ts';
 import { scoped, type StateStore } from '../state/store.ts';
 import { BotBuilder, type BotDefinition } from './bot.ts';
 import type { BotProblem, LoadedBot } from './loaded-bot.ts';
@@ -11,6 +12,7 @@ export interface SetupDeps {
   /** Everything under `bots` in bot.config.ts. */
   botsConfig: Record<string, unknown>;
   store: StateStore;
+  timers: Timers;
   log: Logger;
 }
 
@@ -38,6 +40,7 @@ export async function setupBot(definition: BotDefinition, file: string, deps: Se
     registration: builder.registration,
     config,
     store: scoped(deps.store, `bot:${name}`),
+    timers: deps.timers.forBot(name),
     log: deps.log.child({ bot: name }),
   };
 }

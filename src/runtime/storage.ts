@@ -1,5 +1,5 @@
 /**
- * The one place that decides where state, the event queue (and timers) live, from the configuration:
+ * The one place that decides where state, the event queue and one-off timers live, from the configuration:
  *
  * - `store` in bot.config.ts, when set, decides ('memory' | 'sqlite' | 'redis', or { kind, ... });
  * - else a Redis URL (REDIS_URL, or redisUrl in the file) means Redis;
@@ -15,6 +15,7 @@ import { ConfigError } from '../errors.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import type { SqliteDatabase, SqliteSynchronous } from '../state/sqlite-db.ts';
 import type { StateStore } from '../state/store.ts';
+import type { TimerBackend } from '../scheduler/timers/types.ts';
 
 export type StoreChoice =
   | { kind: 'memory' }
@@ -72,6 +73,8 @@ export interface Storage {
   queue: EventQueue;
   /** The open database on SQLite (one-off timers keep their table in it). */
   sqlite?: SqliteDatabase;
+  /** One-off timers on SQLite or Redis; absent on memory, where the runtime keeps its own. */
+  timers?: TimerBackend;
   /** Closes the store (and the database file). Call after the runtime stopped. */
   close(): Promise<void>;
 }
@@ -80,7 +83,11 @@ export interface Storage {
 const redact = (url: string) => url.replace(/\/\/([^@/]*):[^@/]*@/, '//$1:***@');
 
 async function openRedis(url: string, config: BotyardConfig, log: Logger): Promise<Storage> {
-  const [{ createRedisStore }, { createRedisQueue, queueNameFor }] = await Promise.all([import('../state/redis.ts'), import('../queue/redis.ts')]);
+  const [{ createRedisStore }, { createRedisQueue, queueNameFor }, { createRedisTimers, timerQueueNameFor }] = await Promise.all([
+    import('../state/redis.ts'),
+    import('../queue/redis.ts'),
+    import('../scheduler/timers/redis.ts'),
+  ]);
   const prefix = config.redisPrefix;
   const q = config.queue;
   const store = createRedisStore({ url, prefix });
@@ -94,19 +101,29 @@ async function openRedis(url: string, config: BotyardConfig, log: Logger): Promi
     lockDuration: q.lockMs,
     stalledInterval: q.stalledCheckMs,
   });
-  return { choice: { kind: 'redis', url }, durable: true, summary: `Redis at ${redact(url)} (durable, shared by instances)`, store, queue, close: () => store.close() };
+  const t = config.timers;
+  const timers = createRedisTimers({ url, name: timerQueueNameFor(prefix), log, keepFiredMs: t.keepFiredMs, concurrency: t.concurrency, lockMs: q.lockMs, stalledCheckMs: q.stalledCheckMs });
+  const close = async () => {
+    await timers.close();
+    await store.close();
+  };
+  return { choice: { kind: 'redis', url }, durable: true, summary: `Redis at ${redact(url)} (durable, shared by instances)`, store, queue, timers, close };
 }
 
 async function openSqlite(choice: Extract<StoreChoice, { kind: 'sqlite' }>, config: BotyardConfig, log: Logger): Promise<Storage> {
-  const [{ openSqliteDatabase }, { createSqliteStore }, { createSqliteQueue }] = await Promise.all([
+  const [{ openSqliteDatabase }, { createSqliteStore }, { createSqliteQueue }, { createSqliteTimers }] = await Promise.all([
     import('../state/sqlite-db.ts'),
     import('../state/sqlite.ts'),
     import('../queue/sqlite.ts'),
+    import('../scheduler/timers/sqlite.ts'),
   ]);
   const db = await openSqliteDatabase({ path: choice.path, synchronous: choice.synchronous });
   const store = createSqliteStore({ db });
   const q = config.queue;
   const queue = createSqliteQueue({ db, log, concurrency: q.concurrency, maxAttempts: q.maxAttempts, backoffMs: q.backoffMs });
+  const t = config.timers;
+  // A claim must outlast any handler run (it is released when the run's outcome is committed).
+  const timers = createSqliteTimers({ db, log, keepFiredMs: t.keepFiredMs, concurrency: t.concurrency, claimMs: config.handlerTimeoutMs * 2 + 60_000 });
   const survives = choice.synchronous === 'full' ? 'crashes and power loss' : 'restarts and crashes';
   return {
     choice,
@@ -115,6 +132,7 @@ async function openSqlite(choice: Extract<StoreChoice, { kind: 'sqlite' }>, conf
     store,
     queue,
     sqlite: db,
+    timers,
     close: async () => {
       await store.close();
       db.close();

@@ -20,6 +20,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
   });
   const outboundCalls = new Counter({ name: 'botyard_outbound_calls_total', help: 'Platform calls by platform, kind and outcome', labelNames: ['platform', 'kind', 'outcome'], registers: [registry] });
+  const timerEvents = new Counter({ name: 'botyard_timers_total', help: 'One-off timers by bot and what happened: scheduled, cancelled, fired, skipped (late), retrying, failed', labelNames: ['bot', 'kind'], registers: [registry] });
   const outboundRetries = new Counter({ name: 'botyard_outbound_retries_total', help: 'Platform calls retried, by status (429 = rate limited)', labelNames: ['platform', 'kind', 'status'], registers: [registry] });
 
   const outboundObserver: OutboundObserver = {
@@ -33,6 +34,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     /** Starts counting what `runtime` does; gauges are read at scrape time. */
     attach(runtime: Runtime): void {
       runtime.events.on('ingested', (event, outcome) => eventsIn.inc({ platform: event.platform, outcome }));
+      runtime.events.on('timer', (activity) => timerEvents.inc({ bot: activity.timer.bot, kind: activity.kind }));
       attachBeforeSendMetrics(registry, runtime);
       runtime.events.on('dispatched', (_event, runs) => {
         for (const run of runs) {

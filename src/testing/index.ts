@@ -6,6 +6,9 @@
  * const t = await createTestRuntime({ bots: [welcome] });
  * await t.user('ann', 'Ann').join('general');
  * expect(t.botMessages('general')[0]?.text).toContain('@Ann');
+ *
+ * await t.user('lu').say('team', '/remind in 10m tea');
+ * await t.clock.advance('10m'); // fires what falls due, in order, with no sleeping
  * ```
  */
 import type { AiState, Attachment, InboundEvent, UserRef } from '../adapters/adapter.ts';
@@ -19,6 +22,9 @@ import type { BotDefinition } from '../runtime/bot.ts';
 import type { HandlerRun } from '../runtime/dispatcher.ts';
 import { silentLogger } from '../runtime/log.ts';
 import { createRuntime, type Runtime } from '../runtime/runtime.ts';
+import { createManualClock, type ManualClock } from '../scheduler/timers/manual-clock.ts';
+import { createMemoryStore } from '../state/memory.ts';
+import type { StateStore } from '../state/store.ts';
 
 export interface TestRuntimeOptions {
   bots: BotDefinition[];
@@ -26,6 +32,10 @@ export interface TestRuntimeOptions {
   config?: FileConfigInput;
   /** Tries per event before it is dead-lettered (default 1: a failing handler fails once, visibly). */
   maxAttempts?: number;
+  /** Where the kit's clock starts (default: the real time now). */
+  now?: Date | number;
+  /** The state store (default: in memory, on the kit's clock). Pass a Redis or SQLite store to run your bot's tests on it; the kit does not close it. */
+  store?: StateStore;
 }
 
 /** A user of the local platform. Every action resolves after all bots have handled it. */
@@ -55,6 +65,12 @@ export interface TestRuntime {
   user(id: string, name?: string, options?: { isBot?: boolean }): TestUser;
   /** Runs a schedule now, as its cron tick would: by schedule name or `<bot>:<name>`; `at` is the tick's time (default now). */
   fireSchedule(name: string, at?: Date): Promise<void>;
+  /**
+   * The runtime's time. `await t.clock.advance('10m')` fires every timer that falls due on the way, in
+   * order, each handler finished before the next (no sleeping); `t.clock.now()` reads it. Message times,
+   * timers and store TTLs all follow it. Cron schedules do not: use `fireSchedule`.
+   */
+  clock: ManualClock;
   /** The conversation's full state: messages, members, moderators, reads, typing, bans, flags, rejected messages. */
   conversation(id: string): LocalConversation;
   /** Messages the bots sent to a conversation (deleted ones included, flagged `deleted`). */
@@ -76,9 +92,13 @@ export interface TestRuntime {
 
 export async function createTestRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
   const config = await loadConfig({ env: {}, config: options.config ?? {} });
-  const platform = createLocalAdapter({ bot: config.bot });
+  let runtime: Runtime | undefined;
+  const start = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
+  const clock = createManualClock({ start, settle: async () => runtime?.idle() });
+  const platform = createLocalAdapter({ bot: config.bot, now: clock.now });
   const queue = createMemoryQueue({ maxAttempts: options.maxAttempts ?? 1, backoffMs: () => 0, log: silentLogger });
-  const runtime = await createRuntime({ config, adapters: [platform], queue, log: silentLogger, bots: options.bots, startSchedules: false });
+  const store = options.store ?? createMemoryStore({ now: clock.now });
+  runtime = await createRuntime({ config, adapters: [platform], queue, store, clock, log: silentLogger, bots: options.bots, startSchedules: false });
   const runs: TestRuntime['runs'] = [];
   const events: InboundEvent[] = [];
   const streams: StreamProgress[] = [];
@@ -116,8 +136,9 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
       };
     },
     async fireSchedule(name, at) {
-      await runtime.scheduler.runNow(name, at);
+      await runtime!.scheduler.runNow(name, at ?? new Date(clock.now()));
     },
+    clock,
     conversation: (id) => platform.state.conversation(id),
     botMessages: (c) => platform.state.conversation(c).messages.filter((m) => m.user.id === platform.botUser.id),
     runs,

@@ -31,8 +31,16 @@ describe('botyard dev state', () => {
     await client.upsertUser({ id: 'kim', name: 'Kim' });
     const ch = client.channel('messaging', 'persisted', { created_by_id: 'kim', members: ['kim', 'botyard'] } as Loose);
     await ch.create();
-    await ch.sendMessage({ text: 'before the restart', user_id: 'kim' } as Loose);
+    const { message: first } = await ch.sendMessage({ text: 'before the restart', user_id: 'kim' } as Loose);
     await waitFor(() => echoes(stack, ch.cid).includes('echo: before the restart'), { what: 'the first echo' });
+    // State the emulator's fidelity routes add: a custom role, a "delete for me", a soft-deleted user.
+    await client.createRole('tester');
+    await client.delete(`${client.baseURL}/messages/${first.id}`, { delete_for_me: true, deleted_by: 'kim' });
+    await client.upsertUser({ id: 'gone' });
+    await client.deleteUser('gone');
+    // user.deleted goes to the runtime: let it land before the stop (a webhook still arriving while the
+    // server closes keeps its keep-alive socket open, and the stop then waits out keepAliveTimeout).
+    await stack.stream!.webhooksIdle();
     const botId = acsBotId(stack);
     const kimAcs = stack.acs!.admin.createUser('Kim').id;
     const thread = stack.acs!.admin.createThread(kimAcs, { topic: 'kept', participants: [kimAcs, botId] });
@@ -45,6 +53,12 @@ describe('botyard dev state', () => {
     expect(stack.acs!.state.participants(thread).map((p) => p.id)).toContain(botId);
     expect(await stack.booted.runtime.store.get('echo:counter')).toBe(7);
     expect(echoes(stack, ch.cid)).toEqual(['echo: before the restart']);
+    const restarted = new StreamChat(stack.stream!.apiKey, stack.stream!.apiSecret, { baseURL: stack.stream!.url });
+    expect((await restarted.listRoles()).roles.map((r) => r.name)).toContain('tester');
+    const forKim = await restarted.queryChannels({ cid: ch.cid } as Loose, {}, { user_id: 'kim' } as Loose);
+    expect(forKim[0]!.state.messages.find((m) => m.id === first.id)).toMatchObject({ type: 'deleted', deleted_for_me: true });
+    expect((await restarted.getMessage(first.id)).message.type).toBe('regular');
+    expect((await restarted.queryUsers({ id: { $in: ['kim', 'gone'] } })).users.map((u) => u.id)).toEqual(['kim']);
     // The same channel works on: a new message is answered once, the old one is not answered again.
     const again = new StreamChat(stack.stream!.apiKey, stack.stream!.apiSecret, { baseURL: stack.stream!.url });
     await again.channel('messaging', 'persisted').sendMessage({ text: 'after the restart', user_id: 'kim' } as Loose);

@@ -26,8 +26,9 @@ describeBrowser('dev console in chromium', () => {
       port: 0,
       host: '127.0.0.1',
       log: createLogger({ level: 'fatal' }),
-      // Poll ACS briskly so the test does not wait on the idle backoff.
-      config: { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 } },
+      // Poll ACS briskly so the test does not wait on the idle backoff; the reminders bot's weekly post
+      // goes to the Stream channel the first test creates.
+      config: { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 }, bots: { reminders: { weeklyTarget: 'stream:messaging:general' } } },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -90,7 +91,9 @@ describeBrowser('dev console in chromium', () => {
   }
 
   it('Stream: "@Botyard hello" gets a threaded reply with the mention highlighted and a read receipt', async () => {
-    await createConversation('stream', 'Stream general', 'Alice');
+    // The console's first run opened Stream's 'general' with Alice: the channel the reminders bot's weekly post goes to.
+    await page.locator('#conversations li.conversation.active[data-key="stream:messaging:general"]').waitFor(WAIT);
+    await page.locator('#as-user option:checked', { hasText: 'Alice' }).waitFor({ ...WAIT, state: 'attached' });
     expect(await page.locator('#chat-platform').textContent()).toBe('Stream channel');
     await mentionScenario('stream-mention');
   });

@@ -61,7 +61,7 @@ describe('console API and feed', () => {
   };
 
   beforeAll(async () => {
-    stack = await startDevStack({ cwd: ROOT, env: {}, port: 0, host: '127.0.0.1', log: createLogger({ level: 'fatal' }), config: { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 } } });
+    stack = await startDevStack({ cwd: ROOT, env: {}, port: 0, host: '127.0.0.1', log: createLogger({ level: 'fatal' }), config: { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 }, bots: { reminders: { weeklyTarget: 'stream:messaging:feed-test' } } } });
   });
   afterAll(() => stack?.stop());
 
@@ -117,10 +117,10 @@ describe('console API and feed', () => {
 
   it('lists schedules with their next run and runs one now', async () => {
     const { body: schedules } = await api('GET', '/schedules');
-    const due = schedules.find((s: { id: string }) => s.id === 'reminders:due-reminders');
+    const due = schedules.find((s: { id: string }) => s.id === 'reminders:weekly');
     expect(due).toMatchObject({ bot: 'reminders', cron: expect.any(String) });
     expect(Date.parse(due.nextRun)).toBeGreaterThan(Date.now() - 1000);
-    expect((await api('POST', '/schedules/reminders%3Adue-reminders/run')).status).toBe(204);
+    expect((await api('POST', '/schedules/reminders%3Aweekly/run')).status).toBe(204);
     const { body: events } = await api('GET', '/events');
     expect(events.some((e: InspectorEntry) => e.type === 'schedule.tick' && e.runs?.[0]?.bot === 'reminders')).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { createScheduler } from '../../src/scheduler/scheduler.ts';
 import { silentLogger } from '../../src/runtime/log.ts';
 import { createMemoryStore } from '../../src/state/memory.ts';
@@ -51,5 +52,85 @@ describe('scheduler', () => {
   it('rejects an invalid cron expression with an example of a valid one', () => {
     const s = createScheduler({ store: createMemoryStore(), log: silentLogger, run: async () => {} });
     expect(() => s.add('bot', entry('every monday'))).toThrow(/not a valid cron expression.*0 9 \* \* 1/);
+  });
+
+  describe('catch-up of ticks that fell while no instance ran', () => {
+    /** A logger whose lines land in `lines`. */
+    const capture = () => {
+      const lines: Array<{ level: number; msg: string }> = [];
+      return { lines, log: pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) }) };
+    };
+    const daily = (catchUp?: 'skip' | 'once'): ScheduleEntry => ({ name: 'daily', cron: '0 9 * * *', options: { timezone: 'UTC', ...(catchUp ? { catchUp } : {}) }, handler: () => {} });
+    type Ran = { slot: string; catchUp: boolean | undefined };
+    const make = (store: ReturnType<typeof createMemoryStore>, ran: Ran[], log = silentLogger, who = 'a') =>
+      createScheduler({ store, log, autoStart: false, instanceId: who, run: async (_b, _e, slot, info) => void ran.push({ slot: slot.toISOString(), catchUp: info?.catchUp }) });
+    const missedSlot = '2026-01-05T09:00:00.000Z';
+    /** A store as a cluster left it: the last tick it ran was the day before `missedSlot`. */
+    const leftBehind = async (entry = daily()) => {
+      const store = createMemoryStore();
+      await store.set('cron-next:bot:daily', { cron: entry.cron, timezone: 'UTC', next: missedSlot });
+      return store;
+    };
+
+    it('default: skipped, and a warning names the slot and the fix', async () => {
+      const store = await leftBehind();
+      const ran: Ran[] = [];
+      const { lines, log } = capture();
+      const s = make(store, ran, log);
+      s.add('bot', daily());
+      await s.settled();
+      expect(ran).toEqual([]);
+      expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual([expect.stringMatching(/bot:daily: the tick of 2026-01-05T09:00:00.000Z .* fell while no instance was running; skipped. Set \{ catchUp: 'once' \}/)]);
+      // The stored next slot moved on: a second start finds nothing missed.
+      expect(Date.parse((await store.get<{ next: string }>('cron-next:bot:daily'))!.next)).toBeGreaterThan(Date.now());
+      s.stop();
+    });
+
+    it("catchUp: 'once' runs the missed tick once, even when two instances start together", async () => {
+      const store = await leftBehind();
+      const ran: Ran[] = [];
+      const a = make(store, ran, silentLogger, 'a');
+      const b = make(store, ran, silentLogger, 'b');
+      a.add('bot', daily('once'));
+      b.add('bot', daily('once'));
+      await Promise.all([a.settled(), b.settled()]);
+      expect(ran).toEqual([{ slot: missedSlot, catchUp: true }]);
+      const c = make(store, ran);
+      c.add('bot', daily('once'));
+      await c.settled();
+      expect(ran).toHaveLength(1);
+      for (const s of [a, b, c]) s.stop();
+    });
+
+    it('never catches up a slot some instance did run, nor one of a different cron expression', async () => {
+      const store = await leftBehind();
+      await store.set(`cron:bot:daily:${missedSlot}`, 'other-instance');
+      const ran: Ran[] = [];
+      const s = make(store, ran);
+      s.add('bot', daily('once'));
+      await s.settled();
+      expect(ran).toEqual([]);
+
+      const changed = await leftBehind();
+      const t = make(changed, ran);
+      t.add('bot', { ...daily('once'), cron: '30 9 * * *' });
+      await t.settled();
+      expect(ran).toEqual([]);
+      s.stop();
+      t.stop();
+    });
+
+    it('a won tick records the slot after it, so a restart right after finds nothing missed', async () => {
+      const store = createMemoryStore();
+      const ran: Ran[] = [];
+      const s = make(store, ran);
+      s.add('bot', entry('* * * * * *'));
+      await s.settled();
+      const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
+      expect(await s.tick('bot:tick', slot)).toBe(true);
+      const next = Date.parse((await store.get<{ next: string }>('cron-next:bot:tick'))!.next);
+      expect(next).toBeGreaterThan(slot.getTime());
+      s.stop();
+    });
   });
 });

@@ -28,10 +28,25 @@ export interface ThreadCursor {
   /** Message id → [version handled, modified ms], kept for the overlap window so re-listed messages are skipped. */
   seen: Record<string, [string, number]>;
   /**
-   * The listed time had whole-second precision and the service has not shown sub-second times: poll once more
-   * even if unchanged, in case a message shared that second.
+   * Local time (ms) when the last read of this thread started. With second-precision listings a message
+   * landing later in the same second as `lmro` does not move the listing, so the thread is read again
+   * until a read has started after that second closed (plus the clock-skew margin): see `secondOpen`.
    */
+  readAt?: number;
+  /** Written by older versions (one forced re-read); read once as "open", then dropped. */
   recheck?: boolean;
+}
+
+/**
+ * True while a thread listed at whole-second `lmro` may still receive messages the listing cannot show:
+ * its last read started before that second ended (by our clock, less `skewMs` for the service's). A
+ * service that has shown sub-second times never needs this (a later message always moves the listing).
+ */
+export function secondOpen(cursor: ThreadCursor, subSecondService: boolean, skewMs: number): boolean {
+  if (cursor.recheck) return true;
+  if (subSecondService || cursor.lmro === undefined) return false;
+  const listed = Date.parse(cursor.lmro);
+  return wholeSecond(listed) && (cursor.readAt ?? 0) - skewMs < listed + 1000;
 }
 
 export const modifiedOn = (m: ChatMessage): number =>

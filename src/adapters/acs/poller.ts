@@ -2,7 +2,7 @@ import type { ChatClient, ChatMessage, ChatThreadItem } from '@azure/communicati
 import type { Logger } from 'pino';
 import type { InboundEvent, UserRef } from '../adapter.ts';
 import type { StateStore } from '../../state/store.ts';
-import { advance, classify, createdMs, keys, prune, wholeSecond, type PollerState, type ThreadCursor } from './cursor.ts';
+import { advance, classify, createdMs, keys, prune, secondOpen, wholeSecond, type PollerState, type ThreadCursor } from './cursor.ts';
 import { toPlatformError } from './errors.ts';
 import { createThreadLeases } from './leases.ts';
 import { messageEvents } from './normalize.ts';
@@ -19,6 +19,11 @@ export interface PollOptions {
   /** Threads polled at once (default 4). */
   concurrency?: number;
   /**
+   * How far the service's clock may be from ours (default: overlapMs). With second-precision
+   * lastMessageReceivedOn, a thread is read again until a read started this long after its listed second ended.
+   */
+  clockSkewMs?: number;
+  /**
    * Whether this instance polls `threadId` now. Default: every thread, unless `leaseTtlMs` is set, in
    * which case a StateStore lease per thread (leases.ts: kept by a heartbeat, released on stop) decides,
    * so with several instances each thread is polled by one live instance and taken over when its lease lapses.
@@ -33,6 +38,8 @@ export interface PollStats {
   calls: number;
   threadsListed: number;
   threadsPolled: number;
+  /** Of threadsPolled: read again only because their listed second was still open (no listing change). */
+  threadsRechecked?: number;
   events: number;
   /** Max time from a message's createdOn to its hand-off to the sink, this cycle (ms). */
   lagMs: number;
@@ -67,6 +74,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   const overlap = options.overlapMs ?? 2000;
   const pageSize = options.pageSize ?? 100;
   const concurrency = options.concurrency ?? 4;
+  const skew = options.clockSkewMs ?? overlap;
   let interval = min;
   let idleCycles = 0;
   let cycle = 0;
@@ -80,7 +88,9 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   // Set once a listing shows a lastMessageReceivedOn with a sub-second part: the service keeps
   // milliseconds, so a whole-second time is a coincidence (one in a thousand), not a truncation, and
   // needs no recheck. Before this, a batch of messages posted in a .000 millisecond made every one of
-  // its threads be read twice (~200 calls for 100 events in the 10k-thread bench).
+  // its threads be read twice (~200 calls for 100 events in the 10k-thread bench). The real service
+  // lists whole seconds (every recorded listing; the spec's format), so there a thread read while its
+  // last second was open is read again (cursor.secondOpen).
   let subSecond = false;
 
   const leases = options.leaseTtlMs && !options.ownsThread
@@ -104,6 +114,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
     const botId = deps.bot().id;
     const client = deps.chat().getChatThreadClient(item.id);
     const startTime = cursor.watermark > 0 ? new Date(cursor.watermark - overlap) : undefined;
+    const readAt = deps.now();
     const messages: ChatMessage[] = await listAll(client.listMessages({ startTime, maxPageSize: pageSize }).byPage(), () => stats.calls++);
     messages.sort((a, b) => Number(a.sequenceId) - Number(b.sequenceId));
     const key = keys.cursor(botId, item.id);
@@ -128,7 +139,8 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       if (subSecond && newest) newestRead = Math.max(newestRead, createdMs(newest, messages.at(-2)));
       const listed = Math.max(item.lastMessageReceivedOn?.getTime() ?? 0, newestRead) || undefined;
       cursor.lmro = listed === undefined ? undefined : new Date(listed).toISOString();
-      cursor.recheck = !subSecond && listed !== undefined && wholeSecond(listed) && !cursor.recheck;
+      cursor.readAt = readAt;
+      delete cursor.recheck;
     } finally {
       prune(cursor, overlap);
       await deps.store().set(key, cursor);
@@ -170,7 +182,8 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
           try {
             const key = keys.cursor(botId, item.id);
             let cursor = await store.get<ThreadCursor>(key);
-            if (cursor && cursor.lmro === item.lastMessageReceivedOn?.toISOString() && !cursor.recheck) {
+            const unchanged = cursor !== undefined && cursor.lmro === item.lastMessageReceivedOn?.toISOString();
+            if (unchanged && !secondOpen(cursor!, subSecond, skew)) {
               newest = Math.max(newest, lmro);
               continue;
             }
@@ -180,19 +193,24 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
             }
             if (!cursor && baseline) {
               // First start ever: history is not news. Remember where each thread stands, emit nothing.
+              const readAt = deps.now();
               const first = await deps.chat().getChatThreadClient(item.id).listMessages({ maxPageSize: 1 }).byPage().next();
               stats.calls++;
               const top = first.done ? undefined : first.value[0];
-              cursor = { maxSeq: 0, watermark: 0, seen: {}, lmro: item.lastMessageReceivedOn?.toISOString() };
+              cursor = { maxSeq: 0, watermark: 0, seen: {}, lmro: item.lastMessageReceivedOn?.toISOString(), readAt };
               if (top) advance(cursor, top);
               await store.set(key, cursor);
             } else {
               // A thread new to us after the first start: everything since the last handled activity is news.
               cursor ??= { maxSeq: 0, watermark: since !== undefined ? since : 0, seen: {} };
               stats.threadsPolled++;
+              if (unchanged) stats.threadsRechecked = (stats.threadsRechecked ?? 0) + 1;
               await pollThread(item, cursor, stats);
             }
             newest = Math.max(newest, lmro);
+            // Still open after this read: keep the shared threadsSince below it, so the thread stays in
+            // the listing window until a read after its second closed.
+            if (secondOpen(cursor, subSecond, skew)) heldBack = Math.min(heldBack, lmro);
           } catch (error) {
             allHandled = false;
             stats.error = toPlatformError(error, `polling ${item.id}`).message;
@@ -207,7 +225,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       }
       // Back off only after a few empty cycles in a row: with steady traffic a single cycle often lands
       // between two messages, and backing off on it pushed detection to 1.5-2x the interval (bench/acs).
-      idleCycles = stats.events > 0 || stats.threadsPolled > 0 ? 0 : idleCycles + 1;
+      idleCycles = stats.events > 0 || stats.threadsPolled > (stats.threadsRechecked ?? 0) ? 0 : idleCycles + 1;
       interval = idleCycles < IDLE_CYCLES_BEFORE_BACKOFF ? min : Math.min(max, Math.round(interval * 1.5));
       stats.nextIntervalMs = interval;
       stats.durationMs = deps.now() - started;

@@ -38,14 +38,16 @@ export interface LocalActions {
   stop(user: UserRef | string, conversation: string): Promise<void>;
 }
 
-export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
+/** `now`: the time events and messages are stamped with (the test kit's clock). Default: the real time. */
+export function createLocalAdapter(options: { bot: UserRef; now?: () => number }): LocalAdapter {
   const botUser: UserRef = { ...options.bot, isBot: true };
-  const state = createLocalState();
+  const clockNow = options.now ?? Date.now;
+  const state = createLocalState(clockNow);
   let sink: EventSink | undefined;
   let decide: PreSendDecider | undefined;
   const capabilities = new Set<Capability>(CAPABILITIES);
   let seq = 0;
-  const now = () => new Date().toISOString();
+  const now = () => new Date(clockNow()).toISOString();
   const ref = (id: string): ConversationRef => ({ platform: 'local', id });
   const user = (u: UserRef | string): UserRef => state.user(typeof u === 'string' ? { id: u } : u);
 
@@ -60,7 +62,7 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
       const sender = user(who);
       const draft = { text, mentions: (opts.mentions ?? []).map(user), attachments: opts.attachments ?? [], data: opts.data ?? {}, ...(opts.parentId ? { parentId: opts.parentId } : {}) };
       // Tests may take 'preSend' away to play a platform without the hook (ACS).
-      const result = await screenAndPost(state, ref(conversation), sender, draft, capabilities.has('preSend') ? decide : undefined);
+      const result = await screenAndPost(state, ref(conversation), sender, draft, capabilities.has('preSend') ? decide : undefined, clockNow);
       if ('rejected' in result) return result.rejected;
       await emit({ type: 'message.new', conversation: ref(conversation), sender, message: { ...result.posted } });
       return result.posted;
@@ -160,7 +162,7 @@ export function createLocalAdapter(options: { bot: UserRef }): LocalAdapter {
     async typing(c, o) {
       conv(c).typing.push({ user: botUser.id, at: now(), stop: o?.stop === true });
     },
-    ...localModeration({ state, botUser, emit }),
+    ...localModeration({ state, botUser, emit, now: clockNow }),
     async addMembers(c, users) {
       for (const u of users) conv(c).members.add(state.user(u).id);
     },

@@ -19,16 +19,17 @@ export type SayResult = { posted: LocalMessage } | { rejected: LocalMessage };
 
 let rejectedSeq = 0;
 
-export async function screenAndPost(state: LocalState, conversation: ConversationRef, sender: UserRef, draft: Draft, decide: PreSendDecider | undefined): Promise<SayResult> {
+/** `now`: the platform's time (the test kit's clock), for ban expiry and message times. */
+export async function screenAndPost(state: LocalState, conversation: ConversationRef, sender: UserRef, draft: Draft, decide: PreSendDecider | undefined, now: () => number = Date.now): Promise<SayResult> {
   const c = state.conversation(conversation.id);
-  const ban = activeBan(state, conversation.id, sender.id);
+  const ban = activeBan(state, conversation.id, sender.id, now());
   if (ban && !ban.shadow) throw new Error(`${sender.id} is banned in local conversation '${conversation.id}'${ban.reason ? ` (${ban.reason})` : ''} and cannot post there`);
   let message: Omit<Message, 'id'> = { ...draft, user: sender };
   if (decide) {
     const verdict = await decide({ platform: 'local', conversation, message: { id: '', ...message }, sender, raw: { ...draft, user: sender.id } });
     if (verdict.action === 'reject') {
       const first = verdict.rejections[0]!;
-      const rejected: LocalMessage = { id: `rejected-${++rejectedSeq}`, ...message, createdAt: new Date().toISOString(), reactions: [], rejected: { notice: verdict.notice, by: first.by, reason: first.reason } };
+      const rejected: LocalMessage = { id: `rejected-${++rejectedSeq}`, ...message, createdAt: new Date(now()).toISOString(), reactions: [], rejected: { notice: verdict.notice, by: first.by, reason: first.reason } };
       c.rejected.push(rejected);
       return { rejected };
     }

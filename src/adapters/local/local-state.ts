@@ -55,7 +55,8 @@ export interface LocalState {
   conversation(id: string): LocalConversation;
 }
 
-export function createLocalState(): LocalState {
+/** `now`: the time messages are stamped with (the test kit's clock). Default: the real time. */
+export function createLocalState(now: () => number = Date.now): LocalState {
   const users = new Map<string, UserRef>();
   const conversations = new Map<string, LocalConversation>();
   let messageSeq = 0;
@@ -75,7 +76,7 @@ export function createLocalState(): LocalState {
       indicators: [],
       revisions: new Map(),
       post(message) {
-        const m: LocalMessage = { ...message, id: message.id ?? `m${++messageSeq}`, createdAt: new Date().toISOString(), reactions: [] };
+        const m: LocalMessage = { ...message, id: message.id ?? `m${++messageSeq}`, createdAt: new Date(now()).toISOString(), reactions: [] };
         c.messages.push(m);
         c.revisions.set(m.id, [m.text]);
         return m;

@@ -59,6 +59,10 @@ export interface StreamOps {
   addModerators(cid: string, userIds: string[]): Promise<void>;
   demoteModerators(cid: string, userIds: string[]): Promise<void>;
   sendMessage(cid: string, message: { userId: string; text?: string; id?: string; attachments?: Record<string, unknown>[]; mentions?: string[]; parentId?: string; data?: Record<string, unknown> }): Promise<string>;
+  /** Creates the user (id only) when the app does not know it yet; an existing user is left as it is. */
+  ensureUser(userId: string): Promise<void>;
+  /** Where the app's webhooks go (`PATCH /app webhook_url`); an empty string stops them. */
+  setWebhookUrl(url: string): Promise<void>;
 }
 
 export function createStreamOps(client: StreamChat): StreamOps {
@@ -129,6 +133,11 @@ export function createStreamOps(client: StreamChat): StreamOps {
       const res = await wrap(`send to ${cid}`, () => channel(cid).sendMessage(body as Loose));
       return res.message.id;
     },
+    async ensureUser(userId) {
+      const { users } = await wrap(`look up user ${userId}`, () => client.queryUsers({ id: userId } as Loose));
+      if (users.length === 0) await wrap(`create user ${userId}`, () => client.upsertUser({ id: userId }));
+    },
+    setWebhookUrl: (url) => wrap('set the webhook URL', () => client.updateAppSettings({ webhook_url: url })).then(() => undefined),
   };
 }
 

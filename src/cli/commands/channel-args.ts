@@ -1,6 +1,7 @@
 /** Shared parsing for the `botyard channel ...` commands. */
 import { streamOpsFromEnv, type StreamOps } from '../../adapters/stream/index.ts';
 import type { CliIo } from '../command.ts';
+import { withEmulatorEnv } from '../emulator-env.ts';
 
 export const CHANNEL_ENV_NOTE = 'Reads STREAM_API_KEY, STREAM_API_SECRET and STREAM_BASE_URL from the environment.';
 
@@ -29,7 +30,7 @@ export function setup(command: string, args: string[], io: CliIo): { cid: string
     io.err(`botyard ${command}: give the channel as type:id, e.g. messaging:kung-fu (see --help).`);
     return 2;
   }
-  const found = streamOpsFromEnv(io.env);
+  const found = streamOpsFromEnv(withEmulatorEnv(io.cwd, io.env));
   if ('error' in found) {
     io.err(`botyard ${command}: ${found.error}`);
     return 1;

@@ -28,10 +28,12 @@ Example:
     const loaded = runtime.bots.names();
     const problems = runtime.bots.problems();
     const schedules = runtime.scheduler.list();
+    const timers = loaded.flatMap((bot) => runtime.bots.get(bot)!.registration.timers.map((t) => ({ bot, ...t })));
     await runtime.stop();
     io.out(`config: ${config.configFile ?? '(defaults; no bot.config.ts)'} ✓`);
     for (const name of loaded) io.out(`✓ ${name}`);
     for (const s of schedules) io.out(`  schedule ${s.id} '${s.cron}'${s.timezone ? ` ${s.timezone}` : ''}${s.target ? ` → ${s.target}` : ''}`);
+    for (const t of timers) io.out(`  timer ${t.bot}/${t.name}${t.options.late !== undefined ? ` (late: ${t.options.late})` : ''}`);
     for (const p of problems) io.err(`✗ ${p.file}: ${p.reason}. Fix: ${p.fix}`);
     io.out(`${loaded.length} bot(s) ok, ${problems.length} problem(s)`);
     return problems.length ? 1 : 0;

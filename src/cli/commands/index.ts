@@ -9,7 +9,10 @@ import { checkCommand } from './check.ts';
 import { deadLettersCommand, replayCommand } from './dead-letters.ts';
 import { devCommand } from './dev.ts';
 import { emulatorCommand } from './emulator.ts';
+import { emulatorFaultCommand } from './emulator-fault.ts';
+import { emulatorWebhookCommand } from './emulator-webhook.ts';
 import { newCommand } from './new.ts';
+import { sayCommand } from './say.ts';
 import { startCommand } from './start.ts';
 import { streamHooksCommand } from './stream-hooks.ts';
 import { tokenCommand } from './token.ts';
@@ -19,6 +22,9 @@ export const commands: CliCommand[] = [
   devCommand,
   startCommand,
   emulatorCommand,
+  emulatorWebhookCommand,
+  emulatorFaultCommand,
+  sayCommand,
   checkCommand,
   newCommand,
   tokenCommand,

@@ -1,5 +1,6 @@
 import { streamOpsFromEnv } from '../../adapters/stream/index.ts';
 import type { CliCommand } from '../command.ts';
+import { withEmulatorEnv } from '../emulator-env.ts';
 
 export const tokenCommand: CliCommand = {
   name: 'token',
@@ -27,7 +28,7 @@ Examples:
         return 2;
       }
     }
-    const found = streamOpsFromEnv(io.env);
+    const found = streamOpsFromEnv(withEmulatorEnv(io.cwd, io.env));
     if ('error' in found) {
       io.err(`botyard token: ${found.error}`);
       return 1;

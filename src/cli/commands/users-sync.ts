@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { streamOpsFromEnv, USERS_PER_CALL, type StreamUserInput } from '../../adapters/stream/index.ts';
 import type { CliCommand } from '../command.ts';
+import { withEmulatorEnv } from '../emulator-env.ts';
 
 export const usersSyncCommand: CliCommand = {
   name: 'users sync',
@@ -39,7 +40,7 @@ Example:
       io.err(`botyard users sync: entries without a string "id" at index ${invalid.map(([, i]) => i).join(', ')}; fix the file and run again.`);
       return 1;
     }
-    const found = streamOpsFromEnv(io.env);
+    const found = streamOpsFromEnv(withEmulatorEnv(io.cwd, io.env));
     if ('error' in found) {
       io.err(`botyard users sync: ${found.error}`);
       return 1;

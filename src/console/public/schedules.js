@@ -1,9 +1,8 @@
-// The schedules panel: every bot schedule with its next run and "Run now"; and, where the runtime has
-// one-off timers, every pending or failed one with "Fire now" and "Cancel".
+// The schedules panel: every bot schedule with its next run and "Run now"; every pending or failed
+// one-off timer (bot.timer / ctx.timers) with "Fire now" and "Cancel".
 import { api, enc, serial } from './api.js';
 import { $, h, time } from './dom.js';
 import { guard } from './forms.js';
-import { state } from './store.js';
 
 function inWords(iso) {
   if (!iso) return 'not scheduled';
@@ -55,12 +54,8 @@ function timerItem(t, panel) {
   );
 }
 
-/** Reloads the pending timers (shown only where the runtime has timers). */
+/** Reloads the pending timers. */
 export const refreshTimers = serial(async () => {
-  const enabled = state.features?.timers === true;
-  const block = $('#timers-block');
-  block.hidden = !enabled;
-  if (!enabled) return;
   const timers = await api('GET', '/timers');
   const panel = $('#schedules-panel');
   $('#timers').replaceChildren(...(timers.length ? timers.map((t) => timerItem(t, panel)) : [h('li.empty', { textContent: 'No pending timers.' })]));

@@ -2,7 +2,7 @@
 
 export const state = {
   platforms: [], // [{ name, bot, abilities }] from /state
-  features: {}, // { timers, faults } from /state: what this runtime and its emulators offer
+  features: {}, // { faults } from /state: what the emulators offer
   conversations: [],
   active: null, // conversation key
   snapshot: null,

@@ -16,6 +16,12 @@ export interface AcsEmulatorSettings {
   tokenLifetimeMs?: number;
   /** How far x-ms-date may be from the emulator's clock before a signed request is refused (default 15 min). */
   hmacMaxSkewMs: number;
+  /**
+   * Precision of `lastMessageReceivedOn` in listChatThreads. `seconds` (default) is what the service
+   * sends (`2021-01-27T19:40:46Z` in every recorded listing, and the spec's `yyyy-MM-ddTHH:mm:ssZ`);
+   * `milliseconds` lets tests check a client also copes with finer times.
+   */
+  lastMessageReceivedOnPrecision?: 'seconds' | 'milliseconds';
 }
 
 /** What every route handler needs: the model, the keys, the settings. */

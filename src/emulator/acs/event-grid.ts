@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AcsChange, AcsModel, ParticipantRecord } from './model.ts';
+import { createGridFaults, type GridFaults } from './grid-faults.ts';
 import { identifierModel } from './wire.ts';
 
 export interface EventGridSubscription {
@@ -96,7 +97,7 @@ async function post(url: string, body: unknown, headers: Record<string, string>)
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
 }
 
-export function createEventGrid(model: AcsModel, topic: string): EventGridControl {
+export function createEventGrid(model: AcsModel, topic: string, faults: GridFaults = createGridFaults()): EventGridControl {
   let target: { url: string; options: EventGridSubscription } | undefined;
   let chain: Promise<void> = Promise.resolve();
   let delivered = 0;
@@ -123,7 +124,10 @@ export function createEventGrid(model: AcsModel, topic: string): EventGridContro
     const short = event.eventType.replace('Microsoft.Communication.', '');
     if (target.options.eventTypes && !target.options.eventTypes.includes(short)) return;
     const { url, options } = target;
-    chain = chain.then(() => deliver(url, event, options.headers ?? {}));
+    // Faults (grid-faults.ts) may deliver an event twice, again as a retry, or hold a batch to reverse it.
+    faults.plan(event, (e, extra) => {
+      chain = chain.then(() => deliver(url, e, { ...(options.headers ?? {}), ...extra }));
+    });
   });
 
   return {

@@ -1,3 +1,4 @@
+import { createGridFaults, type GridFaults } from './grid-faults.ts';
 import { AcsHttpError } from './wire.ts';
 
 /** A chosen failure: which operations, how often, and what the answer looks like. */
@@ -29,6 +30,12 @@ export interface FaultControl {
   limits: { enabled: boolean; scale: number };
   /** How many faults (rules and limits) fired. */
   readonly fired: number;
+  /** Answer every call of `op` (`*`: all) `ms` late until cleared (0 removes it). */
+  delay(op: string, ms: number): void;
+  /** Every rule and delay that is set, one line each (for the admin route and the CLI). */
+  describe(): string[];
+  /** Faults of Event Grid deliveries: duplicates, redeliveries, reordering. */
+  readonly eventGrid: GridFaults;
 }
 
 type Scope = 'user' | 'thread' | 'userThread';
@@ -55,8 +62,11 @@ const LIMITS: Record<string, Limit[]> = {
 
 export function createFaults(random: () => number = Math.random): FaultControl & {
   check(op: string, callerId: string | undefined, threadId: string | undefined, now: number): AcsHttpError | undefined;
+  delayFor(op: string): number;
 } {
   const rules = new Set<FaultRule & { left: number }>();
+  const delays = new Map<string, number>();
+  const eventGrid = createGridFaults();
   const windows = new Map<string, number[]>();
   let fired = 0;
   const limits = { enabled: false, scale: 1 };
@@ -105,6 +115,27 @@ export function createFaults(random: () => number = Math.random): FaultControl &
     clear() {
       rules.clear();
       windows.clear();
+      delays.clear();
+      eventGrid.clear();
+    },
+    eventGrid,
+    delay(op, ms) {
+      if (ms > 0) delays.set(op, ms);
+      else delays.delete(op);
+    },
+    delayFor(op) {
+      return delays.get(op) ?? delays.get('*') ?? 0;
+    },
+    describe() {
+      const out: string[] = [];
+      for (const r of rules) {
+        const which = r.op === undefined ? '*' : String(r.op);
+        const how = r.probability !== undefined ? `${Math.round(r.probability * 100)}% of calls` : Number.isFinite(r.left) ? `next ${r.left}` : 'every call';
+        out.push(`${which}: ${how} answer ${r.status ?? 429}`);
+      }
+      for (const [op, ms] of delays) out.push(`${op}: answers after ${ms} ms`);
+      if (limits.enabled) out.push(`documented chat limits enforced (scale ${limits.scale})`);
+      return [...out, ...eventGrid.describe()];
     },
     limits,
     get fired() {

@@ -39,3 +39,17 @@ function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
+
+/** The headers that sign a request as the Identity SDK does (for the emulator's own admin client). */
+export function signHmac(method: string, url: URL, body: string, accessKeyBase64: string, date = new Date()): Record<string, string> {
+  const contentHash = createHash('sha256').update(body).digest('base64');
+  const utc = date.toUTCString();
+  const query = url.searchParams.toString();
+  const stringToSign = `${method.toUpperCase()}\n${url.pathname}${query ? `?${query}` : ''}\n${utc};${url.host};${contentHash}`;
+  const signature = createHmac('sha256', Buffer.from(accessKeyBase64, 'base64')).update(stringToSign, 'utf8').digest('base64');
+  return {
+    'x-ms-date': utc,
+    'x-ms-content-sha256': contentHash,
+    authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
+  };
+}

@@ -11,6 +11,8 @@ export function identityRoutes(core: EmulatorCore): Route[] {
     if (!user || user.deleted) throw new AcsHttpError(401, 'IdentityNotOwned', "Provided identity doesn't belong to the resource.");
     return user;
   };
+  // The Python SDK sends `"expiresInMinutes": null` when no expiry is asked for: null means the default.
+  const minutes = (value: number | null | undefined): number | undefined => (value === null ? undefined : value);
   const scopesOf = (value: unknown, field: string): string[] => {
     if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) throw badRequest(`${field} must be an array of scopes.`, field);
     return value as string[];
@@ -18,13 +20,13 @@ export function identityRoutes(core: EmulatorCore): Route[] {
 
   return [
     route('POST', '/identities', 'identity.create', 'hmac', (ctx) => {
-      const body = ctx.json<{ createTokenWithScopes?: unknown; expiresInMinutes?: number }>();
+      const body = ctx.json<{ createTokenWithScopes?: unknown; expiresInMinutes?: number | null }>();
       const scopes = body.createTokenWithScopes === undefined ? undefined : scopesOf(body.createTokenWithScopes, 'createTokenWithScopes');
       const user = core.model.createUser();
       const out: Record<string, unknown> = { identity: { id: user.id } };
       if (scopes) {
         try {
-          const { token, expiresOn } = core.issueToken(user, scopes, body.expiresInMinutes);
+          const { token, expiresOn } = core.issueToken(user, scopes, minutes(body.expiresInMinutes));
           out.accessToken = { token, expiresOn };
         } catch (error) {
           core.model.users.delete(user.id);
@@ -35,8 +37,8 @@ export function identityRoutes(core: EmulatorCore): Route[] {
     }),
     route('POST', '/identities/{id}/:issueAccessToken', 'identity.issueToken', 'hmac', (ctx) => {
       const user = owned(ctx.params[0]!);
-      const body = ctx.json<{ scopes?: unknown; expiresInMinutes?: number }>();
-      const { token, expiresOn } = core.issueToken(user, scopesOf(body.scopes, 'scopes'), body.expiresInMinutes);
+      const body = ctx.json<{ scopes?: unknown; expiresInMinutes?: number | null }>();
+      const { token, expiresOn } = core.issueToken(user, scopesOf(body.scopes, 'scopes'), minutes(body.expiresInMinutes));
       return { status: 200, body: { token, expiresOn } };
     }),
     route('POST', '/identities/{id}/:revokeAccessTokens', 'identity.revoke', 'hmac', (ctx) => {

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAdmin, type AcsAdmin } from './admin.ts';
+import { handleAcsAdmin } from './admin-routes.ts';
 import { EmulatorCore, type AcsEmulatorSettings } from './core.ts';
 import { createEventGrid, type EventGridControl } from './event-grid.ts';
 import { createFaults, type FaultControl } from './faults.ts';
@@ -89,7 +90,10 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
   const faults = createFaults();
   const counters = new Map<string, number>();
   const routes = [...identityRoutes(core), ...threadRoutes(core), ...messageRoutes(core), ...participantRoutes(core)];
-  const server = createAcsServer({ core, routes, faults, counters, log: options.log, cert });
+  const eventGrid = createEventGrid(model, `/subscriptions/emulator/resourceGroups/botyard/providers/Microsoft.Communication/CommunicationServices/${model.resourceId}`, faults.eventGrid);
+  const admin = createAdmin(core);
+  const adminDeps = { core, faults, eventGrid, admin };
+  const server = createAcsServer({ core, routes, faults, counters, log: options.log, cert, admin: (req, url, body) => handleAcsAdmin(req, url, body, adminDeps) });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -98,7 +102,6 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   const endpoint = `https://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   const connectionString = `endpoint=${endpoint};accesskey=${accessKey}`;
-  const eventGrid = createEventGrid(model, `/subscriptions/emulator/resourceGroups/botyard/providers/Microsoft.Communication/CommunicationServices/${model.resourceId}`);
   if (options.eventGridUrl) await eventGrid.subscribe(options.eventGridUrl);
   options.log?.info({ endpoint, caPath: cert.caPath }, `ACS emulator on ${endpoint} (CA: ${cert.caPath})`);
 
@@ -114,7 +117,7 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
     faults,
     eventGrid,
     state: createStateView(model),
-    admin: createAdmin(core),
+    admin,
     on(_event, listener) {
       model.on('change', listener);
       return () => void model.off('change', listener);

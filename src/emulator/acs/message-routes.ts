@@ -12,6 +12,14 @@ function findMessage(thread: ThreadRecord, id: string): MessageRecord {
   return message;
 }
 
+/**
+ * The history a participant may read: messages created at or after their shareHistoryTime. Unset is
+ * the epoch (the service shows `1970-01-01T00:00:00Z`), which shares the whole history.
+ */
+function sharedSince(thread: ThreadRecord, callerId: string): number {
+  return thread.participants.get(callerId)?.shareHistoryTime ?? 0;
+}
+
 function checkMetadata(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Object.values(value).some((v) => typeof v !== 'string')) {
@@ -21,7 +29,7 @@ function checkMetadata(value: unknown): Record<string, string> | undefined {
 }
 
 /**
- * Messages: send, list, get, update, delete.
+ * Messages: send, list, get, update, delete. A participant sees the history from their shareHistoryTime.
  *
  * listMessages is newest first (descending sequenceId). `startTime` is inclusive and matches a message
  * created, edited or deleted at or after it, so a poller sees edits and deletes of messages it already
@@ -54,10 +62,12 @@ export function messageRoutes(core: EmulatorCore): Route[] {
       const size = pageSize(q.get('maxPageSize'), 100, 200);
       const since = startTime(q.get('startTime'));
       const below = q.get('syncState') ? parseInt(q.get('syncState')!, 16) : Infinity;
+      const shared = sharedSince(thread, ctx.caller.id);
       const matching: MessageRecord[] = [];
       for (let i = thread.messages.length - 1; i >= 0 && matching.length <= size; i--) {
         const m = thread.messages[i]!;
         if (m.sequenceId >= below) continue;
+        if (m.createdOn < shared) continue; // from before this participant's shared history
         if (since !== undefined && messageModifiedOn(m) < since) continue;
         matching.push(m);
       }
@@ -77,7 +87,9 @@ export function messageRoutes(core: EmulatorCore): Route[] {
 
     route('GET', '/chat/threads/{id}/messages/{mid}', 'messages.get', 'bearer', (ctx) => {
       const thread = core.memberThread(ctx.params[0]!, ctx.caller);
-      return { status: 200, body: messageWire(findMessage(thread, ctx.params[1]!)) };
+      const message = findMessage(thread, ctx.params[1]!);
+      if (message.createdOn < sharedSince(thread, ctx.caller.id)) throw notFound('Message', message.id);
+      return { status: 200, body: messageWire(message) };
     }),
 
     route('PATCH', '/chat/threads/{id}/messages/{mid}', 'messages.update', 'bearer', (ctx) => {

@@ -26,13 +26,15 @@ export function threadPropertiesWire(t: ThreadRecord): Record<string, unknown> {
 }
 
 /**
- * A list item. `lastMessageReceivedOn` keeps millisecond precision on purpose: a poller compares it
- * between cycles, and two messages in one second must still move it.
+ * A list item. `lastMessageReceivedOn` has second precision like every other date the service sends
+ * (so two messages in one second do not move it: a poller must cope); `milliseconds` is a test knob.
  */
-export function threadItemWire(t: ThreadRecord): Record<string, unknown> {
+export function threadItemWire(t: ThreadRecord, precision: 'seconds' | 'milliseconds' = 'seconds'): Record<string, unknown> {
   const out: Record<string, unknown> = { id: t.id, topic: t.topic };
   if (t.deletedOn !== undefined) out.deletedOn = isoSeconds(t.deletedOn);
-  if (t.lastMessageReceivedOn !== undefined) out.lastMessageReceivedOn = new Date(t.lastMessageReceivedOn).toISOString();
+  if (t.lastMessageReceivedOn !== undefined) {
+    out.lastMessageReceivedOn = precision === 'milliseconds' ? new Date(t.lastMessageReceivedOn).toISOString() : isoSeconds(t.lastMessageReceivedOn);
+  }
   return out;
 }
 

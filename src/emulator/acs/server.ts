@@ -20,6 +20,8 @@ export interface ServerDeps {
   counters: Map<string, number>;
   log?: Logger;
   cert: { certPem: string; keyPem: string };
+  /** The `/_admin/*` handler (admin-routes.ts); answered before any API routing, auth or fault. */
+  admin?: (req: IncomingMessage, url: URL, body: Buffer) => Promise<RouteResult>;
 }
 
 /** The https server: one small dispatch function, no framework (the SDK only needs exact paths and codes). */
@@ -32,6 +34,16 @@ export function createAcsServer(deps: ServerDeps): Server {
     const url = new URL(req.url ?? '/', `https://${host}`);
     let result: RouteResult;
     let op = 'unmatched';
+    if (deps.admin && url.pathname.startsWith('/_admin/')) {
+      let out: RouteResult;
+      try {
+        out = await deps.admin(req, url, body);
+      } catch (error) {
+        out = error instanceof AcsHttpError ? { status: error.status, body: error.body() } : { status: 500, body: { error: { code: 'InternalError', message: String(error) } } };
+      }
+      // Marked, so a client can tell "no such thread" from "not an emulator" on a 404.
+      return send(res, { ...out, headers: { ...out.headers, 'x-botyard-admin': '1' } }, 'admin');
+    }
     try {
       const found = matchRoute(deps.routes, req.method ?? 'GET', url.pathname);
       if (found === undefined) throw new AcsHttpError(404, 'NotFound', `No operation at ${req.method} ${url.pathname}.`);
@@ -51,6 +63,8 @@ export function createAcsServer(deps: ServerDeps): Server {
       } else {
         caller = deps.core.authenticate(req);
       }
+      const wait = deps.faults.delayFor(op);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const fault = deps.faults.check(op, caller?.id, family === 'chat' ? params[0] : undefined, deps.core.now());
       if (fault) throw fault;
       result = await route.handler({
@@ -65,12 +79,16 @@ export function createAcsServer(deps: ServerDeps): Server {
         result = { status: 500, body: { error: { code: 'InternalError', message: 'The emulator failed; see its log.' } } };
       }
     }
+    send(res, result, op);
+    deps.log?.debug({ op, method: req.method, path: url.pathname, status: result.status }, 'acs emulator request');
+  };
+  const send = (res: ServerResponse, result: RouteResult, op: string) => {
     const headers: Record<string, string> = {
       'api-supported-versions': (op.startsWith('identity.') ? SUPPORTED.identity : SUPPORTED.chat).join(', '),
       'ms-cv': randomUUID(),
       ...(result.headers ?? {}),
     };
-    const requestId = req.headers['x-ms-client-request-id'];
+    const requestId = res.req.headers['x-ms-client-request-id'];
     if (typeof requestId === 'string') headers['x-ms-client-request-id'] = requestId;
     let payload: Buffer | undefined;
     if (result.body !== undefined) {
@@ -78,7 +96,6 @@ export function createAcsServer(deps: ServerDeps): Server {
       headers['content-type'] = 'application/json; charset=utf-8';
     }
     headers['content-length'] = String(payload?.length ?? 0);
-    deps.log?.debug({ op, method: req.method, path: url.pathname, status: result.status }, 'acs emulator request');
     res.writeHead(result.status, headers);
     res.end(payload);
   };

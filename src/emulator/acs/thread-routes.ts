@@ -33,7 +33,8 @@ export function sortParticipants(core: EmulatorCore, list: unknown): { valid: Ne
   return { valid, invalid };
 }
 
-const threadActivity = (t: ThreadRecord) => t.lastMessageReceivedOn ?? t.createdOn;
+/** When a thread last changed for a lister: its last message (or creation), or its deletion. */
+const threadActivity = (t: ThreadRecord) => Math.max(t.lastMessageReceivedOn ?? t.createdOn, t.deletedOn ?? 0);
 
 /** Threads: create (idempotent on repeatability-request-id), list, get, update, delete. */
 export function threadRoutes(core: EmulatorCore): Route[] {
@@ -57,14 +58,15 @@ export function threadRoutes(core: EmulatorCore): Route[] {
     }),
 
     // Threads the caller belongs to, most recently active first. startTime keeps threads whose last
-    // message (or creation) is at or after it, which is what makes one cheap "what moved?" call per poll.
+    // message (or creation, or deletion) is at or after it, which is what makes one cheap "what moved?"
+    // call per poll. Deleted threads stay listed with deletedOn set, as the service lists them.
     route('GET', '/chat/threads', 'threads.list', 'bearer', (ctx) => {
       const q = ctx.url.searchParams;
       const size = pageSize(q.get('maxPageSize'), 100, 200);
       const since = startTime(q.get('startTime'));
       const after = q.get('syncState');
       let list = [...core.model.threads.values()].filter(
-        (t) => t.deletedOn === undefined && t.participants.has(ctx.caller.id) && (since === undefined || threadActivity(t) >= since),
+        (t) => t.participants.has(ctx.caller.id) && (since === undefined || threadActivity(t) >= since),
       );
       list.sort((a, b) => threadActivity(b) - threadActivity(a) || (a.id < b.id ? -1 : 1));
       if (after) {
@@ -72,7 +74,7 @@ export function threadRoutes(core: EmulatorCore): Route[] {
         list = list.filter((t) => threadActivity(t) < ms || (threadActivity(t) === ms && t.id > id));
       }
       const page = list.slice(0, size);
-      const body: Record<string, unknown> = { value: page.map(threadItemWire) };
+      const body: Record<string, unknown> = { value: page.map((t) => threadItemWire(t, core.settings.lastMessageReceivedOnPrecision)) };
       if (list.length > size) {
         const last = page.at(-1)!;
         const next = new URLSearchParams({ syncState: `${threadActivity(last)}_${last.id}`, 'api-version': ctx.url.searchParams.get('api-version') ?? '', maxPageSize: String(size) });

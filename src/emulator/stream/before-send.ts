@@ -10,7 +10,8 @@
  *   are rewritten (anything else is ignored); `{}`, `""` or another shape: unchanged;
  * - a non-2xx answer, a timeout or a network error fails open: the message is stored as sent, marked
  *   `before_message_send_failed: true`.
- * Fault knobs (faults.ts): `slowBeforeSendHook(ms)`, `failBeforeSendHook({ status, count })`.
+ * Faults (faults.ts `hookFault({ delayMs | status | timeout, count })`, which the `stream:hook:…` fault
+ * rules set too) are taken here, one per call: a slow, failing or timed-out hook, each failing open.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -130,13 +131,15 @@ export function installPreSend(store: StreamStore, app: { apiKey: string; apiSec
     const call: PreSendCall = { webhookId: store.newId(), url, cid: ch.cid, userId, ...(message.id ? { messageId: message.id } : {}), text: message.text, outcome: 'allowed', ms: 0, at: store.nowIso() };
     const started = Date.now();
     let answer: Json | undefined;
+    const fault = faults.takeHookFault();
     try {
-      const delay = Math.min(faults.beforeSendDelayMs, timeoutMs);
+      // A slow hook spends its delay out of the attempt's budget; a timed-out one all of it.
+      const wanted = fault?.timeout ? timeoutMs : fault?.delayMs ?? 0;
+      const delay = Math.min(wanted, timeoutMs);
       if (delay > 0) await sleep(delay);
-      if (faults.beforeSendDelayMs >= timeoutMs) throw Object.assign(new Error(`timed out after ${timeoutMs} ms (slow-hook fault)`), { code: 'ETIMEDOUT' });
-      const injected = faults.takeBeforeSendFailure();
-      const res = injected !== undefined
-        ? { status: injected, body: '' }
+      if (wanted >= timeoutMs) throw Object.assign(new Error(`timed out after ${timeoutMs} ms (${fault?.timeout ? 'timeout' : 'slow-hook'} fault)`), { code: 'ETIMEDOUT' });
+      const res = fault?.status !== undefined
+        ? { status: fault.status, body: '' }
         : await post(agents, url, raw, {
             'content-type': 'application/json',
             'user-agent': 'botyard-stream-emulator',

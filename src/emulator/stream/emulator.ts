@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { ADMIN_PREFIX, handleAdmin } from './admin-routes.ts';
 import { recordAi, type StreamAiView } from './ai-records.ts';
 import { installPreSend, type PreSendCall } from './before-send.ts';
 import { Faults, RateWindow, RequestStats } from './faults.ts';
@@ -10,11 +11,15 @@ import { activityRoutes } from './routes/activity.ts';
 import { appRoutes } from './routes/app.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { memberRoutes } from './routes/members.ts';
+import { messageDeleteRoutes } from './routes/message-delete.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { moderationReadRoutes } from './routes/moderation-reads.ts';
 import { muteRoutes } from './routes/mutes.ts';
+import { queryRoutes } from './routes/queries.ts';
+import { roleRoutes } from './routes/roles.ts';
 import { serveUpload, UploadStore, uploadRoutes } from './routes/uploads.ts';
+import { userDeleteRoutes } from './routes/user-delete.ts';
 import { userRoutes } from './routes/users.ts';
 import { persistStreamStore } from './persist.ts';
 import { StreamStore, type StreamEvent } from './store.ts';
@@ -94,13 +99,17 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   const releasePreSend = installPreSend(store, app, faults, options.log);
   store.feed.on('event', (e: StreamEvent) => webhooks.dispatch(e));
 
-  const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...activityRoutes, ...moderationRoutes, ...muteRoutes, ...moderationReadRoutes, ...appRoutes(rates)];
+  const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...messageDeleteRoutes, ...activityRoutes, ...moderationRoutes, ...muteRoutes,
+    ...moderationReadRoutes, ...appRoutes(rates), ...queryRoutes, ...userDeleteRoutes, ...roleRoutes];
   // Channel file/image uploads, served back as CDN links are: without credentials.
   const uploads = new UploadStore();
   let url = '';
   routes.push(...uploadRoutes(uploads, () => url));
   const listener = createListener(routes, { store, faults, stats, rates, app, log: options.log, maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 });
-  const server: Server = createServer((req, res) => void (serveUpload(uploads, req, res) || listener(req, res)));
+  const admin = { app, faults, nowMs: () => store.nowMs() };
+  const server: Server = createServer((req, res) =>
+    void (req.url?.startsWith(ADMIN_PREFIX) ? handleAdmin(req, res, admin) : serveUpload(uploads, req, res) || listener(req, res)),
+  );
   // Longer than any client's idle socket life: a client reusing a socket the server is just closing
   // sees ECONNRESET, which tests would count as a platform error that never happened.
   server.keepAliveTimeout = 65_000;

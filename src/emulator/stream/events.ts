@@ -6,7 +6,13 @@ import { channelResponse, memberResponse, messageResponse, reactionResponse, use
 const REQUEST_INFO = { type: 'server', ip: '127.0.0.1', user_agent: 'stream-chat-js', sdk: 'stream-chat-js' };
 
 function channelFields(ch: ChannelRecord) {
-  return { cid: ch.cid, channel_type: ch.type, channel_id: ch.id };
+  // channel_custom: the channel's custom data, which SPEC lists on every channel-scoped event.
+  return { cid: ch.cid, channel_type: ch.type, channel_id: ch.id, channel_custom: { ...ch.custom } };
+}
+
+/** The channel object and counts SPEC requires on member and reaction events. */
+function channelObject(store: StreamStore, ch: ChannelRecord) {
+  return { channel: channelResponse(store, ch), channel_member_count: ch.members.size, channel_message_count: ch.messageIds.length };
 }
 
 /** Members ride along on message and channel events, truncated to 50 as Stream does. */
@@ -37,11 +43,29 @@ export function messageNew(store: StreamStore, ch: ChannelRecord, m: MessageReco
       if (r?.parent_id === m.parent_id) participants.add(r.user_id);
     }
     event.thread_participants = [...participants].map((id) => userById(store, id));
+    if (parent) event.parent_author = parent.user_id;
   }
   return event;
 }
 
-export function messageUpdated(store: StreamStore, ch: ChannelRecord, m: MessageRecord, actorId: string, oldText: string): StreamEvent {
+/** What an edit changed, as SPEC's MessageChangeSet lists it (every key present). */
+function changeSet(m: MessageRecord, oldText: string, before?: MessageRecord): Record<string, boolean> {
+  const differs = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+  return {
+    text: m.text !== oldText,
+    html: m.text !== oldText,
+    mml: false,
+    custom: before ? differs(before.custom, m.custom) : false,
+    attachments: before ? differs(before.attachments, m.attachments) : false,
+    mentioned_user_ids: before ? differs(before.mentioned_users, m.mentioned_users) : false,
+    quoted_message_id: before ? before.quoted_message_id !== m.quoted_message_id : false,
+    silent: before ? before.silent !== m.silent : false,
+    pin: before ? before.pinned !== m.pinned : false,
+  };
+}
+
+/** `before`: the message as it was, so the change set can tell what else than the text changed. */
+export function messageUpdated(store: StreamStore, ch: ChannelRecord, m: MessageRecord, actorId: string, oldText: string, before?: MessageRecord): StreamEvent {
   return {
     type: 'message.updated',
     ...channelFields(ch),
@@ -49,7 +73,7 @@ export function messageUpdated(store: StreamStore, ch: ChannelRecord, m: Message
     message: messageResponse(store, m),
     user: userById(store, actorId),
     members: members(store, ch),
-    message_update: { old_text: oldText, change_set: { text: m.text !== oldText } },
+    message_update: { old_text: oldText, change_set: changeSet(m, oldText, before) },
     created_at: store.nowIso(),
     request_info: REQUEST_INFO,
   };
@@ -68,7 +92,7 @@ export function messageDeleted(store: StreamStore, ch: ChannelRecord, m: Message
 }
 
 export function memberEvent(store: StreamStore, type: 'member.added' | 'member.removed' | 'member.updated', ch: ChannelRecord, m: MemberRecord): StreamEvent {
-  return { type, ...channelFields(ch), member: memberResponse(store, m), user: userById(store, m.user_id), created_at: store.nowIso() };
+  return { type, ...channelFields(ch), ...channelObject(store, ch), member: memberResponse(store, m), user: userById(store, m.user_id), created_at: store.nowIso() };
 }
 
 export function channelEvent(
@@ -93,6 +117,8 @@ export function reactionEvent(store: StreamStore, type: 'reaction.new' | 'reacti
   return {
     type,
     ...channelFields(ch),
+    ...channelObject(store, ch),
+    message_id: m.id,
     message: messageResponse(store, m),
     reaction: reactionResponse(store, r),
     user: userById(store, r.user_id),

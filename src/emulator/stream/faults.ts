@@ -24,6 +24,13 @@ export interface RateSpec extends Omit<FailSpec, 'count'> {
 
 interface Pending extends FailSpec { op: string; remaining: number }
 
+/**
+ * A fault of the before-message-send hook call: answer late (`delayMs`), fail with `status`, or time out.
+ * Stored here so every way of injecting faults reaches it; the hook caller (before-send.ts) consumes it
+ * with `takeHookFault()`, once per call, `count` times (default 1).
+ */
+export interface HookFault { delayMs?: number; status?: number; timeout?: boolean; count?: number }
+
 /** mulberry32: a tiny seeded PRNG so "30% of sends fail" is reproducible. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -44,10 +51,12 @@ export class Faults {
   duplicateWebhookCount = 0;
   /** Milliseconds to wait before the first attempt of every webhook delivery. */
   webhookDelayMs = 0;
-  /** Milliseconds added to every before-send hook call, counted against its timeout (a slow hook). */
-  beforeSendDelayMs = 0;
-  /** Before-send hook calls still to fail, each as if the hook had answered its status. */
-  private beforeSendFailures: number[] = [];
+  /** Events still to be delivered out of order (see reorderWebhooks). */
+  reorderWebhookCount = 0;
+  /** How many held events are released together, last first. */
+  reorderWebhookBatch = 2;
+  /** Faults waiting for the next before-send hook calls, first in first out (see hookFault). */
+  private hookFaults: Array<HookFault & { remaining: number }> = [];
 
   /** Fail the next `count` calls to `op` with `status` (429 by default, with X-RateLimit-Reset). */
   failNext(op: string, spec: FailSpec = {}): void {
@@ -75,21 +84,50 @@ export class Faults {
   }
 
   /**
-   * A slow before-send hook: every call takes `ms` longer (0 turns it off). At or past the hook's
-   * timeout (1500 ms unless the app sets another) the call times out and the message goes through.
+   * Deliver the next `count` webhook events out of order: they are held in batches of `batch` (at most
+   * a second) and each batch goes out last first, one delivery after the other.
    */
-  slowBeforeSendHook(ms: number): void {
-    this.beforeSendDelayMs = ms;
+  reorderWebhooks(count = 2, batch = Math.min(count, 2)): void {
+    this.reorderWebhookCount += count;
+    this.reorderWebhookBatch = Math.max(2, batch);
   }
 
-  /** A failing before-send hook: the next `count` calls fail as if it answered `status` (default 500); messages go through. */
-  failBeforeSendHook(spec: { status?: number; count?: number } = {}): void {
-    for (let i = 0; i < (spec.count ?? 1); i++) this.beforeSendFailures.push(spec.status ?? 500);
+  /**
+   * A fault for the next `count` (default 1) before-send hook calls, applied by the hook caller
+   * (before-send.ts) whatever set it (the `stream:hook:…` fault rules, the admin route, a test):
+   * - `delayMs`: the call takes that much longer, counted against the hook's attempt timeout (1500 ms
+   *   unless the app sets another); at or past it the call times out without reaching the hook;
+   * - `status`: the call fails as if the hook had answered it, without reaching the hook;
+   * - `timeout`: the call waits out the attempt timeout and fails, without reaching the hook.
+   * Every failure fails open, as Stream does: the message is stored, marked `before_message_send_failed`.
+   */
+  hookFault(spec: HookFault): void {
+    this.hookFaults.push({ ...spec, remaining: spec.count ?? 1 });
   }
 
-  /** Consumes the next injected before-send failure: the status to pretend, or undefined. */
-  takeBeforeSendFailure(): number | undefined {
-    return this.beforeSendFailures.shift();
+  /** The hook fault to apply to this call, if any (consumed). */
+  takeHookFault(): HookFault | undefined {
+    const hit = this.hookFaults[0];
+    if (!hit) return undefined;
+    hit.remaining -= 1;
+    if (hit.remaining <= 0) this.hookFaults.shift();
+    return hit;
+  }
+
+  /** Every knob that is set, one line each (for the admin route and the CLI). */
+  describe(): string[] {
+    const out: string[] = [];
+    for (const p of this.pending) out.push(`${p.op}: next ${p.remaining} answer ${p.status ?? 429}`);
+    for (const [op, r] of this.rates) out.push(`${op}: ${Math.round(r.rate * 100)}% answer ${r.status ?? 429}`);
+    for (const [op, ms] of this.delays) out.push(`${op}: answers after ${ms} ms`);
+    if (this.duplicateWebhookCount) out.push(`webhook: next ${this.duplicateWebhookCount} events delivered twice`);
+    if (this.reorderWebhookCount) out.push(`webhook: next ${this.reorderWebhookCount} events delivered out of order`);
+    if (this.webhookDelayMs) out.push(`webhook: deliveries wait ${this.webhookDelayMs} ms`);
+    for (const h of this.hookFaults) {
+      const what = h.timeout ? 'time out' : h.status ? `fail with ${h.status}` : `answer after ${h.delayMs ?? 0} ms`;
+      out.push(`hook: next ${h.remaining} before-send calls ${what}`);
+    }
+    return out;
   }
 
   clear(): void {
@@ -98,8 +136,8 @@ export class Faults {
     this.delays.clear();
     this.duplicateWebhookCount = 0;
     this.webhookDelayMs = 0;
-    this.beforeSendDelayMs = 0;
-    this.beforeSendFailures = [];
+    this.reorderWebhookCount = 0;
+    this.hookFaults = [];
   }
 
   /** Consumes and returns the failure to answer for this call of `op`, if any. */
@@ -117,6 +155,13 @@ export class Faults {
 
   delayFor(op: string): number {
     return this.delays.get(op) ?? this.delays.get('*') ?? 0;
+  }
+
+  /** True when this event is one of those to deliver out of order (consumed). */
+  takeReorder(): boolean {
+    if (this.reorderWebhookCount <= 0) return false;
+    this.reorderWebhookCount -= 1;
+    return true;
   }
 
   takeDuplicate(): boolean {

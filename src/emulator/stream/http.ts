@@ -98,7 +98,8 @@ export function createListener(routeList: Route[], deps: HttpDeps) {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const fault = deps.faults.take(op);
       if (fault) throw faultError(fault, deps.store.nowMs());
-      const raw = method === 'GET' || method === 'DELETE' ? Buffer.alloc(0) : await readBody(req, deps.maxBodyBytes);
+      // DELETE may carry a JSON body: stream-chat-python sends `delete_for_me` and the acting user there.
+      const raw = method === 'GET' ? Buffer.alloc(0) : await readBody(req, deps.maxBodyBytes);
       let body: unknown = {};
       // File uploads (routes/uploads.ts) come as multipart/form-data, everything else as JSON.
       if (isMultipart(req.headers['content-type'])) body = parseMultipart(raw, req.headers['content-type']!);
@@ -110,7 +111,8 @@ export function createListener(routeList: Route[], deps: HttpDeps) {
         }
       }
       const result = await found.route.handler({ op, params: found.params, query: url.searchParams, body: body ?? {}, auth, store: deps.store });
-      status = method === 'POST' ? 201 : 200;
+      // SPEC: 201 for POST and PUT (UpdateMessagePartial included), 200 for GET, PATCH and DELETE.
+      status = method === 'POST' || method === 'PUT' ? 201 : 200;
       send(res, status, { ...result, duration: formatDuration(performance.now() - started) }, headers);
     } catch (err) {
       const apiErr = err instanceof StreamApiError ? err : new StreamApiError('internal', (err as Error)?.message ?? String(err));

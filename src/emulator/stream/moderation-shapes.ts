@@ -1,4 +1,4 @@
-/** Response shapes of mutes, bans and flags (SPEC UserMuteResponse, BanResponse, MessageFlagResponse). */
+/** Response shapes of mutes, bans and flags (SPEC UserMuteResponse, BanResponse, MessageFlagResponse), and the full user with their mutes. */
 import type { BanRecord, FlagRecord, MuteRecord, UserRecord } from './records.ts';
 import { channelResponse, messageResponse, userById, userResponse } from './shapes.ts';
 import type { StreamStore } from './store.ts';
@@ -16,9 +16,22 @@ export function muteResponse(store: StreamStore, m: MuteRecord): Json {
   return { user: userById(store, m.user_id), target: userById(store, m.target_id), created_at: m.created_at, updated_at: m.updated_at, ...(m.expires ? { expires: m.expires } : {}) };
 }
 
-/** A user as QueryUsers answers it (SPEC FullUserResponse): the user plus their live mutes. */
+/**
+ * A user as user endpoints answer it (SPEC FullUserResponse: upsert, partial update, query): the common
+ * fields plus the owner's own lists and counters: their live mutes; devices, channel mutes and unread
+ * counters, which the emulator keeps empty.
+ */
 export function fullUserResponse(store: StreamStore, u: UserRecord): Json {
-  return { ...userResponse(u), mutes: activeMutes(store, u.id).map((m) => muteResponse(store, m)) };
+  return {
+    ...userResponse(u),
+    devices: [],
+    mutes: activeMutes(store, u.id).map((m) => muteResponse(store, m)),
+    channel_mutes: [],
+    unread_count: 0,
+    total_unread_count: 0,
+    unread_channels: 0,
+    unread_threads: 0,
+  };
 }
 
 export function banIsLive(store: StreamStore, b: BanRecord): boolean {

@@ -1,11 +1,12 @@
 /**
- * The Stream emulator's state on disk for `botyard dev` (`stateFile`): users, channels with members
- * and reads, messages, bans, flags and app settings survive a restart, so a restarted dev finds its
+ * The Stream emulator's state on disk for `botyard dev` (`stateFile`): users (soft-deleted ones with
+ * `deleted_at`), channels with members and reads, messages (with who deleted them "for me"), bans, flags,
+ * custom roles and app settings survive a restart, so a restarted dev finds its
  * conversations where it left them. Not kept: typing (ephemeral), the webhook URL (dev sets it at
  * every start) and delivery history.
  */
 import { snapshotFile, type SnapshotFile } from '../snapshot-file.ts';
-import type { AppSettingsRecord, BanRecord, ChannelRecord, FlagRecord, MemberRecord, MessageRecord, ReadRecord, UserRecord } from './records.ts';
+import type { AppSettingsRecord, BanRecord, ChannelRecord, FlagRecord, MemberRecord, MessageRecord, ReadRecord, RoleRecord, UserRecord } from './records.ts';
 import type { StreamStore } from './store.ts';
 
 type SavedChannel = Omit<ChannelRecord, 'members' | 'reads'> & { members: MemberRecord[]; reads: ReadRecord[] };
@@ -17,6 +18,8 @@ interface StreamSnapshot {
   messages: MessageRecord[];
   bans: BanRecord[];
   flags: FlagRecord[];
+  /** Custom roles (`POST /roles`); absent in files written before roles existed. */
+  roles?: RoleRecord[];
   app: Omit<AppSettingsRecord, 'webhook_url'>;
 }
 
@@ -29,6 +32,7 @@ function take(store: StreamStore): StreamSnapshot {
     messages: [...store.messages.values()],
     bans: store.bans,
     flags: store.flags,
+    roles: [...store.roles.values()],
     app,
   };
 }
@@ -41,6 +45,7 @@ function restore(store: StreamStore, saved: StreamSnapshot): void {
   for (const m of saved.messages) store.messages.set(m.id, m);
   store.bans.push(...saved.bans);
   store.flags.push(...saved.flags);
+  for (const r of saved.roles ?? []) store.roles.set(r.name, r);
   Object.assign(store.app, saved.app);
 }
 
@@ -49,7 +54,9 @@ export function persistStreamStore(store: StreamStore, file: string): SnapshotFi
   const snapshot = snapshotFile<StreamSnapshot>(file, () => take(store));
   const saved = snapshot.load();
   if (saved) restore(store, saved);
-  // Every change the emulator makes is announced (typing too: saving it costs one write a burst).
+  // Every change the emulator makes is announced (typing too: saving it costs one write a burst);
+  // the few no event announces (custom roles) come as `change`.
   store.feed.on('event', () => snapshot.changed());
+  store.feed.on('change', () => snapshot.changed());
   return snapshot;
 }

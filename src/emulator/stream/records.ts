@@ -10,12 +10,15 @@ export interface UserRecord {
   ban_expires?: string;
   /** Under an app-wide shadow ban (others see it; the user themselves never does). */
   shadow_banned?: boolean;
+  /** Set by a soft delete (`DELETE /users/{id}`): the user stays readable but leaves queries. */
+  deleted_at?: string;
   custom: Custom;
 }
 
 export interface MemberRecord {
   user_id: string;
-  channel_role: 'channel_member' | 'channel_moderator';
+  /** `channel_member`, `channel_moderator`, or a custom role. */
+  channel_role: 'channel_member' | 'channel_moderator' | (string & {});
   /** The channel's creator is the owner when they are a member. */
   owner: boolean;
   created_at: string;
@@ -84,6 +87,8 @@ export interface MessageRecord {
   message_text_updated_at?: string;
   reply_count: number;
   reactions: ReactionRecord[];
+  /** Users who deleted the message for themselves only ("delete for me"); others still see it. */
+  deleted_for?: string[];
   custom: Custom;
 }
 
@@ -113,6 +118,13 @@ export interface FlagRecord {
   user_id: string;
   reason?: string;
   created_at: string;
+}
+
+/** A custom role (`POST /roles`); usable as a user role and as a channel role. */
+export interface RoleRecord {
+  name: string;
+  created_at: string;
+  updated_at: string;
 }
 
 /** App settings as `GET /app` shows them. */

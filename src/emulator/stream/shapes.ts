@@ -17,6 +17,11 @@ export function userResponse(u: UserRecord): Json {
     shadow_banned: u.shadow_banned ?? false,
     online: false,
     teams: [],
+    // Required in every UserResponse (SPEC); the emulator has no blocking or invisibility.
+    language: typeof u.custom.language === 'string' ? u.custom.language : '',
+    blocked_user_ids: [],
+    invisible: false,
+    ...(u.deleted_at ? { deleted_at: u.deleted_at } : {}),
   };
 }
 
@@ -58,6 +63,16 @@ export function channelConfig(type: string): Json {
     push_notifications: true,
     max_message_length: 5000,
     message_retention: 'infinite',
+    // SPEC-required switches of features the emulator does not implement (all off but quotes).
+    delivery_events: false,
+    quotes: true,
+    reminders: false,
+    mark_messages_pending: false,
+    polls: false,
+    user_message_reminders: false,
+    shared_locations: false,
+    count_messages: false,
+    skip_last_msg_update_for_system_msgs: false,
     automod: 'disabled',
     automod_behavior: 'flag',
     commands: [],
@@ -98,8 +113,9 @@ export function renderHtml(text: string): string {
 }
 
 /**
- * A message as the API answers it. `viewer` is the user reading (user auth): a shadowed message is
- * `shadowed: true` to everyone but its author (Stream's server-side reads see the flag too).
+ * A message as the API answers it. `viewer` is the user the answer is for (a user token, or the `user_id`
+ * of a server-side query): a shadowed message is `shadowed: true` to everyone but its author (Stream's
+ * server-side reads see the flag too), and a message that user deleted "for me" shows as deleted to them only.
  */
 export function messageResponse(store: StreamStore, m: MessageRecord, viewer?: string): Json {
   const counts: Record<string, number> = {};
@@ -109,12 +125,14 @@ export function messageResponse(store: StreamStore, m: MessageRecord, viewer?: s
     scores[r.type] = (scores[r.type] ?? 0) + r.score;
   }
   const deleted = m.deleted_at !== undefined;
+  const deletedForViewer = viewer !== undefined && m.deleted_for?.includes(viewer) === true;
   return {
     ...m.custom,
     id: m.id,
     text: m.text,
     html: renderHtml(m.text),
-    type: deleted ? 'deleted' : m.type,
+    type: deleted || deletedForViewer ? 'deleted' : m.type,
+    ...(deletedForViewer ? { deleted_for_me: true } : {}),
     user: userById(store, m.user_id),
     attachments: m.attachments.map((a) => ({ ...a })),
     latest_reactions: m.reactions.slice(-10).reverse().map((r) => reactionResponse(store, r)),
@@ -129,6 +147,10 @@ export function messageResponse(store: StreamStore, m: MessageRecord, viewer?: s
     ...(deleted ? { deleted_at: m.deleted_at } : {}),
     shadowed: m.shadowed === true && viewer !== m.user_id,
     mentioned_users: m.mentioned_users.map((id) => userById(store, id)),
+    // Required by SPEC: @here / @channel and per-user visibility are not emulated.
+    mentioned_here: false,
+    mentioned_channel: false,
+    restricted_visibility: [],
     silent: m.silent,
     pinned: m.pinned && (!m.pin_expires || Date.parse(m.pin_expires) > store.nowMs()),
     pinned_at: m.pinned ? m.pinned_at ?? null : null,
@@ -168,10 +190,12 @@ export function visibleMessages(store: StreamStore, ch: ChannelRecord, viewer?: 
 export interface ChannelStateOptions {
   messages?: { limit?: number; id_lt?: string; id_gt?: string; id_lte?: string; id_gte?: string };
   members?: { limit?: number; offset?: number };
+  /** The user the answer is for (see messageResponse and visibleMessages). */
+  viewer?: string;
 }
 
-export function channelState(store: StreamStore, ch: ChannelRecord, opts: ChannelStateOptions = {}, viewer?: string): Json {
-  let msgs = visibleMessages(store, ch, viewer);
+export function channelState(store: StreamStore, ch: ChannelRecord, opts: ChannelStateOptions = {}): Json {
+  let msgs = visibleMessages(store, ch, opts.viewer);
   const q = opts.messages ?? {};
   const idx = (id: string | undefined) => (id === undefined ? -1 : msgs.findIndex((m) => m.id === id));
   if (q.id_lt !== undefined) msgs = msgs.slice(0, Math.max(0, idx(q.id_lt)));
@@ -185,8 +209,10 @@ export function channelState(store: StreamStore, ch: ChannelRecord, opts: Channe
   return {
     channel: channelResponse(store, ch),
     members: members.map((m) => memberResponse(store, m)),
-    messages: msgs.map((m) => messageResponse(store, m, viewer)),
-    pinned_messages: activePins(store, ch).slice(0, 10).map((m) => messageResponse(store, m, viewer)),
+    messages: msgs.map((m) => messageResponse(store, m, opts.viewer)),
+    pinned_messages: activePins(store, ch).slice(0, 10).map((m) => messageResponse(store, m, opts.viewer)),
+    // Required by SPEC (thread list of the channel); the emulator keeps no thread objects.
+    threads: [],
     read: [...ch.reads.values()].map((r) => readResponse(store, r)),
     watcher_count: 0,
     watchers: [],

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { AppSettingsRecord, BanRecord, ChannelRecord, FlagRecord, MessageRecord, MuteRecord, UserRecord } from './records.ts';
+import type { AppSettingsRecord, BanRecord, ChannelRecord, FlagRecord, MessageRecord, MuteRecord, RoleRecord, UserRecord } from './records.ts';
 import type { PreSendCall, PreSendScreen } from './before-send.ts';
 import { notFound } from './errors.ts';
 
@@ -29,6 +29,8 @@ export class StreamStore {
   readonly preSendCalls: PreSendCall[] = [];
   /** Asks the before-send hook about a message, when one is set (installed by the emulator). */
   preSend?: PreSendScreen;
+  /** Custom roles made with `POST /roles` (the built-in ones are in roles.ts). */
+  readonly roles = new Map<string, RoleRecord>();
   /** cid → user id → when they last started typing (ISO), cleared by typing.stop. */
   readonly typing = new Map<string, Map<string, string>>();
   readonly app: AppSettingsRecord = { name: 'botyard-emulator', event_hooks: [], custom: {} };
@@ -64,6 +66,11 @@ export class StreamStore {
 
   announce(event: StreamEvent): void {
     this.feed.emit('event', event);
+  }
+
+  /** A change the service announces no event for (custom roles): `change` on the feed, for the state file. */
+  changed(): void {
+    this.feed.emit('change');
   }
 
   /** Returns the user, creating a bare one (role `user`) when the id is new, as Stream does for `user: {id}`. */

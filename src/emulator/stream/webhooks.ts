@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Faults } from './faults.ts';
 import type { StreamEvent, StreamStore } from './store.ts';
+import { ReorderGate } from './webhook-order.ts';
 
 /** Announced on the change feed but never sent to webhooks. */
 export const NOT_DELIVERED = new Set(['typing.start', 'typing.stop', 'user.created']);
@@ -64,6 +65,8 @@ export class WebhookDispatcher {
   private readonly inflight = new Set<Promise<void>>();
   private readonly opts: Required<WebhookOptions>;
   private closed = false;
+  private readonly reorderGate = new ReorderGate(() => this.faults.reorderWebhookBatch);
+  private eventSeq = 0;
   private readonly agents: Agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
   constructor(
@@ -90,15 +93,20 @@ export class WebhookDispatcher {
 
   /** Queues delivery of one announced event to every target. */
   dispatch(event: StreamEvent): void {
-    if (this.closed || NOT_DELIVERED.has(event.type)) return;
-    for (const url of this.targets(event.type)) {
+    // A "delete for me" changes one user's view only: it goes to that user's connections, not to webhooks.
+    if (this.closed || NOT_DELIVERED.has(event.type) || event.deleted_for_me === true) return;
+    const targets = this.targets(event.type);
+    const reorder = targets.length > 0 && this.faults.takeReorder();
+    const eventKey = String(++this.eventSeq);
+    for (const url of targets) {
       const body = JSON.stringify(event);
       const webhookId = this.store.newId();
       const copies = this.faults.takeDuplicate() ? 2 : 1;
       for (let i = 0; i < copies; i++) {
         const rec: DeliveryRecord = { webhookId, type: event.type, url, body, attempts: [], outcome: 'pending', duplicate: i > 0 };
         this.deliveries.push(rec);
-        const p = this.deliver(rec).finally(() => this.inflight.delete(p));
+        const run = reorder ? this.reorderGate.hold(eventKey, () => this.deliver(rec)) : this.deliver(rec);
+        const p = run.finally(() => this.inflight.delete(p));
         this.inflight.add(p);
       }
     }
@@ -112,6 +120,7 @@ export class WebhookDispatcher {
   /** Stops new deliveries and retries; attempts in flight fail at once (their sockets are destroyed). */
   close(): void {
     this.closed = true;
+    this.reorderGate.release();
     this.agents.http.destroy();
     this.agents.https.destroy();
   }

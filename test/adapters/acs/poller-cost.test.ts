@@ -18,12 +18,13 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   pinned = undefined;
+  emulator.settings.lastMessageReceivedOnPrecision = undefined;
   await Promise.all(running.splice(0).map((h) => h.adapter.stop()));
 });
 afterAll(() => emulator.close());
 
-async function adapter(store?: StateStore) {
-  const h = await startAdapter(emulator, store ? { store } : {});
+async function adapter(store?: StateStore, options: Parameters<typeof startAdapter>[1] = {}) {
+  const h = await startAdapter(emulator, { ...options, ...(store ? { store } : {}) });
   running.push(h);
   return h;
 }
@@ -39,6 +40,7 @@ function threads(botId: string, n: number) {
 
 describe('ACS poller cost', () => {
   it('does not read again threads whose last message landed on a whole millisecond-second (.000) when the service shows milliseconds', async () => {
+    emulator.settings.lastMessageReceivedOnPrecision = 'milliseconds';
     const h = await adapter();
     const t0 = nextSecond();
     pinned = t0 + 123; // the threads' creation: a listed time with a sub-second part
@@ -79,6 +81,7 @@ describe('ACS poller cost', () => {
   });
 
   it('a message landing between the listing and the read is remembered to the millisecond: the next cycle does not read the thread again', async () => {
+    emulator.settings.lastMessageReceivedOnPrecision = 'milliseconds';
     const base = createMemoryStore();
     let landOn: string | undefined;
     let userId = '';
@@ -118,5 +121,37 @@ describe('ACS poller cost', () => {
     emulator.admin.sendMessage(ids[1]!, user.id, 'after');
     await h.adapter.pollOnce();
     expect(texts(h.events)).toEqual(['listed', 'landed mid-cycle', 'after']);
+  });
+
+  it('second precision (the service): a thread is read again only until a read started after its listed second closed', async () => {
+    // The adapter's clock is real time plus `ahead`, the emulator's is pinned: the test moves both.
+    let ahead = 0;
+    const at = (ms: number) => {
+      pinned = ms;
+      ahead = ms - Date.now();
+    };
+    const h = await adapter(undefined, { now: () => Date.now() + ahead, poll: { clockSkewMs: 500 } });
+    const t0 = nextSecond();
+    at(t0 + 100);
+    const { user, ids } = threads(h.adapter.botUser.id, 2);
+    ahead = t0 + 1600 - Date.now(); // the first start reads after the threads' second closed (+ the skew)
+    await h.adapter.pollOnce();
+    at(t0 + 2200);
+    emulator.admin.sendMessage(ids[0]!, user.id, 'one');
+    at(t0 + 2300); // this read starts inside the message's second: it stays open
+    const read = await h.adapter.pollOnce();
+    expect({ polled: read.threadsPolled, rechecked: read.threadsRechecked, events: read.events }).toEqual({ polled: 1, rechecked: undefined, events: 1 });
+    at(t0 + 2400);
+    emulator.admin.sendMessage(ids[0]!, user.id, 'two'); // same second: the listing does not move
+    const recheck = await h.adapter.pollOnce();
+    expect({ polled: recheck.threadsPolled, rechecked: recheck.threadsRechecked, events: recheck.events }).toEqual({ polled: 1, rechecked: 1, events: 1 });
+    at(t0 + 3600); // a read now starts after t0 + 2000 + 1000 + 500: the second closes
+    const closing = await h.adapter.pollOnce();
+    expect([closing.threadsRechecked, closing.events]).toEqual([1, 0]);
+    emulator.resetCounters();
+    const idle = await h.adapter.pollOnce();
+    expect({ polled: idle.threadsPolled, events: idle.events }).toEqual({ polled: 0, events: 0 });
+    expect(emulator.counters()).toEqual({ 'threads.list': 1 });
+    expect(texts(h.events)).toEqual(['one', 'two']);
   });
 });

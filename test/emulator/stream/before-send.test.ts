@@ -8,6 +8,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StreamChat } from 'stream-chat';
+import { applyFaults } from '../../../src/emulator/faults.ts';
 import type { StreamEmulator } from '../../../src/emulator/stream/index.ts';
 import { emulatorWithClient, sdkError, startReceiver, type Receiver } from './helpers.ts';
 
@@ -123,10 +124,10 @@ describe('Stream emulator: the before-send hook', () => {
 
   it('fault knobs: a failing hook and a slow hook both let messages through without an answer', async () => {
     hook.answer(() => ({ body: { message: { type: 'error', text: 'no' } } }));
-    emu.faults.failBeforeSendHook({ status: 503, count: 1 });
+    emu.faults.hookFault({ status: 503, count: 1 });
     const failed = await fun().sendMessage({ text: 'through a failing hook', user_id: 'tom' } as Loose);
     await client.updateAppSettings({ before_message_send_hook_attempt_timeout_ms: 50 } as Loose);
-    emu.faults.slowBeforeSendHook(50);
+    emu.faults.hookFault({ delayMs: 50 });
     const slow = await fun().sendMessage({ text: 'through a slow hook', user_id: 'tom' } as Loose);
     emu.faults.clear();
     const answered = await fun().sendMessage({ text: 'answered again', user_id: 'tom' } as Loose);
@@ -135,6 +136,30 @@ describe('Stream emulator: the before-send hook', () => {
     expect(emu.preSendCalls().map((c) => c.outcome)).toEqual(['failed', 'failed', 'rejected']);
     // The failing-hook fault never reached the endpoint; the slow one gave up before sending.
     expect(hook.calls.map((c) => c.body.message.text)).toEqual(['answered again']);
+  });
+
+  it('the fault grammar drives the same knobs: stream:hook rules fail, time out and slow down the next calls, listed and cleared with the rest', async () => {
+    hook.answer(() => ({ body: { message: { text: 'rewritten' } } }));
+    applyFaults({ stream: emu.faults }, 'stream:hook:503,stream:hook:timeout,stream:hook:slow50msx2');
+    expect(emu.faults.describe()).toEqual([
+      'hook: next 1 before-send calls fail with 503',
+      'hook: next 1 before-send calls time out',
+      'hook: next 2 before-send calls answer after 50 ms',
+    ]);
+    const failed = await fun().sendMessage({ text: 'one', user_id: 'tom' } as Loose);
+    await client.updateAppSettings({ before_message_send_hook_attempt_timeout_ms: 100 } as Loose);
+    const timedOut = await fun().sendMessage({ text: 'two', user_id: 'tom' } as Loose);
+    // A generous budget, so the slow call still reaches the hook on a loaded machine.
+    await client.updateAppSettings({ before_message_send_hook_attempt_timeout_ms: 5000 } as Loose);
+    const slow = await fun().sendMessage({ text: 'three', user_id: 'tom' } as Loose);
+
+    expect([failed.message.text, timedOut.message.text, slow.message.text]).toEqual(['one', 'two', 'rewritten']);
+    expect(emu.preSendCalls().map((c) => [c.outcome, c.status ?? c.error])).toEqual([['failed', 503], ['failed', 'ETIMEDOUT'], ['rewritten', 200]]);
+    // Only the slow call reached the endpoint; one slow call is still to come until cleared.
+    expect(hook.calls.map((c) => c.body.message.text)).toEqual(['three']);
+    expect(emu.faults.describe()).toEqual(['hook: next 1 before-send calls answer after 50 ms']);
+    emu.faults.clear();
+    expect(emu.faults.describe()).toEqual([]);
   });
 
   it('settings are checked like Stream does, and an empty URL turns the hook off', async () => {

@@ -3,28 +3,15 @@ import { checkPreSendSetting } from '../before-send.ts';
 import { inputError, notFound } from '../errors.ts';
 import type { RateWindow } from '../faults.ts';
 import type { Json, Route } from '../http.ts';
+import { appResponse } from '../app-settings.ts';
 import { channelConfig } from '../shapes.ts';
-import type { StreamStore } from '../store.ts';
-
-function appResponse(store: StreamStore): Json {
-  const app = store.app;
-  return {
-    ...app.custom,
-    name: app.name,
-    webhook_url: app.webhook_url ?? '',
-    event_hooks: app.event_hooks.map((h) => ({ ...h })),
-    disable_auth_checks: false,
-    disable_permissions_checks: false,
-    multi_tenant_enabled: false,
-    webhook_events: [],
-  };
-}
 
 export function appRoutes(rates: RateWindow): Route[] {
   const channelTypes = new Map<string, Json>();
-  for (const name of ['messaging', 'livestream', 'team', 'gaming', 'commerce']) channelTypes.set(name, channelConfig(name));
+  // `permissions` and `grants` are SPEC-required on a channel type; the emulator enforces no permissions.
+  for (const name of ['messaging', 'livestream', 'team', 'gaming', 'commerce']) channelTypes.set(name, { ...channelConfig(name), permissions: [], grants: {} });
   return [
-    { method: 'GET', path: '/app', op: 'GetApp', handler: ({ store }) => ({ app: appResponse(store) }) },
+    { method: 'GET', path: '/app', op: 'GetApp', handler: ({ store }) => ({ app: appResponse(store, channelTypes.keys()) }) },
     {
       method: 'PATCH',
       path: '/app',
@@ -78,7 +65,7 @@ export function appRoutes(rates: RateWindow): Route[] {
         if (channelTypes.has(name)) throw inputError(`channel type "${name}" already exists`);
         const { commands: _c, ...settings } = body as Json;
         void _c;
-        const t = { ...channelConfig(name), ...settings, commands: [] };
+        const t = { ...channelConfig(name), permissions: [], grants: {}, ...settings, commands: [] };
         channelTypes.set(name, t);
         return { ...t };
       },

@@ -26,6 +26,12 @@ function memberIds(list: unknown): Array<{ user_id: string; channel_role?: strin
   return list.map((m) => (typeof m === 'string' ? { user_id: m } : (m as { user_id: string; channel_role?: string })));
 }
 
+/** The id of the distinct channel of these members, like Stream's `!members-<hash>`. */
+export function distinctChannelId(userIds: string[]): string {
+  const key = [...userIds].sort().join(',');
+  return `!members-${createHash('sha256').update(key).digest('base64url').slice(0, 32).replace(/[^\w-]/g, '_')}`;
+}
+
 function getOrCreate(ctx: RouteContext, type: string, id: string | undefined): { ch: ChannelRecord; created: boolean } {
   const { store, body } = ctx;
   const data = (body.data ?? {}) as Json;
@@ -34,8 +40,7 @@ function getOrCreate(ctx: RouteContext, type: string, id: string | undefined): {
   if (id === undefined) {
     // Distinct channel: the id derives from the sorted member ids, like Stream's `!members-<hash>`.
     if (members.length < 2) throw inputError('When using member based IDs specify at least 2 members');
-    const key = members.map((m) => m.user_id).sort().join(',');
-    id = `!members-${createHash('sha256').update(key).digest('base64url').slice(0, 32).replace(/[^\w-]/g, '_')}`;
+    id = distinctChannelId(members.map((m) => m.user_id));
   } else {
     if (!ID_RE.test(id)) throw inputError(`channel id "${id}" is not valid`);
     if (id.includes('!')) throw new StreamApiError('input', "Cannot create a channel with a '!' in the ID, this is a reserved character.");
@@ -62,13 +67,35 @@ function getOrCreate(ctx: RouteContext, type: string, id: string | undefined): {
 
 function queryHandler(ctx: RouteContext, id: string | undefined): Json {
   const { ch } = getOrCreate(ctx, ctx.params.type!, id);
-  // A user reads as themselves: others' shadowed messages stay hidden from them.
-  const viewer = ctx.auth.kind === 'user' ? ctx.auth.userId : undefined;
-  return channelState(ctx.store, ch, { messages: ctx.body.messages, members: ctx.body.members } as ChannelStateOptions, viewer);
+  // The answer is for a user token's user, or the `user_id` a server-side query acts as: others' shadowed
+  // messages stay hidden from them, and what they deleted "for me" shows as deleted.
+  const viewer = ctx.auth.kind === 'user' ? ctx.auth.userId : typeof ctx.body.user_id === 'string' ? ctx.body.user_id : undefined;
+  return channelState(ctx.store, ch, { messages: ctx.body.messages, members: ctx.body.members, viewer } as ChannelStateOptions);
 }
 
+/** `last_updated`: the later of created_at and last_message_at (Stream's query-channels docs). */
+const lastUpdated = (ch: ChannelRecord) => (ch.last_message_at && ch.last_message_at > ch.created_at ? ch.last_message_at : ch.created_at);
+
 function queryDoc(store: StreamStore, ch: ChannelRecord): Json {
-  return { ...channelResponse(store, ch), members: [...ch.members.keys()], created_by_id: ch.created_by_id };
+  return { ...channelResponse(store, ch), members: [...ch.members.keys()], created_by_id: ch.created_by_id, last_updated: lastUpdated(ch) };
+}
+
+/** Channels matching a filter_conditions object (code 4 for an unsupported operator). */
+export function matchChannels(store: StreamStore, filter: Json | undefined): ChannelRecord[] {
+  try {
+    return [...store.channels.values()].filter((ch) => matches(queryDoc(store, ch), filter));
+  } catch (err) {
+    throw inputError((err as Error).message);
+  }
+}
+
+/**
+ * The sort to apply: the SDKs send `sort: []` when the caller gives none, and the service then sorts by
+ * its documented default, `last_updated` descending. Ties keep creation order.
+ */
+function channelSort(sort: unknown): SortSpec {
+  const given = Array.isArray(sort) ? (sort as SortSpec) : [];
+  return given.length ? given : [{ field: 'last_updated', direction: -1 }];
 }
 
 export const channelRoutes: Route[] = [
@@ -128,17 +155,14 @@ export const channelRoutes: Route[] = [
     method: 'POST',
     path: '/channels',
     op: 'QueryChannels',
-    handler: ({ body, store }) => {
-      let list: ChannelRecord[];
-      try {
-        list = [...store.channels.values()].filter((ch) => matches(queryDoc(store, ch), body.filter_conditions));
-      } catch (err) {
-        throw inputError((err as Error).message);
-      }
-      list = sortDocs(list, (body.sort as SortSpec | undefined) ?? [{ field: 'last_message_at', direction: -1 }], (ch) => queryDoc(store, ch));
+    handler: ({ body, store, auth }) => {
+      let list = matchChannels(store, body.filter_conditions);
+      list = sortDocs(list, channelSort(body.sort), (ch) => queryDoc(store, ch));
       const offset = Number(body.offset ?? 0);
       const limit = Number(body.limit ?? 10);
-      const opts: ChannelStateOptions = { messages: { limit: body.message_limit ?? 25 }, members: { limit: body.member_limit ?? 100 } };
+      // As for one channel's query: the answer is for the token's user, or the user_id a server call acts as.
+      const viewer = auth.kind === 'user' ? auth.userId : typeof body.user_id === 'string' ? body.user_id : undefined;
+      const opts: ChannelStateOptions = { messages: { limit: body.message_limit ?? 25 }, members: { limit: body.member_limit ?? 100 }, viewer };
       return { channels: list.slice(offset, offset + limit).map((ch) => channelState(store, ch, opts)) };
     },
   },

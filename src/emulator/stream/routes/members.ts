@@ -5,6 +5,7 @@
 import { inputError } from '../errors.ts';
 import { channelEvent, memberEvent, messageNew as messageNewFor } from '../events.ts';
 import { actingUser, type Json, type Route } from '../http.ts';
+import { checkChannelRole } from '../roles.ts';
 import { CHANNEL_RESERVED, splitCustom, type ChannelRecord, type MemberRecord, type MessageRecord } from '../records.ts';
 import { channelResponse, memberResponse, messageResponse } from '../shapes.ts';
 import type { StreamStore } from '../store.ts';
@@ -28,16 +29,22 @@ function requireUsers(store: StreamStore, ids: string[]): void {
   }
 }
 
+/** Members to add must exist and ask for a real channel role. */
+function checkMembers(store: StreamStore, list: MemberInput[]): void {
+  requireUsers(store, list.map((m) => m.user_id));
+  for (const m of list) if (m.channel_role !== undefined) checkChannelRole(store, m.channel_role, `channel_role of ${m.user_id}`);
+}
+
 /** Adds members that are not in the channel yet; returns the new member records. */
 export function addMembers(store: StreamStore, ch: ChannelRecord, list: MemberInput[]): MemberRecord[] {
-  requireUsers(store, list.map((m) => m.user_id));
+  checkMembers(store, list);
   const added: MemberRecord[] = [];
   for (const m of list) {
     if (ch.members.has(m.user_id)) continue;
     const at = store.nowIso();
     const rec: MemberRecord = {
       user_id: m.user_id,
-      channel_role: m.channel_role === 'channel_moderator' ? 'channel_moderator' : 'channel_member',
+      channel_role: m.channel_role ?? 'channel_member',
       owner: m.user_id === ch.created_by_id,
       created_at: at,
       updated_at: at,
@@ -80,7 +87,7 @@ export const memberRoutes: Route[] = [
       const remove = body.remove_members !== undefined ? normalize(body.remove_members, 'remove_members').map((m) => m.user_id) : [];
       const promote = body.add_moderators !== undefined ? normalize(body.add_moderators, 'add_moderators').map((m) => m.user_id) : [];
       const demote = body.demote_moderators !== undefined ? normalize(body.demote_moderators, 'demote_moderators').map((m) => m.user_id) : [];
-      requireUsers(store, add.map((m) => m.user_id));
+      checkMembers(store, add);
       if (body.message) actor = actingUser(auth, 'message.', body.message as Json, ctx.op);
 
       let dataChanged = false;

@@ -1,6 +1,6 @@
 /** Messages: send (client ids kept, duplicates refused), get, update, partial update, delete, replies. */
 import { inputError, notFound, StreamApiError } from '../errors.ts';
-import { messageDeleted, messageNew, messageUpdated } from '../events.ts';
+import { messageNew, messageUpdated } from '../events.ts';
 import { actingUser, type Json, type Route } from '../http.ts';
 import { MESSAGE_RESERVED, splitCustom, type ChannelRecord, type MessageRecord } from '../records.ts';
 import { channelResponse, messageResponse } from '../shapes.ts';
@@ -73,7 +73,7 @@ export function createMessage(store: StreamStore, ch: ChannelRecord, input: Json
   return msg;
 }
 
-function channelOf(store: StreamStore, m: MessageRecord): ChannelRecord {
+export function channelOf(store: StreamStore, m: MessageRecord): ChannelRecord {
   const ch = store.channels.get(m.cid);
   if (!ch) throw notFound(`channel ${m.cid} does not exist`);
   return ch;
@@ -99,9 +99,10 @@ function touch(store: StreamStore, m: MessageRecord, oldText: string): void {
 /** Applies an edited copy to the stored message, announces message.updated and answers as the API does. */
 function commitUpdate(store: StreamStore, m: MessageRecord, next: MessageRecord, actor: Parameters<typeof messageUpdated>[3], oldText: string) {
   syncPin(store, m, next, actor);
+  const before = { ...m };
   Object.assign(m, next);
   touch(store, m, oldText);
-  store.announce(messageUpdated(store, channelOf(store, m), m, actor, oldText));
+  store.announce(messageUpdated(store, channelOf(store, m), m, actor, oldText, before));
   return { message: messageResponse(store, m) };
 }
 
@@ -126,11 +127,11 @@ export const messageRoutes: Route[] = [
     op: 'GetMessage',
     handler: ({ params, query, store, auth }) => {
       const m = store.message(params.id!);
-      const shaped = messageResponse(store, m, auth.kind === 'user' ? auth.userId : undefined);
+      const viewer = auth.kind === 'user' ? auth.userId : undefined;
       if (m.deleted_at && query.get('show_deleted_message') !== 'true') {
-        return { message: { ...shaped, text: '', html: '', attachments: [], channel: channelResponse(store, channelOf(store, m)) } };
+        return { message: { ...messageResponse(store, m, viewer), text: '', html: '', attachments: [], channel: channelResponse(store, channelOf(store, m)) } };
       }
-      return { message: { ...shaped, channel: channelResponse(store, channelOf(store, m)) } };
+      return { message: { ...messageResponse(store, m, viewer), channel: channelResponse(store, channelOf(store, m)) } };
     },
   },
   {
@@ -163,28 +164,6 @@ export const messageRoutes: Route[] = [
       applyFields(next, (body.set ?? {}) as Json);
       for (const k of (body.unset ?? []) as string[]) delete next.custom[k];
       return commitUpdate(store, m, next, actor, oldText);
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/messages/:id',
-    op: 'DeleteMessage',
-    handler: ({ params, query, store, auth }) => {
-      const m = store.message(params.id!);
-      const hard = query.get('hard') === 'true';
-      if (hard && auth.kind !== 'server') throw inputError('hard delete messages is only allowed with server side auth');
-      const ch = channelOf(store, m);
-      m.deleted_at = m.deleted_at ?? store.nowIso();
-      m.updated_at = m.deleted_at;
-      const shaped = messageResponse(store, m);
-      store.announce(messageDeleted(store, ch, m, hard));
-      if (hard) {
-        store.messages.delete(m.id);
-        ch.messageIds = ch.messageIds.filter((id) => id !== m.id);
-        const parent = m.parent_id ? store.messages.get(m.parent_id) : undefined;
-        if (parent) parent.reply_count = Math.max(0, parent.reply_count - 1);
-      }
-      return { message: shaped };
     },
   },
   {

@@ -4,6 +4,7 @@ import { matches, sortDocs, type SortSpec } from '../filter.ts';
 import { parsePayload, type Route } from '../http.ts';
 import { splitCustom, USER_RESERVED, type UserRecord } from '../records.ts';
 import { fullUserResponse } from '../moderation-shapes.ts';
+import { checkUserId, checkUserRole } from '../roles.ts';
 import { userResponse } from '../shapes.ts';
 import type { StreamStore } from '../store.ts';
 
@@ -26,6 +27,8 @@ export const userRoutes: Route[] = [
       for (const [key, u] of entries) {
         if (!u || typeof u.id !== 'string' || !u.id) throw inputError(`users["${key}"].id is a required field`);
         if (u.id !== key) throw inputError(`user id ${u.id} does not match its key ${key}`);
+        checkUserId(u.id, `users["${key}"].id`);
+        if (u.role !== undefined) checkUserRole(store, u.role, `users["${key}"].role`);
       }
       const out: Record<string, unknown> = {};
       for (const [, u] of entries) {
@@ -43,11 +46,11 @@ export const userRoutes: Route[] = [
           custom: splitCustom(u, USER_RESERVED),
         };
         store.users.set(id, rec);
-        out[id] = userResponse(rec);
+        out[id] = fullUserResponse(store, rec);
         if (existing) announceUpdated(store, rec);
         else store.announce({ type: 'user.created', user: userResponse(rec), created_at: at });
       }
-      return { users: out };
+      return { users: out, membership_deletion_task_id: '' };
     },
   },
   {
@@ -59,10 +62,14 @@ export const userRoutes: Route[] = [
       if (!Array.isArray(list)) throw inputError('users is a required field and must be a list');
       if (list.length > MAX_USERS_PER_CALL) throw inputError(`users must contain at most ${MAX_USERS_PER_CALL} items`);
       const out: Record<string, unknown> = {};
+      // Validate the whole batch before changing anything: one bad entry fails the call, as Stream does.
       for (const change of list) {
         if (!change.id) throw inputError('users[].id is a required field');
-        const u = store.users.get(change.id);
-        if (!u) throw notFound(`user "${change.id}" does not exist`);
+        if (!store.users.get(change.id)) throw notFound(`user "${change.id}" does not exist`);
+        if (change.set?.role !== undefined) checkUserRole(store, change.set.role, `users[${change.id}].set.role`);
+      }
+      for (const change of list) {
+        const u = store.users.get(change.id!)!;
         for (const [k, v] of Object.entries(change.set ?? {})) {
           if (k === 'role' && typeof v === 'string') u.role = v;
           else if (k === 'id' || k === 'created_at') throw inputError(`${k} cannot be updated`);
@@ -70,10 +77,10 @@ export const userRoutes: Route[] = [
         }
         for (const k of change.unset ?? []) delete u.custom[k];
         u.updated_at = store.nowIso();
-        out[u.id] = userResponse(u);
+        out[u.id] = fullUserResponse(store, u);
         announceUpdated(store, u);
       }
-      return { users: out };
+      return { users: out, membership_deletion_task_id: '' };
     },
   },
   {
@@ -85,7 +92,8 @@ export const userRoutes: Route[] = [
       const filter = payload.filter_conditions as Record<string, unknown> | undefined;
       let users: UserRecord[];
       try {
-        users = [...store.users.values()].filter((u) => matches(userResponse(u), filter));
+        // Deleted users (soft delete keeps the record) drop out of queries.
+        users = [...store.users.values()].filter((u) => !u.deleted_at && matches(userResponse(u), filter));
       } catch (err) {
         throw inputError((err as Error).message);
       }

@@ -1,0 +1,79 @@
+/**
+ * Applies parsed fault rules (fault-spec.ts) to the Stream emulator's knobs. Targets: an operation (alias
+ * or Stream's operation id, `*` for all), `webhook` (deliveries) or `hook` (the before-send hook call).
+ */
+import { FaultSpecError, type FaultRule } from '../fault-spec.ts';
+import type { Faults } from './faults.ts';
+
+/** Short names for the operations a bot author thinks in; any operation id (`SendMessage`) works too. */
+export const STREAM_FAULT_ALIASES: Record<string, string> = {
+  send: 'SendMessage',
+  edit: 'UpdateMessage',
+  patch: 'UpdateMessagePartial',
+  delete: 'DeleteMessage',
+  get: 'GetMessage',
+  react: 'SendReaction',
+  read: 'MarkRead',
+  typing: 'SendEvent',
+  event: 'SendEvent',
+  channel: 'UpdateChannel',
+  query: 'GetOrCreateChannel',
+  channels: 'QueryChannels',
+  users: 'UpdateUsers',
+  ban: 'Ban',
+  flag: 'Flag',
+};
+
+/** How long a `timeout` answer waits: well past the SDK's 3 s default. */
+const TIMEOUT_MS = 30_000;
+
+function operation(rule: FaultRule): string {
+  if (rule.target === '*') return '*';
+  const op = STREAM_FAULT_ALIASES[rule.target] ?? rule.target;
+  if (!/^[A-Z][A-Za-z]+$/.test(op)) {
+    throw new FaultSpecError(rule.text, `unknown Stream target '${rule.target}' (an operation id like SendMessage, one of ${Object.keys(STREAM_FAULT_ALIASES).join(', ')}, *, webhook or hook)`);
+  }
+  return op;
+}
+
+/** Applies one rule; returns what it did, in words. Throws FaultSpecError for a combination that means nothing. */
+export function applyStreamFault(faults: Faults, rule: FaultRule): string {
+  const { effect } = rule;
+  if (rule.target === 'webhook') {
+    if (effect.kind === 'dup') {
+      faults.duplicateWebhooks(rule.count ?? 1);
+      return `the next ${rule.count ?? 1} webhook events are delivered twice`;
+    }
+    if (effect.kind === 'reorder') {
+      faults.reorderWebhooks(rule.count ?? 2);
+      return `the next ${rule.count ?? 2} webhook events are delivered out of order`;
+    }
+    if (effect.kind === 'slow') {
+      faults.delayWebhooks(effect.ms);
+      return `webhook deliveries wait ${effect.ms} ms`;
+    }
+    throw new FaultSpecError(rule.text, 'webhook takes dup, reorder or slow<N>ms|s (a failing receiver is your own endpoint answering 5xx)');
+  }
+  if (rule.target === 'hook') {
+    const count = rule.count ?? 1;
+    const spec = effect.kind === 'slow' ? { delayMs: effect.ms } : effect.kind === 'status' ? { status: effect.status } : effect.kind === 'timeout' ? { timeout: true } : undefined;
+    if (!spec) throw new FaultSpecError(rule.text, 'hook takes slow<N>ms|s, a status or timeout');
+    faults.hookFault({ ...spec, count });
+    return `the next ${count} before-send hook calls ${effect.kind === 'slow' ? `answer after ${effect.ms} ms` : effect.kind === 'status' ? `fail with ${effect.status}` : 'time out'}`;
+  }
+  const op = operation(rule);
+  if (effect.kind === 'status') {
+    if (rule.percent !== undefined) {
+      faults.failRate(op, { rate: rule.percent / 100, status: effect.status });
+      return `${rule.percent}% of ${op} calls answer ${effect.status} until cleared`;
+    }
+    faults.failNext(op, { status: effect.status, count: rule.count ?? 1 });
+    return `the next ${rule.count ?? 1} ${op} calls answer ${effect.status}`;
+  }
+  if (effect.kind === 'slow' || effect.kind === 'timeout') {
+    const ms = effect.kind === 'slow' ? effect.ms : TIMEOUT_MS;
+    faults.delay(op, ms);
+    return `${op} answers after ${ms} ms until cleared`;
+  }
+  throw new FaultSpecError(rule.text, `${effect.kind} applies to webhook deliveries, not to an operation`);
+}
