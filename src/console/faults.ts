@@ -3,6 +3,7 @@
  * the emulators' own admin routes (`/_admin/faults`, what `botyard emulator fault` uses), in the fault
  * grammar `platform:target:effect[xN|@N%]` (src/emulator/fault-spec.ts).
  */
+import { parseFaults, type FaultRule } from '../emulator/fault-spec.ts';
 import { ConsoleError } from './platform.ts';
 
 /** One emulator's faults, as its admin client offers them. */
@@ -34,18 +35,20 @@ export function createFaultPanel(admins: Map<string, FaultAdmin>): FaultPanel {
       return out;
     },
     async add(spec) {
-      // Each rule names its platform first (`stream:send:429x3`): hand each emulator its own rules.
-      const byPlatform = new Map<string, string[]>();
-      for (const rule of spec.split(',').map((r) => r.trim()).filter(Boolean)) {
-        const platform = rule.slice(0, rule.indexOf(':'));
-        byPlatform.set(platform, [...(byPlatform.get(platform) ?? []), rule]);
+      let rules: FaultRule[];
+      try {
+        rules = parseFaults(spec);
+      } catch (err) {
+        throw new ConsoleError(400, (err as Error).message);
       }
-      if (!byPlatform.size) throw new ConsoleError(400, "write a rule, e.g. 'stream:send:429x3'");
+      // Hand each emulator its own rules (a rule names its platform first: `stream:send:429x3`).
+      const byPlatform = new Map<string, string[]>();
+      for (const rule of rules) byPlatform.set(rule.platform, [...(byPlatform.get(rule.platform) ?? []), rule.text]);
       for (const platform of byPlatform.keys()) adminOf(platform);
       const applied: string[] = [];
-      for (const [platform, rules] of byPlatform) {
+      for (const [platform, texts] of byPlatform) {
         try {
-          applied.push(...(await adminOf(platform).addFaults(rules.join(','))));
+          applied.push(...(await adminOf(platform).addFaults(texts.join(','))));
         } catch (err) {
           // The emulator refused the rule (its message names the rule and the grammar).
           throw new ConsoleError(400, (err as Error).message);

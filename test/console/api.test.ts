@@ -1,8 +1,9 @@
 /**
  * The console API's new verbs over HTTP, no browser, on the dev stack with the console fixture bots:
  * the first run, uploads through Stream's file endpoint, what ACS cannot do (501 with the reason),
- * a conversation seen through one user's eyes, the inspector's details and clear.
+ * a conversation seen through one user's eyes, the inspector's details and clear, the fault panel.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevStack } from '../../src/cli/dev-stack.ts';
 import type { ConversationSnapshot, InspectorDetail, InspectorEntry } from '../../src/console/types.ts';
@@ -101,5 +102,23 @@ describe('console API', () => {
     const after = (await api('GET', '/events')).body as InspectorEntry[];
     expect(after.some((e) => e.id === mention.id)).toBe(false);
     expect((await api('GET', `/events/${encodeURIComponent(mention.id)}`)).status).toBe(404);
+  });
+
+  it("the fault panel sets rules on the emulators' admin routes, refuses bad ones, lists and clears them; every preset is a valid rule", async () => {
+    expect(await api('GET', '/faults')).toMatchObject({ status: 200, body: { faults: { stream: [], acs: [] } } });
+    const bad = await api('POST', '/faults', { spec: 'stream:send:418' });
+    expect(bad).toMatchObject({ status: 400, body: { error: expect.stringMatching(/418/) } });
+    expect(await api('POST', '/faults', { spec: 'teams:send:429' })).toMatchObject({ status: 400, body: { error: expect.stringContaining("unknown platform 'teams'") } });
+    const presets = [...readFileSync(new URL('../../src/console/public/faults.js', import.meta.url), 'utf8').matchAll(/^\s*\['([^']+)', '/gm)].map((m) => m[1]!);
+    expect(presets.length).toBeGreaterThanOrEqual(4);
+    const set = await api('POST', '/faults', { spec: presets.join(',') });
+    expect(set.status).toBe(201);
+    expect(set.body.applied).toHaveLength(presets.length);
+    const { body } = await api('GET', '/faults');
+    expect(body.faults.stream.length + body.faults.acs.length).toBeGreaterThanOrEqual(presets.length);
+    expect((await api('DELETE', '/faults?platform=acs')).status).toBe(204);
+    expect((await api('GET', '/faults')).body.faults.acs).toEqual([]);
+    expect((await api('DELETE', '/faults')).status).toBe(204);
+    expect((await api('GET', '/faults')).body.faults).toEqual({ stream: [], acs: [] });
   });
 });

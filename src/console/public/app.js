@@ -54,7 +54,11 @@ function start() {
   let ready = firstRun().catch((err) => console.error('console first run failed', err));
   openFeed(
     {
-      changed: ({ keys }) => keys.some((k) => k === state.active || k === `${platformOf(state.active)}:*`) && refreshChat(),
+      changed: ({ keys }) => {
+        if (keys.some((k) => k === state.active || k === `${platformOf(state.active)}:*`)) void refreshChat();
+        // A fault with a count wears off as calls use it; calls change the emulators.
+        void refreshFaults();
+      },
       conversations: () => refreshList(),
       users: ({ platform }) => refreshUsers(platform),
       schedules: () => refreshSchedules(),
