@@ -94,7 +94,7 @@ describeBrowser('dev console in chromium', () => {
     // The console's first run opened Stream's 'general' with Alice: the channel the reminders bot's weekly post goes to.
     await page.locator('#conversations li.conversation.active[data-key="stream:messaging:general"]').waitFor(WAIT);
     await page.locator('#as-user option:checked', { hasText: 'Alice' }).waitFor({ ...WAIT, state: 'attached' });
-    expect(await page.locator('#chat-platform').textContent()).toBe('Stream channel');
+    await page.locator('#chat-platform', { hasText: 'Stream channel' }).waitFor(WAIT);
     await mentionScenario('stream-mention');
   });
 
