@@ -85,3 +85,10 @@ export function isRetryableStatus(status: number | undefined): boolean {
   if (status === 408 || status === 429) return true;
   return status >= 500 && status !== 501 && status !== 505;
 }
+
+/** A bot's key-value state is over its cap in the memory store (containment.memoryStoreMaxKeysPerBot / …BytesPerBot). */
+export class StoreLimitError extends BotyardError {
+  constructor(readonly bot: string, what: string, fix: string) {
+    super('STORE_LIMIT', `bot '${bot}': ${what}. Fix: ${fix}`);
+  }
+}

@@ -56,7 +56,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     await startPlain('bench/ingest/bare-server.ts', 'bare', '(a) node:http + verify + parse (floor)'),
     await startPlain('bench/ingest/express-server.ts', 'express', '(b) express 5 + stream-chat verifyWebhook'),
     fromBotyard(await startBotyard(3911, opts.streamEnv, 0, { config: storeConfig('memory') }), 'botyard', '(c) botyard start, 4 example bots, memory state'),
-    fromBotyard(await startBotyard(3912, { ...opts.streamEnv, REDIS_URL: REDIS_BENCH_URL }, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + BullMQ queue'),
+    fromBotyard(await startBotyard(3912, { ...opts.streamEnv, REDIS_URL: REDIS_BENCH_URL, BOTYARD_REDIS_ALLOW_VOLATILE: '1' }, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + BullMQ queue'),
     fromBotyard(await startBotyard(3913, opts.streamEnv, 0, { config: storeConfig('sqlite') }), 'botyardSqlite', '(e) botyard start, 4 example bots, SQLite state + queue (the default)'),
   ];
   const load = startNode('bench/ingest/load.ts', { cpu: 1 });

@@ -230,6 +230,10 @@ export type IngestResult = 'accepted' | 'duplicate' | 'ignored';
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** Path and query as received (`/webhooks/acs?secret=…`): Event Grid's secret rides in the query. */
+  url?: string;
+  /** `POST`, or `OPTIONS` for the CloudEvents validation handshake. Absent means POST. */
+  method?: string;
 }
 /** What the adapter wants answered. */
 export interface WebhookResponse {

@@ -15,6 +15,7 @@ import { chooseStore } from '../runtime/storage.ts';
 import { clearEmulatorState, clearRuntimeState, devStatePaths, forgetUnknownAcsIdentity } from './dev-state.ts';
 import { watchBots } from '../runtime/hot-reload.ts';
 import { createLogger } from '../runtime/log.ts';
+import { subscribeEmulator, useEmulatorTenant } from './dev-event-grid.ts';
 
 export interface DevStackOptions {
   /** Where bot.config.ts and bots/ are (default: the working directory). */
@@ -23,6 +24,7 @@ export interface DevStackOptions {
   env?: NodeJS.ProcessEnv;
   /** HTTP port; 0 picks a free one. Default: PORT, else 3000. */
   port?: number;
+  /** Interface to listen on. Default 127.0.0.1: the console can post as any user, so it stays off the network. */
   host?: string;
   /** An explicit config file, or a config object instead of bot.config.ts (tests). */
   file?: string;
@@ -76,12 +78,13 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       env.ACS_CONNECTION_STRING = acs.connectionString;
       env.ACS_CA_PATH = acs.caPath;
     }
-    const config = await loadConfig({
+    const loaded = await loadConfig({
       env,
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.file ? { file: options.file } : {}),
       ...(options.config ? { config: options.config } : {}),
     });
+    const config = acs ? await useEmulatorTenant(loaded, acs) : loaded;
     const log = options.log ?? createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel, pretty: true });
     const store = chooseStore(config, state ? { kind: 'sqlite', sqlitePath: state.sqlitePath, cwd } : { kind: 'memory', cwd });
     if (state && options.persist?.fresh) await clearRuntimeState(store, log);
@@ -91,7 +94,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       config,
       log,
       ...(options.port !== undefined ? { port: options.port } : {}),
-      ...(options.host ? { host: options.host } : {}),
+      host: options.host ?? '127.0.0.1',
       extend: async (app, runtime) => {
         if (emulatedAcs) await forgetUnknownAcsIdentity(runtime.store, emulatedAcs.state.users(), log);
         devConsole = createConsole({ runtime, ...(stream ? { stream } : {}), ...(acs ? { acs } : {}) });
@@ -104,6 +107,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     stream?.setWebhookUrl(`${booted.server.url}/webhooks/stream`);
     // As `botyard stream hooks` does on a real app: Stream asks the runtime before storing a message.
     stream?.setBeforeSendHookUrl(`${booted.server.url}/webhooks/stream/before-send`);
+    if (acs) await subscribeEmulator(config, acs, booted.server.url);
     const watcher = options.watch ? watchBots({ dir: config.botsPath, registry: booted.runtime.bots, log }) : undefined;
     const running = booted;
     const consoleHandle = devConsole!;

@@ -1,6 +1,7 @@
 /**
  * Shared by `start` and `dev`: print what runs where, and stop cleanly on SIGINT/SIGTERM.
  */
+import { describeEventGridAuth } from '../config/event-grid.ts';
 import type { Booted } from '../runtime/boot.ts';
 import type { CliIo } from './command.ts';
 
@@ -9,6 +10,7 @@ export function describeBoot(booted: Booted, io: CliIo): void {
   io.out(`botyard listening on ${booted.server.url.replace('127.0.0.1', 'localhost')}`);
   const platforms = [...runtime.adapters.values()].map((a) => `${a.platform} (as ${a.botUser.name ?? a.botUser.id}${a.webhookPath ? `, webhook ${a.webhookPath}` : ''})`);
   io.out(`platforms: ${platforms.join(', ') || 'none'}`);
+  if (runtime.adapters.has('acs')) io.out(describeEventGridAuth(runtime.config, runtime.config.env));
   io.out(`bots: ${runtime.bots.names().join(', ') || 'none'}`);
   for (const p of runtime.bots.problems()) io.err(`  skipped ${p.file}: ${p.reason}. Fix: ${p.fix}`);
   io.out(`state and queue: ${booted.stores.summary}`);

@@ -3,6 +3,7 @@
  * prints `--help`, and turns every error into a message that says what to fix and exit code 1.
  */
 import { BotyardError } from '../errors.ts';
+import { scrubText } from '../runtime/log-scrub.ts';
 import { parseArgs } from './args.ts';
 import type { CliCommand, CliIo } from './command.ts';
 import { commands } from './commands/index.ts';
@@ -63,8 +64,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   try {
     return await found.command.run(found.rest, flags, io);
   } catch (err) {
-    if (err instanceof BotyardError) io.err(`botyard ${found.command.name}: ${err.message}`);
-    else io.err(`botyard ${found.command.name} failed: ${(err as Error)?.stack ?? String(err)}`);
+    // Scrubbed like the logs: an error's text may quote a URL with its password, or a token.
+    if (err instanceof BotyardError) io.err(scrubText(`botyard ${found.command.name}: ${err.message}`));
+    else io.err(scrubText(`botyard ${found.command.name} failed: ${(err as Error)?.stack ?? String(err)}`));
     return 1;
   }
 }

@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { importFresh } from '../runtime/import-fresh.ts';
+import { registerSecrets } from '../runtime/log-scrub.ts';
+import { eventGridProblems } from './event-grid.ts';
 import { envFixes, envSchema, fileConfigSchema, type EnvConfig, type FileConfig, type FileConfigInput } from './schema.ts';
 
 /** The whole validated configuration. */
@@ -42,7 +44,20 @@ export function parseEnv(env: NodeJS.ProcessEnv): EnvConfig {
     problems.push(`environment variable ${missing}: missing while its partner is set. Fix: ${envFixes[missing]}`);
   }
   if (problems.length) throw new ConfigError(problems);
+  registerSecrets(secretValues(e));
   return e;
+}
+
+/** The secret values in the environment, for the log scrubber: wherever they appear, they are replaced. */
+function secretValues(e: EnvConfig): Array<string | undefined> {
+  let redisPassword: string | undefined;
+  try {
+    redisPassword = e.REDIS_URL ? decodeURIComponent(new URL(e.REDIS_URL).password) || undefined : undefined;
+  } catch {
+    redisPassword = undefined;
+  }
+  const accessKey = e.ACS_CONNECTION_STRING ? /accesskey=([^;]+)/i.exec(e.ACS_CONNECTION_STRING)?.[1] : undefined;
+  return [e.STREAM_API_SECRET, accessKey, redisPassword, e.ACS_EVENTGRID_SECRET, e.ACS_EVENTGRID_SECRET_PREVIOUS];
 }
 
 /** Validates the object a config file exported. */
@@ -85,6 +100,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Botya
     }
   }
   const file = parseFileConfig(raw, configFile ? path.basename(configFile) : 'config');
+  const crossProblems = eventGridProblems(file, env);
+  if (crossProblems.length) throw new ConfigError(crossProblems);
   const base = configFile ? path.dirname(configFile) : cwd;
   return { ...file, env, botsPath: path.resolve(base, file.botsDir), configFile };
 }

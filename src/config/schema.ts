@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { parseDurationText } from '../scheduler/timers/duration.ts';
+import { eventGridSchema } from './event-grid-schema.ts';
+import { containmentSchema, httpSchema, redisSchema } from './security-schema.ts';
 
 const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate', 'aiIndicator', 'history']);
 /** A timer late policy: 'fire', 'skip', or the most lateness to still fire at ('2h', or ms). */
@@ -59,6 +61,8 @@ export const fileConfigSchema = z
          * released on stop); a dead instance's threads move to another within two of these periods.
          */
         leaseTtlMs: z.number().int().positive().default(15_000),
+        /** Event Grid push on POST /webhooks/acs (security): see src/config/event-grid-schema.ts. */
+        eventGrid: eventGridSchema,
       })
       .prefault({}),
     /**
@@ -155,6 +159,10 @@ export const fileConfigSchema = z
       .strict()
       .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Security (issue 12): HTTP limits, bot containment, Redis durability; see src/config/security-schema.ts. */
+    http: httpSchema,
+    containment: containmentSchema,
+    redis: redisSchema,
   })
   .strict();
 
@@ -179,6 +187,11 @@ export const envSchema = z.object({
   ACS_CA_PATH: optionalNonEmpty,
   REDIS_URL: optionalNonEmpty.pipe(z.string().regex(/^rediss?:\/\//, 'expected redis://host:port').optional()),
   PORT: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
+  /** The Event Grid subscription URL's secret (`?secret=…`), and the one it replaces while you rotate. */
+  ACS_EVENTGRID_SECRET: optionalNonEmpty.pipe(z.string().min(16, 'use at least 16 characters').optional()),
+  ACS_EVENTGRID_SECRET_PREVIOUS: optionalNonEmpty.pipe(z.string().min(16, 'use at least 16 characters').optional()),
+  /** `1`/`true`: the same as `redis.allowVolatile: true` (tests on a Redis without persistence). */
+  BOTYARD_REDIS_ALLOW_VOLATILE: optionalNonEmpty.pipe(z.enum(['1', 'true', '0', 'false']).optional()),
   LOG_LEVEL: optionalNonEmpty,
   NODE_ENV: optionalNonEmpty,
 });
@@ -193,4 +206,7 @@ export const envFixes: Record<string, string> = {
   ACS_CONNECTION_STRING: 'copy it from Azure portal → Communication Service → Keys, e.g. endpoint=https://x.communication.azure.com/;accesskey=...',
   REDIS_URL: 'use redis://host:6379 (or rediss:// for TLS), or unset it to keep state in the SQLite file (.botyard/botyard.db)',
   PORT: 'use a port number such as 3000',
+  ACS_EVENTGRID_SECRET: 'generate one with `openssl rand -hex 32` and put the same value in the subscription URL (…/webhooks/acs?secret=<it>)',
+  ACS_EVENTGRID_SECRET_PREVIOUS: 'set it to the old secret only while the subscription still uses it, then unset it',
+  BOTYARD_REDIS_ALLOW_VOLATILE: 'use 1 or true (or unset it)',
 };

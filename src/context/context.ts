@@ -173,7 +173,7 @@ export class Context<Config = unknown> {
     if (out.pinned && !adapter.capabilities.has('pin')) throw new NotSupportedError(adapter.platform, 'pin', 'Send without pinned there.');
     const clientId = this.nextClientId(adapter);
     if (out.id === undefined && clientId !== undefined) out.id = clientId;
-    const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out));
+    const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out), { signal: this.signal });
     this.deps.onSent?.(target);
     return sent;
   }
@@ -271,7 +271,7 @@ export class Context<Config = unknown> {
     const adapter = this.adapter(this.platform);
     // Stream channels have a name (and custom data), ACS threads a topic: any adapter that can update is fine.
     if (!adapter.updateConversation) throw new NotSupportedError(adapter.platform, 'topic');
-    return this.deps.outbound.run(adapter, 'topic', this.conversation, (a) => a.updateConversation!(this.conversation, changes));
+    return this.deps.outbound.run(adapter, 'topic', this.conversation, (a) => a.updateConversation!(this.conversation, changes), { signal: this.signal });
   }
 
   private adapter(platform: PlatformName): Adapter {
@@ -298,7 +298,7 @@ export class Context<Config = unknown> {
     const target = conversation ?? this.conversation;
     const adapter = this.adapter(target.platform);
     if (!adapter.capabilities.has(capability)) throw new NotSupportedError(adapter.platform, capability);
-    await this.deps.outbound.run(adapter, kind, target, (a) => fn(a, target));
+    await this.deps.outbound.run(adapter, kind, target, (a) => fn(a, target), { signal: this.signal });
   }
 }
 

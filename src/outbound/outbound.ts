@@ -11,6 +11,25 @@ import { defaultLimits, type CallKind, type PlatformLimits } from './limits.ts';
 import { defaultRetryPolicy, sleep as realSleep, withRetry, type RetryPolicy } from './retry.ts';
 import { TokenBucket } from './token-bucket.ts';
 
+/** `sleep`, cut short with the signal's reason when it aborts. */
+function abortableSleep(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleep(ms).then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 export interface OutboundObserver {
   call?(platform: PlatformName, kind: CallKind, outcome: 'ok' | 'error'): void;
   retry?(platform: PlatformName, kind: CallKind, error: PlatformError): void;
@@ -26,8 +45,12 @@ export interface OutboundOptions {
 }
 
 export interface Outbound {
-  /** Runs `fn` against `adapter` under the limits and retry policy for `kind`. */
-  run<T>(adapter: Adapter, kind: CallKind, conversation: ConversationRef, fn: (adapter: Adapter) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` against `adapter` under the limits and retry policy for `kind`. With `signal` (the
+   * handler's ctx.signal), nothing starts once it is aborted: not the call, not a retry, not the wait
+   * for a rate-limit slot. So a handler abandoned at its timeout cannot post after its retry began.
+   */
+  run<T>(adapter: Adapter, kind: CallKind, conversation: ConversationRef, fn: (adapter: Adapter) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
 }
 
 export function createOutbound(options: OutboundOptions = {}): Outbound {
@@ -46,12 +69,16 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   };
 
   return {
-    async run(adapter, kind, conversation, fn) {
+    async run(adapter, kind, conversation, fn, runOptions = {}) {
       const platform = adapter.platform;
+      const { signal } = runOptions;
+      const pause = signal ? (ms: number) => abortableSleep(sleep, ms, signal) : sleep;
       return withRetry(
         async () => {
+          signal?.throwIfAborted();
           const wait = bucketFor(platform, kind, conversation)?.reserve() ?? 0;
-          if (wait > 0) await sleep(wait);
+          if (wait > 0) await pause(wait);
+          signal?.throwIfAborted();
           try {
             const result = await fn(adapter);
             options.observer?.call?.(platform, kind, 'ok');
@@ -63,7 +90,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
         },
         policy,
         {
-          sleep,
+          sleep: pause,
           onRetry: (error, attempt, delayMs) => {
             options.observer?.retry?.(platform, kind, error);
             options.log?.warn({ platform, kind, attempt, delayMs, status: error.status, err: error.message }, 'outbound call failed; retrying');

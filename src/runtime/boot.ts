@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { BotyardConfig } from '../config/load.ts';
+import { BotyardError } from '../errors.ts';
 import { createApp } from '../server/app.ts';
 import { startHttpServer, type HttpServer } from '../server/http-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
@@ -25,6 +26,8 @@ export interface BootOptions {
   store?: StoreChoice;
   /** Mount more routes (the dev console) before the server starts. */
   extend?(app: Express, runtime: Runtime): void | Promise<void>;
+  /** Fail (before listening) when a bot did not load: `botyard start` without --allow-broken-bots. */
+  refuseBrokenBots?: boolean;
 }
 
 export interface Booted {
@@ -62,6 +65,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     app = createApp(runtime, metrics);
     await options.extend?.(app, runtime);
     await runtime.start();
+    if (options.refuseBrokenBots) refuseBrokenBots(runtime);
     server = await startHttpServer(runtime, app, { port: options.port ?? config.env.PORT ?? 3000, ...(options.host ? { host: options.host } : {}) });
   } catch (err) {
     // Free the store (the SQLite file's lock) so the same process may try again (dev, tests).
@@ -89,4 +93,15 @@ export async function boot(options: BootOptions): Promise<Booted> {
       return stopping;
     },
   };
+}
+
+/** Throws when a bot failed to load: a runtime missing a bot must not report ready (boot's catch stops what started). */
+function refuseBrokenBots(runtime: Runtime): void {
+  const problems = runtime.bots.problems();
+  if (!problems.length) return;
+  const list = problems.map((p) => `${p.name ?? p.file} (${p.file}: ${p.reason}. Fix: ${p.fix})`).join('; ');
+  throw new BotyardError(
+    'BOTS_NOT_LOADED',
+    `${problems.length} bot(s) failed to load: ${list}. Not starting without them; fix them (botyard check), or pass --allow-broken-bots to run the others (/readyz then names the missing bots).`,
+  );
 }

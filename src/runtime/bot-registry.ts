@@ -24,7 +24,8 @@ export function createBotRegistry(deps: RegistryDeps) {
   const bots = new Map<string, LoadedBot>();
   /** Problems by file. */
   const problems = new Map<string, BotProblem>();
-  const setupDeps = { botsConfig: deps.config.bots, store: deps.store, timers: deps.timers, log: deps.log };
+  const { memoryStoreMaxKeysPerBot: maxKeys, memoryStoreMaxBytesPerBot: maxBytes } = deps.config.containment;
+  const setupDeps = { botsConfig: deps.config.bots, store: deps.store, timers: deps.timers, log: deps.log, memoryCap: { maxKeys, maxBytes } };
 
   function report(problem: BotProblem) {
     problems.set(problem.file, problem);

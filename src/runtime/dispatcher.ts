@@ -15,6 +15,7 @@ import type { Outbound } from '../outbound/outbound.ts';
 import type { StateStore } from '../state/store.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import type { LoopGuard } from './loop-guard.ts';
+import type { OverrunGuard } from './overrun-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
 import { errorMessage, runHandler } from './run-handler.ts';
 
@@ -42,6 +43,8 @@ export interface DispatcherDeps {
   streaming?: StreamingServices;
   handlerTimeoutMs: number;
   observer?: DispatchObserver;
+  /** Keeps a retry from starting beside a timed-out copy of itself (overrun-guard.ts). */
+  overrun?: OverrunGuard;
 }
 
 export interface DispatchOptions {
@@ -76,6 +79,14 @@ export function createDispatcher(deps: DispatcherDeps) {
       return { ...run, skipped: 'already-done' };
     }
     const handlerLog = bot.log.child({ eventId: event.id, handler: m.entry.label, conversation: conversationKey(event.conversation) });
+    const runKey = `${event.id}:${bot.name}:${index}`;
+    // Only a retry, or a copy still running here, needs the check: the first try of an event pays nothing.
+    const guard = deps.overrun;
+    const busy = guard && (attempt > 1 || guard.runningHere(runKey)) ? await guard.clear(runKey, deps.handlerTimeoutMs, { askStore: attempt > 1 }) : undefined;
+    if (busy) {
+      handlerLog.warn({ bot: bot.name }, `handler ${bot.name}/${m.entry.label} not started again: ${busy}`);
+      return { ...run, error: `not started: ${busy}` };
+    }
     const makeContext = (signal: AbortSignal) => new Context({
       event,
       signal,
@@ -100,6 +111,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       invoke: (signal) => m.entry.handler(makeContext(signal)),
     });
     run.ms = outcome.ms;
+    if (outcome.timedOut) deps.overrun?.overran(runKey, outcome.settled);
     if (outcome.error !== undefined) {
       run.error = errorMessage(outcome.error);
       handlerLog.error({ err: outcome.error, bot: bot.name }, `handler ${bot.name}/${m.entry.label} failed`);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Adapter } from '../adapters/adapter.ts';
+import { eventGridSettings } from '../config/event-grid.ts';
 import type { BotyardConfig } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
 
@@ -33,6 +34,7 @@ export async function adaptersFromConfig(config: BotyardConfig): Promise<Adapter
       }
     }
     const { createAcsAdapter } = await import('../adapters/acs/index.ts');
+    const eventGrid = eventGridSettings(config, env);
     adapters.push(
       createAcsAdapter({
         connectionString: env.ACS_CONNECTION_STRING,
@@ -40,6 +42,7 @@ export async function adaptersFromConfig(config: BotyardConfig): Promise<Adapter
         botName: config.bot.name,
         ...(tlsCa ? { tlsCa } : {}),
         poll: { minIntervalMs: config.acs.pollMinIntervalMs, maxIntervalMs: config.acs.pollMaxIntervalMs, leaseTtlMs: config.acs.leaseTtlMs },
+        ...(eventGrid ? { eventGrid } : {}),
       }),
     );
   }

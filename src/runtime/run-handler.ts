@@ -5,6 +5,7 @@
  * containment rules live in one place.
  */
 import { HandlerTimeoutError } from '../errors.ts';
+import { beginRun, runAs } from './handler-scope.ts';
 
 export interface HandlerRunOptions {
   bot: string;
@@ -31,11 +32,25 @@ export async function runHandler(options: HandlerRunOptions): Promise<HandlerOut
   const controller = new AbortController();
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  const work = Promise.resolve().then(() => options.invoke(controller.signal));
+  // Inside the handler's scope: its code (and whatever it starts) can be told apart from the runtime's.
+  const who = { bot: options.bot, label: options.label };
+  const tracked = beginRun(who);
+  const work = runAs(who, () =>
+    Promise.resolve().then(() => {
+      const sliceStart = performance.now();
+      try {
+        return options.invoke(controller.signal);
+      } finally {
+        tracked.run.firstSliceEndedAt = performance.now();
+        tracked.run.firstSliceMs = tracked.run.firstSliceEndedAt - sliceStart;
+      }
+    }),
+  );
   const settled = work.then(
     () => undefined,
     () => undefined,
   );
+  tracked.settles(settled);
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new HandlerTimeoutError(options.bot, options.label, options.timeoutMs);

@@ -26,6 +26,9 @@ import { createDispatcher, type HandlerRun } from './dispatcher.ts';
 import { createIngest, type IngestReason } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
+import { createOverrunGuard } from './overrun-guard.ts';
+import { installExitGuard } from './exit-guard.ts';
+import { createLoopMonitor } from './loop-monitor.ts';
 import { runScheduledTick } from './schedule-tick.ts';
 import { createRuntimeTimers } from './runtime-timers.ts';
 import { createStreamStops, withStreamStops } from './stream-stops.ts';
@@ -115,6 +118,7 @@ export async function createRuntime(options: RuntimeOptions) {
     streaming,
     handlerTimeoutMs: config.handlerTimeoutMs,
     observer: { dispatched: (event, runs) => events.emit('dispatched', event, runs) },
+    overrun: createOverrunGuard({ store, log }),
   });
 
   // A user's stop must reach a stream at once, not queue behind the event being answered (stream-stops.ts).
@@ -138,6 +142,10 @@ export async function createRuntime(options: RuntimeOptions) {
     onRejected: (event) => void ingest(event).catch((err) => log.error({ err, eventId: event.id }, 'message.rejected event not accepted')),
   });
 
+  // Containment (security): stalls pinned on bots, process.exit refused inside handlers.
+  const loopMonitor = createLoopMonitor({ warnMs: config.containment.loopBlockWarnMs, exact: config.containment.exactLoopAttribution, log });
+  let removeExitGuard: (() => void) | undefined;
+
   let started = false;
 
   return {
@@ -157,6 +165,8 @@ export async function createRuntime(options: RuntimeOptions) {
     /** Hand an inbound event to the runtime as an adapter would. */
     ingest,
     dispatcher,
+    /** Event-loop stalls, measured and charged to bots (security: containment). */
+    loopMonitor,
     /** ctx.stream()'s shared services: settings, update budget, and the streams open here (`stops.active()`). */
     streaming,
     /** Decides on a message before the platform stores it (what adapters with `preSend` call). */
@@ -166,6 +176,8 @@ export async function createRuntime(options: RuntimeOptions) {
     async start(): Promise<void> {
       if (started) return;
       started = true;
+      loopMonitor.start();
+      removeExitGuard = installExitGuard((error) => log.error({ bot: error.who.bot, handler: error.who.label }, error.message));
       if (options.bots) await registry.loadDefinitions(options.bots);
       else await registry.loadFolder(config.botsPath);
       queue.start((event, info) => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 }).then(() => undefined));
@@ -192,6 +204,8 @@ export async function createRuntime(options: RuntimeOptions) {
       await queue.stop(timeoutMs);
       await timersStopped;
       registry.close();
+      loopMonitor.stop();
+      removeExitGuard?.();
     },
   };
 }

@@ -4,8 +4,11 @@
  */
 import type { Logger } from 'pino';
 import type { Timers } from '../scheduler/timers/timers.ts';
+import { capBotStore } from '../state/bot-store-cap.ts';
+import { isMemoryStore } from '../state/memory.ts';
 import { scoped, type StateStore } from '../state/store.ts';
 import { BotBuilder, type BotDefinition } from './bot.ts';
+import { runAs } from './handler-scope.ts';
 import type { BotProblem, LoadedBot } from './loaded-bot.ts';
 
 export interface SetupDeps {
@@ -14,6 +17,8 @@ export interface SetupDeps {
   store: StateStore;
   timers: Timers;
   log: Logger;
+  /** Per-bot cap on state held in the memory store (security: containment). */
+  memoryCap?: { maxKeys: number; maxBytes: number };
 }
 
 export async function setupBot(definition: BotDefinition, file: string, deps: SetupDeps): Promise<LoadedBot | BotProblem> {
@@ -29,7 +34,8 @@ export async function setupBot(definition: BotDefinition, file: string, deps: Se
   }
   const builder = new BotBuilder(name);
   try {
-    await definition.setup(builder, config);
+    // As the bot: a process.exit() in setup is refused naming it (exit-guard.ts).
+    await runAs({ bot: name, label: 'setup' }, () => definition.setup(builder, config));
   } catch (err) {
     return { file, name, reason: `setup() threw: ${(err as Error)?.message ?? String(err)}`, fix: 'fix the error in the bot\'s setup function' };
   }
@@ -39,7 +45,7 @@ export async function setupBot(definition: BotDefinition, file: string, deps: Se
     definition,
     registration: builder.registration,
     config,
-    store: scoped(deps.store, `bot:${name}`),
+    store: botStore(deps, name),
     timers: deps.timers.forBot(name),
     log: deps.log.child({ bot: name }),
   };
@@ -47,4 +53,10 @@ export async function setupBot(definition: BotDefinition, file: string, deps: Se
 
 export function isProblem(value: LoadedBot | BotProblem): value is BotProblem {
   return 'reason' in value;
+}
+
+/** The bot's own view of the store: keys under `bot:<name>:`, capped when they live in process memory. */
+function botStore(deps: SetupDeps, name: string): StateStore {
+  const view = scoped(deps.store, `bot:${name}`);
+  return deps.memoryCap && isMemoryStore(deps.store) ? capBotStore(deps.store, view, { bot: name, ...deps.memoryCap }) : view;
 }

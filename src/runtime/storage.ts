@@ -83,6 +83,9 @@ export interface Storage {
 const redact = (url: string) => url.replace(/\/\/([^@/]*):[^@/]*@/, '//$1:***@');
 
 async function openRedis(url: string, config: BotyardConfig, log: Logger): Promise<Storage> {
+  // Before anything is trusted to it: would this Redis keep acknowledged events? (security: src/state/redis-durability.ts)
+  const { checkRedisDurability, allowsVolatile } = await import('../state/redis-durability.ts');
+  for (const warning of (await checkRedisDurability(url, { allowVolatile: allowsVolatile(config) })).warn) log.warn(warning);
   const [{ createRedisStore }, { createRedisQueue, queueNameFor }, { createRedisTimers, timerQueueNameFor }] = await Promise.all([
     import('../state/redis.ts'),
     import('../queue/redis.ts'),

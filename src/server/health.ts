@@ -4,10 +4,11 @@
  * token and a poller within its lag bound).
  */
 import type { Runtime } from '../runtime/runtime.ts';
+import { botsCheck, eventLoopCheck } from './readiness-containment.ts';
 
 export interface Readiness {
   ok: boolean;
-  checks: Record<string, { ok: boolean; reason?: string }>;
+  checks: Record<string, { ok: boolean; reason?: string; missing?: string[] }>;
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -26,5 +27,8 @@ export async function checkReadiness(runtime: Runtime, timeoutMs = 2000): Promis
       : (checks[adapter.platform] = { ok: true }),
   );
   await Promise.all([store, ...adapters]);
+  checks.eventLoop = eventLoopCheck(runtime);
+  const bots = botsCheck(runtime);
+  if (bots) checks.bots = bots;
   return { ok: Object.values(checks).every((c) => c.ok), checks };
 }

@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { OutboundObserver } from '../outbound/outbound.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { attachBeforeSendMetrics } from './before-send-metrics.ts';
+import { attachContainmentMetrics } from './metrics-containment.ts';
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
@@ -33,6 +34,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     outboundObserver,
     /** Starts counting what `runtime` does; gauges are read at scrape time. */
     attach(runtime: Runtime): void {
+      attachContainmentMetrics(registry, runtime);
       runtime.events.on('ingested', (event, outcome) => eventsIn.inc({ platform: event.platform, outcome }));
       runtime.events.on('timer', (activity) => timerEvents.inc({ bot: activity.timer.bot, kind: activity.kind }));
       attachBeforeSendMetrics(registry, runtime);

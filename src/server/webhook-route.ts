@@ -27,8 +27,8 @@ export async function handleWebhookRequest(
   handle: WebhookHandler = (r) => adapter.handleWebhook!(r),
 ): Promise<void> {
   try {
-    const body = await readBody(req, maxBodyBytes);
-    const answer = await handle({ headers: req.headers, body });
+    const body = req.method === 'OPTIONS' ? Buffer.alloc(0) : await readBody(req, maxBodyBytes);
+    const answer = await handle({ headers: req.headers, body, url: req.url ?? '', method: req.method ?? 'POST' });
     send(res, answer.status, answer.body, answer.headers);
   } catch (err) {
     if (err instanceof BodyError) {

@@ -24,6 +24,10 @@ const SWEEP_STEP = 2;
  * read and by an incremental sweep on write (a live Map iterator advanced a couple of entries per
  * write), so a long-running process does not grow without bound and no write pays for a full scan.
  */
+/** Stores made by createMemoryStore: bot state there is capped per bot (src/state/bot-store-cap.ts). */
+const memoryStores = new WeakSet<StateStore>();
+export const isMemoryStore = (store: StateStore): boolean => memoryStores.has(store);
+
 export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore {
   const now = options.now ?? Date.now;
   const maxExpiring = options.maxExpiringKeys ?? 500_000;
@@ -78,7 +82,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
   };
   const read = <T>(entry: Entry): T => (typeof entry.value === 'object' && entry.value !== null ? structuredClone(entry.value) : entry.value) as T;
 
-  return {
+  const store: StateStore = {
     async get<T>(key: string) {
       const entry = live(key);
       return entry === undefined ? undefined : read<T>(entry);
@@ -144,4 +148,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
       expiring = 0;
     },
   };
+  memoryStores.add(store);
+  return store;
 }

@@ -60,6 +60,8 @@ export interface StartOptions {
   env: Record<string, string>;
   /** How long to wait for "listening". Default 30 s. */
   timeoutMs?: number;
+  /** More `botyard start` arguments (`--allow-broken-bots`). */
+  args?: string[];
 }
 
 const live = new Set<BotyardProcess>();
@@ -73,7 +75,7 @@ export async function startBotyard(options: StartOptions): Promise<BotyardProces
     NODE_ENV: 'production',
     ...options.env,
   };
-  const child = spawn(process.execPath, [bin, 'start', '--config', options.config, '--port', '0'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start', '--config', options.config, '--port', '0', ...(options.args ?? [])], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let stdoutRest = '';
   const logs: Array<Record<string, unknown>> = [];

@@ -26,29 +26,48 @@ export interface RedisServer {
   url: string;
   /** Stops the server (SIGTERM, no save) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Kills it (SIGKILL: no shutdown, no final fsync) and waits for it to exit. */
+  crash(): Promise<void>;
   /** Starts it again on the same port and waits until it answers PING. */
   restart(): Promise<void>;
 }
 
 
-export async function startRedisServer(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** More redis-server arguments, after the defaults (later ones win): `['--appendonly', 'yes']`, `['--requirepass', 'pw']`. */
+  args?: string[];
+  /** The URL used to wait for it (e.g. with the password); default redis://127.0.0.1:<port>. */
+  probeUrl?: (port: number) => string;
+  /** Working directory (where an AOF or RDB file goes). Default: the current one. */
+  dir?: string;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
-    await waitFor(() => redisAnswers(url), { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on ${port}` });
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...(options.dir ? ['--dir', options.dir] : []), ...(options.args ?? [])];
+    child = spawn('redis-server', args, { stdio: 'ignore' });
+    const probe = options.probeUrl?.(port) ?? url;
+    await waitFor(() => redisAnswers(probe), { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on ${port}` });
+  };
+  const end = async (signal: NodeJS.Signals) => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((resolve) => c.once('exit', resolve));
+    c.kill(signal);
+    await exited;
   };
   await launch();
   return {
     port,
     url,
     async stop() {
-      const c = child;
-      if (!c || c.exitCode !== null) return;
-      const exited = new Promise((resolve) => c.once('exit', resolve));
-      c.kill('SIGTERM');
-      await exited;
+      await end('SIGTERM');
+    },
+    async crash() {
+      await end('SIGKILL');
     },
     restart: launch,
   };

@@ -54,7 +54,8 @@ describeRedis('production: ACS on two instances sharing Redis', () => {
       acs: { pollMinIntervalMs: 200, pollMaxIntervalMs: 500, leaseTtlMs: LEASE_MS },
       queue: { lockMs: 2000, stalledCheckMs: 500, backoffMs: 200 },
     });
-    const env = { ...emulator.env, ACS_BOT_USER_ID: botId, REDIS_URL: redisUrl };
+    // The test Redis keeps nothing on disk: say so, or botyard start refuses it (README: Redis in production).
+    const env = { ...emulator.env, ACS_BOT_USER_ID: botId, REDIS_URL: redisUrl, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
     [a, b] = await Promise.all([startBotyard({ config, env }), startBotyard({ config, env })]);
     // Both have finished a first poll cycle (the baseline: history before the first start is not news).
     await waitFor(async () => (await a.metrics()).has('botyard_poller_lag_seconds') && (await b.metrics()).has('botyard_poller_lag_seconds'), { timeoutMs: 20_000, what: 'first poll cycles' });

@@ -38,7 +38,9 @@ describeRedis('production: a schedule on two instances', () => {
       if (m) posts.set(m[1]!, [...(posts.get(m[1]!) ?? []), Number(m[2])]);
     });
     const config = writeConfig({ botsDir: path.join(here, 'fixtures/tick-bots'), redisPrefix: prefix });
-    [a, b] = await Promise.all([startBotyard({ config, env: { ...emu.env, REDIS_URL: redisUrl } }), startBotyard({ config, env: { ...emu.env, REDIS_URL: redisUrl } })]);
+    // The test Redis keeps nothing on disk: say so, or botyard start refuses it (README: Redis in production).
+    const env = { ...emu.env, REDIS_URL: redisUrl, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
+    [a, b] = await Promise.all([startBotyard({ config, env }), startBotyard({ config, env })]);
   }, 60_000);
 
   afterAll(async () => {

@@ -24,7 +24,8 @@ describeRedis('production: health, metrics, dead letters and logs', () => {
   let redis: RedisServer;
   let config: string;
   let p: BotyardProcess;
-  const env = () => ({ ...world.env, REDIS_URL: redis.url });
+  // A private redis-server without persistence: say so, or botyard start refuses it (README: Redis in production).
+  const env = () => ({ ...world.env, REDIS_URL: redis.url, BOTYARD_REDIS_ALLOW_VOLATILE: '1' });
   const cli = (...args: string[]) => run(process.execPath, [path.join(root, 'bin/botyard.js'), ...args, '--config', config], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env() } });
 
   beforeAll(async () => {

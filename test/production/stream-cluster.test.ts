@@ -21,7 +21,8 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
   let config: string;
   let a: BotyardProcess;
   let b: BotyardProcess;
-  const env = () => ({ ...world.env, REDIS_URL: redisUrl });
+  // The test Redis keeps nothing on disk: say so, or botyard start refuses it (README: Redis in production).
+  const env = () => ({ ...world.env, REDIS_URL: redisUrl, BOTYARD_REDIS_ALLOW_VOLATILE: '1' });
   const start = () => startBotyard({ config, env: env() });
   /** Sum of a metric over the instances given. */
   const total = async (instances: BotyardProcess[], name: string, labels?: Record<string, string>) =>

@@ -1,16 +1,23 @@
 import type { ChatMessage } from '@azure/communication-chat';
-import type { InboundEvent, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
+import type { InboundEvent, UserRef } from '../adapter.ts';
+import type { GridEvent } from './event-grid-envelope.ts';
 import { eventIds, messageEvents, type MessageChange } from './normalize.ts';
 
-interface GridEvent {
-  id?: string;
-  eventType?: string;
-  /** CloudEvents schema */
-  type?: string;
-  data?: Record<string, any>;
-}
+/*
+ * Event Grid's ACS chat events as botyard events, with the poller's ids so one change is one event
+ * whichever way it arrived. Only authenticated, shape-checked events get here (event-grid-webhook.ts).
+ */
 
 const idOf = (model: any): string | undefined => model?.communicationUser?.id ?? model?.rawId;
+
+const MEMBER_OR_TOPIC = new Set([
+  'ChatThreadParticipantAdded',
+  'ChatParticipantAddedToThreadWithUser',
+  'ChatThreadParticipantRemoved',
+  'ChatParticipantRemovedFromThreadWithUser',
+  'ChatThreadPropertiesUpdated',
+  'ChatThreadPropertiesUpdatedPerUser',
+]);
 
 const MESSAGE_EVENTS: Record<string, MessageChange> = {
   ChatMessageReceivedInThread: 'new',
@@ -39,12 +46,44 @@ function asChatMessage(d: Record<string, any>): ChatMessage {
   } as ChatMessage;
 }
 
+/**
+ * Per-user events (`ChatMessageReceived`, `…WithUser`, `…PerUser`) come once per member of the thread
+ * and say so in `recipientCommunicationIdentifier`. Only the copy addressed to the bot is taken, so a
+ * thread event is one event here whatever the thread's size; the other copies cost nothing (not even a
+ * dedupe key). A copy without a recipient is taken, and its id folds it with the thread-level event.
+ */
+function otherRecipient(d: Record<string, any>, bot: UserRef): boolean {
+  const recipient = idOf(d.recipientCommunicationIdentifier) ?? d.recipientId;
+  return typeof recipient === 'string' && bot.id !== '' && recipient !== bot.id;
+}
+
+/**
+ * Why an event's ids could claim a key that is not its own, if they could: the dedupe key is built
+ * from thread id, message id and version, so they must agree with each other and with the subject.
+ */
+function inconsistency(event: GridEvent, type: string, d: Record<string, any>): string | undefined {
+  if (typeof d.threadId !== 'string' || !/^19:[^/\s]+$/.test(d.threadId)) return 'no valid threadId';
+  if (event.subject !== undefined && !event.subject.startsWith(`thread/${d.threadId}/`)) return 'subject names another thread';
+  if (MESSAGE_EVENTS[type]) {
+    if (!/^\d+$/.test(String(d.messageId ?? ''))) return 'messageId is not an ACS message id';
+    // A new message's version is its id (service recordings and the Event Grid examples); anything else is not new.
+    if (MESSAGE_EVENTS[type] === 'new' && d.version !== undefined && String(d.version) !== String(d.messageId)) return 'a new message whose version is not its id';
+  }
+  return undefined;
+}
+
 /** One Event Grid event → botyard events (same ids as the poller's). Unknown types yield nothing. */
-export function gridEvents(event: GridEvent, bot: UserRef): InboundEvent[] {
-  const type = (event.eventType ?? event.type ?? '').replace(/^Microsoft\.Communication\./, '');
-  const d = event.data ?? {};
-  const threadId: string | undefined = d.threadId;
-  if (!threadId) return [];
+export function gridEvents(event: GridEvent, bot: UserRef, onSkip?: (reason: string) => void): InboundEvent[] {
+  const type = event.eventType.replace(/^Microsoft\.Communication\./, '');
+  const d = event.data;
+  if (!MESSAGE_EVENTS[type] && !MEMBER_OR_TOPIC.has(type)) return [];
+  const bad = inconsistency(event, type, d);
+  if (bad) {
+    onSkip?.(`${type} ${event.id}: ${bad}`);
+    return [];
+  }
+  if (otherRecipient(d, bot)) return [];
+  const threadId: string = d.threadId;
   const conversation = { platform: 'acs' as const, id: threadId };
   const change = MESSAGE_EVENTS[type];
   if (change) {
@@ -87,33 +126,9 @@ export function gridEvents(event: GridEvent, bot: UserRef): InboundEvent[] {
   }
 }
 
-/**
- * `POST /webhooks/acs`: the subscription-validation handshake (answered `200 { validationResponse }`),
- * the CloudEvents OPTIONS handshake, and event arrays handed to `deliver` before answering 200
- * (a failure answers 500 so Event Grid retries).
- */
-export async function handleGridWebhook(
-  request: WebhookRequest & { method?: string },
-  bot: UserRef,
-  deliver: (event: InboundEvent) => Promise<void>,
-): Promise<WebhookResponse> {
-  const origin = request.headers['webhook-request-origin'];
-  if (request.method === 'OPTIONS' || (origin && request.body.length === 0)) {
-    return { status: 200, headers: { 'WebHook-Allowed-Origin': String(origin ?? '*'), Allow: 'POST' } };
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(request.body.toString('utf8'));
-  } catch {
-    return { status: 400, body: { error: 'The body is not JSON: expected an Event Grid event array.' } };
-  }
-  const events = (Array.isArray(parsed) ? parsed : [parsed]) as GridEvent[];
-  const validation = events.find((e) => e?.eventType === 'Microsoft.EventGrid.SubscriptionValidationEvent');
-  if (validation) return { status: 200, body: { validationResponse: validation.data?.validationCode } };
-  try {
-    for (const event of events) for (const inbound of gridEvents(event, bot)) await deliver(inbound);
-  } catch {
-    return { status: 500, body: { error: 'Not accepted; Event Grid will retry.' } };
-  }
-  return { status: 200 };
+/** Every event of one delivery, each id once (a batch may carry a thread event and its per-user copies). */
+export function foldDelivery(events: GridEvent[], bot: UserRef, onSkip?: (reason: string) => void): InboundEvent[] {
+  const byId = new Map<string, InboundEvent>();
+  for (const event of events) for (const inbound of gridEvents(event, bot, onSkip)) if (!byId.has(inbound.id)) byId.set(inbound.id, inbound);
+  return [...byId.values()];
 }

@@ -4,13 +4,16 @@
  */
 import { ChatClient, type ChatThreadClient } from '@azure/communication-chat';
 import { randomUUID } from 'node:crypto';
+import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
+import type { EventGridSettings } from '../../config/event-grid.ts';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, EventSink, InboundEvent, OutgoingMessage, UserRef } from '../adapter.ts';
 import { NotSupportedError, PlatformError } from '../../errors.ts';
 import type { StateStore } from '../../state/store.ts';
 import { BotTokenCredential } from './credential.ts';
 import { call } from './errors.ts';
-import { handleGridWebhook } from './event-grid.ts';
+import { createEventGridAuth } from './event-grid-auth.ts';
+import { createGridWebhook } from './event-grid-webhook.ts';
 import { readAcsHistory } from './history.ts';
 import { chatTokenFetcher, createIdentityClient, resolveBotUser } from './identity.ts';
 import { toAcsOutgoing } from './outgoing.ts';
@@ -34,6 +37,11 @@ export interface AcsAdapterOptions {
   /** Fetch a new chat token this long before the current one expires (default 5 min; at most half a token's life). */
   tokenRefreshMarginMs?: number;
   now?: () => number;
+  /**
+   * Event Grid on POST /webhooks/acs and how it is authenticated. Absent: every request there is
+   * refused with 401 (polling still runs). `keys` replaces fetching the Entra JWKS (tests).
+   */
+  eventGrid?: EventGridSettings & { keys?: JWTVerifyGetKey };
 }
 
 export interface AcsAdapter extends Adapter {
@@ -93,6 +101,25 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
     }
   };
 
+  const grid = options.eventGrid;
+  const gridWebhook = createGridWebhook({
+    authenticate: createEventGridAuth({
+      secrets: grid?.secrets ?? [],
+      secretParam: grid?.secretParam ?? 'secret',
+      ...(grid?.entra ? { entra: grid.entra } : {}),
+      ...(grid?.keys ? { keys: grid.keys } : {}),
+      ...(options.tlsCa ? { ca: options.tlsCa } : {}),
+    }),
+    bot: () => botUser,
+    deliver,
+    validation: grid?.validation ?? 'sync',
+    validationHosts: grid?.validationHosts ?? [],
+    ...(options.tlsCa ? { ca: options.tlsCa } : {}),
+    get log() {
+      return log;
+    },
+  });
+
   const poller = createPoller(
     { chat: started, store: () => store!, bot: () => botUser, deliver, now, log: () => log, instanceId: randomUUID() },
     options.poll,
@@ -142,8 +169,8 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
     pollLagMs: () => poller.lagMs(),
 
     async handleWebhook(request) {
-      const response = await handleGridWebhook(request, botUser, deliver);
-      if (response.status === 200 && request.body.length) poller.nudge();
+      const response = await gridWebhook(request);
+      if (response.status === 200 && request.method !== 'OPTIONS' && request.body.length) poller.nudge();
       return response;
     },
 

@@ -1,3 +1,4 @@
+import { describeEventGridAuth } from '../../config/event-grid.ts';
 import { loadConfig } from '../../config/load.ts';
 import { ConfigError } from '../../errors.ts';
 import { silentLogger } from '../../runtime/log.ts';
@@ -11,6 +12,8 @@ export const checkCommand: CliCommand = {
 
 Loads the configuration and every bot in bots/ (without connecting to any platform) and
 reports each problem with the file, the reason and the fix. Exits 1 when there is one.
+Says how ACS Event Grid deliveries are authenticated (secret in the URL, Entra token, or off), and
+refuses acs.eventGrid.enabled: true without any authentication.
 
 Example:
   botyard check && botyard start`,
@@ -31,6 +34,7 @@ Example:
     const timers = loaded.flatMap((bot) => runtime.bots.get(bot)!.registration.timers.map((t) => ({ bot, ...t })));
     await runtime.stop();
     io.out(`config: ${config.configFile ?? '(defaults; no bot.config.ts)'} ✓`);
+    io.out(describeEventGridAuth(config, config.env));
     for (const name of loaded) io.out(`✓ ${name}`);
     for (const s of schedules) io.out(`  schedule ${s.id} '${s.cron}'${s.timezone ? ` ${s.timezone}` : ''}${s.target ? ` → ${s.target}` : ''}`);
     for (const t of timers) io.out(`  timer ${t.bot}/${t.name}${t.options.late !== undefined ? ` (late: ${t.options.late})` : ''}`);

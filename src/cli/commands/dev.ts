@@ -1,10 +1,11 @@
 import type { CliCommand } from '../command.ts';
+import { isLoopback } from '../../server/loopback.ts';
 import { describeBoot, untilSignal } from '../lifecycle.ts';
 
 export const devCommand: CliCommand = {
   name: 'dev',
   summary: 'emulators + runtime + console, with hot reload: develop bots with no account',
-  help: `Usage: botyard dev [--port 3000] [--config bot.config.ts] [--fresh] [--fault '<rules>']
+  help: `Usage: botyard dev [--port 3000] [--host 127.0.0.1] [--config bot.config.ts] [--fresh] [--fault '<rules>']
 
 Starts what is missing of the platforms as local emulators (Stream when STREAM_API_KEY is unset,
 ACS when ACS_CONNECTION_STRING is unset), the runtime with every bot in bots/, and the dev console
@@ -15,6 +16,9 @@ at http://localhost:3000/ where you chat with your bots. Editing a bot file relo
 State persists in .botyard/dev/: the emulators' users, channels, threads and messages, and the
 runtime's store (bot identity, bot state, queued events), so a restart carries on where it stopped.
 --fresh starts the emulators and the store clean.
+
+It listens on 127.0.0.1 only: the console can post as any user. --host 0.0.0.0 (or another
+address) opens it to the network, with a warning; do that only on a network you trust.
 
 Example:
   npm run dev        # then open http://localhost:3000/`,
@@ -28,11 +32,16 @@ Example:
     // Fault rules are checked before anything starts, so a typo never leaves a stack running without them.
     const faults = typeof flags.fault === 'string' ? (await import('../../emulator/fault-spec.ts')).parseFaults(flags.fault) : [];
     const log = createLogger({ level: parseEnv(io.env).LOG_LEVEL ?? 'info', pretty: true });
+    const host = typeof flags.host === 'string' ? flags.host : '127.0.0.1';
+    if (!isLoopback(host)) {
+      io.err(`warning: --host ${host} puts the dev console on the network, and the console can post as any user of the emulated (or configured) platforms. Anyone who can reach this port can act as them.`);
+    }
     const stack = await startDevStack({
       env: io.env,
       cwd: io.cwd,
       log,
       ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}),
+      host,
       ...(typeof flags.config === 'string' ? { file: flags.config } : {}),
       watch: true,
       persist: { fresh: flags.fresh === true },

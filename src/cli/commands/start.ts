@@ -6,7 +6,7 @@ import { describeBoot, untilSignal } from '../lifecycle.ts';
 export const startCommand: CliCommand = {
   name: 'start',
   summary: 'run the bots in production (platforms from the environment)',
-  help: `Usage: botyard start [--config bot.config.ts] [--port 3000]
+  help: `Usage: botyard start [--config bot.config.ts] [--port 3000] [--allow-broken-bots]
 
 Runs the bots in bots/ against the platforms whose credentials are set:
   Stream  STREAM_API_KEY, STREAM_API_SECRET (STREAM_BASE_URL optional)
@@ -14,6 +14,10 @@ Runs the bots in bots/ against the platforms whose credentials are set:
 State and the event queue live in SQLite at .botyard/botyard.db (durable, one process), or in
 Redis when REDIS_URL is set (durable, shared by instances); store in bot.config.ts chooses.
 SIGTERM or SIGINT stops intake, finishes in-flight events, and exits 0.
+A bot that fails to load stops the start (exit 1) unless --allow-broken-bots, which runs the
+others and names the missing ones in /readyz.
+With REDIS_URL, Redis must persist (appendonly yes) and never evict (maxmemory-policy noeviction),
+or the start is refused; redis.allowVolatile: true in bot.config.ts accepts a volatile Redis.
 
 Example:
   STREAM_API_KEY=key STREAM_API_SECRET=secret REDIS_URL=redis://127.0.0.1:6379 botyard start --port 8080`,
@@ -31,7 +35,8 @@ Example:
     const store = chooseStore(config, { kind: 'sqlite', cwd: io.cwd });
     refuseThrowawayAcsIdentity(store, config);
     const log = createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel });
-    const booted = await boot({ config, log, store, ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
+    const refuseBrokenBots = ![true, 'true'].includes(flags['allow-broken-bots']!);
+    const booted = await boot({ config, log, store, refuseBrokenBots, ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
     describeBoot(booted, io);
     return untilSignal(() => booted.stop(), io);
   },

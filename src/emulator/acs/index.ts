@@ -90,7 +90,7 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
   const faults = createFaults();
   const counters = new Map<string, number>();
   const routes = [...identityRoutes(core), ...threadRoutes(core), ...messageRoutes(core), ...participantRoutes(core)];
-  const eventGrid = createEventGrid(model, `/subscriptions/emulator/resourceGroups/botyard/providers/Microsoft.Communication/CommunicationServices/${model.resourceId}`, faults.eventGrid);
+  const eventGrid = createEventGrid(model, `/subscriptions/emulator/resourceGroups/botyard/providers/Microsoft.Communication/CommunicationServices/${model.resourceId}`, cert, faults.eventGrid);
   const admin = createAdmin(core);
   const adminDeps = { core, faults, eventGrid, admin };
   const server = createAcsServer({ core, routes, faults, counters, log: options.log, cert, admin: (req, url, body) => handleAcsAdmin(req, url, body, adminDeps) });
@@ -127,7 +127,7 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
     resetCounters: () => counters.clear(),
     close() {
       closed ??= (async () => {
-        eventGrid.unsubscribe();
+        await eventGrid.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

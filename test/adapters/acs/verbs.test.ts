@@ -7,9 +7,10 @@ import { ofType, startAdapter, texts, type Harness } from './helpers.ts';
 
 let emulator: AcsEmulator;
 let h: Harness;
+const SECRET = 'verbs-test-secret-0123456789';
 beforeAll(async () => {
   emulator = await startAcsEmulator();
-  h = await startAdapter(emulator);
+  h = await startAdapter(emulator, { eventGrid: { secrets: [SECRET], secretParam: 'secret', validation: 'sync', validationHosts: [] } });
   await h.adapter.pollOnce();
 });
 afterEach(() => {
@@ -114,18 +115,19 @@ describe('ACS adapter: Event Grid', () => {
     server = createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const answer = await h.adapter.handleWebhook!({ headers: req.headers, body: Buffer.concat(chunks) });
+      const answer = await h.adapter.handleWebhook!({ headers: req.headers, body: Buffer.concat(chunks), url: req.url!, method: req.method! });
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/acs`;
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/acs?secret=${SECRET}`;
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('answers the validation handshake', async () => {
     const answer = await h.adapter.handleWebhook!({
       headers: { 'aeg-event-type': 'SubscriptionValidation' },
+      url: `/webhooks/acs?secret=${SECRET}`,
       body: Buffer.from(JSON.stringify([{ id: '1', eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: { validationCode: 'abc-123' } }])),
     });
     expect(answer).toEqual({ status: 200, body: { validationResponse: 'abc-123' } });

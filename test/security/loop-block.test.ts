@@ -1,0 +1,73 @@
+/**
+ * One bot busy-loops 10 s in a real `botyard start` process: nothing can interrupt it, but the
+ * warning names it, /healthz answers as soon as the loop ends, /readyz says 503 for a while,
+ * /metrics charges the seconds to it, and the other bot's queued message is answered afterwards.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { deliver, startStreamWorld, type StreamWorld } from '../production/stream-kit.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let world: StreamWorld;
+let proc: BotyardProcess;
+
+beforeAll(async () => {
+  world = await startStreamWorld();
+  const config = writeConfig({ botsDir: path.join(here, 'fixtures/busy-bots'), handlerTimeoutMs: 60_000 });
+  proc = await startBotyard({ config, env: world.env });
+});
+afterAll(async () => {
+  await killAll();
+  await world?.close();
+  cleanupConfigs();
+});
+
+it('a 10 s busy loop: the warning names the bot, /healthz answers within 100 ms of its end, /readyz 503, metrics charge it', { timeout: 60_000 }, async () => {
+  const [first, busy, queued] = await world.seed('loop', 1, 3, (_c, n) => (n === 1 ? 'busy=10000' : `hello ${n}`));
+  expect(await deliver(world, proc.url, first!)).toBe(200);
+  await waitFor(() => world.answered([first!]) === 1, { what: 'the first answer' });
+
+  expect(await deliver(world, proc.url, busy!)).toBe(200);
+  // Probe /healthz every 25 ms from now on; each probe records when its answer arrived.
+  const answeredAt: number[] = [];
+  let probing = true;
+  const probes: Promise<void>[] = [];
+  const prober = (async () => {
+    while (probing) {
+      probes.push(fetch(`${proc.url}/healthz`, { signal: AbortSignal.timeout(20_000) }).then((r) => r.arrayBuffer()).then(() => void answeredAt.push(Date.now()), () => undefined));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  const queuedStatus = deliver(world, proc.url, queued!); // arrives during the loop
+  const done = await waitFor(() => proc.logs().find((l) => l.msg === 'busy: loop done'), { timeoutMs: 30_000, what: 'the loop to end' });
+  const warning = await waitFor(() => proc.logs().find((l) => String(l.msg).startsWith('event loop blocked')), { timeoutMs: 5_000, what: 'the warning' });
+  const loopEndedAt = Number(done.loopEndedAt);
+  await waitFor(() => answeredAt.some((t) => t >= loopEndedAt), { timeoutMs: 5_000, what: 'a /healthz answer after the loop' });
+  const firstAfter = Math.min(...answeredAt.filter((t) => t >= loopEndedAt)) - loopEndedAt;
+  const ready = await proc.get('/readyz');
+  probing = false;
+  await prober;
+  await Promise.all(probes);
+  const metrics = await proc.metrics();
+  const charged = metrics.sum('botyard_event_loop_blocked_seconds_total', { bot: 'busy' });
+  const chargedOthers = metrics.sum('botyard_event_loop_blocked_seconds_total') - charged;
+  expect(await queuedStatus).toBe(200);
+  await waitFor(() => world.answered([queued!]) === 1, { timeoutMs: 10_000, what: 'the queued message answered' });
+
+  console.log(
+    `busy loop: blocked ${warning.blockedMs} ms, warning names ${JSON.stringify(warning.bots)} (${warning.attribution}); ` +
+      `/healthz answered ${firstAfter} ms after the loop ended; /readyz ${ready.status} (${ready.body?.checks?.eventLoop?.reason}); ` +
+      `metrics: busy ${charged.toFixed(1)} s, others ${chargedOthers.toFixed(1)} s; the other bot's queued message answered`,
+  );
+  expect(warning.level).toBe(40);
+  expect(warning.bots).toEqual(['busy']);
+  expect(Number(warning.blockedMs)).toBeGreaterThanOrEqual(9_000);
+  expect(firstAfter).toBeLessThanOrEqual(100);
+  expect(ready.status).toBe(503);
+  expect(ready.body.checks.eventLoop.reason).toContain('busy/');
+  expect(charged).toBeGreaterThanOrEqual(9);
+  expect(chargedOthers).toBe(0);
+});
