@@ -45,7 +45,7 @@ export function isOwnEvent(event: InboundEvent, me: { id: string } | undefined):
 
 /** Which of its own events `isOwnEvent` recognised. */
 function ownReason(event: InboundEvent): IngestReason {
-  if (event.type.startsWith('message.')) return 'own-message';
+  if (event.type.startsWith('message.') && event.type !== 'message.read') return 'own-message';
   if (event.type.startsWith('reaction.')) return 'own-reaction';
   if (event.type.startsWith('member.')) return 'own-membership';
   return 'own-event';
