@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs botyard from dist/ (compiled on install) when it is at least as new as src/; otherwise from
-// src/ through tsx, so a checkout being edited never runs stale code. BOTYARD_FROM_SOURCE=1 forces src/.
+// Runs botyard from dist/ (prebuilt in a published package, compiled on install in a checkout) when it
+// is at least as new as src/; otherwise from src/ through tsx, so a checkout being edited never runs
+// stale code. A published package has no src/: it always runs dist/. BOTYARD_FROM_SOURCE=1 forces src/.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -17,10 +18,12 @@ function newest(dir) {
 }
 
 const stamp = `${root}dist/.built`;
-const compiled =
-  process.env.BOTYARD_FROM_SOURCE !== '1' &&
-  existsSync(stamp) &&
-  (!existsSync(`${root}src`) || newest(`${root}src`) <= statSync(stamp).mtimeMs);
+const hasSource = existsSync(`${root}src`);
+if (!existsSync(stamp) && !hasSource) {
+  process.stderr.write(`botyard: ${root} has no dist/ (an interrupted install?). Fix: reinstall it (npm install botyard), or clear npx's copy (npm cache clean --force) and run npx again.\n`);
+  process.exit(1);
+}
+const compiled = process.env.BOTYARD_FROM_SOURCE !== '1' && existsSync(stamp) && (!hasSource || newest(`${root}src`) <= statSync(stamp).mtimeMs);
 
 let main;
 if (compiled) {
@@ -30,4 +33,6 @@ if (compiled) {
   register();
   ({ main } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+// Exit as soon as the command is done: a command that failed (say, wrong credentials at start) must not
+// hang on a socket or timer some library left open.
+process.exit(await main(process.argv.slice(2)));

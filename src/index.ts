@@ -21,6 +21,7 @@ export type { BotDefinition, Handler, ScheduleOptions, BotOptions, TimerOptions 
 export type { FiredTimer, TimerInfo, TimerWhen } from './scheduler/timers/info.ts';
 export type { ContextTimers, ScheduleTimerOptions, TimersListFilter } from './context/timers.ts';
 export type { LatePolicy } from './scheduler/timers/policy.ts';
+export type { Middleware, BotErrorHandler, RuntimeErrorHandler, FailureInfo } from './runtime/hooks.ts';
 export { defineConfig } from './config/load.ts';
 export type { BotyardConfig } from './config/load.ts';
 export { Context } from './context/context.ts';

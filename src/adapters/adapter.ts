@@ -279,6 +279,11 @@ export interface Adapter {
   stop(): Promise<void>;
   /** True when the platform is reachable and credentials work (for /readyz). */
   ready?(): Promise<{ ok: boolean; reason?: string }>;
+  /**
+   * One cheap authenticated call before `start`, so wrong credentials fail fast (`botyard start`,
+   * `botyard check --online`). Throws a ConfigError naming the environment variable and the fix.
+   */
+  verifyCredentials?(): Promise<void>;
   /** Milliseconds since a poller last completed a cycle (pollers only; for /metrics and /readyz). */
   pollLagMs?(): number | undefined;
   /** Verify and normalize one webhook delivery, handing events to the sink before answering. */

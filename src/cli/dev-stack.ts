@@ -13,6 +13,7 @@ import { startStreamEmulator, type StreamEmulator } from '../emulator/stream/ind
 import { boot, type Booted } from '../runtime/boot.ts';
 import { chooseStore } from '../runtime/storage.ts';
 import { clearEmulatorState, clearRuntimeState, devStatePaths, forgetUnknownAcsIdentity } from './dev-state.ts';
+import { watchConfig } from '../runtime/config-reload.ts';
 import { watchBots } from '../runtime/hot-reload.ts';
 import { createLogger } from '../runtime/log.ts';
 import { subscribeEmulator, useEmulatorTenant } from './dev-event-grid.ts';
@@ -78,13 +79,18 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       env.ACS_CONNECTION_STRING = acs.connectionString;
       env.ACS_CA_PATH = acs.caPath;
     }
-    const loaded = await loadConfig({
+    const loadOptions = {
       env,
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.file ? { file: options.file } : {}),
       ...(options.config ? { config: options.config } : {}),
-    });
-    const config = acs ? await useEmulatorTenant(loaded, acs) : loaded;
+    };
+    // A reload swaps in the emulator's Entra tenant as the first load did, so it is not seen as a change.
+    const loadDevConfig = async () => {
+      const loaded = await loadConfig(loadOptions);
+      return acs ? useEmulatorTenant(loaded, acs) : loaded;
+    };
+    const config = await loadDevConfig();
     const log = options.log ?? createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel, pretty: true });
     const store = chooseStore(config, state ? { kind: 'sqlite', sqlitePath: state.sqlitePath, cwd } : { kind: 'memory', cwd });
     if (state && options.persist?.fresh) await clearRuntimeState(store, log);
@@ -109,6 +115,10 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     stream?.setBeforeSendHookUrl(`${booted.server.url}/webhooks/stream/before-send`);
     if (acs) await subscribeEmulator(config, acs, booted.server.url);
     const watcher = options.watch ? watchBots({ dir: config.botsPath, registry: booted.runtime.bots, log }) : undefined;
+    const configWatcher =
+      options.watch && config.configFile
+        ? watchConfig({ file: config.configFile, current: config, load: loadDevConfig, registry: booted.runtime.bots, log })
+        : undefined;
     const running = booted;
     const consoleHandle = devConsole!;
     let stopping: Promise<void> | undefined;
@@ -123,8 +133,9 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       stop() {
         stopping ??= (async () => {
           watcher?.close();
+          configWatcher?.close();
           consoleHandle.close();
-          await running.stop();
+          await running.stop(config.shutdownTimeoutMs);
           await Promise.all([stream?.close(), acs?.close()]);
         })();
         return stopping;

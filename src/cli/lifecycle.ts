@@ -12,7 +12,7 @@ export function describeBoot(booted: Booted, io: CliIo): void {
   io.out(`platforms: ${platforms.join(', ') || 'none'}`);
   if (runtime.adapters.has('acs')) io.out(describeEventGridAuth(runtime.config, runtime.config.env));
   io.out(`bots: ${runtime.bots.names().join(', ') || 'none'}`);
-  for (const p of runtime.bots.problems()) io.err(`  skipped ${p.file}: ${p.reason}. Fix: ${p.fix}`);
+  for (const p of runtime.bots.problems()) io.err(`  skipped ${p.file}: ${p.reason}. Fix: ${p.fix}${p.frame ? `\n${p.frame}` : ''}`);
   io.out(`state and queue: ${booted.stores.summary}`);
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { importFresh } from '../runtime/import-fresh.ts';
+import { describeFailure } from '../runtime/import-failure.ts';
 import { registerSecrets } from '../runtime/log-scrub.ts';
 import { eventGridProblems } from './event-grid.ts';
 import { envFixes, envSchema, fileConfigSchema, type EnvConfig, type FileConfig, type FileConfigInput } from './schema.ts';
@@ -89,7 +90,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Botya
       try {
         mod = (await importFresh(configFile)) as { default?: unknown };
       } catch (err) {
-        throw new ConfigError([`${configFile}: cannot be imported (${(err as Error).message}). Fix: correct the syntax error it names`], { cause: err });
+        const failure = describeFailure(err, 'correct the error it names');
+        const frame = failure.frame ? `\n${failure.frame}` : '';
+        throw new ConfigError([`${configFile}: cannot be imported: ${failure.reason}. Fix: ${failure.fix}${frame}`], { cause: err });
       }
       if (mod.default === undefined) throw new ConfigError([`${configFile}: has no default export. Fix: end it with export default defineConfig({ ... })`]);
       raw = mod.default;

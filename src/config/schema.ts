@@ -3,6 +3,7 @@
  * a mistake is reported with the key that is wrong and the fix.
  */
 import { z } from 'zod';
+import type { RuntimeErrorHandler } from '../runtime/hooks.ts';
 import { parseDurationText } from '../scheduler/timers/duration.ts';
 import { eventGridSchema } from './event-grid-schema.ts';
 import { containmentSchema, httpSchema, redisSchema } from './security-schema.ts';
@@ -163,6 +164,13 @@ export const fileConfigSchema = z
     http: httpSchema,
     containment: containmentSchema,
     redis: redisSchema,
+    // --- firstday (issue 16): a runtime-wide error hook, for alerting ---
+    /** `onError(error, info)`: called for every failed handler run of every bot (src/runtime/hooks.ts). */
+    onError: z
+      .custom<RuntimeErrorHandler>((v) => typeof v === 'function', 'must be a function (error, info) => ...')
+      .optional(),
+    /** On SIGTERM/SIGINT, how long in-flight handlers may finish before the process exits anyway (match your orchestrator's grace period). */
+    shutdownTimeoutMs: z.number().int().positive().default(10_000),
   })
   .strict();
 

@@ -112,7 +112,9 @@ export function createLocalScheduler(options: LocalSchedulerOptions) {
       // Stopping: the event stays queued (in memory it is lost with the process; on SQLite it runs at the next start).
       if (stopped) return settle();
       const wait = backoffMs(item.attempts);
-      log?.warn({ err: failure, eventId: item.event.id, conversation: conv.key, attempt: item.attempts, retryInMs: wait }, 'event failed; retrying');
+      // A handler failure was already logged, once, by the dispatcher: the retry itself is a detail.
+      const level = (failure as { code?: string })?.code === 'HANDLERS_FAILED' ? 'debug' : 'warn';
+      log?.[level]({ err: failure, eventId: item.event.id, conversation: conv.key, attempt: item.attempts, retryInMs: wait }, 'event failed; retrying');
       const timer = setTimeout(() => {
         retryTimers.delete(timer);
         ready.push(conv);

@@ -11,6 +11,7 @@ import { createApp } from '../server/app.ts';
 import { startHttpServer, type HttpServer } from '../server/http-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { adaptersFromConfig } from './platforms.ts';
+import { preflight } from './preflight.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { chooseStore, openStorage, type Storage, type StoreChoice, type StoreKind } from './storage.ts';
 import type { Express } from 'express';
@@ -22,6 +23,8 @@ export interface BootOptions {
   host?: string;
   /** Adapters to use instead of those the environment names (tests). */
   adapters?: Adapter[];
+  /** Check credentials against the platforms and Redis before starting (default true). */
+  verify?: boolean;
   /** Where state and the queue live; default: chooseStore(config, { kind: 'sqlite' }) (SQLite at .botyard/botyard.db). */
   store?: StoreChoice;
   /** Mount more routes (the dev console) before the server starts. */
@@ -45,7 +48,11 @@ export interface Booted {
 
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, log } = options;
-  const stores = await openStorage(options.store ?? chooseStore(config, { kind: 'sqlite' }), config, log);
+  const choice = options.store ?? chooseStore(config, { kind: 'sqlite' });
+  const adapters = options.adapters ?? (await adaptersFromConfig(config));
+  // Wrong credentials fail here, in seconds and naming the key, before anything connects for good.
+  if (options.verify !== false) await preflight({ adapters, redis: choice.kind === 'redis' ? { url: choice.url, from: config.env.REDIS_URL ? 'env' : 'config' } : undefined });
+  const stores = await openStorage(choice, config, log);
   const { store, queue } = stores;
   const metrics = createMetrics();
   let runtime: Runtime | undefined;
@@ -54,7 +61,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   try {
     runtime = await createRuntime({
       config,
-      adapters: options.adapters ?? (await adaptersFromConfig(config)),
+      adapters,
       store,
       queue,
       ...(stores.timers ? { timers: stores.timers } : {}),

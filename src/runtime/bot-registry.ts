@@ -29,7 +29,8 @@ export function createBotRegistry(deps: RegistryDeps) {
 
   function report(problem: BotProblem) {
     problems.set(problem.file, problem);
-    deps.log.error({ file: problem.file, bot: problem.name }, `bot skipped: ${problem.file}: ${problem.reason}. Fix: ${problem.fix}`);
+    const frame = problem.frame ? `\n${problem.frame}` : '';
+    deps.log.error({ file: problem.file, bot: problem.name }, `bot skipped: ${problem.file}: ${problem.reason}. Fix: ${problem.fix}${frame}`);
   }
 
   /** Puts a loaded bot in place of any earlier version, schedules included. */
@@ -61,6 +62,11 @@ export function createBotRegistry(deps: RegistryDeps) {
     all: () => bots.values(),
     names: () => [...bots.keys()],
     problems: () => [...problems.values()],
+
+    /** New `bots.<name>` settings (bot.config.ts edited in dev); they apply to each bot as it next (re)loads. */
+    setBotsConfig(botsConfig: Record<string, unknown>): void {
+      setupDeps.botsConfig = botsConfig;
+    },
 
     async loadDefinitions(definitions: BotDefinition[]): Promise<void> {
       for (const d of definitions) {

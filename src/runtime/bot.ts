@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { ConversationRef, EventType, InboundEvent } from '../adapters/adapter.ts';
 import type { Context } from '../context/context.ts';
 import { checkLatePolicy, type LatePolicy } from '../scheduler/timers/policy.ts';
+import type { BotErrorHandler, Middleware } from './hooks.ts';
 import type { DecisionContext } from '../context/decision.ts';
 
 export type Handler<C = Context> = (ctx: C) => unknown | Promise<unknown>;
@@ -83,11 +84,15 @@ export interface BotRegistration {
   options: BotOptions;
   /** `bot.beforeSend` handlers, in registration order. */
   beforeSend: BeforeSendEntry[];
+  /** `bot.use(mw)`: run before each handler, in order (hooks.ts). */
+  middleware: Middleware[];
+  /** `bot.onError(h)`: told of each failed handler run. */
+  errorHandlers: BotErrorHandler[];
 }
 
 /** The registration API handed to `setup`. Every method returns the builder, so calls can chain. */
 export class BotBuilder {
-  readonly registration: BotRegistration = { handlers: [], schedules: [], timers: [], options: {}, beforeSend: [] };
+  readonly registration: BotRegistration = { handlers: [], schedules: [], timers: [], options: {}, beforeSend: [], middleware: [], errorHandlers: [] };
 
   constructor(readonly name: string) {}
 
@@ -174,6 +179,25 @@ export class BotBuilder {
     if (typeof handler !== 'function') throw new TypeError(`${this.name}: beforeSend needs a handler function`);
     const n = this.registration.beforeSend.length + 1;
     this.registration.beforeSend.push({ label: n === 1 ? 'beforeSend' : `beforeSend#${n}`, handler: handler as BeforeSendEntry['handler'] });
+    return this;
+  }
+  /**
+   * Middleware run before each of this bot's handlers (events, schedules and timers), in the order added:
+   * `bot.use(async (ctx, next) => { if (allowed(ctx.sender)) await next(); })`. Not calling `next()`
+   * stops the handler; code after `await next()` runs once it finished. The handler's timeout covers both.
+   */
+  use(middleware: Middleware): this {
+    if (typeof middleware !== 'function') throw new TypeError(`${this.name}: use() needs a middleware function (ctx, next) => ...`);
+    this.registration.middleware.push(middleware);
+    return this;
+  }
+  /**
+   * Told of each of this bot's handler runs that threw or timed out: `bot.onError((error, ctx, info) => ...)`.
+   * The failure is logged and the event retried as usual; use this to tell the user or count failures.
+   */
+  onError(handler: BotErrorHandler): this {
+    if (typeof handler !== 'function') throw new TypeError(`${this.name}: onError() needs a function (error, ctx, info) => ...`);
+    this.registration.errorHandlers.push(handler);
     return this;
   }
   /** Bot-wide options, e.g. `{ acceptBotMessages: true }`. */

@@ -17,7 +17,8 @@ import type { LoadedBot } from './loaded-bot.ts';
 import type { LoopGuard } from './loop-guard.ts';
 import type { OverrunGuard } from './overrun-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
-import { errorMessage, runHandler } from './run-handler.ts';
+import type { RuntimeErrorHandler } from './hooks.ts';
+import { runBotHandler } from './run-bot-handler.ts';
 
 /** One handler run, as the console's event inspector and the metrics see it. */
 export interface HandlerRun {
@@ -25,7 +26,10 @@ export interface HandlerRun {
   handler: string;
   ms: number;
   error?: string;
-  skipped?: 'already-done';
+  /** Where in the bot's code it failed: `bots/welcome.ts:12:5` (source-mapped), when known. */
+  at?: string;
+  /** Not run: it succeeded on an earlier try, or the bot's middleware did not call next(). */
+  skipped?: 'already-done' | 'middleware';
 }
 
 export interface DispatchObserver {
@@ -45,6 +49,8 @@ export interface DispatcherDeps {
   observer?: DispatchObserver;
   /** Keeps a retry from starting beside a timed-out copy of itself (overrun-guard.ts). */
   overrun?: OverrunGuard;
+  /** bot.config.ts `onError`: told of every failed handler run. */
+  onError?: RuntimeErrorHandler | undefined;
 }
 
 export interface DispatchOptions {
@@ -104,19 +110,22 @@ export function createDispatcher(deps: DispatcherDeps) {
       handlerIndex: index,
       ...(deps.streaming ? { streaming: deps.streaming } : {}),
     });
-    const outcome = await runHandler({
-      bot: bot.name,
+    const { run: done } = await runBotHandler({
+      bot,
       label: m.entry.label,
+      handler: m.entry.handler,
+      context: makeContext,
+      eventId: event.id,
+      attempt,
+      conversation: conversationKey(event.conversation),
       timeoutMs: deps.handlerTimeoutMs,
-      invoke: (signal) => m.entry.handler(makeContext(signal)),
+      log: handlerLog,
+      onError: deps.onError,
+      settled: (outcome) => {
+        if (outcome.timedOut) deps.overrun?.overran(runKey, outcome.settled);
+      },
     });
-    run.ms = outcome.ms;
-    if (outcome.timedOut) deps.overrun?.overran(runKey, outcome.settled);
-    if (outcome.error !== undefined) {
-      run.error = errorMessage(outcome.error);
-      handlerLog.error({ err: outcome.error, bot: bot.name }, `handler ${bot.name}/${m.entry.label} failed`);
-    }
-    return run;
+    return done;
   }
 
   return {

@@ -6,6 +6,11 @@
  * resolve as usual) into a one-off `.mjs` under `.botyard/cache/` next to the project, which Node
  * imports and botyard deletes. This needs no TypeScript loader hook in the process: a loader thread
  * would cost ~35 MB of memory and start-up time for the lifetime of the runtime.
+ *
+ * Each bundle carries an inline source map whose paths lead from the cache back to the bot's own files,
+ * and Node's source map support is switched on before the first import, so stack traces, `check` and
+ * the logs name `bots/<file>.ts:line:col`, not the bundle. (Node reads the map when it loads the module,
+ * so deleting the bundle afterwards is fine.)
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,8 +33,13 @@ function cacheDirFor(file: string): string {
 }
 
 export async function importFresh(file: string): Promise<unknown> {
+  process.setSourceMapsEnabled(true);
+  const dir = cacheDirFor(file);
+  const out = path.join(dir, `${path.basename(file).replace(/\.[mc]?[jt]s$/, '')}-${randomUUID()}.mjs`);
   const result = await build({
     entryPoints: [file],
+    // Not written there by esbuild (write: false), but the source map's paths are made relative to it.
+    outfile: out,
     bundle: true,
     packages: 'external',
     platform: 'node',
@@ -39,10 +49,8 @@ export async function importFresh(file: string): Promise<unknown> {
     sourcemap: 'inline',
     logLevel: 'silent',
   });
-  const code = result.outputFiles[0]!.text;
-  const dir = cacheDirFor(file);
+  const code = result.outputFiles.find((f) => f.path === out)?.text ?? result.outputFiles[0]!.text;
   mkdirSync(dir, { recursive: true });
-  const out = path.join(dir, `${path.basename(file).replace(/\.[mc]?[jt]s$/, '')}-${randomUUID()}.mjs`);
   writeFileSync(out, code);
   try {
     return await import(pathToFileURL(out).href);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { BotTimers } from '../scheduler/timers/timers.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotDefinition, BotRegistration } from './bot.ts';
+import type { ErrorLocation } from './error-location.ts';
 
 /** A bot after loading: its handlers and schedules registered, its config validated. */
 export interface LoadedBot {
@@ -24,4 +25,8 @@ export interface BotProblem {
   name?: string;
   reason: string;
   fix: string;
+  /** Where in the bot's own code it went wrong (a syntax error, a throw at import or in setup), when known. */
+  location?: ErrorLocation;
+  /** The offending line(s) with a caret, for terminals and the console. */
+  frame?: string;
 }

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { importFresh } from './import-fresh.ts';
+import { describeFailure } from './import-failure.ts';
 import { isBotDefinition, type BotDefinition } from './bot.ts';
 import type { BotProblem } from './loaded-bot.ts';
 
@@ -44,8 +45,8 @@ export async function importBot(file: string): Promise<BotDefinition | BotProble
   try {
     mod = (await importFresh(file)) as { default?: unknown };
   } catch (err) {
-    const message = (err as Error)?.message?.split('\n')[0] ?? String(err);
-    return { file, reason: `cannot be imported: ${message}`, fix: 'correct the error at the place it names' };
+    const failure = describeFailure(err, 'correct the error it names');
+    return { file, ...failure, reason: `cannot be imported: ${failure.reason}` };
   }
   if (mod.default === undefined) {
     return { file, reason: 'has no default export', fix: 'end the file with export default defineBot({ name, setup(bot) { ... } })' };

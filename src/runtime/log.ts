@@ -2,6 +2,7 @@
  * pino loggers: JSON in production, pretty in dev; secrets never printed.
  */
 import pino, { type Logger } from 'pino';
+import { conciseError } from './error-location.ts';
 import { scrubText, serializeError } from './log-scrub.ts';
 
 /** Paths pino replaces with [redacted] wherever they appear in a log line. */
@@ -54,7 +55,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
   };
   if (options.pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } });
+    // In a terminal an error is one line (what and where in the bot's code), not a 30-line stack;
+    // LOG_LEVEL=debug adds the stacks back.
+    // Either way through the scrubber: the one line carries the error's message, which may quote a secret.
+    const concise = (e: unknown) => (e instanceof Error ? scrubText(conciseError(e)) : serializeError(e));
+    const err = base.level === 'debug' || base.level === 'trace' ? serializeError : concise;
+    return pino({ ...base, serializers: { err, error: err }, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l', singleLine: true, errorLikeObjectKeys: [] } } });
   }
   return pino(base);
 }

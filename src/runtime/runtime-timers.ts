@@ -42,7 +42,7 @@ export function createRuntimeTimers(deps: RuntimeTimersDeps) {
       const bot = deps.bot(record.bot);
       const entry = entryOf(record.bot, record.name);
       if (!bot || !entry) return { error: new Error(`bot '${record.bot}' has no bot.timer('${record.name}')`) };
-      return runTimer({ bot, entry, record, fired, adapterFor: deps.adapterFor, outbound: deps.outbound, streaming: deps.streaming(), timeoutMs: config.handlerTimeoutMs, onRuns: deps.onRuns });
+      return runTimer({ bot, entry, record, fired, adapterFor: deps.adapterFor, outbound: deps.outbound, streaming: deps.streaming(), timeoutMs: config.handlerTimeoutMs, onRuns: deps.onRuns, onError: config.onError });
     },
     observe: deps.observe,
   });

@@ -103,7 +103,7 @@ export async function createRuntime(options: RuntimeOptions) {
     run: (bot, entry, slot, info) => {
       const loaded = registry.get(bot);
       if (!loaded) return Promise.resolve();
-      return runScheduledTick({ bot: loaded, entry, slot, ...(info?.catchUp ? { catchUp: true } : {}), adapterFor, outbound, streaming, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs) });
+      return runScheduledTick({ bot: loaded, entry, slot, ...(info?.catchUp ? { catchUp: true } : {}), adapterFor, outbound, streaming, log, timeoutMs: config.handlerTimeoutMs, onRuns: (e, runs) => events.emit('dispatched', e, runs), onError: config.onError });
     },
   });
   const registry = createBotRegistry({ config, store, log, scheduler, timers });
@@ -119,6 +119,7 @@ export async function createRuntime(options: RuntimeOptions) {
     handlerTimeoutMs: config.handlerTimeoutMs,
     observer: { dispatched: (event, runs) => events.emit('dispatched', event, runs) },
     overrun: createOverrunGuard({ store, log }),
+    onError: config.onError,
   });
 
   // A user's stop must reach a stream at once, not queue behind the event being answered (stream-stops.ts).

@@ -4,14 +4,15 @@
  * idempotent: two instances that both ran a slot would still post one Stream message.
  */
 import type { Logger } from 'pino';
-import { parseConversation, type Adapter, type ConversationRef, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
+import { conversationKey, parseConversation, type Adapter, type ConversationRef, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
 import { Context } from '../context/context.ts';
 import type { StreamingServices } from '../context/streaming.ts';
 import type { Outbound } from '../outbound/outbound.ts';
 import type { ScheduleEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
 import type { LoadedBot } from './loaded-bot.ts';
-import { errorMessage, runHandler } from './run-handler.ts';
+import type { RuntimeErrorHandler } from './hooks.ts';
+import { runBotHandler } from './run-bot-handler.ts';
 
 export interface TickDeps {
   bot: LoadedBot;
@@ -25,6 +26,8 @@ export interface TickDeps {
   log: Logger;
   timeoutMs: number;
   onRuns?(event: InboundEvent, runs: HandlerRun[]): void;
+  /** bot.config.ts `onError`. */
+  onError?: RuntimeErrorHandler | undefined;
 }
 
 /** Where a schedule without a target "is": sends there fail with a message saying to set `target`. */
@@ -45,17 +48,17 @@ export async function runScheduledTick(deps: TickDeps): Promise<void> {
   };
   const log = bot.log.child({ schedule: entry.name, eventId: event.id });
   const label = `schedule(${entry.cron})`;
-  const outcome = await runHandler({
-    bot: bot.name,
+  const { run } = await runBotHandler({
+    bot,
     label,
+    handler: entry.handler,
+    context: (signal) => new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
+    eventId: event.id,
+    attempt: 1,
+    conversation: conversationKey(target),
     timeoutMs: deps.timeoutMs,
-    invoke: (signal) =>
-      entry.handler(new Context({ event, signal, bot: bot.name, conversation: target, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) })),
+    log,
+    onError: deps.onError,
   });
-  const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
-  if (outcome.error !== undefined) {
-    run.error = errorMessage(outcome.error);
-    log.error({ err: outcome.error }, `schedule ${bot.name}/${entry.name} failed`);
-  }
   deps.onRuns?.(event, [run]);
 }

@@ -9,6 +9,7 @@ import { isMemoryStore } from '../state/memory.ts';
 import { scoped, type StateStore } from '../state/store.ts';
 import { BotBuilder, type BotDefinition } from './bot.ts';
 import { runAs } from './handler-scope.ts';
+import { describeFailure } from './import-failure.ts';
 import type { BotProblem, LoadedBot } from './loaded-bot.ts';
 
 export interface SetupDeps {
@@ -37,7 +38,8 @@ export async function setupBot(definition: BotDefinition, file: string, deps: Se
     // As the bot: a process.exit() in setup is refused naming it (exit-guard.ts).
     await runAs({ bot: name, label: 'setup' }, () => definition.setup(builder, config));
   } catch (err) {
-    return { file, name, reason: `setup() threw: ${(err as Error)?.message ?? String(err)}`, fix: 'fix the error in the bot\'s setup function' };
+    const failure = describeFailure(err, "fix the error in the bot's setup function");
+    return { file, name, ...failure, reason: `setup() threw: ${failure.reason}` };
   }
   return {
     name,

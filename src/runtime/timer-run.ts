@@ -5,7 +5,7 @@
  * through, and timers it schedules derive the same ids (never scheduled twice).
  */
 import type { Logger } from 'pino';
-import type { Adapter, ConversationRef, InboundEvent, PlatformName } from '../adapters/adapter.ts';
+import { conversationKey, type Adapter, type ConversationRef, type InboundEvent, type PlatformName } from '../adapters/adapter.ts';
 import { Context } from '../context/context.ts';
 import type { StreamingServices } from '../context/streaming.ts';
 import type { Outbound } from '../outbound/outbound.ts';
@@ -14,8 +14,9 @@ import type { TimerRunResult } from '../scheduler/timers/timers.ts';
 import type { TimerRecord } from '../scheduler/timers/types.ts';
 import type { TimerEntry } from './bot.ts';
 import type { HandlerRun } from './dispatcher.ts';
+import type { RuntimeErrorHandler } from './hooks.ts';
 import type { LoadedBot } from './loaded-bot.ts';
-import { errorMessage, runHandler } from './run-handler.ts';
+import { runBotHandler } from './run-bot-handler.ts';
 
 export interface TimerRunDeps {
   bot: LoadedBot;
@@ -27,6 +28,8 @@ export interface TimerRunDeps {
   streaming?: StreamingServices;
   timeoutMs: number;
   onRuns?(event: InboundEvent, runs: HandlerRun[]): void;
+  /** bot.config.ts `onError`. */
+  onError?: RuntimeErrorHandler | undefined;
 }
 
 /** Where a timer without a conversation "is": sends there fail with a message saying to give one. */
@@ -50,23 +53,24 @@ export async function runTimer(deps: TimerRunDeps): Promise<TimerRunResult> {
   };
   const log = bot.log.child({ timer: record.name, timerId: record.id, eventId: event.id });
   const label = `timer(${entry.name})`;
-  const outcome = await runHandler({
-    bot: bot.name,
+  // As events and schedule ticks: the bot's middleware first; a failure logged in one line (debug on
+  // retries), then bot.onError and config onError.
+  const { run, outcome } = await runBotHandler({
+    bot,
     label,
+    handler: entry.handler,
+    context: (signal) =>
+      new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
+    eventId: event.id,
+    attempt: record.attempt,
+    conversation: conversationKey(conversation),
     timeoutMs: deps.timeoutMs,
-    invoke: (signal) =>
-      entry.handler(
-        new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound: deps.outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
-      ),
+    log,
+    onError: deps.onError,
   });
-  const run: HandlerRun = { bot: bot.name, handler: label, ms: outcome.ms };
-  if (outcome.error !== undefined) {
-    run.error = errorMessage(outcome.error);
-    log.error({ err: outcome.error, attempt: record.attempt }, `timer ${bot.name}/${entry.name} failed`);
-  }
   deps.onRuns?.(event, [run]);
   if (outcome.timedOut) await settledOrGiveUp(outcome.settled, deps.timeoutMs, log);
-  return outcome.error === undefined ? {} : { error: outcome.error };
+  return outcome.error === undefined ? {} : { error: outcome.error, reported: true };
 }
 
 /**

@@ -67,6 +67,9 @@ describe('botyard CLI', () => {
     expect(readFileSync(path.join(dir, 'bots', 'standup.ts'), 'utf8')).toMatch(/name: 'standup'/);
     expect(readFileSync(path.join(dir, 'test', 'bots', 'standup.test.ts'), 'utf8')).toMatch(/from '..\/..\/bots\/standup.ts'/);
     expect(out.join('\n')).toMatch(/Next:/);
+    // No package.json here: it names commands that work without one, never a script that is not there.
+    expect(out.join('\n')).toContain('npx botyard dev');
+    expect(out.join('\n')).not.toContain('npm run dev');
     const again = captureIo(dir);
     expect(await main(['new', 'standup'], again.io)).toBe(1);
     expect(again.err.join('\n')).toMatch(/already exists/);

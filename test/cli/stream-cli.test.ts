@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StreamChat } from 'stream-chat';
-import type { CliCommand, CliIo } from '../../src/cli/command.ts';
+import type { CliCommand } from '../../src/cli/command.ts';
 import { channelCreateCommand } from '../../src/cli/commands/channel-create.ts';
 import { channelMembersCommand } from '../../src/cli/commands/channel-members.ts';
 import { channelModeratorsCommand } from '../../src/cli/commands/channel-moderators.ts';
@@ -13,6 +13,7 @@ import { streamHooksCommand } from '../../src/cli/commands/stream-hooks.ts';
 import { tokenCommand } from '../../src/cli/commands/token.ts';
 import { usersSyncCommand } from '../../src/cli/commands/users-sync.ts';
 import { startStreamEmulator, type StreamEmulator } from '../../src/emulator/stream/index.ts';
+import { runCommand } from './run-command.ts';
 
 let emu: StreamEmulator;
 let dir: string;
@@ -26,15 +27,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(cmd: CliCommand, args: string[], flags: Record<string, string | true> = {}, env: NodeJS.ProcessEnv = emu.env) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env, cwd: dir };
-  const code = await cmd.run(args, flags, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (cmd: CliCommand, args: string[], flags: Record<string, string | true> = {}, env: NodeJS.ProcessEnv = emu.env) => runCommand(cmd, args, flags, env, dir);
 
-const sdk = () => new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url, disableCache: true });
+const sdk = () => new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url, disableCache: true, timeout: 30_000 });
 
 describe('every command', () => {
   it.each([tokenCommand, usersSyncCommand, channelCreateCommand, channelUpdateCommand, channelMembersCommand, channelModeratorsCommand, streamHooksCommand])('$name has help with an example', (cmd) => {

@@ -1,16 +1,15 @@
 /**
  * The dev console in a real browser, against the whole dev stack in-process: both emulators, the
- * runtime with the real Stream and ACS adapters and the example bots, the console at `/`.
+ * runtime with the real Stream and ACS adapters and the fixture bots (test/fixtures), the console at `/`.
  * Every wait polls the page (Playwright locators); a screenshot per scenario goes to test-results/console/.
  */
-import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
 import { createLogger } from '../../src/runtime/log.ts';
+import { FIXTURE_BOTS } from '../helpers/fixtures.ts';
 import { describeBrowser, launchChromium, screenshot } from './browser.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WAIT = { timeout: 15_000 };
 
 describeBrowser('dev console in chromium', () => {
@@ -21,14 +20,22 @@ describeBrowser('dev console in chromium', () => {
 
   beforeAll(async () => {
     stack = await startDevStack({
-      cwd: ROOT,
       env: {},
       port: 0,
       host: '127.0.0.1',
       log: createLogger({ level: 'fatal' }),
-      // Poll ACS briskly so the test does not wait on the idle backoff; the reminders bot's weekly post
-      // goes to the Stream channel the first test creates.
-      config: { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 }, bots: { reminders: { weeklyTarget: 'stream:messaging:general' } } },
+      // Poll ACS briskly so the test does not wait on the idle backoff.
+      config: {
+        // The tests' own bots, never the repository's bots/ folder.
+        botsDir: FIXTURE_BOTS,
+        bots: {
+          welcome: { rulesUrl: 'https://example.com/house-rules.pdf' },
+          moderation: { blockedWords: ['spam'], strikesBeforeBan: 3 },
+          // The reminders bot's weekly post goes to the Stream channel the first test creates.
+          reminders: { weeklyTarget: 'stream:messaging:general' },
+        },
+        acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 },
+      },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

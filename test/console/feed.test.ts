@@ -3,13 +3,12 @@
  * posts through the console and a bot answers, and the errors the API gives.
  */
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
 import type { ConversationSnapshot, InspectorEntry } from '../../src/console/types.ts';
 import { createLogger } from '../../src/runtime/log.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import fixtureConfig from '../fixtures/bot.config.ts';
+import { FIXTURE_BOTS, FIXTURE_CONFIG } from '../helpers/fixtures.ts';
 
 /**
  * Opens the feed (resolves once the server attached it) and reads server-sent events until `done`
@@ -61,7 +60,10 @@ describe('console API and feed', () => {
   };
 
   beforeAll(async () => {
-    stack = await startDevStack({ cwd: ROOT, env: {}, port: 0, host: '127.0.0.1', log: createLogger({ level: 'fatal' }), config: { acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 }, bots: { reminders: { weeklyTarget: 'stream:messaging:feed-test' } } } });
+    // The tests' own bots (test/fixtures), never the repository's bots/ folder; the reminders bot's
+    // weekly post goes to the channel the second test creates.
+    const config = { ...fixtureConfig, botsDir: FIXTURE_BOTS, bots: { ...fixtureConfig.bots, reminders: { weeklyTarget: 'stream:messaging:feed-test' } } };
+    stack = await startDevStack({ config, env: {}, port: 0, host: '127.0.0.1', log: createLogger({ level: 'fatal' }) });
   });
   afterAll(() => stack?.stop());
 
@@ -126,7 +128,7 @@ describe('console API and feed', () => {
   });
 
   it('stops even while a page holds the feed open', async () => {
-    const other = await startDevStack({ cwd: ROOT, env: {}, port: 0, host: '127.0.0.1', log: createLogger({ level: 'fatal' }) });
+    const other = await startDevStack({ file: FIXTURE_CONFIG, env: {}, port: 0, host: '127.0.0.1', log: createLogger({ level: 'fatal' }) });
     const abort = new AbortController();
     const res = await fetch(`${other.url}/console/api/feed`, { signal: abort.signal });
     expect(res.status).toBe(200);

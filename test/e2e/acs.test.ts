@@ -1,12 +1,13 @@
 /**
  * ACS end to end: a user acts through the real @azure/communication-chat SDK over https against the
- * emulator; the runtime's poller finds the messages; the example bots answer through the adapter.
+ * emulator; the runtime's poller finds the messages; the fixture bots (test/fixtures) answer through the adapter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient, type ChatThreadClient } from '@azure/communication-chat';
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
 import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
 import { silentLogger } from '../../src/runtime/log.ts';
+import { FIXTURE_CONFIG } from '../helpers/fixtures.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: DevStack;
@@ -32,13 +33,11 @@ async function thread(): Promise<ChatThreadClient> {
 beforeAll(async () => {
   stack = await startDevStack({
     env: {},
-    cwd: process.cwd(),
     log: silentLogger,
     port: 0,
     platforms: ['acs'],
-    file: 'bot.config.ts',
+    file: FIXTURE_CONFIG,
   });
-  // Poll fast in tests: the config file's bounds are for humans.
   botId = stack.booted.runtime.adapterFor('acs')!.botUser.id;
   kim = stack.acs!.admin.createUser('Kim');
   chat = new ChatClient(stack.acs!.endpoint, new AzureCommunicationTokenCredential(kim.token), { tlsOptions: { ca: stack.acs!.caPem } });

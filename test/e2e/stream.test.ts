@@ -1,12 +1,13 @@
 /**
  * Stream end to end: users act through the real stream-chat SDK against the emulator; the emulator
- * delivers signed webhooks to the runtime over HTTP; the example bots answer through the adapter.
+ * delivers signed webhooks to the runtime over HTTP; the fixture bots (test/fixtures) answer through the adapter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamChat } from 'stream-chat';
 import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
 import { silentLogger } from '../../src/runtime/log.ts';
 import { signBody, type StreamEvent } from '../../src/emulator/stream/index.ts';
+import { FIXTURE_CONFIG } from '../helpers/fixtures.ts';
 
 type Loose = any;
 let stack: DevStack;
@@ -36,8 +37,9 @@ async function settled() {
 }
 
 beforeAll(async () => {
-  stack = await startDevStack({ env: {}, cwd: process.cwd(), log: silentLogger, port: 0, platforms: ['stream'] });
-  client = new StreamChat(stack.stream!.apiKey, stack.stream!.apiSecret, { baseURL: stack.stream!.url });
+  stack = await startDevStack({ env: {}, file: FIXTURE_CONFIG, log: silentLogger, port: 0, platforms: ['stream'] });
+  // A loaded machine can take longer than the SDK's default 3 s to answer.
+  client = new StreamChat(stack.stream!.apiKey, stack.stream!.apiSecret, { baseURL: stack.stream!.url, timeout: 30_000 });
   await client.upsertUsers([{ id: 'kim', name: 'Kim' }, { id: 'lee', name: 'Lee' }]);
 });
 afterAll(() => stack?.stop());

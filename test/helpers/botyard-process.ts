@@ -39,7 +39,7 @@ export interface BotyardProcess {
   url: string;
   pid: number;
   child: ChildProcess;
-  /** Resolves when the process exits. */
+  /** Resolves when the process exited and its output was read to the end. */
   exited: Promise<Exit>;
   /** Every stdout line parsed as JSON (pino logs); other lines are skipped. */
   logs(): Array<Record<string, unknown>>;
@@ -79,7 +79,9 @@ export async function startBotyard(options: StartOptions): Promise<BotyardProces
   let out = '';
   let stdoutRest = '';
   const logs: Array<Record<string, unknown>> = [];
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': 'exit' can come before the last stdout/stderr chunks are read, and a test that
+  // then looks for a shutdown message would race them.
+  const exited = new Promise<Exit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   const listening = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`botyard did not listen within ${options.timeoutMs ?? 30_000} ms:\n${out}`)), options.timeoutMs ?? 30_000);
     child.stdout!.on('data', (chunk: Buffer) => {

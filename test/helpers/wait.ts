@@ -11,7 +11,8 @@ export interface WaitOptions {
 
 /** Resolves with the first truthy value the predicate returns. */
 export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
-  const { timeoutMs = 10_000, intervalMs = 10, what = 'condition' } = options;
+  // A deadline only costs time when the test is failing anyway: generous, for a loaded 2-core machine.
+  const { timeoutMs = 20_000, intervalMs = 10, what = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;

@@ -52,9 +52,10 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
     cleanupConfigs();
   });
 
-  it('1,000 events, each delivered twice and spread over both instances → exactly 1,000 replies, in order per channel', async () => {
+  it('300 events, each delivered twice and spread over both instances → exactly 300 replies, in order per channel', async () => {
     const t0 = Date.now();
-    const items = await world.seed('twice', 50, 20);
+    // 25 channels of 12: every delivery races its copy on the other instance, and order is kept across both.
+    const items = await world.seed('twice', 25, 12);
     world.emu.requests.reset();
     const t1 = Date.now();
     const channels = new Map<string, Seeded[]>();
@@ -63,7 +64,7 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
     const statuses: number[] = [];
     // Channels in parallel; within a channel one message after another, its two copies at once to
     // different instances, so both race for the same dedupe key.
-    await inParallel([...channels.values()], 50, async (list, c) => {
+    await inParallel([...channels.values()], 25, async (list, c) => {
       for (const [i, item] of list.entries()) {
         const first = instances[(c + i) % 2]!;
         const second = instances[(c + i + 1) % 2]!;
@@ -72,28 +73,28 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
     });
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     const t2 = Date.now();
-    await waitFor(() => world.answered(items) >= 1000, { timeoutMs: 60_000, what: '1,000 replies' });
+    await waitFor(() => world.answered(items) >= 300, { timeoutMs: 60_000, what: '300 replies' });
     await Promise.all([drained(a), drained(b)]);
-    console.info(`[twice] seeded in ${t1 - t0} ms, 2,000 deliveries in ${t2 - t1} ms, all answered ${Date.now() - t2} ms later`);
+    console.info(`[twice] seeded in ${t1 - t0} ms, 600 deliveries in ${t2 - t1} ms, all answered ${Date.now() - t2} ms later`);
 
     expect(notOnce(world, items)).toEqual({});
-    expect(world.answered(items)).toBe(1000);
+    expect(world.answered(items)).toBe(300);
     // No handler ran twice (a second run would have called SendMessage again, refused as a duplicate id).
-    expect(world.emu.requests.count('SendMessage')).toBe(1000);
+    expect(world.emu.requests.count('SendMessage')).toBe(300);
     for (const [cid, list] of channels) expect(world.replyOrder.get(cid), cid).toEqual(list.map((i) => i.messageId));
 
     const [ma, mb] = await Promise.all([a.metrics(), b.metrics()]);
     const accepted = (m: typeof ma) => m.sum('botyard_events_in_total', { platform: 'stream', outcome: 'accepted' });
-    expect(accepted(ma) + accepted(mb)).toBe(1000);
-    expect(ma.sum('botyard_events_in_total', { outcome: 'duplicate' }) + mb.sum('botyard_events_in_total', { outcome: 'duplicate' })).toBe(1000);
+    expect(accepted(ma) + accepted(mb)).toBe(300);
+    expect(ma.sum('botyard_events_in_total', { outcome: 'duplicate' }) + mb.sum('botyard_events_in_total', { outcome: 'duplicate' })).toBe(300);
     expect(accepted(ma)).toBeGreaterThan(0);
     expect(accepted(mb)).toBeGreaterThan(0);
     const ran = (m: typeof ma) => m.sum('botyard_handler_runs_total', { bot: 'echo', result: 'ok' });
-    expect(ran(ma) + ran(mb)).toBe(1000);
+    expect(ran(ma) + ran(mb)).toBe(300);
     expect(ran(ma)).toBeGreaterThan(0);
     expect(ran(mb)).toBeGreaterThan(0);
-    expect(ma.sum('botyard_handler_duration_seconds_count', { bot: 'echo' }) + mb.sum('botyard_handler_duration_seconds_count', { bot: 'echo' })).toBe(1000);
-    expect(ma.sum('botyard_outbound_calls_total', { platform: 'stream', kind: 'send', outcome: 'ok' }) + mb.sum('botyard_outbound_calls_total', { platform: 'stream', kind: 'send', outcome: 'ok' })).toBe(1000);
+    expect(ma.sum('botyard_handler_duration_seconds_count', { bot: 'echo' }) + mb.sum('botyard_handler_duration_seconds_count', { bot: 'echo' })).toBe(300);
+    expect(ma.sum('botyard_outbound_calls_total', { platform: 'stream', kind: 'send', outcome: 'ok' }) + mb.sum('botyard_outbound_calls_total', { platform: 'stream', kind: 'send', outcome: 'ok' })).toBe(300);
   }, 120_000);
 
   it('30% of sends answered 429 → every reply delivered exactly once; the metrics count the 429s and retries', async () => {

@@ -38,7 +38,8 @@ export interface StreamWorld {
 
 export async function startStreamWorld(): Promise<StreamWorld> {
   const emu = await startStreamEmulator();
-  const client = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url });
+  // The SDK's default 3 s timeout is shorter than a loaded 2-core machine may need while seeding.
+  const client = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url, timeout: 30_000 });
   await client.upsertUsers([{ id: 'kim', name: 'Kim' }, { id: 'botyard', name: 'Botyard' }]);
   const replies = new Map<string, number>();
   const replyOrder = new Map<string, string[]>();

@@ -52,7 +52,7 @@ describeRedis('redis store', () => {
     await store.set('short', 1, { ttlMs: 30 });
     expect(await store.setIfNotExists('nx', 1, { ttlMs: 30 })).toBe(true);
     expect(await store.acquireLease('lease', 'a', 30)).toBe(true);
-    await waitFor(async () => (await store.get('short')) === undefined && (await store.get('nx')) === undefined, { timeoutMs: 2000 });
+    await waitFor(async () => (await store.get('short')) === undefined && (await store.get('nx')) === undefined, { timeoutMs: 10_000, what: 'both keys expired' });
     expect(await store.acquireLease('lease', 'b', 1000)).toBe(true);
   });
 

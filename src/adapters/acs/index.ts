@@ -19,6 +19,7 @@ import { chatTokenFetcher, createIdentityClient, resolveBotUser } from './identi
 import { toAcsOutgoing } from './outgoing.ts';
 import { createPoller, type PollOptions, type PollStats } from './poller.ts';
 import { RecentEvents } from './recent.ts';
+import { verifyAcsCredentials } from './verify.ts';
 
 export type { PollOptions, PollStats } from './poller.ts';
 export { META } from './mentions.ts';
@@ -156,6 +157,7 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
       await poller.stop();
       credential?.dispose();
     },
+    verifyCredentials: () => verifyAcsCredentials({ connectionString: options.connectionString, botUserId: options.botUserId, tlsCa: options.tlsCa }),
     async ready() {
       try {
         await credential!.getToken();

@@ -11,6 +11,7 @@ import { isDuplicateMessageError, toPlatformError } from './errors.ts';
 import { streamModeration } from './moderation.ts';
 import { fromAttachment, normalize } from './normalize.ts';
 import { verifySignature } from './signature.ts';
+import { verifyStreamCredentials } from './verify.ts';
 
 export interface StreamAdapterOptions {
   apiKey: string;
@@ -89,6 +90,7 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
       decide = undefined;
     },
 
+    verifyCredentials: () => verifyStreamCredentials(client, options.baseUrl),
     handleBeforeSend: (request) => handleBeforeSendHook(request, { apiSecret: options.apiSecret, botId: bot.id, maxBodyBytes, decide }),
 
     async ready() {

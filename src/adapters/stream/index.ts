@@ -4,3 +4,5 @@ export { createStreamOps, streamOpsFromEnv, USERS_PER_CALL, type StreamOps, type
 export { toPlatformError, isDuplicateMessageError, retryAfterMsFrom } from './errors.ts';
 export { verifySignature, signatureOf } from './signature.ts';
 export { normalize, eventId, toMessage, toAttachment, fromAttachment } from './normalize.ts';
+export { createOperatorOps, type OperatorOps, type ChannelSummary, type ChannelDetail, type UserSummary, type Standing } from './operator-ops.ts';
+export { describeStreamAuthFailure } from './verify.ts';

@@ -17,7 +17,12 @@ export interface StreamUserInput {
 }
 
 export interface UpsertProgress { done: number; total: number; failed: number }
-export interface UpsertResult { upserted: string[]; failed: Array<{ id: string; error: string }> }
+export interface UpsertResult {
+  upserted: string[];
+  failed: Array<{ id: string; error: string }>;
+  /** Set when a failure was not about one batch (unreachable, credentials refused): the rest were not tried. */
+  stopped?: { error: unknown; notTried: number };
+}
 
 export interface ChannelInput {
   /** The user recorded as the creator (server-side calls must name one). */
@@ -49,7 +54,10 @@ export interface StreamOps {
   setHooks(hooks: StreamHooks): Promise<StreamHooks>;
   /** A user token: HS256 over `{ user_id, exp? }`, signed with the API secret. */
   createToken(userId: string, expiresInSeconds?: number): string;
-  /** Upserts in batches of 100; a failing batch marks its ids failed and the rest carry on. */
+  /**
+   * Upserts in batches of 100; a batch Stream refuses marks its ids failed and the rest carry on. When
+   * Stream cannot be reached or refuses the credentials, it stops there: every later batch would fail alike.
+   */
   upsertUsers(users: StreamUserInput[], onProgress?: (p: UpsertProgress) => void): Promise<UpsertResult>;
   createChannel(cid: string, input: ChannelInput): Promise<{ cid: string; created: boolean }>;
   /** Partial update: fields not named are kept. */
@@ -98,8 +106,12 @@ export function createStreamOps(client: StreamChat): StreamOps {
           await client.upsertUsers(batch as Loose);
           result.upserted.push(...batch.map((u) => u.id));
         } catch (err) {
-          const message = toPlatformError(err, 'upsert users').message;
-          result.failed.push(...batch.map((u) => ({ id: u.id, error: message })));
+          const error = toPlatformError(err, 'upsert users');
+          if (error.status === undefined || error.status === 401 || error.status === 403) {
+            result.stopped = { error: err, notTried: users.length - i };
+            break;
+          }
+          result.failed.push(...batch.map((u) => ({ id: u.id, error: error.message })));
         }
         onProgress?.({ done: Math.min(i + USERS_PER_CALL, users.length), total: users.length, failed: result.failed.length });
       }

@@ -23,6 +23,19 @@ export function parseData(flag: string | true | undefined): Record<string, unkno
   }
 }
 
+/**
+ * Ops from STREAM_* in the environment (else a running `botyard emulator`'s, from .botyard/emulators.json);
+ * or, after printing what to set, exit code 1.
+ */
+export function streamOps(command: string, io: CliIo): StreamOps | number {
+  const found = streamOpsFromEnv(withEmulatorEnv(io.cwd, io.env));
+  if ('error' in found) {
+    io.err(`botyard ${command}: ${found.error}`);
+    return 1;
+  }
+  return found.ops;
+}
+
 /** The channel argument as `type:id`, and ops from the environment; or an exit code after printing why. */
 export function setup(command: string, args: string[], io: CliIo): { cid: string; ops: StreamOps } | number {
   const cid = args[0];
@@ -30,12 +43,8 @@ export function setup(command: string, args: string[], io: CliIo): { cid: string
     io.err(`botyard ${command}: give the channel as type:id, e.g. messaging:kung-fu (see --help).`);
     return 2;
   }
-  const found = streamOpsFromEnv(withEmulatorEnv(io.cwd, io.env));
-  if ('error' in found) {
-    io.err(`botyard ${command}: ${found.error}`);
-    return 1;
-  }
-  return { cid, ops: found.ops };
+  const ops = streamOps(command, io);
+  return typeof ops === 'number' ? ops : { cid, ops };
 }
 
 /** Runs one platform call, printing a one-line error and returning 1 when it fails. */

@@ -1,3 +1,4 @@
+import { createOperatorOps } from '../../adapters/stream/index.ts';
 import type { CliCommand } from '../command.ts';
 import { attempt, CHANNEL_ENV_NOTE, list, setup } from './channel-args.ts';
 
@@ -6,7 +7,8 @@ export const channelMembersCommand: CliCommand = {
   summary: 'add or remove members of a Stream channel',
   help: `Usage: botyard channel members <type:id> [--add a,b] [--remove c,d]
 
-Adds and/or removes members (the users must exist: see \`botyard users sync\`).
+Adds and/or removes members (the users must exist: see \`botyard users sync\`). Adding someone who is
+already a member, or removing someone who is not, is reported as "nothing to do".
 ${CHANNEL_ENV_NOTE}
 
 Example:
@@ -21,9 +23,18 @@ Example:
       return 2;
     }
     return attempt('channel members', io, async () => {
-      if (add.length) await ctx.ops.addMembers(ctx.cid, add);
-      if (remove.length) await ctx.ops.removeMembers(ctx.cid, remove);
-      return [add.length ? `added ${add.join(', ')}` : '', remove.length ? `removed ${remove.join(', ')}` : ''].filter(Boolean).join('; ') + ` in ${ctx.cid}.`;
+      const standing = await createOperatorOps(ctx.ops.client).standing(ctx.cid, [...add, ...remove]);
+      const toAdd = add.filter((id) => standing.get(id) === 'none');
+      const toRemove = remove.filter((id) => standing.get(id) !== 'none');
+      if (toAdd.length) await ctx.ops.addMembers(ctx.cid, toAdd);
+      if (toRemove.length) await ctx.ops.removeMembers(ctx.cid, toRemove);
+      const lines = [
+        toAdd.length ? `added ${toAdd.join(', ')} to ${ctx.cid}` : '',
+        toRemove.length ? `removed ${toRemove.join(', ')} from ${ctx.cid}` : '',
+        ...add.filter((id) => !toAdd.includes(id)).map((id) => `${id} is already a member of ${ctx.cid}: nothing to do`),
+        ...remove.filter((id) => !toRemove.includes(id)).map((id) => `${id} is not a member of ${ctx.cid}: nothing to do`),
+      ];
+      return lines.filter(Boolean).join('\n');
     });
   },
 };

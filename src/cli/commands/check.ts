@@ -4,19 +4,22 @@ import { ConfigError } from '../../errors.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { createRuntime } from '../../runtime/runtime.ts';
 import type { CliCommand } from '../command.ts';
+import { checkOnline } from './check-online.ts';
 
 export const checkCommand: CliCommand = {
   name: 'check',
   summary: 'validate bot.config.ts, the environment and every bot; non-zero exit on any problem',
-  help: `Usage: botyard check [--config bot.config.ts]
+  help: `Usage: botyard check [--config bot.config.ts] [--online]
 
 Loads the configuration and every bot in bots/ (without connecting to any platform) and
 reports each problem with the file, the reason and the fix. Exits 1 when there is one.
 Says how ACS Event Grid deliveries are authenticated (secret in the URL, Entra token, or off), and
 refuses acs.eventGrid.enabled: true without any authentication.
+--online also tries the credentials in the environment against Stream, ACS and Redis
+(the checks \`botyard start\` makes before it starts).
 
 Example:
-  botyard check && botyard start`,
+  botyard check --online && botyard start`,
   async run(_args, flags, io) {
     let config;
     try {
@@ -38,8 +41,9 @@ Example:
     for (const name of loaded) io.out(`✓ ${name}`);
     for (const s of schedules) io.out(`  schedule ${s.id} '${s.cron}'${s.timezone ? ` ${s.timezone}` : ''}${s.target ? ` → ${s.target}` : ''}`);
     for (const t of timers) io.out(`  timer ${t.bot}/${t.name}${t.options.late !== undefined ? ` (late: ${t.options.late})` : ''}`);
-    for (const p of problems) io.err(`✗ ${p.file}: ${p.reason}. Fix: ${p.fix}`);
-    io.out(`${loaded.length} bot(s) ok, ${problems.length} problem(s)`);
-    return problems.length ? 1 : 0;
+    for (const p of problems) io.err(`✗ ${p.file}: ${p.reason}. Fix: ${p.fix}${p.frame ? `\n${p.frame}` : ''}`);
+    const online = flags.online ? await checkOnline(config, io) : 0;
+    io.out(`${loaded.length} bot(s) ok, ${problems.length + online} problem(s)`);
+    return problems.length + online ? 1 : 0;
   },
 };

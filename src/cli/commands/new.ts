@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BotyardError } from '../../errors.ts';
 import type { CliCommand } from '../command.ts';
@@ -38,6 +38,15 @@ describe('${name} bot', () => {
 });
 `;
 
+/** The scripts in `dir`/package.json, or none. */
+function projectScripts(dir: string): Record<string, string> {
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  } catch {
+    return {};
+  }
+}
+
 export const newCommand: CliCommand = {
   name: 'new',
   summary: 'scaffold a bot and its test',
@@ -69,9 +78,12 @@ Example:
     io.out(`created ${path.relative(io.cwd, botFile)}`);
     io.out(`created ${path.relative(io.cwd, testFile)}`);
     io.out('');
+    // Only name scripts the project has: a fresh folder may have no `dev` script at all.
+    const scripts = projectScripts(io.cwd);
+    const testFileRel = path.relative(io.cwd, testFile);
     io.out('Next:');
-    io.out(`  npx vitest run ${path.relative(io.cwd, testFile)}   # the test passes as written`);
-    io.out('  npm run dev                                  # say "hello" in the console; edits reload live');
+    io.out(`  ${(scripts.test ? 'npm test' : `npx vitest run ${testFileRel}`).padEnd(45)}# the test passes as written`);
+    io.out(`  ${(scripts.dev ? 'npm run dev' : 'npx botyard dev').padEnd(45)}# say "hello" in the console; edits reload live`);
     io.out(`  configure it in bot.config.ts under bots.${name}`);
     return 0;
   },

@@ -38,6 +38,6 @@ Example:
     const refuseBrokenBots = ![true, 'true'].includes(flags['allow-broken-bots']!);
     const booted = await boot({ config, log, store, refuseBrokenBots, ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
     describeBoot(booted, io);
-    return untilSignal(() => booted.stop(), io);
+    return untilSignal(() => booted.stop(config.shutdownTimeoutMs), io);
   },
 };

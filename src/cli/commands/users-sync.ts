@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { streamOpsFromEnv, USERS_PER_CALL, type StreamUserInput } from '../../adapters/stream/index.ts';
+import { describeStreamAuthFailure, streamOpsFromEnv, USERS_PER_CALL, type StreamUserInput } from '../../adapters/stream/index.ts';
 import type { CliCommand } from '../command.ts';
 import { withEmulatorEnv } from '../emulator-env.ts';
 
@@ -51,6 +51,11 @@ Example:
       const filled = Math.round((p.done / Math.max(1, p.total)) * width);
       io.err(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} users${p.failed ? `, ${p.failed} failed` : ''}`);
     });
+    if (result.stopped) {
+      io.err(`botyard users sync: ${describeStreamAuthFailure(result.stopped.error, io.env.STREAM_BASE_URL || undefined)}`);
+      io.out(`Stopped after ${result.upserted.length} of ${users.length} users: ${result.stopped.notTried} not tried; run again once fixed (upserting is idempotent).`);
+      return 1;
+    }
     const batches = Math.ceil(users.length / USERS_PER_CALL);
     io.out(`Synced ${result.upserted.length} of ${users.length} users in ${batches} call${batches === 1 ? '' : 's'}; ${result.failed.length} failed.`);
     if (result.failed.length) {

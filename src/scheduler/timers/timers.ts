@@ -23,6 +23,8 @@ export interface TimerActivity {
 /** How one fire attempt went: what `run` reports back. */
 export interface TimerRunResult {
   error?: unknown;
+  /** The handler's failure was already logged (runtime/hooks.ts reportFailure): the retry line is a detail. */
+  reported?: boolean;
 }
 
 export interface TimersDeps {
@@ -113,7 +115,8 @@ export function createTimers(deps: TimersDeps) {
     const error = result.error instanceof Error ? result.error.message : String(result.error);
     const at = retryAt(settings, record.attempt, clock.now());
     if (at !== undefined) {
-      log.warn({ bot: record.bot, timer: record.id, attempt: record.attempt, err: result.error }, `timer ${record.bot}/${record.name} failed; try ${record.attempt + 1} of ${settings.maxAttempts} in ${Math.round((at - clock.now()) / 1000)} s`);
+      const level = 'reported' in result && result.reported ? 'debug' : 'warn';
+      log[level]({ bot: record.bot, timer: record.id, attempt: record.attempt, err: result.error }, `timer ${record.bot}/${record.name} failed; try ${record.attempt + 1} of ${settings.maxAttempts} in ${Math.round((at - clock.now()) / 1000)} s`);
       observe({ kind: 'retrying', timer: { ...info, attempt: record.attempt + 1, nextRunAt: new Date(at), error }, error });
       return { kind: 'retry', at, error };
     }

@@ -24,7 +24,7 @@ export interface Harness {
 
 export async function startHarness(options: StreamEmulatorOptions = {}): Promise<Harness> {
   const emu = await startStreamEmulator({ webhook: { retryDelaysMs: [5], attemptTimeoutMs: 2000 }, ...options });
-  const adapter = createStreamAdapter({ apiKey: emu.apiKey, apiSecret: emu.apiSecret, baseUrl: emu.url, bot: { id: 'helper-bot', name: 'Helper' }, timeoutMs: 3000 });
+  const adapter = createStreamAdapter({ apiKey: emu.apiKey, apiSecret: emu.apiSecret, baseUrl: emu.url, bot: { id: 'helper-bot', name: 'Helper' }, timeoutMs: 30_000 });
   const waiters: Array<{ type: string; resolve: (e: InboundEvent) => void }> = [];
   const harness: Harness = {
     emu,
@@ -32,7 +32,7 @@ export async function startHarness(options: StreamEmulatorOptions = {}): Promise
     events: [],
     statuses: [],
     sinkResult: () => 'accepted',
-    nextEvent: (type, timeoutMs = 5000) =>
+    nextEvent: (type, timeoutMs = 20_000) =>
       new Promise((resolve, reject) => {
         const found = harness.events.find((e) => e.type === type);
         if (found) return resolve(found);

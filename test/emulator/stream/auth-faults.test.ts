@@ -19,7 +19,7 @@ const get = (path: string, headers: Record<string, string>) => fetch(`${emu.url}
 
 describe('auth', () => {
   it('a client with the wrong secret gets 401 code 43 in Stream\'s error envelope', async () => {
-    const wrong = new StreamChat(emu.apiKey, 'not-the-secret', { baseURL: emu.url, disableCache: true });
+    const wrong = new StreamChat(emu.apiKey, 'not-the-secret', { baseURL: emu.url, disableCache: true, timeout: 30_000 });
     const err = await sdkError(wrong.getAppSettings());
     expect(err).toMatchObject({ code: 43, status: 401 });
     const res = await get(`/app?api_key=${emu.apiKey}`, { authorization: signJwt({ server: true }, 'nope') });

@@ -6,7 +6,7 @@ import { startStreamEmulator, type StreamEmulator, type StreamEmulatorOptions } 
 
 export async function emulatorWithClient(options: StreamEmulatorOptions = {}): Promise<{ emu: StreamEmulator; client: StreamChat }> {
   const emu = await startStreamEmulator({ webhook: { retryDelaysMs: [5], attemptTimeoutMs: 1000 }, ...options });
-  const client = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url, disableCache: true });
+  const client = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.url, disableCache: true, timeout: 30_000 });
   return { emu, client };
 }
 
