@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevStack } from '../../src/cli/dev-stack.ts';
 import type { ConversationSnapshot, InspectorDetail, InspectorEntry } from '../../src/console/types.ts';
+import { consoleApi } from './api-client.ts';
 import { startConsoleStack } from './stack.ts';
 
 const GENERAL = encodeURIComponent('stream:messaging:general');
@@ -15,15 +16,7 @@ describe('console API', () => {
   let stack: DevStack;
   let acsKey: string;
   let acsAlice: string;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}/console/api${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = consoleApi(() => stack.url);
   const snapshot = async (key: string, as?: string) => (await api('GET', `/conversations/${key}${as ? `?as=${as}` : ''}`)).body as ConversationSnapshot;
 
   beforeAll(async () => {

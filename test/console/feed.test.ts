@@ -9,6 +9,7 @@ import type { ConversationSnapshot, InspectorEntry } from '../../src/console/typ
 import { createLogger } from '../../src/runtime/log.ts';
 import fixtureConfig from '../fixtures/bot.config.ts';
 import { FIXTURE_BOTS, FIXTURE_CONFIG } from '../helpers/fixtures.ts';
+import { consoleApi } from './api-client.ts';
 
 /**
  * Opens the feed (resolves once the server attached it) and reads server-sent events until `done`
@@ -49,15 +50,7 @@ async function openFeed(url: string, done: (frames: Array<{ event: string; data:
 
 describe('console API and feed', () => {
   let stack: DevStack;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}/console/api${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = consoleApi(() => stack.url);
 
   beforeAll(async () => {
     // The tests' own bots (test/fixtures), never the repository's bots/ folder; the reminders bot's
