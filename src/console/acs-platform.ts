@@ -6,6 +6,7 @@
 import type { AcsEmulator } from '../emulator/acs/index.ts';
 import { acsCall, identifier } from './acs-rest.ts';
 import { toAcsMessage } from './acs-shapes.ts';
+import { ACS_ABILITIES, acsVerbs } from './acs-verbs.ts';
 import { ConsoleError, type ConsolePlatform, type PlatformChange } from './platform.ts';
 import type { ConsoleConversation, ConsoleUser } from './types.ts';
 
@@ -77,6 +78,7 @@ export function createAcsPlatform(emulator: AcsEmulator, botUser: () => ConsoleU
 
   return {
     name: 'acs',
+    abilities: ACS_ABILITIES,
     bot,
     users: () => emulator.state.users().filter((u) => !u.deleted).map((u) => nameOf(u.id)),
     nameOf(kind, id) {
@@ -91,7 +93,7 @@ export function createAcsPlatform(emulator: AcsEmulator, botUser: () => ConsoleU
       return { id: created.id, name: clean };
     },
     conversations: () => emulator.state.threads().filter((t) => t.deletedOn === undefined).map((t) => conversationOf(t.id)),
-    snapshot(id) {
+    snapshot(id, viewer) {
       if (!live(id)) return undefined;
       const members = emulator.state.participants(id).map((p) => nameOf(p.id, id));
       const readBy = new Map<string, ConsoleUser[]>();
@@ -103,6 +105,7 @@ export function createAcsPlatform(emulator: AcsEmulator, botUser: () => ConsoleU
         conversation: conversationOf(id),
         messages: emulator.state.messages(id).map((m) => toAcsMessage(m, { nameOf: name, readBy: readBy.get(m.id) ?? [], members })),
         members,
+        ...(viewer ? { viewer } : {}),
         typing: emulator.state.typing(id, TYPING_MS).map((t) => ({ ...name(t.userId), ...(t.displayName ? { name: t.displayName } : {}) })),
       };
     },
@@ -126,6 +129,7 @@ export function createAcsPlatform(emulator: AcsEmulator, botUser: () => ConsoleU
     async removeMember(id, as, userId) {
       await acsCall(target, tokenFor(as), 'POST', `/chat/threads/${encodeURIComponent(id)}/participants/:remove`, identifier(userId));
     },
+    ...acsVerbs((as, method, path, body) => acsCall(target, tokenFor(as), method, path, body)),
     async typing(id, as) {
       await acsCall(target, tokenFor(as), 'POST', `/chat/threads/${encodeURIComponent(id)}/typing`, { senderDisplayName: nameOf(as, id).name });
     },

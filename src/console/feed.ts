@@ -8,6 +8,8 @@
  * - `users`         `{ platform }`: a platform's users changed.
  * - `inspector`     `InspectorEntry`: an event was ingested or dispatched (upsert by `id`).
  * - `schedules`     `{}`: schedules changed or ran.
+ * - `timers`        `{}`: a one-off timer was scheduled, cancelled, fired or failed.
+ * - `inspector-cleared` `{}`: someone cleared the inspector.
  * Changes are coalesced per tick, so a burst of emulator events costs the page one refetch.
  * A `: ping` comment every 15 s keeps proxies from closing the stream.
  */

@@ -4,9 +4,12 @@
  * upserts, a backend's job, use a server token. Reads come from the emulator's state view, in the
  * shapes the API answers, so the page shows what a member's client would.
  */
-import { signJwt, type StreamEmulator } from '../emulator/stream/index.ts';
+import type { StreamEmulator } from '../emulator/stream/index.ts';
 import { ConsoleError, freeId, mentionedIn, slug, type ConsolePlatform, type PlatformChange } from './platform.ts';
-import { toStreamMessage, toStreamUser } from './stream-shapes.ts';
+import { createStreamRest } from './stream-rest.ts';
+import { toStreamUser } from './stream-shapes.ts';
+import { streamSnapshot } from './stream-snapshot.ts';
+import { streamVerbs } from './stream-verbs.ts';
 import { TypingTracker } from './typing.ts';
 import type { ConsoleConversation, ConsoleUser } from './types.ts';
 
@@ -29,29 +32,30 @@ export function createStreamPlatform(emulator: StreamEmulator, botUser: () => Co
     }
     const list = e.type.startsWith('channel.') || e.type === 'message.new' || e.type.startsWith('member.');
     const users = e.type.startsWith('user.');
-    if (cid || list || users) notify({ ...(cid ? { id: cid } : {}), ...(list ? { list } : {}), ...(users ? { users } : {}) });
+    // An app-wide ban or a mute shows on the user in every channel they are in.
+    const everywhere = users && !cid;
+    if (cid || list || users) notify({ ...(cid ? { id: cid } : {}), ...(list ? { list } : {}), ...(users ? { users } : {}), ...(everywhere ? { everywhere } : {}) });
   });
+  // A rejected message is announced nowhere, but its sender's view shows it.
+  const unsubscribePreSend = emulator.on('preSend', (call) => notify({ id: call.cid }));
 
-  async function call(method: string, path: string, as: { user: string } | 'server', body?: unknown): Promise<Json> {
-    const token = signJwt(as === 'server' ? { server: true } : { user_id: as.user }, emulator.apiSecret);
-    const url = `${emulator.url}${path}${path.includes('?') ? '&' : '?'}api_key=${encodeURIComponent(emulator.apiKey)}`;
-    const res = await fetch(url, {
-      method,
-      headers: { authorization: token, 'stream-auth-type': 'jwt', 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const json = (await res.json().catch(() => ({}))) as Json;
-    if (!res.ok) throw new ConsoleError(res.status, `Stream: ${json.message ?? `HTTP ${res.status}`}`);
-    return json;
-  }
+  const rest = createStreamRest(emulator);
+  const { call, channelPath } = rest;
 
-  const channelPath = (cid: string) => {
-    const at = cid.indexOf(':');
-    if (at < 1) throw new ConsoleError(400, `'${cid}' is not a Stream channel id (type:id)`);
-    return `/channels/${encodeURIComponent(cid.slice(0, at))}/${encodeURIComponent(cid.slice(at + 1))}`;
-  };
   const users = (): ConsoleUser[] => emulator.state.users().map((u) => toStreamUser(u, botId()));
   const userOf = (id: string) => users().find((u) => u.id === id) ?? { id, name: id };
+
+  /** A Stream client fills mentioned_users from its @-autocomplete; this does the same from the text. */
+  function mentioned(cid: string, text: string): string[] {
+    const candidates = [...(emulator.state.members(cid) as Json[]).map((m) => toStreamUser(m.user, botId())), ...users()];
+    return [...new Set(mentionedIn(text, candidates).map((u) => u.id))];
+  }
+
+  async function send(cid: string, as: string, message: Json): Promise<{ id: string }> {
+    const out = await call('POST', `${channelPath(cid)}/message`, { user: as }, { message });
+    await call('POST', `${channelPath(cid)}/event`, { user: as }, { event: { type: 'typing.stop' } }).catch(() => undefined);
+    return { id: (out.message as Json).id as string };
+  }
 
   function conversationOf(state: Json): ConsoleConversation {
     const ch = state.channel as Json;
@@ -67,6 +71,7 @@ export function createStreamPlatform(emulator: StreamEmulator, botUser: () => Co
 
   return {
     name: 'stream',
+    abilities: { react: true, edit: true, delete: true, upload: true, rename: true, flag: true, pin: true, mute: true, ban: true, stop: true },
     bot: botUser,
     users,
     nameOf(kind, id) {
@@ -82,22 +87,10 @@ export function createStreamPlatform(emulator: StreamEmulator, botUser: () => Co
       return { id, name: clean };
     },
     conversations: () => emulator.state.channels().map(conversationOf),
-    snapshot(cid) {
+    snapshot(cid, viewer) {
       const state = emulator.state.channel(cid);
       if (!state) return undefined;
-      const readBy = new Map<string, ConsoleUser[]>();
-      for (const r of emulator.state.reads(cid) as Json[]) {
-        if (!r.last_read_message_id) continue;
-        const list = readBy.get(r.last_read_message_id) ?? [];
-        list.push(toStreamUser(r.user, botId()));
-        readBy.set(r.last_read_message_id, list);
-      }
-      return {
-        conversation: conversationOf(state),
-        messages: (emulator.state.messages(cid) as Json[]).map((m) => toStreamMessage(m, botId(), readBy.get(m.id) ?? [])),
-        members: (emulator.state.members(cid) as Json[]).map((m) => toStreamUser(m.user, botId())),
-        typing: typing.who(cid).map(userOf),
-      };
+      return streamSnapshot(cid, viewer, { emulator, botId: botId(), conversation: conversationOf(state), typing: typing.who(cid).map(userOf), userOf });
     },
     async createConversation({ name, as, members }) {
       const clean = name.trim();
@@ -109,14 +102,10 @@ export function createStreamPlatform(emulator: StreamEmulator, botUser: () => Co
     },
     async post(cid, as, { text, parentId }) {
       if (!text.trim()) throw new ConsoleError(400, 'nothing to send');
-      // A Stream client fills mentioned_users from its @-autocomplete; this does the same from the text.
-      const candidates = [...(emulator.state.members(cid) as Json[]).map((m) => toStreamUser(m.user, botId())), ...users()];
-      const mentioned = [...new Set(mentionedIn(text, candidates).map((u) => u.id))];
-      const message = { text, ...(mentioned.length ? { mentioned_users: mentioned } : {}), ...(parentId ? { parent_id: parentId } : {}) };
-      const out = await call('POST', `${channelPath(cid)}/message`, { user: as }, { message });
-      await call('POST', `${channelPath(cid)}/event`, { user: as }, { event: { type: 'typing.stop' } }).catch(() => undefined);
-      return { id: (out.message as Json).id as string };
+      const mentions = mentioned(cid, text);
+      return send(cid, as, { text, ...(mentions.length ? { mentioned_users: mentions } : {}), ...(parentId ? { parent_id: parentId } : {}) });
     },
+    ...streamVerbs({ rest, emulator, mentioned, send }),
     async addMember(cid, as, userId) {
       await call('POST', channelPath(cid), { user: as }, { add_members: [userId] });
     },
@@ -132,6 +121,7 @@ export function createStreamPlatform(emulator: StreamEmulator, botUser: () => Co
     },
     close() {
       unsubscribe();
+      unsubscribePreSend();
       typing.clear();
       listeners.clear();
     },

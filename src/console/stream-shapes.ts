@@ -16,8 +16,30 @@ function toAttachment(a: Json): ConsoleAttachment {
   return { type: typeof a.type === 'string' ? a.type : 'file', ...(url ? { url } : {}), ...(title ? { title } : {}) };
 }
 
-export function toStreamMessage(m: Json, botId: string | undefined, readBy: ConsoleUser[]): ConsoleMessage {
+/** Reactions by type from `reaction_counts`, with who gave them as far as `latest_reactions` tells. */
+function reactionsOf(m: Json, viewer: string | undefined): ConsoleMessage['reactions'] {
+  const counts = (m.reaction_counts ?? {}) as Record<string, number>;
+  const latest = (Array.isArray(m.latest_reactions) ? m.latest_reactions : []) as Json[];
+  const list = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([type, count]) => {
+      const givers = latest.filter((r) => r.type === type);
+      return { type, count, users: givers.map((r) => String(r.user?.name || r.user_id)), mine: givers.some((r) => r.user_id === viewer) };
+    });
+  return list.length ? list : undefined;
+}
+
+export interface MessageShapeOptions {
+  botId: string | undefined;
+  readBy: ConsoleUser[];
+  /** Who is looking: a shadowed message is marked for its author (others never get it). */
+  viewer?: string;
+  flags?: number;
+}
+
+export function toStreamMessage(m: Json, { botId, readBy, viewer, flags }: MessageShapeOptions): ConsoleMessage {
   const deleted = m.type === 'deleted' || Boolean(m.deleted_at);
+  const pinnedBy = m.pinned_by as Json | null | undefined;
   return {
     id: m.id,
     user: toStreamUser(m.user, botId),
@@ -31,5 +53,11 @@ export function toStreamMessage(m: Json, botId: string | undefined, readBy: Cons
     deleted,
     ...(m.type === 'system' ? { system: true } : {}),
     readBy,
+    ...(!deleted && reactionsOf(m, viewer) ? { reactions: reactionsOf(m, viewer) } : {}),
+    ...(m.pinned ? { pinned: { ...(pinnedBy ? { by: toStreamUser(pinnedBy, botId).name } : {}), ...(m.pinned_at ? { at: m.pinned_at } : {}) } } : {}),
+    ...(flags ? { flags } : {}),
+    ...(m.silent ? { silent: true } : {}),
+    ...(m.shadowed && m.user?.id === viewer ? { shadowed: true } : {}),
+    ...(m.ai_generated === true ? { aiGenerated: true } : {}),
   };
 }

@@ -15,8 +15,14 @@ import type { EventQueue } from '../queue/queue.ts';
 import type { StateStore } from '../state/store.ts';
 import { traceIngest } from '../telemetry/spans.ts';
 
+/**
+ * Why ingest did not accept an event, for the console and logs: the bot's own message, reaction or
+ * membership change (or another event it caused), or an event id already accepted (a redelivery).
+ */
+export type IngestReason = 'own-message' | 'own-reaction' | 'own-membership' | 'own-event' | 'already-accepted';
+
 export interface IngestObserver {
-  received?(event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored'): void;
+  received?(event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored', reason?: IngestReason): void;
 }
 
 export interface IngestDeps {
@@ -38,11 +44,19 @@ export function isOwnEvent(event: InboundEvent, me: { id: string } | undefined):
   return event.sender.id === me.id && (event.type.startsWith('message.') || event.type.startsWith('reaction.') || event.type.startsWith('ai_indicator.'));
 }
 
+/** Which of its own events `isOwnEvent` recognised. */
+function ownReason(event: InboundEvent): IngestReason {
+  if (event.type.startsWith('message.') && event.type !== 'message.read') return 'own-message';
+  if (event.type.startsWith('reaction.')) return 'own-reaction';
+  if (event.type.startsWith('member.')) return 'own-membership';
+  return 'own-event';
+}
+
 export function createIngest(deps: IngestDeps): EventSink {
   const claimTtlMs = deps.claimTtlMs ?? 30_000;
   const accept: EventSink = async (event) => {
     if (isOwnEvent(event, deps.adapterFor(event.platform)?.botUser)) {
-      deps.observer?.received?.(event, 'ignored');
+      deps.observer?.received?.(event, 'ignored', ownReason(event));
       return 'ignored';
     }
     const key = `dedupe:${event.id}`;
@@ -54,11 +68,11 @@ export function createIngest(deps: IngestDeps): EventSink {
         deps.log.error({ err: error, eventId: event.id }, 'could not enqueue event; the platform will redeliver it');
         throw error;
       }
-      deps.observer?.received?.(event, outcome);
+      deps.observer?.received?.(event, outcome, outcome === 'duplicate' ? 'already-accepted' : undefined);
       return outcome;
     }
     if (!(await deps.store.setIfNotExists(key, 'claimed', { ttlMs: claimTtlMs }))) {
-      deps.observer?.received?.(event, 'duplicate');
+      deps.observer?.received?.(event, 'duplicate', 'already-accepted');
       return 'duplicate';
     }
     try {

@@ -24,7 +24,7 @@ import { reportInactiveBeforeSend } from './before-send/inactive.ts';
 import type { BeforeSendOutcome } from './before-send/types.ts';
 import { createBotRegistry } from './bot-registry.ts';
 import { createDispatcher, type HandlerRun } from './dispatcher.ts';
-import { createIngest } from './ingest.ts';
+import { createIngest, type IngestReason } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
 import { createOverrunGuard } from './overrun-guard.ts';
@@ -58,7 +58,7 @@ export interface RuntimeOptions {
 /** Events the runtime emits for the console and metrics. */
 export interface RuntimeEvents {
   /** An event came in from an adapter, and what ingest did with it. */
-  ingested: [event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored'];
+  ingested: [event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored', reason?: IngestReason];
   /** Handlers ran for an event. */
   dispatched: [event: InboundEvent, runs: HandlerRun[]];
   /** A timer was scheduled, cancelled, fired, skipped as late, is retrying, or failed for good. */
@@ -138,7 +138,7 @@ export async function createRuntime(options: RuntimeOptions) {
     adapterFor,
     dedupeTtlMs: config.dedupeTtlMs,
     log,
-    observer: { received: (event, outcome) => events.emit('ingested', event, outcome) },
+    observer: { received: (event, outcome, reason) => events.emit('ingested', event, outcome, reason) },
   }), streaming.stops!);
 
   const beforeSend = createBeforeSend({

@@ -2,12 +2,14 @@
  * The console's API and live feed over HTTP, no browser: the SSE frames a page receives when a user
  * posts through the console and a bot answers, and the errors the API gives.
  */
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
 import type { ConversationSnapshot, InspectorEntry } from '../../src/console/types.ts';
 import { createLogger } from '../../src/runtime/log.ts';
 import fixtureConfig from '../fixtures/bot.config.ts';
 import { FIXTURE_BOTS, FIXTURE_CONFIG } from '../helpers/fixtures.ts';
+import { consoleApi } from './api-client.ts';
 
 /**
  * Opens the feed (resolves once the server attached it) and reads server-sent events until `done`
@@ -48,15 +50,7 @@ async function openFeed(url: string, done: (frames: Array<{ event: string; data:
 
 describe('console API and feed', () => {
   let stack: DevStack;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}/console/api${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = consoleApi(() => stack.url);
 
   beforeAll(async () => {
     // The tests' own bots (test/fixtures), never the repository's bots/ folder; the reminders bot's
@@ -70,7 +64,7 @@ describe('console API and feed', () => {
     const page = await fetch(`${stack.url}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('/console/assets/app.js');
-    for (const asset of ['app.js', 'api.js', 'dom.js', 'messages.js', 'panels.js', 'style.css']) {
+    for (const asset of readdirSync(new URL('../../src/console/public/', import.meta.url)).filter((f) => f !== 'index.html')) {
       expect((await fetch(`${stack.url}/console/assets/${asset}`)).status, asset).toBe(200);
     }
   });

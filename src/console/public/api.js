@@ -15,9 +15,22 @@ export async function api(method, path, body) {
 
 export const enc = encodeURIComponent;
 
+/** Sends a file's bytes to the console, which uploads it to the platform as `params.as` and posts it. */
+export async function uploadFile(key, file, params) {
+  const query = new URLSearchParams({ ...params, name: file.name });
+  const res = await fetch(`/console/api/conversations/${enc(key)}/uploads?${query}`, {
+    method: 'POST',
+    headers: { 'content-type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(json.error || `HTTP ${res.status}`);
+  return json;
+}
+
 /**
  * Opens the live feed. `handlers` maps feed event names (changed, conversations, users, inspector,
- * schedules) to functions of the parsed data; `onState(online)` hears connects and drops.
+ * inspector-cleared, schedules…) to functions of the parsed data; `onState(online)` hears connects and drops.
  */
 export function openFeed(handlers, onState) {
   const source = new EventSource('/console/api/feed');

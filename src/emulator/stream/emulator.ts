@@ -18,6 +18,7 @@ import { moderationReadRoutes } from './routes/moderation-reads.ts';
 import { muteRoutes } from './routes/mutes.ts';
 import { queryRoutes } from './routes/queries.ts';
 import { roleRoutes } from './routes/roles.ts';
+import { serveUpload, UploadStore, uploadRoutes } from './routes/uploads.ts';
 import { userDeleteRoutes } from './routes/user-delete.ts';
 import { userRoutes } from './routes/users.ts';
 import { persistStreamStore } from './persist.ts';
@@ -100,9 +101,15 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
 
   const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...messageDeleteRoutes, ...activityRoutes, ...moderationRoutes, ...muteRoutes,
     ...moderationReadRoutes, ...appRoutes(rates), ...queryRoutes, ...userDeleteRoutes, ...roleRoutes];
+  // Channel file/image uploads, served back as CDN links are: without credentials.
+  const uploads = new UploadStore();
+  let url = '';
+  routes.push(...uploadRoutes(uploads, () => url));
   const listener = createListener(routes, { store, faults, stats, rates, app, log: options.log, maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 });
   const admin = { app, faults, nowMs: () => store.nowMs() };
-  const server: Server = createServer((req, res) => void (req.url?.startsWith(ADMIN_PREFIX) ? handleAdmin(req, res, admin) : listener(req, res)));
+  const server: Server = createServer((req, res) =>
+    void (req.url?.startsWith(ADMIN_PREFIX) ? handleAdmin(req, res, admin) : serveUpload(uploads, req, res) || listener(req, res)),
+  );
   // Longer than any client's idle socket life: a client reusing a socket the server is just closing
   // sees ECONNRESET, which tests would count as a platform error that never happened.
   server.keepAliveTimeout = 65_000;
@@ -112,7 +119,7 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${host}:${addr.port}`;
+  url = `http://${host}:${addr.port}`;
   options.log?.info({ url }, 'stream emulator listening');
 
   return {

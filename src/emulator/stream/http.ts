@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { authenticate, type Auth } from './auth.ts';
 import { errorBody, formatDuration, StreamApiError } from './errors.ts';
 import type { Faults, RateWindow, RequestStats } from './faults.ts';
+import { isMultipart, parseMultipart } from './multipart.ts';
 import type { StreamStore } from './store.ts';
 
 export type Json = Record<string, unknown>;
@@ -100,7 +101,9 @@ export function createListener(routeList: Route[], deps: HttpDeps) {
       // DELETE may carry a JSON body: stream-chat-python sends `delete_for_me` and the acting user there.
       const raw = method === 'GET' ? Buffer.alloc(0) : await readBody(req, deps.maxBodyBytes);
       let body: unknown = {};
-      if (raw.length > 0) {
+      // File uploads (routes/uploads.ts) come as multipart/form-data, everything else as JSON.
+      if (isMultipart(req.headers['content-type'])) body = parseMultipart(raw, req.headers['content-type']!);
+      else if (raw.length > 0) {
         try {
           body = JSON.parse(raw.toString('utf8'));
         } catch {
