@@ -100,9 +100,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
     stores,
     stop(timeoutMs = 10_000) {
       stopping ??= (async () => {
-        const closing = server.close();
+        void server.close();
         await running.stop(timeoutMs);
-        await closing;
+        // A webhook answered during the stop left a keep-alive socket open: close it now, not at its idle timeout.
+        await server.finish();
         await stores.close();
         await tracing?.shutdown();
       })();
