@@ -1,7 +1,8 @@
 /**
  * Deleting users: `DELETE /users/{id}` (what `client.deleteUser` and stream-chat-python's `delete_user`
  * call; not in SPEC, which keeps only the batch form) and `POST /users/delete` (batch, answered with a
- * task id that `GET /tasks/{id}` reports completed: the emulator does the work at once).
+ * task id that `GET /tasks/{id}` reports completed: the emulator does the work at once). A soft-deleted
+ * user comes back only through `POST /users/restore` (`client.restoreUsers`), never by an upsert.
  */
 import { inputError, notFound } from '../errors.ts';
 import type { Json, Route } from '../http.ts';
@@ -88,6 +89,27 @@ export const userDeleteRoutes: Route[] = [
       tasks.set(store, byStore);
       byStore.set(taskId, { task_id: taskId, status: 'completed', result: { deleted_user_ids: ids }, created_at: at, updated_at: at });
       return { task_id: taskId };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/users/restore',
+    op: 'RestoreUsers',
+    handler: ({ body, store }) => {
+      const ids = body.user_ids;
+      if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string')) throw inputError('user_ids is a required field');
+      if (ids.length > 100) throw inputError('user_ids must contain at most 100 items');
+      // A hard-deleted user is gone for good: nothing to restore.
+      for (const id of ids as string[]) if (!store.users.has(id)) throw notFound(`user "${id}" does not exist`);
+      for (const id of ids as string[]) {
+        const u = store.users.get(id)!;
+        if (!u.deleted_at) continue;
+        delete u.deleted_at;
+        u.updated_at = store.nowIso();
+      }
+      // No event in Stream's webhook list is a restore: the state file hears of it here.
+      store.changed();
+      return {};
     },
   },
   {
