@@ -233,6 +233,8 @@ export interface HistoryQuery {
   thread?: string;
   /** Only messages older than this message id (to page further back). */
   before?: string;
+  /** The handler's `ctx.signal`: once aborted, no further page is read (and a read under way is given up where the SDK can). */
+  signal?: AbortSignal;
 }
 
 /** Where adapters hand inbound events. Resolves once the event is accepted (deduped and queued). */

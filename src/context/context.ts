@@ -193,7 +193,7 @@ export class Context<Config = unknown> {
 
   /** This conversation's (or a thread's) recent messages, oldest first: `ctx.history({ limit: 20, thread })`. */
   history(options: HistoryOptions = {}): Promise<Message[]> {
-    return readHistory(this.adapter(this.platform), this.deps.outbound, this.conversation, options);
+    return readHistory(this.adapter(this.platform), this.deps.outbound, this.conversation, options, this.signal);
   }
 
   /** Marks the event's message (or the conversation) read by the bot. */
