@@ -208,6 +208,8 @@ export async function createRuntime(options: RuntimeOptions) {
       if (!started) return;
       started = false;
       scheduler.stop();
+      // Streamed replies end now (text kept, indicator cleared), inside the wait for in-flight handlers below.
+      streaming.close();
       // Timers stop firing now and finish in-flight ones alongside the queue's events: one bound for both.
       const timersStopped = timers.stop(timeoutMs);
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));
