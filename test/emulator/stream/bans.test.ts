@@ -53,7 +53,13 @@ describe('Stream emulator: banned users cannot post', () => {
     }
     now = new Date(now.getTime() + 29 * 60_000);
     expect(await sdkError(channel.sendMessage({ text: 'still', user_id: 'alice' } as Loose))).toMatchObject({ status: 403, code: 17 });
+    expect(emu.state.user('alice')).toMatchObject({ banned: true });
     now = new Date(now.getTime() + 2 * 60_000);
+    // Ended: the flags come down (what clients read), the ban stays listed unless expired ones are excluded.
+    expect((await client.queryUsers({ id: 'alice' })).users[0]).toMatchObject({ banned: false });
+    expect(emu.state.user('alice')).toMatchObject({ banned: false });
+    expect((await client.queryBannedUsers({ user_id: 'alice' })).bans).toHaveLength(1);
+    expect((await client.queryBannedUsers({ user_id: 'alice' }, {}, { exclude_expired_bans: true } as Loose)).bans).toHaveLength(0);
     const sent = await channel.sendMessage({ text: 'free again', user_id: 'alice' } as Loose);
     expect(sent.message.text).toBe('free again');
   });
@@ -62,7 +68,9 @@ describe('Stream emulator: banned users cannot post', () => {
     const { channel } = await start();
     await channel.banUser('alice', { banned_by_id: 'mod', timeout: 5 });
     expect(await sdkError(channel.sendMessage({ text: 'nope', user_id: 'alice' } as Loose))).toMatchObject({ status: 403, code: 17 });
+    expect(emu.state.members('messaging:general').find((m) => m.user_id === 'alice')).toMatchObject({ banned: true });
     now = new Date(now.getTime() + 6 * 60_000);
+    expect(emu.state.members('messaging:general').find((m) => m.user_id === 'alice')).toMatchObject({ banned: false });
     await channel.sendMessage({ text: 'ok now', user_id: 'alice' } as Loose);
     await channel.shadowBan('alice', { banned_by_id: 'mod' } as Loose);
     const shadowed = await channel.sendMessage({ id: 's1', text: 'whisper', user_id: 'alice' } as Loose);
