@@ -13,8 +13,7 @@ import { startStreamEmulator, type StreamEmulator } from '../emulator/stream/ind
 import { boot, type Booted } from '../runtime/boot.ts';
 import { chooseStore } from '../runtime/storage.ts';
 import { clearEmulatorState, clearRuntimeState, devStatePaths, forgetUnknownAcsIdentity } from './dev-state.ts';
-import { watchConfig } from '../runtime/config-reload.ts';
-import { watchBots } from '../runtime/hot-reload.ts';
+import { openDevWatchers, requireBotsFolder, type Watchers } from './dev-watch.ts';
 import { createLogger } from '../runtime/log.ts';
 import { subscribeEmulator, useEmulatorTenant } from './dev-event-grid.ts';
 
@@ -65,6 +64,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   let acs: AcsEmulator | undefined;
   let booted: Booted | undefined;
   let devConsole: DevConsole | undefined;
+  let watchers: Watchers | undefined;
   const cwd = options.cwd ?? process.cwd();
   // The project folder (where bot.config.ts is, as projectDir() will say), known before the config loads: the emulators start first.
   const state = options.persist ? devStatePaths(options.file ? path.dirname(path.resolve(cwd, options.file)) : cwd) : undefined;
@@ -91,6 +91,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       return acs ? useEmulatorTenant(loaded, acs) : loaded;
     };
     const config = await loadDevConfig();
+    // Hot reload needs the bots folder: say so before the runtime and the console start.
+    if (options.watch) requireBotsFolder(config);
     const log = options.log ?? createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel, pretty: true });
     const store = chooseStore(config, state ? { kind: 'sqlite', sqlitePath: state.sqlitePath, cwd } : { kind: 'memory', cwd });
     if (state && options.persist?.fresh) await clearRuntimeState(store, log);
@@ -114,12 +116,9 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     // As `botyard stream hooks` does on a real app: Stream asks the runtime before storing a message.
     stream?.setBeforeSendHookUrl(`${booted.server.url}/webhooks/stream/before-send`);
     if (acs) await subscribeEmulator(config, acs, booted.server.url);
-    const watcher = options.watch ? watchBots({ dir: config.botsPath, registry: booted.runtime.bots, log }) : undefined;
-    const configWatcher =
-      options.watch && config.configFile
-        ? watchConfig({ file: config.configFile, current: config, load: loadDevConfig, registry: booted.runtime.bots, log })
-        : undefined;
+    if (options.watch) watchers = openDevWatchers({ config, registry: booted.runtime.bots, log, load: loadDevConfig });
     const running = booted;
+    const watching = watchers;
     const consoleHandle = devConsole!;
     let stopping: Promise<void> | undefined;
     return {
@@ -132,8 +131,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       ...(state ? { stateDir: state.dir } : {}),
       stop() {
         stopping ??= (async () => {
-          watcher?.close();
-          configWatcher?.close();
+          watching?.close();
           consoleHandle.close();
           await running.stop(config.shutdownTimeoutMs);
           await Promise.all([stream?.close(), acs?.close()]);
@@ -142,9 +140,11 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       },
     };
   } catch (err) {
+    // Everything started so far stops, in the order `stop()` uses, whatever step failed.
+    watchers?.close();
     devConsole?.close();
     await booted?.stop().catch(() => undefined);
-    await Promise.all([stream?.close(), acs?.close()]);
+    await Promise.allSettled([stream?.close(), acs?.close()]);
     throw err;
   }
 }

@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StateStore } from '../state/store.ts';
+import { uploadsDirOf } from '../emulator/stream/persist.ts';
 import type { StoreChoice } from '../runtime/storage.ts';
 
 export interface DevStatePaths {
@@ -27,6 +28,7 @@ export function devStatePaths(project: string): DevStatePaths {
 /** --fresh, before the emulators start: forget their state. */
 export function clearEmulatorState(paths: DevStatePaths): void {
   for (const file of [paths.streamFile, paths.acsFile]) rmSync(file, { force: true });
+  rmSync(uploadsDirOf(paths.streamFile), { recursive: true, force: true });
 }
 
 /**

@@ -3,6 +3,7 @@
  */
 import { describeEventGridAuth } from '../config/event-grid.ts';
 import type { Booted } from '../runtime/boot.ts';
+import { formatBotProblem } from '../runtime/loaded-bot.ts';
 import type { CliIo } from './command.ts';
 
 export function describeBoot(booted: Booted, io: CliIo): void {
@@ -12,7 +13,7 @@ export function describeBoot(booted: Booted, io: CliIo): void {
   io.out(`platforms: ${platforms.join(', ') || 'none'}`);
   if (runtime.adapters.has('acs')) io.out(describeEventGridAuth(runtime.config, runtime.config.env));
   io.out(`bots: ${runtime.bots.names().join(', ') || 'none'}`);
-  for (const p of runtime.bots.problems()) io.err(`  skipped ${p.file}: ${p.reason}. Fix: ${p.fix}${p.frame ? `\n${p.frame}` : ''}`);
+  for (const p of runtime.bots.problems()) io.err(`  skipped ${formatBotProblem(p)}`);
   io.out(`state and queue: ${booted.stores.summary}`);
 }
 

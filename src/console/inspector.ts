@@ -7,7 +7,7 @@
 import type { InboundEvent } from '../adapters/adapter.ts';
 import type { StreamProgress } from '../context/streaming.ts';
 import type { BeforeSendOutcome } from '../runtime/before-send/types.ts';
-import type { HandlerRun } from '../runtime/dispatcher.ts';
+import type { DispatchOutcome, HandlerRun } from '../runtime/dispatcher.ts';
 import type { IngestReason } from '../runtime/ingest.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { decisionEntry, eventEntry, foldTick, ignoredKey, noRunNote, REASONS, scheduleKey, streamEntry, toRuns, type NameResolver } from './inspector-entries.ts';
@@ -76,7 +76,7 @@ export function createInspector(runtime: Runtime, nameOf: NameResolver = () => u
     }
     publish({ ...eventEntry(event, nameOf), ...known, outcome, ...(reason ? { reason: REASONS[reason] } : {}) }, detailOf(event));
   };
-  const onDispatched = (event: InboundEvent, runs: HandlerRun[]) => {
+  const onDispatched = (event: InboundEvent, runs: HandlerRun[], outcome?: DispatchOutcome) => {
     if (event.type === 'schedule.tick') {
       const key = scheduleKey(event, runs);
       return publish(foldTick(byId.get(key), event, runs, nameOf), detailOf(event));
@@ -84,7 +84,7 @@ export function createInspector(runtime: Runtime, nameOf: NameResolver = () => u
     const known = byId.get(event.id) ?? eventEntry(event, nameOf);
     const merged = [...(known.runs ?? []).filter((r) => !runs.some((n) => n.bot === r.bot && n.handler === r.handler)), ...toRuns(runs)];
     publish(
-      { ...known, runs: merged, bots: [...new Set(merged.map((r) => r.bot))], ...(merged.length ? { note: undefined } : { note: noRunNote(event) }) },
+      { ...known, runs: merged, bots: [...new Set(merged.map((r) => r.bot))], ...(merged.length ? { note: undefined } : { note: outcome?.dropped ?? noRunNote(event) }) },
       details.has(event.id) ? undefined : detailOf(event),
     );
   };

@@ -18,48 +18,17 @@ import {
 } from '../adapters/adapter.ts';
 import { BotyardError, NotSupportedError } from '../errors.ts';
 import type { CallKind } from '../outbound/limits.ts';
-import type { Outbound } from '../outbound/outbound.ts';
 import type { StateStore } from '../state/store.ts';
+import type { CommandInvocation, ContextDeps } from './context-deps.ts';
 import { readHistory, type HistoryOptions } from './history.ts';
 import { moderationVerbs } from './moderation.ts';
 import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
-import { timersOf, type BotTimers, type ContextTimers, type FiredTimer } from './timers.ts';
+import { timersOf, type ContextTimers, type FiredTimer } from './timers.ts';
 import { streamReply, type StreamedMessage, type StreamOptions } from './stream-reply.ts';
-import { defaultStreamingServices, type StreamingServices } from './streaming.ts';
+import { defaultStreamingServices } from './streaming.ts';
 import type { TextSourceInput } from './text-source.ts';
 
-/** What the runtime gives a Context. */
-export interface ContextDeps {
-  event: InboundEvent;
-  bot: string;
-  /** Aborted when the handler's run times out (or the runtime gives up on it). Default: never aborted. */
-  signal?: AbortSignal;
-  /** Where `send()` posts (the event's conversation, or a schedule's target). */
-  conversation: ConversationRef;
-  adapterFor(platform: PlatformName): Adapter | undefined;
-  outbound: Outbound;
-  store: StateStore;
-  log: Logger;
-  config: unknown;
-  match?: RegExpMatchArray;
-  command?: CommandInvocation;
-  /** Told of every message this Context sends (the loop guard counts them). */
-  onSent?(conversation: ConversationRef): void;
-  /** This bot's one-off timers (`ctx.timers`), and in a `bot.timer` handler the timer that fired (`ctx.timer`). */
-  timers?: BotTimers;
-  timer?: FiredTimer;
-  /** The handler's registration index, in its message ids: two handlers of one bot must not share ids (a retry would be assumed). */
-  handlerIndex?: number;
-  /** What ctx.stream() shares runtime-wide (settings, update budget, stops). Default: defaults, no stops. */
-  streaming?: StreamingServices;
-}
-
-/** `/remind in 10m tea` → `{ name: 'remind', args: ['in', '10m', 'tea'], text: 'in 10m tea' }`. */
-export interface CommandInvocation {
-  name: string;
-  args: string[];
-  text: string;
-}
+export type { CommandInvocation, ContextDeps } from './context-deps.ts';
 
 export class Context<Config = unknown> {
   readonly event: InboundEvent;
@@ -193,7 +162,7 @@ export class Context<Config = unknown> {
 
   /** This conversation's (or a thread's) recent messages, oldest first: `ctx.history({ limit: 20, thread })`. */
   history(options: HistoryOptions = {}): Promise<Message[]> {
-    return readHistory(this.adapter(this.platform), this.deps.outbound, this.conversation, options);
+    return readHistory(this.adapter(this.platform), this.deps.outbound, this.conversation, options, this.signal);
   }
 
   /** Marks the event's message (or the conversation) read by the bot. */

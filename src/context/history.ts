@@ -19,7 +19,8 @@ export interface HistoryOptions {
 export const DEFAULT_HISTORY = 20;
 export const MAX_HISTORY = 200;
 
-export function readHistory(adapter: Adapter, outbound: Outbound, conversation: ConversationRef, options: HistoryOptions = {}): Promise<Message[]> {
+/** Reads under `signal` (the handler's ctx.signal) like every outbound verb: nothing starts once it is aborted, and paging stops. */
+export function readHistory(adapter: Adapter, outbound: Outbound, conversation: ConversationRef, options: HistoryOptions = {}, signal?: AbortSignal): Promise<Message[]> {
   const limit = options.limit ?? DEFAULT_HISTORY;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY) {
     return Promise.reject(
@@ -33,6 +34,6 @@ export function readHistory(adapter: Adapter, outbound: Outbound, conversation: 
     }
   }
   if (!adapter.history || !adapter.capabilities.has('history')) return Promise.reject(new NotSupportedError(adapter.platform, 'history'));
-  const query = { limit, ...(options.thread ? { thread: options.thread } : {}), ...(options.before ? { before: options.before } : {}) };
-  return outbound.run(adapter, 'history', conversation, (a) => a.history!(conversation, query));
+  const query = { limit, ...(options.thread ? { thread: options.thread } : {}), ...(options.before ? { before: options.before } : {}), ...(signal ? { signal } : {}) };
+  return outbound.run(adapter, 'history', conversation, (a) => a.history!(conversation, query), signal ? { signal } : undefined);
 }

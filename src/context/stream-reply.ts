@@ -37,7 +37,7 @@ export interface StreamOptions {
 export interface StreamedMessage extends SentMessage {
   /** The final text, as written to the message. */
   text: string;
-  /** `stopped`: a user stopped it; `aborted`: `ctx.signal` did (timeout, shutdown); `error`: the source failed. */
+  /** `stopped`: a user stopped it; `aborted`: `ctx.signal` (timeout) or the runtime stopping did; `error`: the source failed. */
   outcome: StreamOutcome;
   /** What the source threw, when `outcome` is `error`. */
   error?: unknown;
@@ -132,7 +132,8 @@ export async function streamReply(deps: StreamReplyDeps, input: TextSourceInput,
   });
 
   const stop = (await streaming.stops?.open(conversation)) ?? NO_STOP;
-  const abort = AbortSignal.any([deps.signal, stop.signal]);
+  // The handler's signal, a user's stop, or the runtime stopping: each ends the reading, keeping the text.
+  const abort = AbortSignal.any([deps.signal, stop.signal, ...(streaming.closing ? [streaming.closing] : [])]);
   let reading = false;
   const open = async (): Promise<TextReader> => {
     reading = true;

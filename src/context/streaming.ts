@@ -40,6 +40,11 @@ export interface StreamingServices {
   requestPartialUpdate(platform: PlatformName, grant: () => void): () => void;
   /** Stops from users (absent: only `ctx.signal` ends a stream early). */
   stops?: StreamStops;
+  /**
+   * Aborted when the runtime stops: every stream still reading ends as if `ctx.signal` fired (outcome
+   * `aborted`), keeping what was written and clearing the indicator, while the stop waits for handlers.
+   */
+  closing?: AbortSignal;
   observe?(progress: StreamProgress): void;
 }
 
@@ -48,11 +53,17 @@ export function createStreamingServices(options: {
   stops?: StreamStops;
   observe?(progress: StreamProgress): void;
   now?: () => number;
-}): StreamingServices {
+}): StreamingServices & { close(): void } {
   const settings = { ...defaultStreamingSettings, ...options.settings };
   const budgets = new Map<PlatformName, PartialUpdateBudget>();
+  const closing = new AbortController();
   return {
     settings,
+    closing: closing.signal,
+    /** The runtime is stopping: ends every stream still reading (see `closing`). */
+    close() {
+      closing.abort(new Error('the runtime is stopping'));
+    },
     requestPartialUpdate(platform, grant) {
       let budget = budgets.get(platform);
       if (!budget) budgets.set(platform, (budget = new PartialUpdateBudget(settings.partialUpdatesPerMinute, options.now)));

@@ -75,6 +75,19 @@ function parseRule(text: string): FaultRule {
   return rule;
 }
 
+/**
+ * Refuses a rule that asks for a share of calls (`@N%`) where the target counts (`what` says what it
+ * does instead): a share silently taken as one call would make a test believe in a fault it never got.
+ */
+export function refuseShare(rule: FaultRule, what: string): void {
+  if (rule.percent !== undefined) throw new FaultSpecError(rule.text, `@${rule.percent}% does not apply here: ${what}`);
+}
+
+/** Refuses a count (`xN`) where the fault lasts until cleared. */
+export function refuseCount(rule: FaultRule, what: string): void {
+  if (rule.count !== undefined) throw new FaultSpecError(rule.text, `x${rule.count} does not apply here: ${what}`);
+}
+
 /** Parses one or more comma-separated rules; throws FaultSpecError naming the bad rule and the grammar. */
 export function parseFaults(spec: string): FaultRule[] {
   const rules = spec.split(',').map((s) => s.trim()).filter(Boolean);

@@ -10,6 +10,7 @@ import { BotyardError } from '../errors.ts';
 import { createApp } from '../server/app.ts';
 import { startHttpServer, type HttpServer } from '../server/http-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
+import { formatBotProblem } from './loaded-bot.ts';
 import { adaptersFromConfig } from './platforms.ts';
 import { preflight } from './preflight.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
@@ -100,9 +101,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
     stores,
     stop(timeoutMs = 10_000) {
       stopping ??= (async () => {
-        const closing = server.close();
+        void server.close();
         await running.stop(timeoutMs);
-        await closing;
+        // A webhook answered during the stop left a keep-alive socket open: close it now, not at its idle timeout.
+        await server.finish();
         await stores.close();
         await tracing?.shutdown();
       })();
@@ -115,9 +117,11 @@ export async function boot(options: BootOptions): Promise<Booted> {
 function refuseBrokenBots(runtime: Runtime): void {
   const problems = runtime.bots.problems();
   if (!problems.length) return;
-  const list = problems.map((p) => `${p.name ?? p.file} (${p.file}: ${p.reason}. Fix: ${p.fix})`).join('; ');
+  const names = problems.map((p) => (p.name ? `${p.name} (${p.file})` : p.file)).join(', ');
+  // Then each as the banner and `check` show it: the place in the bot's file and the offending line.
+  const details = problems.map((p) => `\n✗ ${formatBotProblem(p)}`).join('');
   throw new BotyardError(
     'BOTS_NOT_LOADED',
-    `${problems.length} bot(s) failed to load: ${list}. Not starting without them; fix them (botyard check), or pass --allow-broken-bots to run the others (/readyz then names the missing bots).`,
+    `${problems.length} bot(s) failed to load: ${names}. Not starting without them; fix them (botyard check), or pass --allow-broken-bots to run the others (/readyz then names the missing bots).${details}`,
   );
 }

@@ -8,7 +8,7 @@ import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { Timers } from '../scheduler/timers/timers.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotDefinition } from './bot.ts';
-import type { BotProblem, LoadedBot } from './loaded-bot.ts';
+import { formatBotProblem, type BotProblem, type LoadedBot } from './loaded-bot.ts';
 import { discoverBotFiles, importBot } from './loader.ts';
 import { isProblem, setupBot } from './setup-bot.ts';
 
@@ -29,8 +29,7 @@ export function createBotRegistry(deps: RegistryDeps) {
 
   function report(problem: BotProblem) {
     problems.set(problem.file, problem);
-    const frame = problem.frame ? `\n${problem.frame}` : '';
-    deps.log.error({ file: problem.file, bot: problem.name }, `bot skipped: ${problem.file}: ${problem.reason}. Fix: ${problem.fix}${frame}`);
+    deps.log.error({ file: problem.file, bot: problem.name }, `bot skipped: ${formatBotProblem(problem)}`);
   }
 
   /** Puts a loaded bot in place of any earlier version, schedules included. */

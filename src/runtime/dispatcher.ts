@@ -33,8 +33,14 @@ export interface HandlerRun {
   skipped?: 'already-done' | 'middleware';
 }
 
+/** What became of an event besides its runs: `dropped` says, in words, why no handler was given it. */
+export interface DispatchOutcome {
+  dropped?: string;
+}
+
 export interface DispatchObserver {
-  dispatched?(event: InboundEvent, runs: HandlerRun[]): void;
+  /** Every dispatch ends here, a dropped one too (no runs, `outcome.dropped` set), so a watcher never waits on it. */
+  dispatched?(event: InboundEvent, runs: HandlerRun[], outcome?: DispatchOutcome): void;
 }
 
 export interface DispatcherDeps {
@@ -138,7 +144,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       const attempt = options.attempt ?? 1;
       const me = deps.adapterFor(event.platform)?.botUser;
       if (event.sender.isBot && event.sender.id !== me?.id && deps.loopGuard.tripped(conversationKey(event.conversation))) {
-        log.warn({ eventId: event.id, conversation: conversationKey(event.conversation) }, 'loop guard tripped: too many bot messages here; not dispatching a bot message');
+        const dropped = deps.loopGuard.reason();
+        log.warn({ eventId: event.id, conversation: conversationKey(event.conversation) }, `not dispatching a bot message: ${dropped}`);
+        deps.observer?.dispatched?.(event, [], { dropped });
         return [];
       }
       const jobs: Array<Promise<HandlerRun>> = [];

@@ -30,3 +30,8 @@ export interface BotProblem {
   /** The offending line(s) with a caret, for terminals and the console. */
   frame?: string;
 }
+
+/** One problem as every place shows it (the start banner, `check`, a refused `start`, the log): file, reason with its place, fix, then the code frame. */
+export function formatBotProblem(p: BotProblem): string {
+  return `${p.file}: ${p.reason}. Fix: ${p.fix}${p.frame ? `\n${p.frame}` : ''}`;
+}

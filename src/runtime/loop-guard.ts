@@ -27,6 +27,13 @@ export class LoopGuard {
     return this.current(conversationKey).count >= this.options.maxBotMessages;
   }
 
+  /** Why a bot message was not dispatched, in words (for the log and the console's inspector). */
+  reason(): string {
+    const { maxBotMessages, windowMs } = this.options;
+    const window = windowMs < 1000 ? `${windowMs} ms` : `${Math.round(windowMs / 1000)} s`;
+    return `loop guard: bots sent ${maxBotMessages} messages in this conversation within ${window}, so bot messages here are not handled until that window ends (not a loop? raise loopGuard.maxBotMessages in bot.config.ts)`;
+  }
+
   private current(key: string) {
     const t = this.now();
     let w = this.windows.get(key);

@@ -23,7 +23,7 @@ import { createBeforeSend } from './before-send/decide.ts';
 import { reportInactiveBeforeSend } from './before-send/inactive.ts';
 import type { BeforeSendOutcome } from './before-send/types.ts';
 import { createBotRegistry } from './bot-registry.ts';
-import { createDispatcher, type HandlerRun } from './dispatcher.ts';
+import { createDispatcher, type DispatchOutcome, type HandlerRun } from './dispatcher.ts';
 import { createIngest, type IngestReason } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { LoopGuard } from './loop-guard.ts';
@@ -59,8 +59,8 @@ export interface RuntimeOptions {
 export interface RuntimeEvents {
   /** An event came in from an adapter, and what ingest did with it. */
   ingested: [event: InboundEvent, outcome: 'accepted' | 'duplicate' | 'ignored', reason?: IngestReason];
-  /** Handlers ran for an event. */
-  dispatched: [event: InboundEvent, runs: HandlerRun[]];
+  /** Handlers ran for an event, or it was dropped before any could (`outcome.dropped` says why). */
+  dispatched: [event: InboundEvent, runs: HandlerRun[], outcome?: DispatchOutcome];
   /** A timer was scheduled, cancelled, fired, skipped as late, is retrying, or failed for good. */
   timer: [activity: TimerActivity];
   /** A streamed reply (ctx.stream) started, changed its AI indicator, grew, or finished. */
@@ -126,7 +126,7 @@ export async function createRuntime(options: RuntimeOptions) {
     loopGuard,
     streaming,
     handlerTimeoutMs: config.handlerTimeoutMs,
-    observer: { dispatched: (event, runs) => events.emit('dispatched', event, runs) },
+    observer: { dispatched: (event, runs, outcome) => events.emit('dispatched', event, runs, outcome) },
     overrun: createOverrunGuard({ store, log }),
     onError: config.onError,
   });
@@ -208,6 +208,8 @@ export async function createRuntime(options: RuntimeOptions) {
       if (!started) return;
       started = false;
       scheduler.stop();
+      // Streamed replies end now (text kept, indicator cleared), inside the wait for in-flight handlers below.
+      streaming.close();
       // Timers stop firing now and finish in-flight ones alongside the queue's events: one bound for both.
       const timersStopped = timers.stop(timeoutMs);
       await Promise.allSettled([...adapters.values()].map((a) => a.stop()));

@@ -17,8 +17,21 @@ export interface HttpServer {
   /** `http://127.0.0.1:PORT` once listening (or the host it was bound to, when not a wildcard). */
   url: string;
   connections: ConnectionGuard;
+  /**
+   * Begins the stop: no new connections, idle ones closed (one busy with a request stays open, and keeps
+   * alive after its answer). Resolves once every connection closed.
+   */
   close(): Promise<void>;
+  /**
+   * Ends the stop, after the runtime has stopped: connections that went idle since `close()` (a request
+   * that was in flight when it began keeps its keep-alive socket) are closed as they go idle, and any
+   * still open after `graceMs` are cut. Without it the stop would wait out the keep-alive timeout.
+   */
+  finish(graceMs?: number): Promise<void>;
 }
+
+/** How long `finish` lets a response still being written end before cutting its connection. */
+export const FINISH_GRACE_MS = 2000;
 
 export interface HttpServerOptions {
   port?: number;
@@ -63,6 +76,12 @@ export async function startHttpServer(runtime: Runtime, app: Express, options: H
       app(req, res);
     },
   );
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    return closed;
+  };
   const connections = guardConnections(server, { maxConnections: limits.maxConnections, firstRequestMs: limits.headersTimeoutMs });
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
@@ -75,10 +94,18 @@ export async function startHttpServer(runtime: Runtime, app: Express, options: H
     server,
     url: `http://${shown}:${port}`,
     connections,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    close,
+    async finish(graceMs = FINISH_GRACE_MS) {
+      const done = close();
+      // Node closes idle sockets only when asked: ask again as answers finish, then cut what is left.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+      try {
+        await done;
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(cut);
+      }
+    },
   };
 }

@@ -17,7 +17,9 @@ export async function readAcsHistory(thread: ChatThreadClient, bot: UserRef, que
   const picked: Message[] = [];
   let beforeSeen = query.before === undefined;
   let scanned = 0;
-  for await (const page of thread.listMessages({ maxPageSize: PAGE }).byPage()) {
+  // The Azure SDK gives up a page under way at the abort; the check stops the scan between pages too.
+  for await (const page of thread.listMessages({ maxPageSize: PAGE, ...(query.signal ? { abortSignal: query.signal } : {}) }).byPage()) {
+    query.signal?.throwIfAborted();
     for (const m of page) {
       if (!beforeSeen) {
         beforeSeen = m.id === query.before;

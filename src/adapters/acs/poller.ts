@@ -1,64 +1,12 @@
 import { pollCycle } from '../../telemetry/spans.ts';
-import type { ChatClient, ChatMessage, ChatThreadItem } from '@azure/communication-chat';
-import type { Logger } from 'pino';
-import type { InboundEvent, UserRef } from '../adapter.ts';
-import type { StateStore } from '../../state/store.ts';
+import type { ChatMessage, ChatThreadItem } from '@azure/communication-chat';
+import type { PollerDeps, PollOptions, PollStats } from './poll-options.ts';
 import { advance, classify, createdMs, keys, prune, secondOpen, wholeSecond, type PollerState, type ThreadCursor } from './cursor.ts';
 import { toPlatformError } from './errors.ts';
 import { createThreadLeases } from './leases.ts';
 import { messageEvents } from './normalize.ts';
 
-export interface PollOptions {
-  /** Interval while threads are active (default 1000 ms). */
-  minIntervalMs?: number;
-  /** Interval when idle; the poller backs off towards it (default 10 000 ms). */
-  maxIntervalMs?: number;
-  /** How far back each listMessages/listChatThreads reaches before the watermark (default 2000 ms; ≥ 1 s since real timestamps have second precision). */
-  overlapMs?: number;
-  /** maxPageSize of list calls (default 100; the service allows up to 200). */
-  pageSize?: number;
-  /** Threads polled at once (default 4). */
-  concurrency?: number;
-  /**
-   * How far the service's clock may be from ours (default: overlapMs). With second-precision
-   * lastMessageReceivedOn, a thread is read again until a read started this long after its listed second ended.
-   */
-  clockSkewMs?: number;
-  /**
-   * Whether this instance polls `threadId` now. Default: every thread, unless `leaseTtlMs` is set, in
-   * which case a StateStore lease per thread (leases.ts: kept by a heartbeat, released on stop) decides,
-   * so with several instances each thread is polled by one live instance and taken over when its lease lapses.
-   */
-  ownsThread?: (threadId: string) => Promise<boolean>;
-  leaseTtlMs?: number;
-}
-
-export interface PollStats {
-  cycle: number;
-  /** SDK calls this cycle (every page counts). */
-  calls: number;
-  threadsListed: number;
-  threadsPolled: number;
-  /** Of threadsPolled: read again only because their listed second was still open (no listing change). */
-  threadsRechecked?: number;
-  events: number;
-  /** Max time from a message's createdOn to its hand-off to the sink, this cycle (ms). */
-  lagMs: number;
-  durationMs: number;
-  /** The interval chosen after this cycle. */
-  nextIntervalMs: number;
-  error?: string;
-}
-
-interface PollerDeps {
-  chat: () => ChatClient;
-  store: () => StateStore;
-  bot: () => UserRef;
-  deliver: (event: InboundEvent) => Promise<void>;
-  now: () => number;
-  log: () => Logger | undefined;
-  instanceId: string;
-}
+export type { PollOptions, PollStats } from './poll-options.ts';
 
 /** Empty cycles in a row before the interval starts growing towards the idle maximum. */
 const IDLE_CYCLES_BEFORE_BACKOFF = 3;

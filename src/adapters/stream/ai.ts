@@ -32,10 +32,17 @@ export async function sendAiIndicator(channel: Channel, botId: string, update: A
  * the newest `limit` live ones, oldest first. Deleted messages cost a little more reading, never more
  * than MAX_PAGES pages.
  */
-async function pagesBack(limit: number, before: string | undefined, read: (want: number, idLt: string | undefined) => Promise<Json[]>): Promise<{ messages: Json[]; reachedStart: boolean }> {
+async function pagesBack(
+  limit: number,
+  before: string | undefined,
+  signal: AbortSignal | undefined,
+  read: (want: number, idLt: string | undefined) => Promise<Json[]>,
+): Promise<{ messages: Json[]; reachedStart: boolean }> {
   const messages: Json[] = [];
   let idLt = before;
   for (let pages = 0; pages < MAX_PAGES; pages++) {
+    // stream-chat takes no abort signal: a page under way finishes, the next is never asked for.
+    signal?.throwIfAborted();
     const want = Math.min(PAGE, limit - messages.length);
     const page = await read(want, idLt);
     messages.unshift(...page.filter(live));
@@ -48,7 +55,7 @@ async function pagesBack(limit: number, before: string | undefined, read: (want:
 
 export async function readStreamHistory(client: StreamChat, channel: Channel, botId: string, query: HistoryQuery): Promise<Message[]> {
   if (!query.thread) {
-    const { messages } = await pagesBack(query.limit, query.before, async (limit, idLt) => {
+    const { messages } = await pagesBack(query.limit, query.before, query.signal, async (limit, idLt) => {
       const res = await channel.query({ state: true, watch: false, presence: false, messages: { limit, ...(idLt ? { id_lt: idLt } : {}) } } as Loose);
       return (res.messages ?? []) as Json[];
     });
@@ -56,12 +63,13 @@ export async function readStreamHistory(client: StreamChat, channel: Channel, bo
   }
   const parentId = query.thread;
   if (query.before === parentId) return [];
-  const { messages, reachedStart } = await pagesBack(query.limit, query.before, async (limit, idLt) => {
+  const { messages, reachedStart } = await pagesBack(query.limit, query.before, query.signal, async (limit, idLt) => {
     const res = await channel.getReplies(parentId, { limit, ...(idLt ? { id_lt: idLt } : {}) });
     return (res.messages ?? []) as Json[];
   });
   // The parent opens the thread: it belongs in front once paging reached the first reply.
   if (reachedStart && messages.length < query.limit) {
+    query.signal?.throwIfAborted();
     const { message: parent } = await client.getMessage(parentId);
     if (parent && live(parent as Json)) messages.unshift(parent as Json);
   }

@@ -1,6 +1,7 @@
 import { describeEventGridAuth } from '../../config/event-grid.ts';
 import { loadConfig } from '../../config/load.ts';
 import { ConfigError } from '../../errors.ts';
+import { formatBotProblem } from '../../runtime/loaded-bot.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { createRuntime } from '../../runtime/runtime.ts';
 import type { CliCommand } from '../command.ts';
@@ -41,7 +42,7 @@ Example:
     for (const name of loaded) io.out(`✓ ${name}`);
     for (const s of schedules) io.out(`  schedule ${s.id} '${s.cron}'${s.timezone ? ` ${s.timezone}` : ''}${s.target ? ` → ${s.target}` : ''}`);
     for (const t of timers) io.out(`  timer ${t.bot}/${t.name}${t.options.late !== undefined ? ` (late: ${t.options.late})` : ''}`);
-    for (const p of problems) io.err(`✗ ${p.file}: ${p.reason}. Fix: ${p.fix}${p.frame ? `\n${p.frame}` : ''}`);
+    for (const p of problems) io.err(`✗ ${formatBotProblem(p)}`);
     const online = flags.online ? await checkOnline(config, io) : 0;
     io.out(`${loaded.length} bot(s) ok, ${problems.length + online} problem(s)`);
     return problems.length + online ? 1 : 0;

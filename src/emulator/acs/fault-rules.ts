@@ -3,7 +3,7 @@
  * the emulator's operation name like `messages.list`, `*` for all) or `eventgrid` (deliveries).
  * 429 and 503 answers carry Retry-After (1 s), which the Azure SDKs need to retry them.
  */
-import { FaultSpecError, type FaultRule } from '../fault-spec.ts';
+import { FaultSpecError, refuseCount, refuseShare, type FaultRule } from '../fault-spec.ts';
 import type { FaultControl } from './faults.ts';
 
 export const ACS_FAULT_ALIASES: Record<string, string> = {
@@ -40,6 +40,7 @@ function operation(rule: FaultRule): string {
 export function applyAcsFault(faults: FaultControl, rule: FaultRule): string {
   const { effect } = rule;
   if (rule.target === 'eventgrid') {
+    refuseShare(rule, 'eventgrid faults apply to the next N events (xN)');
     const count = rule.count ?? (effect.kind === 'reorder' ? 2 : 1);
     if (effect.kind === 'dup') faults.eventGrid.duplicate(count);
     else if (effect.kind === 'redeliver') faults.eventGrid.redeliver(count);
@@ -55,6 +56,8 @@ export function applyAcsFault(faults: FaultControl, rule: FaultRule): string {
     return probability !== undefined ? `${rule.percent}% of ${op} calls answer ${effect.status} until cleared` : `the next ${count} ${op} calls answer ${effect.status}`;
   }
   if (effect.kind === 'slow' || effect.kind === 'timeout') {
+    refuseShare(rule, `${effect.kind} on an operation delays every call until cleared`);
+    refuseCount(rule, `${effect.kind} on an operation delays every call until cleared`);
     const ms = effect.kind === 'slow' ? effect.ms : TIMEOUT_MS;
     faults.delay(op, ms);
     return `${op} answers after ${ms} ms until cleared`;

@@ -21,7 +21,7 @@ import { roleRoutes } from './routes/roles.ts';
 import { serveUpload, UploadStore, uploadRoutes } from './routes/uploads.ts';
 import { userDeleteRoutes } from './routes/user-delete.ts';
 import { userRoutes } from './routes/users.ts';
-import { persistStreamStore } from './persist.ts';
+import { persistStreamStore, uploadsDirOf } from './persist.ts';
 import { StreamStore, type StreamEvent } from './store.ts';
 import { createStateView, type StreamStateView } from './view.ts';
 import { WebhookDispatcher, type DeliveryRecord, type WebhookOptions } from './webhooks.ts';
@@ -88,7 +88,10 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   const apiSecret = options.apiSecret ?? 'botyard_dev_secret_change_me';
   const app = { apiKey, apiSecret };
   const store = new StreamStore({ now: options.now, deterministicIds: options.deterministicIds });
-  const snapshot = options.stateFile ? persistStreamStore(store, options.stateFile) : undefined;
+  // Channel file/image uploads, served back as CDN links are: without credentials (kept beside the state file).
+  const uploads = new UploadStore(options.stateFile ? uploadsDirOf(options.stateFile) : undefined);
+  const persisted = options.stateFile ? persistStreamStore(store, options.stateFile, uploads) : undefined;
+  const snapshot = persisted?.snapshot;
   const faults = new Faults();
   const stats = new RequestStats();
   const rates = new RateWindow();
@@ -101,8 +104,6 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
 
   const routes = [...userRoutes, ...channelRoutes, ...memberRoutes, ...messageRoutes, ...messageDeleteRoutes, ...activityRoutes, ...moderationRoutes, ...muteRoutes,
     ...moderationReadRoutes, ...appRoutes(rates), ...queryRoutes, ...userDeleteRoutes, ...roleRoutes];
-  // Channel file/image uploads, served back as CDN links are: without credentials.
-  const uploads = new UploadStore();
   let url = '';
   routes.push(...uploadRoutes(uploads, () => url));
   const listener = createListener(routes, { store, faults, stats, rates, app, log: options.log, maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024 });
@@ -120,6 +121,7 @@ export async function startStreamEmulator(options: StreamEmulatorOptions = {}): 
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   url = `http://${host}:${addr.port}`;
+  persisted?.listening(url);
   options.log?.info({ url }, 'stream emulator listening');
 
   return {

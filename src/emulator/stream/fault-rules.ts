@@ -2,7 +2,7 @@
  * Applies parsed fault rules (fault-spec.ts) to the Stream emulator's knobs. Targets: an operation (alias
  * or Stream's operation id, `*` for all), `webhook` (deliveries) or `hook` (the before-send hook call).
  */
-import { FaultSpecError, type FaultRule } from '../fault-spec.ts';
+import { FaultSpecError, refuseCount, refuseShare, type FaultRule } from '../fault-spec.ts';
 import type { Faults } from './faults.ts';
 
 /** Short names for the operations a bot author thinks in; any operation id (`SendMessage`) works too. */
@@ -40,6 +40,7 @@ function operation(rule: FaultRule): string {
 export function applyStreamFault(faults: Faults, rule: FaultRule): string {
   const { effect } = rule;
   if (rule.target === 'webhook') {
+    refuseShare(rule, 'webhook faults apply to the next N events (xN), or, for slow, to every delivery until cleared');
     if (effect.kind === 'dup') {
       faults.duplicateWebhooks(rule.count ?? 1);
       return `the next ${rule.count ?? 1} webhook events are delivered twice`;
@@ -49,12 +50,14 @@ export function applyStreamFault(faults: Faults, rule: FaultRule): string {
       return `the next ${rule.count ?? 2} webhook events are delivered out of order`;
     }
     if (effect.kind === 'slow') {
+      refuseCount(rule, 'webhook slow<N> delays every delivery until cleared');
       faults.delayWebhooks(effect.ms);
       return `webhook deliveries wait ${effect.ms} ms`;
     }
     throw new FaultSpecError(rule.text, 'webhook takes dup, reorder or slow<N>ms|s (a failing receiver is your own endpoint answering 5xx)');
   }
   if (rule.target === 'hook') {
+    refuseShare(rule, 'hook faults apply to the next N before-send calls (xN, default 1)');
     const count = rule.count ?? 1;
     const spec = effect.kind === 'slow' ? { delayMs: effect.ms } : effect.kind === 'status' ? { status: effect.status } : effect.kind === 'timeout' ? { timeout: true } : undefined;
     if (!spec) throw new FaultSpecError(rule.text, 'hook takes slow<N>ms|s, a status or timeout');
@@ -71,6 +74,8 @@ export function applyStreamFault(faults: Faults, rule: FaultRule): string {
     return `the next ${rule.count ?? 1} ${op} calls answer ${effect.status}`;
   }
   if (effect.kind === 'slow' || effect.kind === 'timeout') {
+    refuseShare(rule, `${effect.kind} on an operation delays every call until cleared`);
+    refuseCount(rule, `${effect.kind} on an operation delays every call until cleared`);
     const ms = effect.kind === 'slow' ? effect.ms : TIMEOUT_MS;
     faults.delay(op, ms);
     return `${op} answers after ${ms} ms until cleared`;

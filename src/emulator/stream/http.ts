@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { authenticate, type Auth } from './auth.ts';
+import { settleExpiredBans } from './ban-rules.ts';
 import { errorBody, formatDuration, StreamApiError } from './errors.ts';
 import type { Faults, RateWindow, RequestStats } from './faults.ts';
 import { isMultipart, parseMultipart } from './multipart.ts';
@@ -92,6 +93,8 @@ export function createListener(routeList: Route[], deps: HttpDeps) {
     let status = 200;
     try {
       if (!found) throw new StreamApiError('doesNotExist', `no route for ${method} ${url.pathname}`);
+      // A timed ban that ran out no longer shows as banned in what this call answers.
+      settleExpiredBans(deps.store);
       headers = deps.rates.headers(op, deps.store.nowMs());
       const auth = authenticate(url.searchParams, req.headers, deps.app, deps.store.nowMs());
       const wait = deps.faults.delayFor(op);

@@ -2,6 +2,7 @@
  * A read-only view of the emulator's state, in the same shapes the API answers (copies, so callers
  * cannot change the emulator by mutating them). Made for tests and for a dev console.
  */
+import { settleExpiredBans } from './ban-rules.ts';
 import { muteResponse } from './moderation-shapes.ts';
 import { activePins } from './pins.ts';
 import { channelState, memberResponse, messageResponse, readResponse, userResponse } from './shapes.ts';
@@ -39,15 +40,19 @@ export interface StreamStateView {
 }
 
 export function createStateView(store: StreamStore): StreamStateView {
+  // Copies, read after timed bans that ran out have come down (ban-rules.ts), as an API call would see them.
   const copy = <T>(v: T): T => structuredClone(v);
+  const settled = () => settleExpiredBans(store);
   return {
-    users: () => [...store.users.values()].map((u) => copy(userResponse(u))),
+    users: () => (settled(), [...store.users.values()].map((u) => copy(userResponse(u)))),
     user: (id) => {
+      settled();
       const u = store.users.get(id);
       return u ? copy(userResponse(u)) : undefined;
     },
-    channels: () => [...store.channels.values()].map((ch) => copy(channelState(store, ch))),
+    channels: () => (settled(), [...store.channels.values()].map((ch) => copy(channelState(store, ch)))),
     channel: (cid) => {
+      settled();
       const ch = store.channels.get(cid);
       return ch ? copy(channelState(store, ch, { messages: { limit: 25 } })) : undefined;
     },
@@ -63,7 +68,7 @@ export function createStateView(store: StreamStore): StreamStateView {
       const m = store.messages.get(id);
       return m ? copy(messageResponse(store, m)) : undefined;
     },
-    members: (cid) => [...(store.channels.get(cid)?.members.values() ?? [])].map((m) => copy(memberResponse(store, m))),
+    members: (cid) => (settled(), [...(store.channels.get(cid)?.members.values() ?? [])].map((m) => copy(memberResponse(store, m)))),
     reads: (cid) => [...(store.channels.get(cid)?.reads.values() ?? [])].map((r) => copy(readResponse(store, r))),
     typing: (cid) => [...(store.typing.get(cid)?.keys() ?? [])],
     bans: () => store.bans.map((b) => copy({ ...b, user: userResponse(store.ensureUser(b.target_user_id)) })),

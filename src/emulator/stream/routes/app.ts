@@ -30,6 +30,8 @@ export function appRoutes(rates: RateWindow): Route[] {
             store.app.custom[k] = v;
           }
         }
+        // Stream announces no event for a settings change: the state file hears of it here.
+        store.changed();
         return {};
       },
     },

@@ -7,6 +7,7 @@ import { channelResponse, messageResponse } from '../shapes.ts';
 import type { StreamStore } from '../store.ts';
 import { screen } from '../before-send.ts';
 import { syncPin } from '../pins.ts';
+import { refuseBannedSender } from '../ban-rules.ts';
 
 const MAX_TEXT = 5000;
 
@@ -116,6 +117,8 @@ export const messageRoutes: Route[] = [
       const input = body.message as Json | undefined;
       if (!input || typeof input !== 'object') throw inputError('message is a required field');
       const userId = actingUser(auth, 'message.', input, op);
+      // A refused sender never reaches the before-send hook: permissions come first.
+      refuseBannedSender(store, ch, userId);
       const screened = await screen(store, ch, input, userId);
       if (screened.rejected) return { message: screened.rejected };
       return { message: messageResponse(store, createMessage(store, ch, screened.input, userId), userId) };

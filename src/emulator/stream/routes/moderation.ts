@@ -1,4 +1,5 @@
 /** Ban and unban (global, or channel-scoped via `type`+`id` or `channel_cid`), and flag. */
+import { syncBanFlags } from '../ban-rules.ts';
 import { inputError } from '../errors.ts';
 import { banEvent } from '../events.ts';
 import { flagEvent } from '../moderation-events.ts';
@@ -15,24 +16,6 @@ function scope(store: StreamStore, src: { type?: unknown; id?: unknown; channel_
   }
   if (typeof src.type === 'string' && typeof src.id === 'string') return store.channel(src.type, src.id);
   return undefined;
-}
-
-/** Keeps the user's and members' `banned` / `shadow_banned` in step with the bans (a shadow ban is not a ban). */
-function syncBanFlags(store: StreamStore, userId: string): void {
-  const user = store.users.get(userId);
-  const global = store.bans.find((b) => b.target_user_id === userId && !b.cid && !b.shadow);
-  if (user) {
-    user.banned = Boolean(global);
-    user.shadow_banned = store.isShadowBanned(userId);
-    if (global?.expires) user.ban_expires = global.expires;
-    else delete user.ban_expires;
-  }
-  for (const ch of store.channels.values()) {
-    const m = ch.members.get(userId);
-    if (!m) continue;
-    m.banned = store.isBanned(userId, ch.cid);
-    m.shadow_banned = store.isShadowBanned(userId, ch.cid);
-  }
 }
 
 export const moderationRoutes: Route[] = [

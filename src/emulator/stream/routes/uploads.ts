@@ -3,10 +3,13 @@
  * `POST /channels/{type}/{id}/file|image` (multipart: a `file` part, and `user` as JSON on server-side
  * calls) answers `{ file: <url> }`; `DELETE` the same path with `?url=` removes it. Stream keeps the
  * bytes on its CDN; the emulator keeps them in memory and serves them, unauthenticated like a CDN
- * link, at `GET /cdn/<id>/<filename>`. Uploaded files are not part of the persisted dev state.
+ * link, at `GET /cdn/<id>/<filename>`. With a folder (`botyard dev`'s persisted state) the bytes are
+ * kept there too, one file per upload named by its id, and the list rides in the state file (persist.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inputError, notFound, StreamApiError } from '../errors.ts';
 import type { Json, Route, RouteContext } from '../http.ts';
 import type { UploadedPart } from '../multipart.ts';
@@ -19,9 +22,50 @@ interface StoredFile {
   data: Buffer;
 }
 
+/** An upload as the state file lists it: everything but the bytes, which live in the uploads folder. */
+export type SavedUpload = Omit<StoredFile, 'data'> & { key: string };
+
 /** The uploaded files of one emulator, by the path part of their URL (`<id>/<filename>`). */
 export class UploadStore {
   readonly files = new Map<string, StoredFile>();
+
+  /** `dir`: where the bytes are kept on disk, when the emulator persists its state. */
+  constructor(private readonly dir?: string) {}
+
+  // The id part only: a filename never becomes a path on disk.
+  private diskPath(key: string): string {
+    return join(this.dir!, key.split('/', 1)[0]!);
+  }
+
+  add(key: string, file: StoredFile): void {
+    if (this.dir) {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(this.diskPath(key), file.data);
+    }
+    this.files.set(key, file);
+  }
+
+  delete(key: string): boolean {
+    if (!this.files.delete(key)) return false;
+    if (this.dir) rmSync(this.diskPath(key), { force: true });
+    return true;
+  }
+
+  saved(): SavedUpload[] {
+    return [...this.files].map(([key, { data: _bytes, ...meta }]) => ({ key, ...meta }));
+  }
+
+  /** Reads back the listed uploads whose bytes are on disk (one removed by hand is skipped: its link answers 404). */
+  restore(list: SavedUpload[]): void {
+    if (!this.dir) return;
+    for (const { key, ...meta } of list) {
+      try {
+        this.files.set(key, { ...meta, data: readFileSync(this.diskPath(key)) });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+  }
 }
 
 const CDN = '/cdn/';
@@ -55,7 +99,9 @@ function upload(kind: 'file' | 'image', uploads: UploadStore, baseUrl: () => str
       throw inputError(`file type ${part.contentType} is not an image: upload it to the file endpoint`);
     }
     const key = `${randomUUID()}/${encodeURIComponent(part.filename || kind)}`;
-    uploads.files.set(key, { cid: ch.cid, userId, filename: part.filename, contentType: part.contentType, data: part.data });
+    uploads.add(key, { cid: ch.cid, userId, filename: part.filename, contentType: part.contentType, data: part.data });
+    // No event announces an upload: the state file hears of it here.
+    ctx.store.changed();
     return { file: `${baseUrl()}${CDN}${key}` };
   };
 }
@@ -67,7 +113,8 @@ function remove(uploads: UploadStore) {
     if (!url) throw inputError('url is a required field');
     const at = url.indexOf(CDN);
     const key = at >= 0 ? url.slice(at + CDN.length).split('?')[0]! : '';
-    if (!uploads.files.delete(key)) throw notFound(`no uploaded file at ${url}`);
+    if (!uploads.delete(key)) throw notFound(`no uploaded file at ${url}`);
+    ctx.store.changed();
     return {};
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Deleting users: `DELETE /users/{id}` (what `client.deleteUser` and stream-chat-python's `delete_user`
  * call; not in SPEC, which keeps only the batch form) and `POST /users/delete` (batch, answered with a
- * task id that `GET /tasks/{id}` reports completed: the emulator does the work at once).
+ * task id that `GET /tasks/{id}` reports completed: the emulator does the work at once). A soft-deleted
+ * user comes back only through `POST /users/restore` (`client.restoreUsers`), never by an upsert.
  */
 import { inputError, notFound } from '../errors.ts';
 import type { Json, Route } from '../http.ts';
@@ -45,6 +46,15 @@ function deleteOne(store: StreamStore, id: string, opts: DeleteOptions): Json {
   return shaped;
 }
 
+/** The batch's `user_ids` (1 to 100), all of existing users, checked before anything changes. */
+function existingUserIds(store: StreamStore, body: Json): string[] {
+  const ids = body.user_ids;
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string')) throw inputError('user_ids is a required field');
+  if (ids.length > 100) throw inputError('user_ids must contain at most 100 items');
+  for (const id of ids as string[]) if (!store.users.has(id)) throw notFound(`user "${id}" does not exist`);
+  return ids as string[];
+}
+
 const mode = (v: unknown, field: string): Mode | undefined => {
   if (v === undefined || v === null || v === '') return undefined;
   if (v === 'soft' || v === 'hard' || v === 'pruning') return v;
@@ -71,23 +81,37 @@ export const userDeleteRoutes: Route[] = [
     path: '/users/delete',
     op: 'DeleteUsers',
     handler: ({ body, store }) => {
-      const ids = body.user_ids;
-      if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string')) throw inputError('user_ids is a required field');
-      if (ids.length > 100) throw inputError('user_ids must contain at most 100 items');
+      const ids = existingUserIds(store, body);
       const opts: DeleteOptions = {
         user: mode(body.user, 'user') ?? 'soft',
         messages: mode(body.messages, 'messages'),
         markMessagesDeleted: false,
         conversationChannels: body.conversations !== undefined,
       };
-      for (const id of ids as string[]) if (!store.users.has(id)) throw notFound(`user "${id}" does not exist`);
-      for (const id of ids as string[]) deleteOne(store, id, opts);
+      for (const id of ids) deleteOne(store, id, opts);
       const taskId = store.newId();
       const at = store.nowIso();
       const byStore = tasks.get(store) ?? new Map<string, Json>();
       tasks.set(store, byStore);
       byStore.set(taskId, { task_id: taskId, status: 'completed', result: { deleted_user_ids: ids }, created_at: at, updated_at: at });
       return { task_id: taskId };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/users/restore',
+    op: 'RestoreUsers',
+    handler: ({ body, store }) => {
+      // A hard-deleted user is gone for good: nothing to restore.
+      for (const id of existingUserIds(store, body)) {
+        const u = store.users.get(id)!;
+        if (!u.deleted_at) continue;
+        delete u.deleted_at;
+        u.updated_at = store.nowIso();
+      }
+      // No event in Stream's webhook list is a restore: the state file hears of it here.
+      store.changed();
+      return {};
     },
   },
   {

@@ -35,7 +35,9 @@ export const userRoutes: Route[] = [
         const id = u.id as string;
         const existing = store.users.get(id);
         const at = store.nowIso();
-        // Upsert replaces the user's data (custom fields included); only created_at and bans survive.
+        // Upsert replaces what a UserRequest carries (role, name, image, custom fields); the server's own
+        // state is not the caller's to reset: created_at, bans, a shadow ban, and a soft delete (a
+        // deleted user stays deleted until `POST /users/restore`).
         const rec: UserRecord = {
           id,
           role: typeof u.role === 'string' ? u.role : existing?.role ?? 'user',
@@ -43,6 +45,8 @@ export const userRoutes: Route[] = [
           updated_at: at,
           banned: existing?.banned ?? false,
           ...(existing?.ban_expires ? { ban_expires: existing.ban_expires } : {}),
+          ...(existing?.shadow_banned ? { shadow_banned: true } : {}),
+          ...(existing?.deleted_at ? { deleted_at: existing.deleted_at } : {}),
           custom: splitCustom(u, USER_RESERVED),
         };
         store.users.set(id, rec);
