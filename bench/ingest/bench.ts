@@ -76,7 +76,7 @@ async function startPlain(file: string, key: Key, label: string, env: Record<str
 const fromBotyard = (b: BotyardProcess, key: Key, label: string, redis: boolean): Setup => ({ key, label, child: b.child, url: `${b.url}/webhooks/stream`, redis });
 
 /** Waits (up to 60 s) until a botyard setup's queue is empty; the plain servers have none (300 ms for their sockets to settle). */
-async function drained(s: Setup): Promise<void> {
+export async function drained(s: Pick<Setup, 'key' | 'url'>): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 300));
   if (!s.key.startsWith('botyard')) return;
   const metrics = s.url.replace(/\/webhooks\/stream$/, '/metrics');
@@ -88,7 +88,7 @@ async function drained(s: Setup): Promise<void> {
 }
 
 /** CPU time of a pid so far, ms (from /proc). */
-function cpuMsOf(pid: number | undefined): number {
+export function cpuMsOf(pid: number | undefined): number {
   if (!pid) return NaN;
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
