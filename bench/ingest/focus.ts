@@ -4,10 +4,12 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] bareRedis d dTraced c cTraced
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] bareRedis d dTraced dFull c cTraced cFull
+ *
+ * …Traced setups trace at the default sampler (or --sampler), …Full ones every event.
  *
  * `--prof <setup>` runs that setup under `node --cpu-prof` (profiles land in bench/results/tmp/prof).
- * It uses Redis databases 9 and 8 (FOCUS_REDIS_URL), never the full bench's 13 and 12, so it can run
+ * It uses Redis databases 9, 8 and 7 (FOCUS_REDIS_URL), never the full bench's 13 and 12, so it can run
  * beside it.
  */
 import { mkdirSync } from 'node:fs';
@@ -30,7 +32,9 @@ const prof = flag('prof', '');
 const sampler = flag('sampler', '');
 const wanted = args.length ? args : ['bareRedis', 'd', 'dTraced'];
 const REDIS = process.env.FOCUS_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
-const REDIS_TRACED = REDIS.replace(/\/(\d+)$/, (_m, db: string) => `/${Number(db) - 1}`);
+const below = (url: string) => url.replace(/\/(\d+)$/, (_m, db: string) => `/${Number(db) - 1}`);
+const REDIS_TRACED = below(REDIS);
+const REDIS_FULL = below(REDIS_TRACED);
 const profDir = path.join(ROOT, 'bench/results/tmp/prof');
 mkdirSync(profDir, { recursive: true });
 
@@ -41,6 +45,8 @@ const { env } = await emulator.waitFor<{ env: Record<string, string> }>('ready')
 const sink = startNode('bench/lib/otlp-sink.ts', { cpu: 1 });
 const { url: otlpUrl } = await sink.waitFor<{ url: string }>('ready');
 const traced = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, ...(sampler ? { OTEL_TRACES_SAMPLER: sampler.split(':')[0]!, OTEL_TRACES_SAMPLER_ARG: sampler.split(':')[1] ?? '' } : {}) };
+/** Tracing every event (the …Full setups), beside the default sampler's share. */
+const tracedFull = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
 const withRedis = { ...env, REDIS_URL: REDIS, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
 const nodeArgs = (key: string) => (key === prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
 
@@ -52,12 +58,14 @@ const makers: Record<string, () => Promise<Setup>> = {
   },
   c: async () => fromBotyard('c', await startBotyard(env, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('c') }), false),
   cTraced: async () => fromBotyard('cTraced', await startBotyard({ ...env, ...traced }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cTraced') }), false),
+  cFull: async () => fromBotyard('cFull', await startBotyard({ ...env, ...tracedFull }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cFull') }), false),
+  dFull: async () => fromBotyard('dFull', await startBotyard({ ...withRedis, REDIS_URL: REDIS_FULL, ...tracedFull }, 0, { nodeArgs: nodeArgs('dFull') }), true),
   d: async () => fromBotyard('d', await startBotyard(withRedis, 0, { nodeArgs: nodeArgs('d') }), true),
   dTraced: async () => fromBotyard('dTraced', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED, ...traced }, 0, { nodeArgs: nodeArgs('dTraced') }), true),
 };
 const fromBotyard = (key: string, b: { child: Child; url: string }, redis: boolean): Setup => ({ key, child: b.child, url: `${b.url}/webhooks/stream`, redis });
 
-for (const url of [REDIS, REDIS_TRACED]) await flushRedisDb(url);
+for (const url of [REDIS, REDIS_TRACED, REDIS_FULL]) await flushRedisDb(url);
 const setups: Setup[] = [];
 for (const key of wanted) setups.push(await makers[key]!());
 const load = startNode('bench/ingest/load.ts', { cpu: 1 });
@@ -83,6 +91,6 @@ try {
   // Servers first: a traced one flushes its spans to the sink as it stops (and writes its profile).
   await Promise.all([load.stop(), ...setups.map((s) => s.child.stop('SIGINT'))]);
   await Promise.all([sink.stop(), emulator.stop()]);
-  for (const url of [REDIS, REDIS_TRACED]) await flushRedisDb(url);
+  for (const url of [REDIS, REDIS_TRACED, REDIS_FULL]) await flushRedisDb(url);
 }
 for (const [key, lines] of results) console.log(`${key.padEnd(10)} ${lines.join(' | ')}`);

@@ -19,7 +19,7 @@ import { redisPid } from '../lib/disturbance.ts';
 import { messageNewBody } from '../lib/payload.ts';
 import { cpuMsOf } from './bench.ts';
 
-const URL = process.env.QUEUE_COST_REDIS_URL ?? 'redis://127.0.0.1:6379/7';
+const URL = process.env.QUEUE_COST_REDIS_URL ?? 'redis://127.0.0.1:6379/6';
 const [eventsArg, roundsArg, ...names] = process.argv.slice(2);
 const N = Number(eventsArg ?? 4000);
 const rounds = Number(roundsArg ?? 3);

@@ -23,20 +23,23 @@
  * an unsampled parent unsampled (parent-based ones by definition, trace-id ratio because the trace id is
  * the same), so skipping them changes nothing the backend would see.
  */
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { traceIdOf } from './carrier.ts';
 
 let on = false;
+let cached: Tracer | undefined;
 
-/** Called by setup.ts; tests turn it off again. */
+/** Called by setup.ts; tests turn it off again (and may start another provider: the tracer is looked up afresh). */
 export function setTracing(enabled: boolean): void {
   on = enabled;
+  cached = undefined;
 }
 
 export const tracingOn = () => on;
 
-const tracer = () => trace.getTracer('botyard');
+// Looked up once per provider: getTracer builds a key string and searches a map on every call.
+const tracer = () => (cached ??= trace.getTracer('botyard'));
 
 /** A span's context, to hand to what it calls, and its ids for log lines. */
 export interface SpanScope {
