@@ -8,13 +8,13 @@
  * time as the ingest bench does. Not part of `npm run bench`; it separates the queue's cost from the
  * HTTP server's when working on either.
  *
- *   npx tsx bench/ingest/queue-cost.ts [events=4000] [rounds=3] [floor bullmq botyard]
+ *   npx tsx bench/ingest/queue-cost.ts [events=4000] [rounds=3] [floor bullmq botyard 'botyard@{"concurrency":64}']
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { normalize } from '../../src/adapters/stream/normalize.ts';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
-import { createRedisQueue } from '../../src/queue/redis.ts';
+import { createRedisQueue, type RedisQueueOptions } from '../../src/queue/redis.ts';
 import { redisPid } from '../lib/disturbance.ts';
 import { messageNewBody } from '../lib/payload.ts';
 import { cpuMsOf } from './bench.ts';
@@ -25,12 +25,14 @@ const N = Number(eventsArg ?? 4000);
 const rounds = Number(roundsArg ?? 3);
 const wanted = names.length ? names : ['floor', 'bullmq', 'botyard'];
 const IN_FLIGHT = 64;
+/** Conversations the events are spread over (QUEUE_COST_CONVERSATIONS; the ingest bench uses 100). */
+const CONVERSATIONS = Number(process.env.QUEUE_COST_CONVERSATIONS ?? 100);
 let serial = 0;
 
 function events(): InboundEvent[] {
   const run = serial++;
   return Array.from({ length: N }, (_, i) => {
-    const body = messageNewBody({ id: `r${run}-${i}`, channel: `bench-${i % 100}` });
+    const body = messageNewBody({ id: `r${run}-${i}`, channel: `bench-${i % CONVERSATIONS}` });
     return normalize(JSON.parse(body), { botId: 'botyard', webhookId: `wh-r${run}-${i}`, body: Buffer.from(body) });
   });
 }
@@ -46,7 +48,8 @@ async function offer(list: InboundEvent[], accept: (e: InboundEvent) => Promise<
 
 type Setup = { start(): Promise<void>; run(list: InboundEvent[]): Promise<void>; stop(): Promise<void> };
 
-const setups: Record<string, () => Setup> = {
+let variant = 0;
+const setups: Record<string, (options?: Partial<RedisQueueOptions>) => Setup> = {
   floor() {
     const redis = new Redis(URL, { enableAutoPipelining: true });
     return {
@@ -82,8 +85,8 @@ const setups: Record<string, () => Setup> = {
       },
     };
   },
-  botyard() {
-    const queue = createRedisQueue({ url: URL, prefix: 'cost' });
+  botyard(options: Partial<RedisQueueOptions> = {}) {
+    const queue = createRedisQueue({ url: URL, prefix: `cost${variant++}`, ...options });
     let done = 0;
     let target = 0;
     let wake = () => {};
@@ -119,7 +122,9 @@ const results = new Map<string, string[]>();
 try {
   const live = new Map<string, Setup>();
   for (const name of wanted) {
-    const s = setups[name]!();
+    // `botyard@{"concurrency":64}`: the Redis queue with those options, beside the others.
+    const [base, json] = name.split('@');
+    const s = setups[base!]!(json ? JSON.parse(json) : undefined);
     await s.start();
     await s.run(events()); // warm-up: JIT, script loading
     live.set(name, s);
