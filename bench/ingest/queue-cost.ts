@@ -3,12 +3,13 @@
  * per event, for
  *   floor   one pipelined SET NX EX per event (the dedupe (a-redis) does);
  *   bullmq  BullMQ alone: addBulk of the same jobs, a Worker with an empty processor, removeOnComplete;
- *   botyard the Redis EventQueue: acceptOnce (dedupe + durable enqueue) and its worker, empty handler.
+ *   botyard the Redis EventQueue: acceptOnce (dedupe + durable enqueue) and its worker, empty handler;
+ *   accept  acceptOnce alone, no worker (the events stay queued: an ingest-only instance's share).
  * Events are normalized Stream message.new bodies (~1.5 KB) over 100 conversations, offered 64 at a
  * time as the ingest bench does. Not part of `npm run bench`; it separates the queue's cost from the
  * HTTP server's when working on either.
  *
- *   npx tsx bench/ingest/queue-cost.ts [events=4000] [rounds=3] [floor bullmq botyard 'botyard@{"concurrency":64}']
+ *   npx tsx bench/ingest/queue-cost.ts [events=4000] [rounds=3] [floor bullmq botyard accept 'botyard@{"concurrency":64}']
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -83,6 +84,15 @@ const setups: Record<string, (options?: Partial<RedisQueueOptions>) => Setup> = 
         await queue.close();
         connection.disconnect();
       },
+    };
+  },
+  /** The accept path alone (dedupe + durable enqueue, no worker): what an ingest-only instance would pay. */
+  accept() {
+    const queue = createRedisQueue({ url: URL, prefix: `cost${variant++}` });
+    return {
+      start: async () => {},
+      run: (list) => offer(list, (e) => queue.acceptOnce!(e, { dedupeKey: `dedupe:${e.id}`, dedupeTtlMs: 86_400_000 })),
+      stop: () => queue.stop(),
     };
   },
   botyard(options: Partial<RedisQueueOptions> = {}) {
