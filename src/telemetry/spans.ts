@@ -59,10 +59,13 @@ function unsampled(parent: Context | undefined): boolean {
   return !!span && (span.traceFlags & TraceFlags.SAMPLED) === 0;
 }
 
-/** Runs `fn` now with an unrecorded parent as its scope, so what it calls stays unrecorded too. */
+/**
+ * Runs `fn` now with an unrecorded parent as its scope, so what it calls stays unrecorded too; also as the
+ * active context, so with the context manager installed (activeContext) a bot's own spans see it as well.
+ */
 function quietly<T>(parent: Context, fn: (scope: SpanScope) => T | Promise<T>): Promise<T> {
   try {
-    return Promise.resolve(fn({ context: parent }));
+    return Promise.resolve(context.with(parent, () => fn({ context: parent })));
   } catch (error) {
     return Promise.reject(error);
   }

@@ -5,6 +5,7 @@
  * recorded while every event is still handled.
  */
 import express from 'express';
+import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
@@ -45,9 +46,9 @@ describeRedis('tracing sampled by the default sampler: each event whole or absen
   });
 
   /** Delivers `count` messages to one instance traced with `sampler`; the finished spans by trace. */
-  async function run(sampler: SamplerName, sampleRatio: number, count: number): Promise<Map<string, ReadableSpan[]>> {
+  async function run(sampler: SamplerName, sampleRatio: number, count: number, activeContext = false): Promise<Map<string, ReadableSpan[]>> {
     const exporter = new InMemorySpanExporter();
-    tracing = startTracing({ exporter, simple: true, sampler, sampleRatio });
+    tracing = startTracing({ exporter, simple: true, sampler, sampleRatio, activeContext });
     const prefix = uniqueName('sampling');
     prefixes.push(prefix);
     const config = await loadConfig({ env: { ...world.env, REDIS_URL: redisUrl }, config: { redisPrefix: prefix } });
@@ -58,7 +59,17 @@ describeRedis('tracing sampled by the default sampler: each event whole or absen
       store,
       queue: createRedisQueue({ url: redisUrl, prefix }),
       adapters: [createStreamAdapter({ apiKey: world.emu.apiKey, apiSecret: world.emu.apiSecret, baseUrl: world.emu.url, bot: { id: 'botyard', name: 'Botyard' } })],
-      bots: [defineBot({ name: 'echo', setup: (b) => void b.onMessage((ctx) => ctx.reply('seen')) })],
+      bots: [
+        defineBot({
+          name: 'echo',
+          setup: (b) =>
+            void b.onMessage((ctx) => {
+              // The bot's own span: under its handler's when the handler's context is active, never a trace of its own.
+              if (activeContext) trace.getTracer('echo-bot').startSpan('bot work').end();
+              return ctx.reply('seen');
+            }),
+        }),
+      ],
       startSchedules: false,
     });
     await runtime.start();
@@ -88,6 +99,13 @@ describeRedis('tracing sampled by the default sampler: each event whole or absen
     expect(traces.size).toBeGreaterThan(0);
     expect(traces.size).toBeLessThan(40);
     for (const spans of traces.values()) expect(spans.map((s) => s.name).sort()).toEqual([...TREE].sort());
+  }, 60_000);
+
+  it('with the active context on, a bot\'s own spans follow their event: inside its trace, or not recorded', async () => {
+    const traces = await run('parentbased_traceidratio', 0.5, 24, true);
+    expect(traces.size).toBeGreaterThan(0);
+    expect(traces.size).toBeLessThan(24);
+    for (const spans of traces.values()) expect(spans.map((s) => s.name).sort()).toEqual([...TREE, 'bot work'].sort());
   }, 60_000);
 
   it('always_off records nothing, and every event is still handled', async () => {
