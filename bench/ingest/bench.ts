@@ -7,7 +7,8 @@
  *
  * Baselines: (a) the floor (verify + parse + an in-memory set), (a-redis) the same with the dedupe a
  * cluster needs, one SET NX EX on the same Redis (plain, and auto-pipelined), (b) what a user writes
- * with express. Setups (f)/(g) are (c)/(d) with tracing on, exporting to a stand-in collector.
+ * with express. Setups (f)/(g) are (c)/(d) with tracing on at the default sampler (a share of events,
+ * src/telemetry/sampler.ts), (f100)/(g100) the same tracing every event; all export to a stand-in collector.
  */
 import { startBotyard, type BotyardProcess } from '../lib/botyard.ts';
 import { redisPid, undisturbed, worst, type Disturbance } from '../lib/disturbance.ts';
@@ -19,9 +20,12 @@ import { storeConfig } from '../lib/stores.ts';
 
 export const REDIS_BENCH_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 /** (f) gets a database of its own: on (d)'s it would be a second instance of (d)'s cluster, sharing its queue. */
-const REDIS_TRACED_URL = REDIS_BENCH_URL.replace(/\/(\d+)$/, (_m, db: string) => `/${Number(db) - 1}`);
+const below = (url: string, by: number) => url.replace(/\/(\d+)$/, (_m, db: string) => `/${Number(db) - by}`);
+const REDIS_TRACED_URL = below(REDIS_BENCH_URL, 1);
+/** (g100)'s database: 10 by default (11 is the limits bench's). */
+const REDIS_TRACED_FULL_URL = below(REDIS_BENCH_URL, 3);
 
-type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardRedis' | 'botyardSqlite' | 'botyardTraced' | 'botyardRedisTraced';
+type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardRedis' | 'botyardSqlite' | 'botyardTraced' | 'botyardRedisTraced' | 'botyardTracedFull' | 'botyardRedisTracedFull';
 
 interface Setup {
   key: Key;
@@ -53,11 +57,16 @@ export interface IngestResult {
     redisVsBareRedis: number;
     cpuRedisVsBareRedis: number;
     redisVsBareRedisPipelined: number;
-    /** Tracing on ÷ off, CPU per request (1.05 = 5% more). */
+    /** Tracing on (default sampler) ÷ off, CPU per request (1.05 = 5% more). */
     tracingCpuMemory: number;
     tracingCpuRedis: number;
     tracingRpsMemory: number;
     tracingRpsRedis: number;
+    /** The same with every event traced (OTEL_TRACES_SAMPLER=parentbased_always_on). */
+    tracingFullCpuMemory?: number;
+    tracingFullCpuRedis?: number;
+    tracingFullRpsMemory?: number;
+    tracingFullRpsRedis?: number;
   };
   /** OTLP exports the stand-in collector received during the traced runs. */
   otlp: { requests: number; bytes: number };
@@ -76,7 +85,7 @@ async function startPlain(file: string, key: Key, label: string, env: Record<str
 const fromBotyard = (b: BotyardProcess, key: Key, label: string, redis: boolean): Setup => ({ key, label, child: b.child, url: `${b.url}/webhooks/stream`, redis });
 
 /** Waits (up to 60 s) until a botyard setup's queue is empty; the plain servers have none (300 ms for their sockets to settle). */
-async function drained(s: Setup): Promise<void> {
+export async function drained(s: Pick<Setup, 'key' | 'url'>): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 300));
   if (!s.key.startsWith('botyard')) return;
   const metrics = s.url.replace(/\/webhooks\/stream$/, '/metrics');
@@ -88,7 +97,7 @@ async function drained(s: Setup): Promise<void> {
 }
 
 /** CPU time of a pid so far, ms (from /proc). */
-function cpuMsOf(pid: number | undefined): number {
+export function cpuMsOf(pid: number | undefined): number {
   if (!pid) return NaN;
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
@@ -105,6 +114,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
   // The bench Redis keeps nothing on disk: say so, or botyard start refuses it (README: Redis in production).
   const withRedis = { ...opts.streamEnv, REDIS_URL: REDIS_BENCH_URL, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
   const traced = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl };
+  const tracedFull = { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
   const setups: Setup[] = [
     await startPlain('bench/ingest/bare-server.ts', 'bare', '(a) node:http + verify + parse (floor)'),
     await startPlain('bench/ingest/bare-redis-server.ts', 'bareRedis', '(a-redis) the floor + Redis SET NX EX dedupe', { REDIS_URL: REDIS_BENCH_URL }, true),
@@ -115,6 +125,8 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('sqlite') }), 'botyardSqlite', '(e) botyard start, 4 example bots, SQLite state + queue (the default)', false),
     fromBotyard(await startBotyard({ ...opts.streamEnv, ...traced }, 0, { config: storeConfig('memory') }), 'botyardTraced', '(f) = (c) with tracing on (OTLP export)', false),
     fromBotyard(await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED_URL, ...traced }, 0), 'botyardRedisTraced', '(g) = (d) with tracing on (OTLP export)', true),
+    fromBotyard(await startBotyard({ ...opts.streamEnv, ...tracedFull }, 0, { config: storeConfig('memory') }), 'botyardTracedFull', '(f100) = (f) tracing every event', false),
+    fromBotyard(await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED_FULL_URL, ...tracedFull }, 0), 'botyardRedisTracedFull', '(g100) = (g) tracing every event', true),
   ];
   const load = startNode('bench/ingest/load.ts', { cpu: 1 });
   await load.waitFor('ready');
@@ -195,6 +207,10 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
       tracingCpuRedis: round(cpu('botyardRedisTraced') / cpu('botyardRedis'), 2),
       tracingRpsMemory: round(rps('botyardTraced') / rps('botyard'), 2),
       tracingRpsRedis: round(rps('botyardRedisTraced') / rps('botyardRedis'), 2),
+      tracingFullCpuMemory: round(cpu('botyardTracedFull') / cpu('botyard'), 2),
+      tracingFullCpuRedis: round(cpu('botyardRedisTracedFull') / cpu('botyardRedis'), 2),
+      tracingFullRpsMemory: round(rps('botyardTracedFull') / rps('botyard'), 2),
+      tracingFullRpsRedis: round(rps('botyardRedisTracedFull') / rps('botyardRedis'), 2),
     },
     otlp,
     botyardRssUnderLoadMb: round(peakRss.get('botyard') ?? NaN),
@@ -203,7 +219,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
   };
 }
 
-/** The bench uses its own Redis databases (13 and 12 unless BENCH_REDIS_URL says otherwise) and empties them before and after. */
+/** The bench uses its own Redis databases (13, 12 and 10 unless BENCH_REDIS_URL says otherwise) and empties them before and after. */
 export async function flushBenchRedis(): Promise<void> {
-  for (const url of [REDIS_BENCH_URL, REDIS_TRACED_URL]) await flushRedisDb(url);
+  for (const url of [REDIS_BENCH_URL, REDIS_TRACED_URL, REDIS_TRACED_FULL_URL]) await flushRedisDb(url);
 }

@@ -7,6 +7,7 @@ import type { RuntimeErrorHandler } from '../runtime/hooks.ts';
 import { parseDurationText } from '../scheduler/timers/duration.ts';
 import { eventGridSchema } from './event-grid-schema.ts';
 import { containmentSchema, httpSchema, redisSchema } from './security-schema.ts';
+import { SAMPLER_NAMES } from '../telemetry/sampler.ts';
 
 const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate', 'aiIndicator', 'history']);
 /** A timer late policy: 'fire', 'skip', or the most lateness to still fire at ('2h', or ms). */
@@ -186,8 +187,10 @@ export const fileConfigSchema = z
         /** service.name of the spans. Default 'botyard' (OTEL_SERVICE_NAME wins). */
         serviceName: z.string().min(1).optional(),
         /**
-         * Share of events traced, 0..1 (default 1: all). Each traced event costs a few µs of CPU per span;
-         * a busy deployment traces a sample. OTEL_TRACES_SAMPLER_ARG wins. A retry follows its event's choice.
+         * Share of events traced, 0..1 (default 0.05, src/telemetry/sampler.ts): a recorded event costs tens of
+         * µs of CPU (its spans built and exported), one not recorded about one. OTEL_TRACES_SAMPLER_ARG wins,
+         * and OTEL_TRACES_SAMPLER=parentbased_always_on traces all. Every span of an event, retries included,
+         * follows the choice made where it entered.
          */
         sampleRatio: z.number().min(0).max(1).optional(),
         /**
@@ -235,6 +238,7 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalNonEmpty.pipe(z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s):// URL').optional()),
   OTEL_SERVICE_NAME: optionalNonEmpty,
   OTEL_SDK_DISABLED: optionalNonEmpty,
+  OTEL_TRACES_SAMPLER: optionalNonEmpty.pipe(z.enum(SAMPLER_NAMES).optional()),
   OTEL_TRACES_SAMPLER_ARG: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().min(0).max(1).optional()),
   // Proxies for outbound HTTP, as axios reads them: only their presence is used here (client.ts).
   HTTPS_PROXY: optionalNonEmpty,
@@ -263,5 +267,6 @@ export const envFixes: Record<string, string> = {
   BOTYARD_REDIS_ALLOW_VOLATILE: 'use 1 or true (or unset it)',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'use the base URL of an OTLP/HTTP collector, e.g. http://otel-collector:4318, or unset it to keep tracing off',
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'use the full traces URL, e.g. http://otel-collector:4318/v1/traces, or unset it',
+  OTEL_TRACES_SAMPLER: `use one of ${SAMPLER_NAMES.join(', ')}, or unset it for botyard's default (parentbased_traceidratio)`,
   OTEL_TRACES_SAMPLER_ARG: 'use the share of events to trace, a number from 0 to 1 such as 0.1',
 };

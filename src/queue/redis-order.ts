@@ -27,8 +27,12 @@ if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 en
 if redis.call('RPUSH', KEYS[2], ARGV[3]) == 1 then return 1 end
 return 2`;
 
-// The current head; a job missing from its list (its entry was reaped) is put back at the tail.
+// The current head; a job missing from its list (its entry was reaped) is put back at the tail. A job
+// that is the head (almost every call: jobs behind are parked until promoted) is answered without LPOS,
+// which scans the whole backlog of a busy conversation.
 const HEAD = `
+local head = redis.call('LINDEX', KEYS[1], 0)
+if head == ARGV[1] then return head end
 if not redis.call('LPOS', KEYS[1], ARGV[1]) then redis.call('RPUSH', KEYS[1], ARGV[1]) end
 return redis.call('LINDEX', KEYS[1], 0)`;
 

@@ -66,7 +66,7 @@ export async function runBotHandler(options: BotHandlerRunOptions): Promise<{ ru
     timeoutMs: options.timeoutMs,
     invoke: (signal) =>
       (options.span ?? unspanned)(async (scope) => {
-        if (scope) log = options.log.child(scope.logFields);
+        if (scope?.logFields) log = options.log.child(scope.logFields);
         ctx = options.context({ signal, outbound: tracedOutbound(options.outbound, scope), log });
         ran = await runWithMiddleware(bot.registration.middleware, ctx, options.handler);
       }),

@@ -4,10 +4,14 @@
  */
 import type { InboundEvent } from '../adapters/adapter.ts';
 
-/** `00-<trace id>-<span id>-<flags>` → the trace id; undefined without a (well-formed) traceparent. */
+/**
+ * `00-<trace id>-<span id>-<flags>` → the trace id; undefined without a (well-formed) traceparent, and
+ * for an event whose trace was not sampled (flags bit 0 clear): that id leads nowhere in the backend.
+ */
 export function traceIdOf(event: Pick<InboundEvent, 'trace'>): string | undefined {
   const parent = event.trace?.traceparent;
   if (!parent) return undefined;
-  const id = parent.split('-')[1];
+  const [, id, , flags] = parent.split('-');
+  if ((parseInt(flags ?? '', 16) & 1) !== 1) return undefined;
   return id && /^[0-9a-f]{32}$/.test(id) ? id : undefined;
 }

@@ -3,13 +3,16 @@
  * environment variables (read by loadConfig like every other variable). Off unless an endpoint is named.
  */
 import type { BotyardConfig } from '../config/load.ts';
+import { resolveSampler, type SamplerName } from './sampler.ts';
 import type { Tracing } from './setup.ts';
 
 export interface TracingPlan {
   /** The OTLP/HTTP traces URL. */
   url: string;
   serviceName: string;
-  /** Share of events traced (1: all). */
+  /** Which traces are recorded (sampler.ts: the OTel variables, else a parent-based ratio). */
+  sampler: SamplerName;
+  /** Share of events traced by a ratio sampler (1: all). */
   sampleRatio: number;
   activeContext?: boolean;
 }
@@ -24,7 +27,7 @@ export function tracingPlan(config: Pick<BotyardConfig, 'env' | 'tracing'>): Tra
   return {
     url,
     serviceName: env.OTEL_SERVICE_NAME ?? tracing.serviceName ?? 'botyard',
-    sampleRatio: env.OTEL_TRACES_SAMPLER_ARG ?? tracing.sampleRatio ?? 1,
+    ...resolveSampler(env, tracing.sampleRatio),
     ...(tracing.activeContext !== undefined ? { activeContext: tracing.activeContext } : {}),
   };
 }

@@ -10,8 +10,9 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { SamplerName } from './sampler.ts';
 import { setTracing } from './spans.ts';
 
 export interface TracingOptions {
@@ -23,7 +24,9 @@ export interface TracingOptions {
   simple?: boolean;
   serviceName?: string;
   serviceVersion?: string;
-  /** Share of new traces recorded (default 1); spans with a parent follow the parent's choice. */
+  /** The OTel sampler (sampler.ts); default parentbased_traceidratio. */
+  sampler?: SamplerName;
+  /** The ratio of a ratio sampler (default 1: here, unlike in config, everything is recorded unless asked). */
   sampleRatio?: number;
   /**
    * Make each handler's span the active OpenTelemetry context (AsyncLocalStorage), so spans a bot's own
@@ -39,11 +42,16 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
+/** The SDK sampler the OTel spec names `name`. */
+function samplerFor(name: SamplerName, ratio: number): Sampler {
+  const root = name.endsWith('always_on') ? new AlwaysOnSampler() : name.endsWith('always_off') ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(ratio);
+  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
+}
+
 export function startTracing(options: TracingOptions): Tracing {
   const exporter = options.exporter ?? new OTLPTraceExporter({ ...(options.url ? { url: options.url } : {}) });
-  const ratio = options.sampleRatio ?? 1;
   const provider = new TracerProvider({
-    ...(ratio < 1 ? { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }) } : {}),
+    sampler: samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1),
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName ?? 'botyard',
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),

@@ -17,26 +17,35 @@
  * Node 24+, where it is cheap) so spans a bot's own code creates nest under its handler.
  *
  * Off (the default) every hook is a plain call of its function: one boolean test, nothing allocated.
+ * On, an event that is not sampled (the default sampler records a share, sampler.ts) costs one sampler
+ * decision where it enters and the traceparent it carries: every later hook sees an unsampled parent and
+ * makes no span, builds no attributes and wraps nothing. Each supported sampler leaves the children of
+ * an unsampled parent unsampled (parent-based ones by definition, trace-id ratio because the trace id is
+ * the same), so skipping them changes nothing the backend would see.
  */
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { traceIdOf } from './carrier.ts';
 
 let on = false;
+let cached: Tracer | undefined;
 
-/** Called by setup.ts; tests turn it off again. */
+/** Called by setup.ts; tests turn it off again (and may start another provider: the tracer is looked up afresh). */
 export function setTracing(enabled: boolean): void {
   on = enabled;
+  cached = undefined;
 }
 
 export const tracingOn = () => on;
 
-const tracer = () => trace.getTracer('botyard');
+// Looked up once per provider: getTracer builds a key string and searches a map on every call.
+const tracer = () => (cached ??= trace.getTracer('botyard'));
 
 /** A span's context, to hand to what it calls, and its ids for log lines. */
 export interface SpanScope {
   context: Context;
-  logFields: { trace_id: string; span_id: string };
+  /** Absent when the trace is not recorded: its ids would lead nowhere in the backend. */
+  logFields?: { trace_id: string; span_id: string };
 }
 
 const scopeOf = (span: Span, parent: Context): SpanScope => {
@@ -44,13 +53,31 @@ const scopeOf = (span: Span, parent: Context): SpanScope => {
   return { context: trace.setSpan(parent, span), logFields: { trace_id: traceId, span_id: spanId } };
 };
 
+/** True when `parent` holds a span that was not sampled: nothing under it is recorded (see the header). */
+function unsampled(parent: Context | undefined): boolean {
+  const span = parent && trace.getSpanContext(parent);
+  return !!span && (span.traceFlags & TraceFlags.SAMPLED) === 0;
+}
+
+/**
+ * Runs `fn` now with an unrecorded parent as its scope, so what it calls stays unrecorded too; also as the
+ * active context, so with the context manager installed (activeContext) a bot's own spans see it as well.
+ */
+function quietly<T>(parent: Context, fn: (scope: SpanScope) => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(context.with(parent, () => fn({ context: parent })));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 let pending: Context | undefined;
 
 /** Runs `fn` (synchronously) with `parent` as the parent of the spans it starts before its first await. */
 export function handoff<T>(parent: Context | SpanScope | undefined, fn: () => T): T {
   if (!on || !parent) return fn();
   const before = pending;
-  pending = 'context' in parent && 'logFields' in parent ? parent.context : (parent as Context);
+  pending = 'context' in parent ? parent.context : parent;
   try {
     return fn();
   } finally {
@@ -123,7 +150,10 @@ const eventAttributes = (event: InboundEvent): Attributes => ({
 /** The server span of one webhook delivery (POST, or the CloudEvents OPTIONS handshake); hand its scope to the adapter call with `handoff`. */
 export function traceWebhook(platform: string, method: string, path: string, fn: (scope: SpanScope | undefined) => Promise<number>): Promise<number> {
   if (!on) return fn(undefined);
-  const span = tracer().startSpan(`${method} ${path}`, { kind: SpanKind.SERVER, root: true, attributes: { 'http.request.method': method, 'url.path': path, 'botyard.platform': platform } });
+  // Attributes are set after the sampler's decision, so an unsampled delivery never builds them.
+  const span = tracer().startSpan(`${method} ${path}`, { kind: SpanKind.SERVER, root: true });
+  if (!span.isRecording()) return fn({ context: trace.setSpan(ROOT_CONTEXT, span) });
+  span.setAttributes({ 'http.request.method': method, 'url.path': path, 'botyard.platform': platform });
   return within(span, ROOT_CONTEXT, async (scope) => {
     const status = await fn(scope);
     span.setAttribute('http.response.status_code', status);
@@ -163,18 +193,29 @@ type WithParent = InboundEvent & { [LOCAL_PARENT]?: Context };
 export function traceIngest<T extends string>(event: InboundEvent, fn: () => Promise<T>): Promise<T> {
   if (!on) return fn();
   const parent = takeParent() ?? ROOT_CONTEXT;
-  const span = tracer().startSpan(`ingest ${event.type}`, { kind: SpanKind.PRODUCER, attributes: eventAttributes(event) }, parent);
-  const active = trace.setSpan(parent, span);
-  const carrier: Record<string, string> = {};
-  propagation.inject(active, carrier);
-  if (carrier.traceparent) event.trace = { traceparent: carrier.traceparent, ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}), acceptedAt: Date.now() };
-  (event as WithParent)[LOCAL_PARENT] = active;
+  // Not sampled: the event carries its parent's context (flags 00), so every instance skips its spans too.
+  if (unsampled(parent)) return (carry(event, parent), fn());
+  const span = tracer().startSpan(`ingest ${event.type}`, { kind: SpanKind.PRODUCER }, parent);
+  carry(event, trace.setSpan(parent, span));
+  if (!span.isRecording()) return fn();
+  span.setAttributes(eventAttributes(event));
   return within(span, parent, async () => {
     const outcome = await fn();
     span.setAttribute('botyard.ingest.outcome', outcome);
     return outcome;
   });
 }
+
+/** Stamps `event.trace` (for the queue) and the in-process parent (for a memory queue) with `context`. */
+function carry(event: InboundEvent, context: Context): void {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context, carrier);
+  if (carrier.traceparent) event.trace = { traceparent: carrier.traceparent, ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}), acceptedAt: Date.now() };
+  (event as WithParent)[LOCAL_PARENT] = context;
+}
+
+/** False when the event's traceparent says it was not sampled (its last field, the flags, has bit 0 clear). */
+const carriedSampled = (traceparent: string) => (parseInt(traceparent.slice(-2), 16) & TraceFlags.SAMPLED) !== 0;
 
 /** The context an event carries (its ingest span); undefined when it carries none. */
 function eventContext(event: InboundEvent): Context | undefined {
@@ -186,9 +227,9 @@ function eventContext(event: InboundEvent): Context | undefined {
 
 /** Dispatch of one try of an event, on whichever instance took it: records how long it waited in the queue (first try). */
 export function traceDispatch<T>(event: InboundEvent, attempt: number, fn: () => Promise<T>): Promise<T> {
-  if (!on) return fn();
+  if (!on || attempt !== 1 || !event.trace || !carriedSampled(event.trace.traceparent)) return fn();
   const parent = eventContext(event);
-  if (attempt === 1 && parent && event.trace) {
+  if (parent && !unsampled(parent)) {
     // Only the event id: its parent (the ingest span) carries the rest, and every attribute is exported per span.
     tracer().startSpan('queue wait', { kind: SpanKind.CONSUMER, startTime: event.trace.acceptedAt, attributes: { 'botyard.event.id': event.id } }, parent).end();
   }
@@ -199,19 +240,19 @@ export function traceDispatch<T>(event: InboundEvent, attempt: number, fn: () =>
 export function traceHandler<T>(bot: string, handler: string, event: InboundEvent, attempt: number, fn: (scope: SpanScope | undefined) => T | Promise<T>): Promise<T> {
   if (!on) return untraced(fn);
   const parent = eventContext(event) ?? ROOT_CONTEXT;
-  const span = tracer().startSpan(`handler ${bot}/${handler}`, {
-    attributes: { ...eventAttributes(event), 'botyard.bot': bot, 'botyard.handler': handler, 'botyard.attempt': attempt },
-  }, parent);
+  if (unsampled(parent)) return quietly(parent, fn);
+  const span = tracer().startSpan(`handler ${bot}/${handler}`, {}, parent);
+  if (!span.isRecording()) return quietly(trace.setSpan(parent, span), fn);
+  span.setAttributes({ ...eventAttributes(event), 'botyard.bot': bot, 'botyard.handler': handler, 'botyard.attempt': attempt });
   return within(span, parent, fn);
 }
 
 /** One outbound verb, retries included (each retry is an event on the span). `parent`: takeParent() read on entry. */
 export function traceOutbound<T>(parent: Context | undefined, platform: string, kind: string, conversation: string, fn: (retried: (status: number | undefined, delayMs: number) => void) => Promise<T>): Promise<T> {
-  if (!on) return fn(() => undefined);
-  const span = tracer().startSpan(`${platform} ${kind}`, {
-    kind: SpanKind.CLIENT,
-    attributes: { 'botyard.platform': platform, 'botyard.call.kind': kind, 'botyard.conversation': conversation },
-  }, parent);
+  if (!on || unsampled(parent)) return fn(() => undefined);
+  const span = tracer().startSpan(`${platform} ${kind}`, { kind: SpanKind.CLIENT }, parent);
+  if (!span.isRecording()) return fn(() => undefined);
+  span.setAttributes({ 'botyard.platform': platform, 'botyard.call.kind': kind, 'botyard.conversation': conversation });
   return within(span, parent ?? ROOT_CONTEXT, () => fn((status, delayMs) => span.addEvent('retry', { 'http.response.status_code': status ?? 0, 'botyard.retry.delay_ms': delayMs })));
 }
 
@@ -221,10 +262,10 @@ export function traceOutbound<T>(parent: Context | undefined, platform: string, 
  */
 export function runRoot<T>(kind: 'schedule' | 'timer', what: { bot: string; name: string; slot?: string }, fn: (scope: SpanScope | undefined) => T | Promise<T>): Promise<T> {
   if (!on) return untraced(fn);
-  const span = tracer().startSpan(`${kind} ${what.bot}/${what.name}`, {
-    root: true,
-    attributes: { 'botyard.bot': what.bot, [`botyard.${kind}`]: what.name, ...(what.slot ? { 'botyard.slot': what.slot } : {}) },
-  });
+  const span = tracer().startSpan(`${kind} ${what.bot}/${what.name}`, { root: true });
+  // Unsampled, its outbound calls get its context, so they are not taken for new traces of their own.
+  if (!span.isRecording()) return quietly(trace.setSpan(ROOT_CONTEXT, span), fn);
+  span.setAttributes({ 'botyard.bot': what.bot, [`botyard.${kind}`]: what.name, ...(what.slot ? { 'botyard.slot': what.slot } : {}) });
   return within(span, ROOT_CONTEXT, fn);
 }
 
