@@ -24,6 +24,7 @@ import { readHistory, type HistoryOptions } from './history.ts';
 import { moderationVerbs } from './moderation.ts';
 import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
 import { timersOf, type ContextTimers, type FiredTimer } from './timers.ts';
+import { deferTyping, type DeferredTyping } from './typing.ts';
 import { streamReply, type StreamedMessage, type StreamOptions } from './stream-reply.ts';
 import { defaultStreamingServices } from './streaming.ts';
 import type { TextSourceInput } from './text-source.ts';
@@ -79,6 +80,7 @@ export class Context<Config = unknown> {
     eventMessageId: (verb) => this.requireMessage(verb).id,
   });
   private sends = 0;
+  private typingStart: DeferredTyping | undefined;
 
   constructor(deps: ContextDeps) {
     this.deps = deps;
@@ -136,6 +138,7 @@ export class Context<Config = unknown> {
   /** Posts to another conversation: a ConversationRef or `platform:id` (`stream:messaging:general`). */
   async sendTo(conversation: ConversationRef | string, message: Outgoing): Promise<SentMessage> {
     const target = parseConversation(conversation);
+    if (target.platform === this.platform && target.id === this.conversation.id) this.typingStart?.supersede();
     const adapter = this.adapter(target.platform);
     const out = buildOutgoing(message, this.pendingMentions.values());
     if (out.silent && !adapter.capabilities.has('silent')) throw new NotSupportedError(adapter.platform, 'silent', 'Send without silent there.');
@@ -154,6 +157,7 @@ export class Context<Config = unknown> {
    */
   stream(source: TextSourceInput, options: StreamOptions = {}): Promise<StreamedMessage> {
     const adapter = this.adapter(this.platform);
+    this.typingStart?.supersede(); // the stream shows its own indicator
     const { outbound, onSent, streaming } = this.deps;
     const deps = { adapter, conversation: this.conversation, outbound, log: this.log, signal: this.signal, bot: this.bot, eventId: this.event.id };
     const replyParentId = this.message ? (this.message.parentId ?? this.message.id) : undefined;
@@ -170,10 +174,27 @@ export class Context<Config = unknown> {
     return this.act('markRead', 'markRead', undefined, (a, c) => a.markRead!(c, this.message?.id));
   }
 
-  /** Shows the typing indicator (`{ stop: true }` hides it). */
+  /**
+   * Shows the typing indicator (`{ stop: true }` hides it). A start waits for the end of this turn of
+   * the event loop and is not sent when a message to this conversation comes first (typing.ts); it
+   * resolves once requested.
+   */
   typing(options: { stop?: boolean } = {}): Promise<void> {
     const parentId = this.message?.parentId;
-    return this.act('typing', 'typing', undefined, (a, c) => a.typing!(c, { ...options, ...(parentId ? { parentId } : {}) }));
+    const call = () => this.act('typing', 'typing', undefined, (a, c) => a.typing!(c, { ...options, ...(parentId ? { parentId } : {}) }));
+    if (options.stop) this.typingStart?.supersede();
+    // Stops, and what must reject as it always did (no adapter, no capability, an abandoned handler), go at once.
+    if (options.stop || this.signal.aborted || !this.deps.adapterFor(this.platform)?.capabilities.has('typing')) return call();
+    this.typingStart ??= deferTyping(call, this.log, () => this.signal.aborted);
+    return this.typingStart.start();
+  }
+
+  /**
+   * @internal The runtime calls this when the handler returned: a typing start still waiting is sent
+   * now, and it resolves once that call ended (never rejects), so the handler's run covers it.
+   */
+  settle(): Promise<void> {
+    return this.typingStart?.settle() ?? Promise.resolve();
   }
 
   /** Edits a message the bot sent. */
