@@ -138,13 +138,15 @@ export class Context<Config = unknown> {
   /** Posts to another conversation: a ConversationRef or `platform:id` (`stream:messaging:general`). */
   async sendTo(conversation: ConversationRef | string, message: Outgoing): Promise<SentMessage> {
     const target = parseConversation(conversation);
-    if (target.platform === this.platform && target.id === this.conversation.id) this.typingStart?.supersede();
     const adapter = this.adapter(target.platform);
     const out = buildOutgoing(message, this.pendingMentions.values());
     if (out.silent && !adapter.capabilities.has('silent')) throw new NotSupportedError(adapter.platform, 'silent', 'Send without silent there.');
     if (out.pinned && !adapter.capabilities.has('pin')) throw new NotSupportedError(adapter.platform, 'pin', 'Send without pinned there.');
     const clientId = this.nextClientId(adapter);
     if (out.id === undefined && clientId !== undefined) out.id = clientId;
+    // A typing start not sent yet gives way to this message; one already on its way lands first.
+    const typing = target.platform === this.platform && target.id === this.conversation.id ? this.typingStart?.supersede() : undefined;
+    if (typing) await typing;
     const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out), { signal: this.signal });
     this.deps.onSent?.(target);
     return sent;
@@ -157,7 +159,7 @@ export class Context<Config = unknown> {
    */
   stream(source: TextSourceInput, options: StreamOptions = {}): Promise<StreamedMessage> {
     const adapter = this.adapter(this.platform);
-    this.typingStart?.supersede(); // the stream shows its own indicator
+    void this.typingStart?.supersede(); // the stream shows its own indicator
     const { outbound, onSent, streaming } = this.deps;
     const deps = { adapter, conversation: this.conversation, outbound, log: this.log, signal: this.signal, bot: this.bot, eventId: this.event.id };
     const replyParentId = this.message ? (this.message.parentId ?? this.message.id) : undefined;
@@ -189,10 +191,7 @@ export class Context<Config = unknown> {
     return this.typingStart.start();
   }
 
-  /**
-   * @internal The runtime calls this when the handler returned: a typing start still waiting is sent
-   * now, and it resolves once that call ended (never rejects), so the handler's run covers it.
-   */
+  /** @internal When the handler returned: sends a typing start still waiting; resolves once it ended (never rejects). */
   settle(): Promise<void> {
     return this.typingStart?.settle() ?? Promise.resolve();
   }

@@ -19,8 +19,12 @@ import type { Logger } from 'pino';
 export interface DeferredTyping {
   /** Asks for the indicator: sent at the end of this turn unless `supersede()` comes first. Never rejects. */
   start(): Promise<void>;
-  /** A message (or a stop) went to the conversation: a start still waiting is not sent. */
-  supersede(): void;
+  /**
+   * A message (or a stop) goes to the conversation: a start still waiting is not sent. Returns the
+   * starts already on their way (undefined when none), so the message can land after them, as it did
+   * when the handler awaited them. Never rejects.
+   */
+  supersede(): Promise<unknown> | undefined;
   /** The handler returned: a start still waiting goes now; resolves when the calls made have ended. Never rejects. */
   settle(): Promise<void>;
 }
@@ -50,6 +54,7 @@ export function deferTyping(send: () => Promise<void>, log: Logger, aborted: () 
     supersede() {
       if (waiting) clearImmediate(waiting);
       waiting = undefined;
+      return inFlight.size ? Promise.all(inFlight) : undefined;
     },
     async settle() {
       if (waiting) {

@@ -83,3 +83,27 @@ it('a platform failure of a deferred start is logged, not thrown into the handle
   expect(reached).toBe(true);
   expect(t.runs.filter((r) => r.error)).toEqual([]);
 });
+
+it('a start already on its way when the message comes lands first, as when it was awaited', async () => {
+  const order: string[] = [];
+  t = await createTestRuntime({
+    bots: [defineBot({ name: 'b', setup: (bot) => void bot.onMessage(async (ctx) => {
+      await ctx.typing();
+      await new Promise((r) => setImmediate(r)); // the start leaves here
+      await ctx.reply('right after');
+    }) })],
+  });
+  const local = t.runtime.adapterFor('local')!;
+  const [typing, send] = [local.typing!.bind(local), local.send.bind(local)];
+  local.typing = async (c, o) => {
+    await sleep(30); // a slow platform
+    await typing(c, o);
+    order.push('typing');
+  };
+  local.send = async (c, m) => {
+    order.push('send');
+    return send(c, m);
+  };
+  await t.user('kim').say('room', 'hello');
+  expect(order).toEqual(['typing', 'send']);
+});
