@@ -24,6 +24,7 @@ import { readHistory, type HistoryOptions } from './history.ts';
 import { moderationVerbs } from './moderation.ts';
 import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
 import { timersOf, type ContextTimers, type FiredTimer } from './timers.ts';
+import { deferTyping, type DeferredTyping } from './typing.ts';
 import { streamReply, type StreamedMessage, type StreamOptions } from './stream-reply.ts';
 import { defaultStreamingServices } from './streaming.ts';
 import type { TextSourceInput } from './text-source.ts';
@@ -79,6 +80,7 @@ export class Context<Config = unknown> {
     eventMessageId: (verb) => this.requireMessage(verb).id,
   });
   private sends = 0;
+  private typingStart: DeferredTyping | undefined;
 
   constructor(deps: ContextDeps) {
     this.deps = deps;
@@ -142,6 +144,9 @@ export class Context<Config = unknown> {
     if (out.pinned && !adapter.capabilities.has('pin')) throw new NotSupportedError(adapter.platform, 'pin', 'Send without pinned there.');
     const clientId = this.nextClientId(adapter);
     if (out.id === undefined && clientId !== undefined) out.id = clientId;
+    // A typing start not sent yet gives way to this message; one already on its way lands first.
+    const typing = target.platform === this.platform && target.id === this.conversation.id ? this.typingStart?.supersede() : undefined;
+    if (typing) await typing;
     const sent = await this.deps.outbound.run(adapter, 'send', target, (a) => a.send(target, out), { signal: this.signal });
     this.deps.onSent?.(target);
     return sent;
@@ -154,6 +159,7 @@ export class Context<Config = unknown> {
    */
   stream(source: TextSourceInput, options: StreamOptions = {}): Promise<StreamedMessage> {
     const adapter = this.adapter(this.platform);
+    void this.typingStart?.supersede(); // the stream shows its own indicator
     const { outbound, onSent, streaming } = this.deps;
     const deps = { adapter, conversation: this.conversation, outbound, log: this.log, signal: this.signal, bot: this.bot, eventId: this.event.id };
     const replyParentId = this.message ? (this.message.parentId ?? this.message.id) : undefined;
@@ -170,10 +176,24 @@ export class Context<Config = unknown> {
     return this.act('markRead', 'markRead', undefined, (a, c) => a.markRead!(c, this.message?.id));
   }
 
-  /** Shows the typing indicator (`{ stop: true }` hides it). */
+  /**
+   * Shows the typing indicator (`{ stop: true }` hides it). A start waits for the end of this turn of
+   * the event loop and is not sent when a message to this conversation comes first (typing.ts); it
+   * resolves once requested.
+   */
   typing(options: { stop?: boolean } = {}): Promise<void> {
     const parentId = this.message?.parentId;
-    return this.act('typing', 'typing', undefined, (a, c) => a.typing!(c, { ...options, ...(parentId ? { parentId } : {}) }));
+    const call = () => this.act('typing', 'typing', undefined, (a, c) => a.typing!(c, { ...options, ...(parentId ? { parentId } : {}) }));
+    if (options.stop) this.typingStart?.supersede();
+    // Stops, and what must reject as it always did (no adapter, no capability, an abandoned handler), go at once.
+    if (options.stop || this.signal.aborted || !this.deps.adapterFor(this.platform)?.capabilities.has('typing')) return call();
+    this.typingStart ??= deferTyping(call, this.log, () => this.signal.aborted);
+    return this.typingStart.start();
+  }
+
+  /** @internal When the handler returned: sends a typing start still waiting; resolves once it ended (never rejects). */
+  settle(): Promise<void> {
+    return this.typingStart?.settle() ?? Promise.resolve();
   }
 
   /** Edits a message the bot sent. */

@@ -3,7 +3,10 @@
  * 10 s stops ingest, /healthz and every other bot; nothing can interrupt it, but afterwards:
  *   - the stall is logged (warn) naming the bot and handler, counted per bot and handler for /metrics,
  *     and /readyz answers 503 for a while (health.ts), so a balancer drains an instance a bot keeps blocking;
- *   - the delay distribution (perf_hooks.monitorEventLoopDelay) is exported too.
+ *   - the delay distribution is exported too: the watchdog's own intervals, recorded as
+ *     perf_hooks.monitorEventLoopDelay would record them at the watchdog's resolution (50 ms). A
+ *     monitorEventLoopDelay beside the watchdog was a second timer waking the process 50 times a second
+ *     for the same measurement (idle CPU that, at 100 events/s, was counted into every reply).
  * Attribution: a handler whose first synchronous slice (call to first await) ran long is charged
  * exactly (timed by run-handler, two clock reads per run). Otherwise, by default, the handlers in flight
  * during the stall are charged (a handler that blocked has usually settled by the time a timer can
@@ -14,7 +17,7 @@
  */
 import { createHook, type AsyncHook } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { currentHandler, handlersActiveSince, type HandlerIdentity } from './handler-scope.ts';
 
@@ -36,8 +39,11 @@ export interface LoopMonitorOptions {
 }
 
 export interface LoopMonitor {
-  /** The delay distribution since the last `resetDelay()` (nanoseconds, as perf_hooks reports it). */
-  readonly delay: IntervalHistogram;
+  /**
+   * The watchdog's intervals since the last `delay.reset()` (nanoseconds, the expected tick included,
+   * as monitorEventLoopDelay counts them): a loop that never waits reads `tickMs` throughout.
+   */
+  readonly delay: RecordableHistogram;
   lastStall(): LoopStall | undefined;
   on(event: 'stall', listener: (stall: LoopStall) => void): void;
   start(): void;
@@ -49,7 +55,7 @@ const describe = (handlers: HandlerIdentity[]) => (handlers.length ? handlers.ma
 export function createLoopMonitor(options: LoopMonitorOptions): LoopMonitor {
   const tickMs = options.tickMs ?? 50;
   const emitter = new EventEmitter<{ stall: [LoopStall] }>();
-  const delay = monitorEventLoopDelay({ resolution: 20 });
+  const delay = createHistogram();
   let timer: NodeJS.Timeout | undefined;
   let hook: AsyncHook | undefined;
   let last: LoopStall | undefined;
@@ -98,12 +104,12 @@ export function createLoopMonitor(options: LoopMonitorOptions): LoopMonitor {
     on: (event, listener) => void emitter.on(event, listener),
     start() {
       if (timer) return;
-      delay.enable();
       if (options.exact) (hook ??= exactHook()).enable();
       let expected = performance.now() + tickMs;
       let windowStart = performance.now();
       timer = setInterval(() => {
         const now = performance.now();
+        delay.record(Math.max(1, Math.round((now - windowStart) * 1e6)));
         const late = now - expected;
         if (late >= options.warnMs) report(late, windowStart);
         windowStart = now;
@@ -114,7 +120,6 @@ export function createLoopMonitor(options: LoopMonitorOptions): LoopMonitor {
     stop() {
       clearInterval(timer);
       timer = undefined;
-      delay.disable();
       hook?.disable();
     },
   };

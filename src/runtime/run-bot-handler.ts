@@ -67,8 +67,12 @@ export async function runBotHandler(options: BotHandlerRunOptions): Promise<{ ru
     invoke: (signal) =>
       (options.span ?? unspanned)(async (scope) => {
         if (scope?.logFields) log = options.log.child(scope.logFields);
-        ctx = options.context({ signal, outbound: tracedOutbound(options.outbound, scope), log });
-        ran = await runWithMiddleware(bot.registration.middleware, ctx, options.handler);
+        const context = (ctx = options.context({ signal, outbound: tracedOutbound(options.outbound, scope), log }));
+        try {
+          ran = await runWithMiddleware(bot.registration.middleware, context, options.handler);
+        } finally {
+          await context.settle(); // a deferred typing start (context/typing.ts) belongs to this run
+        }
       }),
   });
   options.settled?.(outcome);

@@ -9,7 +9,7 @@ export function attachContainmentMetrics(registry: Registry, runtime: Runtime): 
   const monitor = runtime.loopMonitor;
   new Gauge({
     name: 'botyard_event_loop_delay_seconds',
-    help: 'Event-loop delay since the previous scrape (perf_hooks.monitorEventLoopDelay), by quantile',
+    help: 'Event-loop delay since the previous scrape (the stall watchdog\'s 50 ms intervals, counted as perf_hooks.monitorEventLoopDelay counts them), by quantile',
     labelNames: ['quantile'],
     registers: [registry],
     collect() {
