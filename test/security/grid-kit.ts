@@ -42,7 +42,9 @@ export async function startGridKit(options: { env?: Record<string, string>; conf
       botsDir: path.join(here, 'fixtures/grid-bots'),
       acs: { pollMinIntervalMs: 200, pollMaxIntervalMs: 400 },
       // Answers are paced like the real service otherwise (10 sends per thread per 10 s): minutes of waiting.
-      limits: { acs: { send: { perMinute: 60_000 } } },
+      // The per-thread 10 s window stays whatever perMinute says; its bucket lets 5 go at once and then one
+      // every 2 s (20 answers in one thread: 30 s). A burst above the window's 10 lifts that too.
+      limits: { acs: { send: { perMinute: 60_000, burst: 1000 } } },
       ...options.config,
     },
   });
