@@ -22,7 +22,7 @@ export default defineConfig({
   },
   test: {
     // vitest's default on 2 cores is one file at a time; most files here wait on child processes,
-    // emulators and npm, so two at a time finish sooner and every file still gets its deadlines.
+    // emulators, timers and npm, so three at a time finish sooner and every file still gets its deadlines.
     maxWorkers: Math.max(3, availableParallelism() - 1),
     // Deadlines, not targets: they only cost time when a test is failing, and a loaded 2-core machine needs room.
     // 60 s was not enough for the README examples' tsc or the starter's npm test with two full runs and
