@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startAcsEmulator, type AcsEmulator } from '../../src/emulator/acs/index.ts';
 import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -28,8 +28,17 @@ describe('production: ACS on one instance and its SQLite file', () => {
     await waitFor(async () => (await p.metrics()).has('botyard_poller_lag_seconds'), { timeoutMs: 20_000, what: 'a first poll cycle' });
     return { p, botId: started.botUserId as string };
   };
-  const answeredOnce = (round: number) =>
-    threads.filter((t) => (botReplies.get(t.id) ?? []).filter((text) => text === `echo: round ${round} in ${t.id}`).length !== 1).map((t) => t.id);
+  /** Threads whose round-N message is not answered exactly once, each with how many answers it has (0: missing, 2+: doubled). */
+  const notAnsweredOnce = (round: number) =>
+    threads
+      .map((t) => ({ thread: t.id, answers: (botReplies.get(t.id) ?? []).filter((text) => text === `echo: round ${round} in ${t.id}`).length }))
+      .filter((t) => t.answers !== 1);
+  const answeredOnce = (round: number) => {
+    const off = notAnsweredOnce(round);
+    if (off.length) lastOff = `round ${round}: ${JSON.stringify(off)}`;
+    return off.map((t) => t.thread);
+  };
+  let lastOff = '';
   const post = (round: number) => threads.forEach((t) => emulator.admin.sendMessage(t.id, t.user, `round ${round} in ${t.id}`));
 
   beforeAll(async () => {
@@ -49,6 +58,8 @@ describe('production: ACS on one instance and its SQLite file', () => {
   });
 
   it('restarted twice without ACS_BOT_USER_ID: one bot id throughout; messages posted while down are answered once each', async () => {
+    // On failure, say whether a thread went unanswered (0) or was answered twice (2+): they mean different bugs.
+    onTestFailed(() => console.log(`[sqlite-acs] not answered exactly once: ${lastOff}`));
     const first = await start();
     botIds.add(first.botId);
     for (let i = 0; i < THREADS; i++) {
@@ -56,14 +67,19 @@ describe('production: ACS on one instance and its SQLite file', () => {
       threads.push({ id: emulator.admin.createThread(user, { topic: `room ${i}`, participants: [{ id: first.botId, displayName: 'Botyard' }] }), user });
     }
     post(1);
-    await waitFor(() => answeredOnce(1).length === 0, { timeoutMs: 30_000, what: 'round 1 answered' });
+    const round1At = Date.now();
+    // 90 s: on a loaded 2-core box (two full suites at once) 30 s was not always enough for 10 threads.
+    await waitFor(() => answeredOnce(1).length === 0, { timeoutMs: 90_000, what: 'round 1 answered' });
+    console.log(`[sqlite-acs] round 1 answered once each in ${Date.now() - round1At} ms`);
 
     // Down by SIGTERM; round 2 arrives meanwhile.
     expect(await first.p.stop()).toEqual({ code: 0, signal: null });
     post(2);
     const second = await start();
     expect(second.botId).toBe(first.botId);
-    await waitFor(() => answeredOnce(2).length === 0, { timeoutMs: 30_000, what: 'round 2 (posted while down) answered' });
+    const round2At = Date.now();
+    await waitFor(() => answeredOnce(2).length === 0, { timeoutMs: 90_000, what: 'round 2 (posted while down) answered' });
+    console.log(`[sqlite-acs] round 2 answered once each in ${Date.now() - round2At} ms`);
 
     // Down by SIGKILL once round 2's handlers have finished (ACS lets no client choose a message id, so a
     // handler killed between its reply and its end would reply again on re-run: at-least-once); round 3 arrives meanwhile.
@@ -72,7 +88,9 @@ describe('production: ACS on one instance and its SQLite file', () => {
     post(3);
     const third = await start();
     expect(third.botId).toBe(first.botId);
-    await waitFor(() => answeredOnce(3).length === 0, { timeoutMs: 30_000, what: 'round 3 (posted while down) answered' });
+    const round3At = Date.now();
+    await waitFor(() => answeredOnce(3).length === 0, { timeoutMs: 90_000, what: 'round 3 (posted while down) answered' });
+    console.log(`[sqlite-acs] round 3 answered once each in ${Date.now() - round3At} ms`);
 
     // Let a few more poll cycles pass: nothing is answered twice later either.
     const listings = () => emulator.counters()['threads.list'] ?? 0;
