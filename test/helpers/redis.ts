@@ -9,7 +9,7 @@
  *   await deleteKeys(client, `${prefix}*`);
  */
 import { randomBytes } from 'node:crypto';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Redis } from 'ioredis';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -83,4 +83,26 @@ export async function scanKeys(client: Redis, pattern: string): Promise<string[]
 export async function deleteKeys(client: Redis, pattern: string): Promise<number> {
   const keys = await scanKeys(client, pattern);
   return keys.length ? client.unlink(...keys) : 0;
+}
+
+/**
+ * Inside a `describeRedis` suite: an admin client for the suite and fresh key prefixes (`fresh()`), whose
+ * keys are all deleted when the suite ends.
+ */
+export function redisPrefixes(tag: string): { admin(): Redis; fresh(): string } {
+  let admin: Redis;
+  const prefixes: string[] = [];
+  beforeAll(() => void (admin = redisClient()));
+  afterAll(async () => {
+    for (const p of prefixes) await deleteKeys(admin, `${p}:*`);
+    await admin.quit();
+  });
+  return {
+    admin: () => admin,
+    fresh: () => {
+      const prefix = uniqueName(tag);
+      prefixes.push(prefix);
+      return prefix;
+    },
+  };
 }

@@ -3,26 +3,14 @@
  * one limit in every rolling window, nothing is dropped, a platform's hold reaches the other instance,
  * an unreachable Redis never stops calls, and a handler's abort ends its wait without taking a slot.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { expect, it } from 'vitest';
 import type { KindLimit } from '../../src/outbound/limits.ts';
 import { createRedisLimiter } from '../../src/outbound/redis-limiter.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { describeRedis, redisPrefixes, redisUrl, scanKeys } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 describeRedis('shared outbound limits (Redis)', () => {
-  let admin: Redis;
-  const prefixes: string[] = [];
-  beforeAll(() => void (admin = redisClient()));
-  afterAll(async () => {
-    for (const p of prefixes) await deleteKeys(admin, `${p}:*`);
-    await admin.quit();
-  });
-  const fresh = () => {
-    const prefix = uniqueName('limit');
-    prefixes.push(prefix);
-    return prefix;
-  };
+  const { admin, fresh } = redisPrefixes('limit');
 
   it('two instances offered 3x a limit of 20 per 2 s: every call goes, none in any rolling 2 s beyond 20', async () => {
     const prefix = fresh();
@@ -68,8 +56,8 @@ describeRedis('shared outbound limits (Redis)', () => {
     const limit: KindLimit = { limit: 1, windowMs: 60_000, scope: 'app' };
     /** Calls counted in Redis (rate-limiter-flexible counts a refused ask too). */
     const asked = async () => {
-      const keys = await scanKeys(admin, `${prefix}:limit:*`);
-      return (await Promise.all(keys.map((k) => admin.get(k)))).reduce((n, v) => n + Number(v), 0);
+      const keys = await scanKeys(admin(), `${prefix}:limit:*`);
+      return (await Promise.all(keys.map((k) => admin().get(k)))).reduce((n, v) => n + Number(v), 0);
     };
     const aborts = [new AbortController(), new AbortController(), new AbortController()];
     const [refused, inLine, last] = aborts;

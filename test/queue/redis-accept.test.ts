@@ -3,29 +3,18 @@
  * every key under the deployment's prefix, a refused event leaving neither job nor mark while the rest
  * of its commit is accepted, and the round trips a burst of requests costs.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
 import { createRedisQueue } from '../../src/queue/redis.ts';
 import { createRedisStore } from '../../src/state/redis.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { describeRedis, redisClient, redisPrefixes, redisUrl, scanKeys } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { runAcceptContract } from './accept.contract.ts';
 import { makeEvent } from './queue.contract.ts';
 
 describeRedis('redis queue: acceptOnce', () => {
-  let admin: Redis;
-  const prefixes: string[] = [];
-  beforeAll(() => void (admin = redisClient()));
-  afterAll(async () => {
-    for (const p of prefixes) await deleteKeys(admin, `${p}:*`);
-    await admin.quit();
-  });
-  const fresh = () => {
-    const prefix = uniqueName('acc');
-    prefixes.push(prefix);
-    return prefix;
-  };
+  const { admin, fresh } = redisPrefixes('acc');
 
   runAcceptContract('redis', async () => {
     const prefix = fresh();
@@ -51,9 +40,9 @@ describeRedis('redis queue: acceptOnce', () => {
       });
       await waitFor(async () => (await queue.deadLetters()).length === 1, { what: 'one dead letter' });
       expect(seen).toEqual(events.map((e) => e.id));
-      const stray = [...(await scanKeys(admin, `bull:*${prefix}*`)), ...(await scanKeys(admin, `botyard:*${prefix}*`))];
+      const stray = [...(await scanKeys(admin(), `bull:*${prefix}*`)), ...(await scanKeys(admin(), `botyard:*${prefix}*`))];
       expect(stray).toEqual([]);
-      const mine = await scanKeys(admin, `${prefix}:*`);
+      const mine = await scanKeys(admin(), `${prefix}:*`);
       expect(mine).toContain(`${prefix}:dedupe:${events[0]!.id}`);
       expect(mine).toContain(`${prefix}:queue:events:dead`);
       expect(mine.some((k) => k.startsWith(`${prefix}:events:`))).toBe(true);
