@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { expect, it } from 'vitest';
 import { createRedisTimers } from '../../../src/scheduler/timers/redis.ts';
 import type { TimerBackend } from '../../../src/scheduler/timers/types.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../../helpers/redis.ts';
+import { describeRedis, redisPrefixes, redisUrl, scanKeys } from '../../helpers/redis.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { runTimersContract } from './timers.contract.ts';
 
 describeRedis('redis timers', () => {
-  let admin: Redis;
-  const prefixes: string[] = [];
-  beforeAll(() => void (admin = redisClient()));
-  afterAll(async () => {
-    for (const prefix of prefixes) await deleteKeys(admin, `${prefix}:*`);
-    await admin.quit();
-  });
+  const { admin, fresh } = redisPrefixes('timers');
 
   runTimersContract('redis', async () => {
-    const prefix = uniqueName('timers');
-    prefixes.push(prefix);
+    const prefix = fresh();
     let instances: TimerBackend[] = [];
     const instance = (options: { concurrency?: number } = {}) => {
       const backend = createRedisTimers({ url: redisUrl, prefix, ...options });
@@ -42,8 +34,7 @@ describeRedis('redis timers', () => {
   });
 
   it('a timer whose instance died mid-handler runs again on another instance once the lock lapses', async () => {
-    const prefix = uniqueName('timers');
-    prefixes.push(prefix);
+    const prefix = fresh();
     const options = { url: redisUrl, prefix, lockMs: 1000, stalledCheckMs: 500 };
     const a = createRedisTimers(options);
     const b = createRedisTimers(options);
@@ -66,7 +57,7 @@ describeRedis('redis timers', () => {
     await b.stop();
     await Promise.all([a.close(), b.close()]);
     // As every other Redis key botyard writes (README: Redis keys): BullMQ's and the indexes, under the prefix.
-    const keys = await scanKeys(admin, `*${prefix}*`);
+    const keys = await scanKeys(admin(), `*${prefix}*`);
     expect(keys.some((k) => k.startsWith(`${prefix}:timers:`))).toBe(true);
     expect(keys.filter((k) => !k.startsWith(`${prefix}:`))).toEqual([]);
   });
