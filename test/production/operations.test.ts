@@ -136,8 +136,9 @@ describeRedis('production: health, metrics, dead letters and logs', () => {
     // BullMQ would wait for Redis forever; the process gives up after shutdownTimeoutMs (2 s here) and exits 0.
     expect(await q.stop(30_000)).toEqual({ code: 0, signal: null });
     const tookMs = Date.now() - started;
-    // BullMQ's close sometimes returns at once with Redis gone; when it does not, botyard gives up at the bound and says so.
-    if (tookMs >= 2000) expect(q.output()).toContain('queue stop timed out');
+    // BullMQ's close sometimes returns at once with Redis gone; when it does not, botyard gives up at the bound and
+    // says which part it gave up on: the event queue's worker or the timers' worker (CI once saw only the timers').
+    if (tookMs >= 2000) expect(q.output()).toMatch(/(queue|timers) stop timed out/);
     console.info(`[sigterm, redis down] exited ${tookMs} ms after SIGTERM (bound 2000 ms)`);
   }, 60_000);
 });
