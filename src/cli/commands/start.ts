@@ -5,7 +5,6 @@ import { describeBoot, untilSignal } from '../lifecycle.ts';
 
 export const startCommand: CliCommand = {
   name: 'start',
-  summary: 'run the bots in production (platforms from the environment)',
   help: `Usage: botyard start [--config bot.config.ts] [--port 3000] [--allow-broken-bots]
 
 Runs the bots in bots/ against the platforms whose credentials are set:
