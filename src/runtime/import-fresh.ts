@@ -11,12 +11,22 @@
  * and Node's source map support is switched on before the first import, so stack traces, `check` and
  * the logs name `bots/<file>.ts:line:col`, not the bundle. (Node reads the map when it loads the module,
  * so deleting the bundle afterwards is fine.)
+ *
+ * `botyard` itself stays an import of the package whenever it resolves, from the project, to this very
+ * botyard (compiled): the bundle then shares the runtime's module instances instead of carrying a copy.
+ * That matters in a checkout, whose tsconfig maps `botyard` to src/: esbuild would otherwise inline all
+ * of src/ into every bot and bot.config.ts (bundled, compiled and kept once per file: ~100 ms of CPU and
+ * a few MB each at start).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+
+/** This botyard's package entry when it runs compiled (dist/index.js); from src/ a path that is never resolved to. */
+const OWN_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
 
 /**
  * Where one-off bundles go: `.botyard/cache/` in the project that holds the file (the nearest folder
@@ -32,6 +42,15 @@ function cacheDirFor(file: string): string {
   return path.join(dir, '.botyard', 'cache');
 }
 
+/** Whether `botyard` imported from `dir` is this running botyard, compiled (then the bundle imports it, not a copy). */
+function resolvesToSelf(dir: string): boolean {
+  try {
+    return realpathSync(createRequire(path.join(dir, 'index.js')).resolve('botyard')) === realpathSync(OWN_ENTRY);
+  } catch {
+    return false; // not resolvable from there, or running from src/ (no dist/index.js beside this file)
+  }
+}
+
 export async function importFresh(file: string): Promise<unknown> {
   process.setSourceMapsEnabled(true);
   const dir = cacheDirFor(file);
@@ -42,6 +61,7 @@ export async function importFresh(file: string): Promise<unknown> {
     outfile: out,
     bundle: true,
     packages: 'external',
+    ...(resolvesToSelf(dir) ? { external: ['botyard', 'botyard/testing'] } : {}),
     platform: 'node',
     format: 'esm',
     target: 'node20',
