@@ -1,6 +1,7 @@
 /**
- * One CLI command: a name, a one-line summary, a `--help` text with an example, and a run function.
- * Each command lives in its own file under `src/cli/commands/` and is listed in `src/cli/commands/index.ts`.
+ * One CLI command: a name, a `--help` text with an example, and a run function. Each command lives in
+ * its own file under `src/cli/commands/` and is listed, with its one-line summary, in
+ * `src/cli/commands/index.ts`, which imports the file only when the command runs.
  */
 export interface CliIo {
   /** Normal output (stdout). */
@@ -14,7 +15,6 @@ export interface CliIo {
 export interface CliCommand {
   /** As typed: `token`, `users sync`, `channel create`. Multi-word names are matched greedily. */
   name: string;
-  summary: string;
   /** Full help: usage line, options, and at least one example. */
   help: string;
   /**

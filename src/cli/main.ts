@@ -5,8 +5,8 @@
 import { BotyardError } from '../errors.ts';
 import { scrubText } from '../runtime/log-scrub.ts';
 import { parseArgs } from './args.ts';
-import type { CliCommand, CliIo } from './command.ts';
-import { commands } from './commands/index.ts';
+import type { CliIo } from './command.ts';
+import { commands, type CommandEntry } from './commands/index.ts';
 
 const defaultIo = (): CliIo => ({
   out: (line) => process.stdout.write(`${line}\n`),
@@ -30,7 +30,7 @@ export function overview(): string {
 }
 
 /** The command named by the leading words, longest name first. */
-export function findCommand(words: string[]): { command: CliCommand; rest: string[] } | undefined {
+export function findCommand(words: string[]): { command: CommandEntry; rest: string[] } | undefined {
   const sorted = [...commands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
   for (const command of sorted) {
     const parts = command.name.split(' ');
@@ -57,12 +57,14 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.err(`Unknown command '${words.join(' ')}'.\n\n${overview()}`);
     return 1;
   }
-  if (flags.help) {
-    io.out(found.command.help);
-    return 0;
-  }
   try {
-    return await found.command.run(found.rest, flags, io);
+    // Only now is the command's module (and what it needs) imported.
+    const command = await found.command.load();
+    if (flags.help) {
+      io.out(command.help);
+      return 0;
+    }
+    return await command.run(found.rest, flags, io);
   } catch (err) {
     // Scrubbed like the logs: an error's text may quote a URL with its password, or a token.
     if (err instanceof BotyardError) io.err(scrubText(`botyard ${found.command.name}: ${err.message}`));

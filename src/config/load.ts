@@ -88,7 +88,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Botya
     if (existsSync(configFile)) {
       let mod: { default?: unknown };
       try {
-        mod = (await importFresh(configFile)) as { default?: unknown };
+        mod = (await importFresh(configFile, { keepSourceMaps: false })) as { default?: unknown };
       } catch (err) {
         const failure = describeFailure(err, 'correct the error it names');
         const frame = failure.frame ? `\n${failure.frame}` : '';

@@ -8,15 +8,32 @@
  * would cost ~35 MB of memory and start-up time for the lifetime of the runtime.
  *
  * Each bundle carries an inline source map whose paths lead from the cache back to the bot's own files,
- * and Node's source map support is switched on before the first import, so stack traces, `check` and
- * the logs name `bots/<file>.ts:line:col`, not the bundle. (Node reads the map when it loads the module,
- * so deleting the bundle afterwards is fine.)
+ * and Node's source map support is switched on before the import, so stack traces, `check` and the logs
+ * name `bots/<file>.ts:line:col`, not the bundle. (Node reads the map when it loads the module, so
+ * deleting the bundle afterwards is fine.) `keepSourceMaps: false` (bot.config.ts) switches it back off
+ * afterwards if it was off: while it is on Node reads and keeps the source map of every module loaded,
+ * and `botyard start` loads the SDKs, express and most of botyard between the config and the bots
+ * (stream-chat's map alone is 1.5 MB): ~60 ms of CPU and ~3 MB at start. Errors raised by the config's
+ * code still map: its map was read while support was on, and the bots switch it on for good.
+ *
+ * `botyard` itself stays an import of the package whenever it resolves, from the project, to this very
+ * botyard (compiled): the bundle then shares the runtime's module instances instead of carrying a copy.
+ * That matters in a checkout, whose tsconfig maps `botyard` to src/: esbuild would otherwise inline all
+ * of src/ into every bot and bot.config.ts (bundled, compiled and kept once per file: ~100 ms of CPU and
+ * a few MB each at start).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// Required, not imported: an ESM import of esbuild's CommonJS entry first runs Node's export scanner over
+// it (~50 ms of CPU and several MB at every start, Node 20).
+const { build } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+
+/** This botyard's package entry when it runs compiled (dist/index.js); from src/ a path that is never resolved to. */
+const OWN_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
 
 /**
  * Where one-off bundles go: `.botyard/cache/` in the project that holds the file (the nearest folder
@@ -32,8 +49,17 @@ function cacheDirFor(file: string): string {
   return path.join(dir, '.botyard', 'cache');
 }
 
-export async function importFresh(file: string): Promise<unknown> {
-  process.setSourceMapsEnabled(true);
+/** Whether `botyard` imported from `dir` is this running botyard, compiled (then the bundle imports it, not a copy). */
+function resolvesToSelf(dir: string): boolean {
+  try {
+    return realpathSync(createRequire(path.join(dir, 'index.js')).resolve('botyard')) === realpathSync(OWN_ENTRY);
+  } catch {
+    return false; // not resolvable from there, or running from src/ (no dist/index.js beside this file)
+  }
+}
+
+export async function importFresh(file: string, options: { keepSourceMaps?: boolean } = {}): Promise<unknown> {
+  const sourceMapsWere = process.sourceMapsEnabled;
   const dir = cacheDirFor(file);
   const out = path.join(dir, `${path.basename(file).replace(/\.[mc]?[jt]s$/, '')}-${randomUUID()}.mjs`);
   const result = await build({
@@ -42,6 +68,7 @@ export async function importFresh(file: string): Promise<unknown> {
     outfile: out,
     bundle: true,
     packages: 'external',
+    ...(resolvesToSelf(dir) ? { external: ['botyard', 'botyard/testing'] } : {}),
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -52,9 +79,15 @@ export async function importFresh(file: string): Promise<unknown> {
   const code = result.outputFiles.find((f) => f.path === out)?.text ?? result.outputFiles[0]!.text;
   mkdirSync(dir, { recursive: true });
   writeFileSync(out, code);
+  process.setSourceMapsEnabled(true);
   try {
     return await import(pathToFileURL(out).href);
+  } catch (err) {
+    // A stack is written when first read: read it while the bundle's map still applies.
+    void (err as Error | undefined)?.stack;
+    throw err;
   } finally {
     rmSync(out, { force: true });
+    if (options.keepSourceMaps === false && !sourceMapsWere) process.setSourceMapsEnabled(false);
   }
 }

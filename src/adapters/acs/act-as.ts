@@ -2,8 +2,7 @@
  * Acting as any user of the ACS resource, for the CLI's `botyard say --as 8:acs:… --in acs:<thread>`:
  * a chat token for that user (the connection string may issue one for any of its users), then a send.
  */
-import { ChatClient } from '@azure/communication-chat';
-import { AzureCommunicationTokenCredential } from '@azure/communication-common';
+import { AzureCommunicationTokenCredential, ChatClient } from './sdk.ts';
 import { call } from './errors.ts';
 import { createIdentityClient } from './identity.ts';
 

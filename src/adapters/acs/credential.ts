@@ -1,4 +1,5 @@
-import { AzureCommunicationTokenCredential, type CommunicationTokenCredential } from '@azure/communication-common';
+import type { CommunicationTokenCredential } from '@azure/communication-common';
+import { AzureCommunicationTokenCredential } from './sdk.ts';
 
 type AccessToken = Awaited<ReturnType<CommunicationTokenCredential['getToken']>>;
 

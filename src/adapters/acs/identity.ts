@@ -1,4 +1,4 @@
-import { CommunicationIdentityClient } from '@azure/communication-identity';
+import { CommunicationIdentityClient } from './sdk.ts';
 import type { StateStore } from '../../state/store.ts';
 import { call } from './errors.ts';
 import type { FetchedToken } from './credential.ts';

@@ -2,7 +2,7 @@
  * The ACS adapter: the bot is an ACS user; inbound comes from the listMessages poller and Event Grid;
  * outbound verbs go through ChatThreadClient. The only non-emulator code that imports the Azure SDKs.
  */
-import { ChatClient, type ChatThreadClient } from '@azure/communication-chat';
+import type { ChatThreadClient } from '@azure/communication-chat';
 import { randomUUID } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
@@ -20,6 +20,7 @@ import { toAcsOutgoing } from './outgoing.ts';
 import { createParticipantCounts } from './participants.ts';
 import { createPoller, type PollOptions, type PollStats } from './poller.ts';
 import { RecentEvents } from './recent.ts';
+import { ChatClient } from './sdk.ts';
 import { verifyAcsCredentials } from './verify.ts';
 
 export type { PollOptions, PollStats } from './poller.ts';

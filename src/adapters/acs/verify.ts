@@ -3,7 +3,7 @@
  * told as the environment variable to fix. Without ACS_BOT_USER_ID the call names an identity no
  * resource owns: "IdentityNotOwned" then proves the key was accepted, with no user created.
  */
-import { CommunicationIdentityClient } from '@azure/communication-identity';
+import { CommunicationIdentityClient } from './sdk.ts';
 import { ConfigError } from '../../errors.ts';
 
 interface RestErrorLike {

@@ -3,7 +3,6 @@ import type { CliCommand } from '../command.ts';
 
 export const acsIdentityCommand: CliCommand = {
   name: 'acs identity',
-  summary: 'create an ACS user for the bot and print its id (for ACS_BOT_USER_ID)',
   help: `Usage: botyard acs identity [--name <display name>]
 
 Creates a new Azure Communication Services user through the Identity API and prints its id

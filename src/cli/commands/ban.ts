@@ -7,7 +7,6 @@ type Loose = any;
 
 export const banCommand: CliCommand = {
   name: 'ban',
-  summary: 'ban a Stream user from the app or one channel (--undo lifts it)',
   help: `Usage: botyard ban <userId> --by <userId> [--channel type:id] [--reason text] [--timeout minutes]
        botyard ban <userId> --undo [--channel type:id]
 

@@ -3,7 +3,6 @@ import { attempt, CHANNEL_ENV_NOTE, list, parseData, setup } from './channel-arg
 
 export const channelCreateCommand: CliCommand = {
   name: 'channel create',
-  summary: 'create a Stream channel (or leave an existing one as it is)',
   help: `Usage: botyard channel create <type:id> --created-by <userId> [--name N] [--image URL] [--members a,b] [--data JSON]
 
 Creates the channel (get-or-create: an existing channel is left as it is). Stream needs a creator

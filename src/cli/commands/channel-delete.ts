@@ -4,7 +4,6 @@ import { attempt, CHANNEL_ENV_NOTE, setup } from './channel-args.ts';
 
 export const channelDeleteCommand: CliCommand = {
   name: 'channel delete',
-  summary: 'delete a Stream channel',
   help: `Usage: botyard channel delete <type:id> --yes [--hard]
 
 Deletes the channel (--hard: its messages too, for good). Asks for --yes, since it cannot be undone.

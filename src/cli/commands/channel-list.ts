@@ -4,7 +4,6 @@ import { attempt, CHANNEL_ENV_NOTE, streamOps } from './channel-args.ts';
 
 export const channelListCommand: CliCommand = {
   name: 'channel list',
-  summary: 'list Stream channels, newest first',
   help: `Usage: botyard channel list [--type messaging] [--limit 30] [--json]
 
 Lists channels, newest first: id, name, member count and creator. --json prints them as JSON.

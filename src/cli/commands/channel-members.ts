@@ -4,7 +4,6 @@ import { attempt, CHANNEL_ENV_NOTE, list, setup } from './channel-args.ts';
 
 export const channelMembersCommand: CliCommand = {
   name: 'channel members',
-  summary: 'add or remove members of a Stream channel',
   help: `Usage: botyard channel members <type:id> [--add a,b] [--remove c,d]
 
 Adds and/or removes members (the users must exist: see \`botyard users sync\`). Adding someone who is

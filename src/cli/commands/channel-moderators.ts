@@ -4,7 +4,6 @@ import { attempt, CHANNEL_ENV_NOTE, list, setup } from './channel-args.ts';
 
 export const channelModeratorsCommand: CliCommand = {
   name: 'channel moderators',
-  summary: 'promote members of a Stream channel to moderators, or demote them',
   help: `Usage: botyard channel moderators <type:id> [--add a,b] [--demote c,d]
 
 Promotes members to channel_moderator and/or demotes moderators back to channel_member.

@@ -4,7 +4,6 @@ import { CHANNEL_ENV_NOTE, setup } from './channel-args.ts';
 
 export const channelShowCommand: CliCommand = {
   name: 'channel show',
-  summary: 'show one Stream channel: name, custom data, members and their roles',
   help: `Usage: botyard channel show <type:id> [--json]
 
 Shows the channel's name, creator, custom data and members (up to 100) with their roles.

@@ -3,7 +3,6 @@ import { attempt, CHANNEL_ENV_NOTE, list, parseData, setup } from './channel-arg
 
 export const channelUpdateCommand: CliCommand = {
   name: 'channel update',
-  summary: 'change a Stream channel\'s name, image or custom fields',
   help: `Usage: botyard channel update <type:id> [--name N] [--image URL] [--data JSON] [--unset key1,key2]
 
 A partial update: the fields you name change, the others stay.

@@ -9,7 +9,6 @@ import { checkOnline } from './check-online.ts';
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: 'validate bot.config.ts, the environment and every bot; non-zero exit on any problem',
   help: `Usage: botyard check [--config bot.config.ts] [--online]
 
 Loads the configuration and every bot in bots/ (without connecting to any platform) and

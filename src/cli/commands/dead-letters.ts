@@ -56,7 +56,6 @@ async function openDeadLetters(io: CliIo, flags: Record<string, string | true>):
 
 export const deadLettersCommand: CliCommand = {
   name: 'dead-letters',
-  summary: 'list events whose handlers failed every retry (SQLite or Redis)',
   help: `Usage: botyard dead-letters [--json] [--config bot.config.ts] [--prefix botyard]
 
 Lists events that failed all their tries, with the error and trace id. Re-run one with botyard replay <eventId>.
@@ -90,7 +89,6 @@ Example:
 
 export const replayCommand: CliCommand = {
   name: 'replay',
-  summary: 'put a dead-lettered event back on the queue (SQLite or Redis)',
   help: `Usage: botyard replay <eventId> [--config bot.config.ts] [--prefix botyard]
 
 Re-queues one dead letter; a running botyard instance works it again (handlers that already

@@ -4,7 +4,6 @@ import { describeBoot, untilSignal } from '../lifecycle.ts';
 
 export const devCommand: CliCommand = {
   name: 'dev',
-  summary: 'emulators + runtime + console, with hot reload: develop bots with no account',
   help: `Usage: botyard dev [--port 3000] [--host 127.0.0.1] [--config bot.config.ts] [--fresh] [--fault '<rules>']
 
 Starts what is missing of the platforms as local emulators (Stream when STREAM_API_KEY is unset,

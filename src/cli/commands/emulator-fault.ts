@@ -4,7 +4,6 @@ import { readAcsCa, withEmulatorEnv } from '../emulator-env.ts';
 
 export const emulatorFaultCommand: CliCommand = {
   name: 'emulator fault',
-  summary: 'inject faults into a running emulator (429, 5xx, slow answers, duplicated or reordered deliveries)',
   help: `Usage: botyard emulator fault '<rules>'
        botyard emulator fault --list | --clear [--platform stream|acs]
 

@@ -3,7 +3,6 @@ import { readAcsCa, withEmulatorEnv } from '../emulator-env.ts';
 
 export const emulatorWebhookCommand: CliCommand = {
   name: 'emulator webhook',
-  summary: "point a running emulator's webhooks (Stream) or Event Grid deliveries (ACS) at a URL",
   help: `Usage: botyard emulator webhook --url <URL> [--platform stream|acs]
        botyard emulator webhook --off [--platform stream|acs]
 

@@ -4,7 +4,6 @@ import { untilSignal } from '../lifecycle.ts';
 
 export const emulatorCommand: CliCommand = {
   name: 'emulator',
-  summary: 'serve the Stream (http) and ACS (https) emulators alone, and print how to reach them',
   help: `Usage: botyard emulator [--stream-port 4100] [--acs-port 4200] [--webhook-url URL] [--only stream|acs] [--fault '<rules>']
 
 Serves offline emulators of the Stream Chat REST API (http) and the ACS Chat and Identity APIs

@@ -4,7 +4,6 @@ import { CHANNEL_ENV_NOTE, streamOps } from './channel-args.ts';
 
 export const muteCommand: CliCommand = {
   name: 'mute',
-  summary: "mute a Stream user for another user, e.g. the bot (--undo unmutes)",
   help: `Usage: botyard mute <userId> --by <userId> [--timeout minutes] [--undo]
 
 Stream mutes are per user: --by stops seeing <userId>'s messages (notifications and, in clients that

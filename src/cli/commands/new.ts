@@ -49,7 +49,6 @@ function projectScripts(dir: string): Record<string, string> {
 
 export const newCommand: CliCommand = {
   name: 'new',
-  summary: 'scaffold a bot and its test',
   help: `Usage: botyard new <bot-name> [--dir bots] [--test-dir test/bots]
 
 Writes bots/<bot-name>.ts (a working bot to start from) and test/bots/<bot-name>.test.ts

@@ -58,7 +58,6 @@ async function sayOnAcs(io: CliIo, env: NodeJS.ProcessEnv, threadId: string, as:
 
 export const sayCommand: CliCommand = {
   name: 'say',
-  summary: 'post a message as a user in a Stream channel or an ACS thread (drive a bot from the shell)',
   help: HELP,
   async run(args, flags, io) {
     const as = flags.as;

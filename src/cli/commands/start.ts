@@ -5,7 +5,6 @@ import { describeBoot, untilSignal } from '../lifecycle.ts';
 
 export const startCommand: CliCommand = {
   name: 'start',
-  summary: 'run the bots in production (platforms from the environment)',
   help: `Usage: botyard start [--config bot.config.ts] [--port 3000] [--allow-broken-bots]
 
 Runs the bots in bots/ against the platforms whose credentials are set:
@@ -22,16 +21,15 @@ or the start is refused; redis.allowVolatile: true in bot.config.ts accepts a vo
 Example:
   STREAM_API_KEY=key STREAM_API_SECRET=secret REDIS_URL=redis://127.0.0.1:6379 botyard start --port 8080`,
   async run(_args, flags, io) {
+    // The runtime's modules load while bot.config.ts compiles (esbuild works in a process of its own),
+    // not at the top, so that `botyard start --help` does not pay for them.
+    const modules = Promise.all([import('../../runtime/boot.ts'), import('../../runtime/log.ts'), import('../../runtime/storage.ts')]);
+    modules.catch(() => undefined); // awaited below, unless the config fails first
     const config = await loadConfig({ env: io.env, cwd: io.cwd, ...(typeof flags.config === 'string' ? { file: flags.config } : {}) });
     if (!config.env.STREAM_API_KEY && !config.env.ACS_CONNECTION_STRING) {
       throw new ConfigError(['no platform configured: set STREAM_API_KEY and STREAM_API_SECRET, or ACS_CONNECTION_STRING. Fix: export them, or use `botyard dev` to run against the local emulators']);
     }
-    // Loaded here, not at the top: `botyard --help` should not pay for the platform SDKs.
-    const [{ boot }, { createLogger }, { chooseStore, refuseThrowawayAcsIdentity }] = await Promise.all([
-      import('../../runtime/boot.ts'),
-      import('../../runtime/log.ts'),
-      import('../../runtime/storage.ts'),
-    ]);
+    const [{ boot }, { createLogger }, { chooseStore, refuseThrowawayAcsIdentity }] = await modules;
     const store = chooseStore(config, { kind: 'sqlite', cwd: io.cwd });
     refuseThrowawayAcsIdentity(store, config);
     const log = createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel });

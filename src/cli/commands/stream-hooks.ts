@@ -7,7 +7,6 @@ export const STREAM_BEFORE_SEND_PATH = '/webhooks/stream/before-send';
 
 export const streamHooksCommand: CliCommand = {
   name: 'stream hooks',
-  summary: 'point a Stream app\'s webhook and before-send hook at your botyard',
   help: `Usage: botyard stream hooks --url <https://your.host>
 
 Sets two app settings on the Stream app named by STREAM_API_KEY / STREAM_API_SECRET (STREAM_BASE_URL for

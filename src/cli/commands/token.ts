@@ -4,7 +4,6 @@ import { withEmulatorEnv } from '../emulator-env.ts';
 
 export const tokenCommand: CliCommand = {
   name: 'token',
-  summary: 'print a Stream user token (JWT signed with STREAM_API_SECRET)',
   help: `Usage: botyard token <userId> [--expires-in <seconds>]
 
 Prints a Stream Chat user token for <userId>, signed with STREAM_API_SECRET, for a client app or a

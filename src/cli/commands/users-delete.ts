@@ -4,7 +4,6 @@ import { CHANNEL_ENV_NOTE, list, streamOps } from './channel-args.ts';
 
 export const usersDeleteCommand: CliCommand = {
   name: 'users delete',
-  summary: 'delete Stream users',
   help: `Usage: botyard users delete <id[,id…]> --yes [--hard]
 
 Deletes the users (--hard: their messages too). Asks for --yes, since it cannot be undone. An id with

@@ -4,7 +4,6 @@ import { attempt, CHANNEL_ENV_NOTE, streamOps } from './channel-args.ts';
 
 export const usersListCommand: CliCommand = {
   name: 'users list',
-  summary: 'list Stream users (by id), optionally those whose id or name contains a word',
   help: `Usage: botyard users list [--query word] [--limit 30] [--json]
 
 Lists users by id with their name, role and whether they are banned.

@@ -6,7 +6,6 @@ import { withEmulatorEnv } from '../emulator-env.ts';
 
 export const usersSyncCommand: CliCommand = {
   name: 'users sync',
-  summary: 'upsert the Stream users listed in a JSON file, 100 per call',
   help: `Usage: botyard users sync <file.json>
 
 Upserts every user in <file.json> into Stream, ${USERS_PER_CALL} per call. The file holds a JSON array of
