@@ -5,11 +5,14 @@
  */
 import { startBotyard } from '../lib/botyard.ts';
 import { undisturbed, worst, type Disturbance } from '../lib/disturbance.ts';
+import { execFileSync } from 'node:child_process';
 import { startNode } from '../lib/proc.ts';
 import { round, sleep, spread, type Spread } from '../lib/stats.ts';
 import { storeConfig, type BenchStore } from '../lib/stores.ts';
 
 export interface FootprintResult {
+  /** spawn → exit of `node -e 0` with the same environment: what any Node process costs on this machine before botyard runs a line. */
+  bareNodeMs?: Spread;
   setups: Array<{ label: string; readyMs: Spread; idleRssMb: Spread; disturbance?: Disturbance }>;
 }
 
@@ -26,6 +29,14 @@ export async function benchFootprint(opts: { streamEnv: Record<string, string>; 
     { label: 'Stream + ACS, 4 example bots, SQLite state (the default)', env: { ...opts.streamEnv, ...acsEnv }, store: 'sqlite' },
   ];
   const out: FootprintResult['setups'] = [];
+  // Node's own start differs a lot between machines (this one sets NODE_EXTRA_CA_CERTS, which Node 20 loads
+  // at every start: ~0.1 s of CPU), so it is measured beside the ready times it is part of.
+  const bare = Array.from({ length: 5 }, () => {
+    const t0 = performance.now();
+    execFileSync(process.execPath, ['-e', '0'], { env: { ...process.env, ...opts.streamEnv } });
+    return Math.round(performance.now() - t0);
+  });
+  opts.log(`footprint: a bare node -e 0 takes ${bare.join(', ')} ms`);
   try {
     for (const s of setups) {
       const ready: number[] = [];
@@ -52,5 +63,5 @@ export async function benchFootprint(opts: { streamEnv: Record<string, string>; 
   } finally {
     await acs.stop();
   }
-  return { setups: out };
+  return { bareNodeMs: spread(bare), setups: out };
 }

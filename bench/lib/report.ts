@@ -88,6 +88,7 @@ export function writeReport(dir: string, file: string): void {
     L.push('`node bin/botyard.js start` (the production entry) with bot.config.ts and the four example bots, against emulators in other processes. Ready = spawn → first `GET /readyz` 200 (polled every 10 ms); idle RSS read from /proc 2 s after ready. SQLite setups start on a new file each run (bench/lib/stores.ts).', '');
     L.push('| setup | start → ready ms | idle RSS MB | others / steal (worst run) |', '|---|---|---|---|');
     for (const x of foot.setups) L.push(`| ${x.label} | ${s(x.readyMs)}${mark(x.disturbance)} | ${s(x.idleRssMb)} | ${cell(x.disturbance)} |`);
+    if (foot.bareNodeMs) L.push('', `A bare \`node -e 0\` (spawn → exit, same environment) takes ${s(foot.bareNodeMs, ' ms')} on this machine: part of every ready time above.`);
     if (ingest) L.push('', `RSS under the ingest load (largest sample): memory state ${ingest.botyardRssUnderLoadMb} MB; Redis state ${ingest.botyardRedisRssUnderLoadMb} MB${ingest.botyardSqliteRssUnderLoadMb !== undefined ? `; SQLite state ${ingest.botyardSqliteRssUnderLoadMb} MB` : ''}.`);
     L.push('');
     const full = foot.setups.at(-1)!;
