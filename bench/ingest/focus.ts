@@ -4,15 +4,22 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] bareRedis d dTraced dFull c cTraced cFull
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] bareRedis d dTraced dFull c cTraced cOff cHooksOff cToggle cFull
  *
- * …Traced setups trace at the default sampler (or --sampler), …Full ones every event.
+ * …Traced setups trace at the default sampler (or --sampler), …Full ones every event, cOff none (tracing on,
+ * parentbased_always_off); cHooksOff is cTraced with its hooks turned back into plain calls after start
+ * (bench/ingest/hooks-off.mjs): the SDK loaded and registered, no per-request tracing work. cToggle is
+ * one traced process measured twice a round, hooks on (cToggle+) and off (cToggle-), in alternating order.
  *
- * `--prof <setup>` runs that setup under `node --cpu-prof` (profiles land in bench/results/tmp/prof).
+ * `--paired` runs the setups at the same time, each under its own load generator, so they share whatever
+ * else the machine is doing; the ratio to the first setup named is printed per round.
+ *
+ * `--prof <setup>[,<setup>…]` runs those setups under `node --cpu-prof` (profiles land in bench/results/tmp/prof).
  * It uses Redis databases 9, 8 and 7 (FOCUS_REDIS_URL), never the full bench's 13 and 12, so it can run
  * beside it.
  */
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { startBotyard } from '../lib/botyard.ts';
 import { redisPid } from '../lib/disturbance.ts';
@@ -30,6 +37,7 @@ const rounds = Number(flag('rounds', '3'));
 const seconds = Number(flag('seconds', '4'));
 const prof = flag('prof', '');
 const sampler = flag('sampler', '');
+const paired = args.includes('--paired') && !!args.splice(args.indexOf('--paired'), 1);
 const wanted = args.length ? args : ['bareRedis', 'd', 'dTraced'];
 const REDIS = process.env.FOCUS_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
 const below = (url: string) => url.replace(/\/(\d+)$/, (_m, db: string) => `/${Number(db) - 1}`);
@@ -47,8 +55,10 @@ const { url: otlpUrl } = await sink.waitFor<{ url: string }>('ready');
 const traced = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, ...(sampler ? { OTEL_TRACES_SAMPLER: sampler.split(':')[0]!, OTEL_TRACES_SAMPLER_ARG: sampler.split(':')[1] ?? '' } : {}) };
 /** Tracing every event (the …Full setups), beside the default sampler's share. */
 const tracedFull = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
+/** Tracing on with nothing sampled (the …Off setups): what being on costs before any span is recorded. */
+const tracedOff = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: 'parentbased_always_off' };
 const withRedis = { ...env, REDIS_URL: REDIS, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
-const nodeArgs = (key: string) => (key === prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+const nodeArgs = (key: string) => (prof.split(',').includes(key) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
 
 const makers: Record<string, () => Promise<Setup>> = {
   bareRedis: async () => {
@@ -58,6 +68,13 @@ const makers: Record<string, () => Promise<Setup>> = {
   },
   c: async () => fromBotyard('c', await startBotyard(env, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('c') }), false),
   cTraced: async () => fromBotyard('cTraced', await startBotyard({ ...env, ...traced }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cTraced') }), false),
+  cOff: async () => fromBotyard('cOff', await startBotyard({ ...env, ...tracedOff }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cOff') }), false),
+  cHooksOff: async () => {
+    const b = await startBotyard({ ...env, ...traced }, 0, { config: storeConfig('memory'), nodeArgs: ['--import', path.join(ROOT, 'bench/ingest/hooks-off.mjs'), ...nodeArgs('cHooksOff')] });
+    b.child.proc.kill('SIGUSR2');
+    return fromBotyard('cHooksOff', b, false);
+  },
+  cToggle: async () => fromBotyard('cToggle', await startBotyard({ ...env, ...traced }, 0, { config: storeConfig('memory'), nodeArgs: ['--import', path.join(ROOT, 'bench/ingest/hooks-off.mjs'), ...nodeArgs('cToggle')] }), false),
   cFull: async () => fromBotyard('cFull', await startBotyard({ ...env, ...tracedFull }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cFull') }), false),
   dFull: async () => fromBotyard('dFull', await startBotyard({ ...withRedis, REDIS_URL: REDIS_FULL, ...tracedFull }, 0, { nodeArgs: nodeArgs('dFull') }), true),
   d: async () => fromBotyard('d', await startBotyard(withRedis, 0, { nodeArgs: nodeArgs('d') }), true),
@@ -68,29 +85,79 @@ const fromBotyard = (key: string, b: { child: Child; url: string }, redis: boole
 for (const url of [REDIS, REDIS_TRACED, REDIS_FULL]) await flushRedisDb(url);
 const setups: Setup[] = [];
 for (const key of wanted) setups.push(await makers[key]!());
-const load = startNode('bench/ingest/load.ts', { cpu: 1 });
-await load.waitFor('ready');
+/** cToggle is measured as two setups sharing one process: hooks on, hooks off. */
+const hooksOn = new Map<Setup, boolean>();
+for (const [i, s] of [...setups.entries()].reverse()) {
+  if (s.key !== 'cToggle') continue;
+  const off = { ...s, key: 'cToggle-' };
+  s.key = 'cToggle+';
+  setups.splice(i + 1, 0, off);
+  hooksOn.set(s, true).set(off, false);
+}
+let hooksAre = true;
+async function setHooks(s: Setup): Promise<void> {
+  const want = hooksOn.get(s);
+  if (want === undefined || want === hooksAre) return;
+  const told = s.child.waitFor<{ on: boolean }>('hooks');
+  s.child.proc.kill('SIGUSR2');
+  hooksAre = (await told).on;
+}
+// --paired: every setup under its own load at the same time, so all of them see the same contention
+// (on a shared machine the round-to-round drift is larger than a tracing difference); else one at a time.
+const loads = (paired ? setups : setups.slice(0, 1)).map(() => startNode('bench/ingest/load.ts', { cpu: 1 }));
+await Promise.all(loads.map((l) => l.waitFor('ready')));
+const loadOf = (i: number) => loads[paired ? i : 0]!;
 const redis = redisPid();
 const results = new Map<string, string[]>();
+const ratios = new Map<string, number[]>();
+const settle = (s: Setup) => drained({ key: s.key === 'bareRedis' ? 'bareRedis' : 'botyard', url: s.url });
+
+/** One measured run of `s`: its line, and its CPU µs per request. */
+async function measure(s: Setup, i: number): Promise<number> {
+  const cpu0 = s.child.cpuMs();
+  const redis0 = cpuMsOf(redis);
+  const res = await loadOf(i).request<any>('run', { url: s.url, durationS: seconds, connections: 64 });
+  await settle(s);
+  const total = Math.max(1, res.total);
+  const us = ((s.child.cpuMs() - cpu0) * 1000) / total;
+  const line = `${Math.round(res.rps)} req/s ${Math.round(us)} µs${s.redis ? ` +R ${Math.round(((cpuMsOf(redis) - redis0) * 1000) / total)}` : ''}${res.non2xx + res.errors ? ` ERR ${res.non2xx + res.errors}` : ''}`;
+  (results.get(s.key) ?? results.set(s.key, []).get(s.key)!).push(line);
+  return us;
+}
+
 try {
-  for (const s of setups) await load.request('run', { url: s.url, durationS: 2, connections: 64 });
+  for (const [i, s] of setups.entries()) await loadOf(i).request('run', { url: s.url, durationS: 2, connections: 64 });
   for (let r = 0; r < rounds; r++) {
-    for (const s of setups) {
-      await drained({ key: s.key === 'bareRedis' ? 'bareRedis' : 'botyard', url: s.url });
-      const cpu0 = s.child.cpuMs();
-      const redis0 = cpuMsOf(redis);
-      const res = await load.request<any>('run', { url: s.url, durationS: seconds, connections: 64 });
-      await drained({ key: s.key === 'bareRedis' ? 'bareRedis' : 'botyard', url: s.url });
-      const total = Math.max(1, res.total);
-      const line = `${Math.round(res.rps)} req/s ${Math.round(((s.child.cpuMs() - cpu0) * 1000) / total)} µs${s.redis ? ` +R ${Math.round(((cpuMsOf(redis) - redis0) * 1000) / total)}` : ''}${res.non2xx + res.errors ? ` ERR ${res.non2xx + res.errors}` : ''}`;
-      (results.get(s.key) ?? results.set(s.key, []).get(s.key)!).push(line);
-      console.log(`${s.key.padEnd(10)} round ${r + 1}: ${line}`);
+    const us: number[] = [];
+    if (paired) {
+      if (hooksOn.size) throw new Error('cToggle measures one process twice: not with --paired');
+      await Promise.all(setups.map(settle));
+      us.push(...(await Promise.all(setups.map((s, i) => measure(s, i)))));
+    } else {
+      const order = [...setups.entries()];
+      // cToggle's two halves swap places every round, so neither always runs second.
+      if (r % 2 === 1) for (let i = 0; i + 1 < order.length; i++) if (hooksOn.get(order[i]![1]) === true && hooksOn.get(order[i + 1]![1]) === false) [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
+      const byIndex: number[] = [];
+      for (const [i, s] of order) {
+        await setHooks(s);
+        await settle(s);
+        byIndex[i] = await measure(s, i);
+      }
+      us.push(...byIndex);
     }
+    for (const [i, s] of setups.entries()) {
+      const ratio = us[i]! / us[0]!;
+      if (i > 0) (ratios.get(s.key) ?? ratios.set(s.key, []).get(s.key)!).push(ratio);
+      console.log(`${s.key.padEnd(10)} round ${r + 1}: ${results.get(s.key)!.at(-1)}${i > 0 ? ` (${ratio.toFixed(2)}x ${setups[0]!.key})` : ''}`);
+    }
+    console.log(`  load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   }
 } finally {
   // Servers first: a traced one flushes its spans to the sink as it stops (and writes its profile).
-  await Promise.all([load.stop(), ...setups.map((s) => s.child.stop('SIGINT'))]);
+  await Promise.all([...loads.map((l) => l.stop()), ...[...new Set(setups.map((s) => s.child))].map((c) => c.stop('SIGINT'))]);
   await Promise.all([sink.stop(), emulator.stop()]);
   for (const url of [REDIS, REDIS_TRACED, REDIS_FULL]) await flushRedisDb(url);
 }
 for (const [key, lines] of results) console.log(`${key.padEnd(10)} ${lines.join(' | ')}`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+for (const [key, list] of ratios) console.log(`${key.padEnd(10)} ÷ ${setups[0]!.key}: median ${median(list).toFixed(2)}x (${list.map((x) => x.toFixed(2)).join(', ')})`);

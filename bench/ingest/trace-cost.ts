@@ -1,7 +1,7 @@
 /**
  * What tracing adds to one event's ingest path with no HTTP server in front, so the figure is not lost in
- * the noise of a shared machine: the three hooks a webhook delivery runs (webhook span, ingest span,
- * queue wait at dispatch) around an empty accept, this process's CPU per event, for tracing off, on at
+ * the noise of a shared machine: the hooks a webhook delivery runs (webhook span, ingest span, queue wait
+ * at dispatch, and one handler span for each of four handlers) around an empty accept, this process's CPU per event, for tracing off, on at
  * the default sampler and on for every event. Spans are exported over OTLP/HTTP to the stand-in
  * collector in its own process, as in the ingest bench. Variants alternate in one process. Not part of
  * `npm run bench`.
@@ -12,7 +12,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
 import { DEFAULT_SAMPLE_RATIO, type SamplerName } from '../../src/telemetry/sampler.ts';
 import { startTracing, type Tracing } from '../../src/telemetry/setup.ts';
-import { handoff, traceDispatch, traceIngest, traceWebhook } from '../../src/telemetry/spans.ts';
+import { handoff, traceDispatch, traceHandler, traceIngest, traceWebhook } from '../../src/telemetry/spans.ts';
 import { startNode } from '../lib/proc.ts';
 
 const N = Number(process.argv[2] ?? 50_000);
@@ -26,12 +26,15 @@ const variants: Array<{ name: string; sampler?: SamplerName; ratio?: number }> =
   { name: 'every event', sampler: 'parentbased_always_on' },
 ];
 
+const HANDLERS = ['welcome', 'moderation', 'reminders', 'assistant'];
 const event = (i: number) => ({ id: `e${i}`, type: 'message.new', platform: 'stream', conversation: { platform: 'stream', id: `c${i % 100}` }, sender: { id: 'kim' } }) as InboundEvent;
 
 async function one(i: number): Promise<void> {
   const e = event(i);
   await traceWebhook('stream', 'POST', '/webhooks/stream', (scope) => handoff(scope, () => traceIngest(e, async () => 'accepted' as const)).then(() => 200));
   await traceDispatch(e, 1, async () => undefined);
+  // The example bots' handlers that hear a message.new (the ingest bench's events match no bot's reply).
+  for (const bot of HANDLERS) await traceHandler(bot, 'onMessage', e, 1, async () => undefined);
 }
 
 const cpuUs = () => {

@@ -11,7 +11,7 @@ export function streamsSection(x: StreamsResult): { lines: string[]; target: str
     '|---|---|---|---|',
     ...x.windows.map((w) => `| ${w.ms / 1000} s | ${w.observed} | ${w.allowed} | ${w.ratio} |`),
     '',
-    `${x.partialUpdates} partial and ${x.finalUpdates} final updates (${x.observedPerMinute}/min partial over the run); partial updates per stream ${x.perStream.median} median (${x.perStream.min}–${x.perStream.max}): streams take turns. From a source's end to its final text at the emulator: p50 ${x.finalLagMs.p50} ms, p99 ${x.finalLagMs.p99} ms, max ${x.finalLagMs.max} ms. ${x.completed}/${x.streams} streams completed.`,
+    `${x.partialUpdates} partial and ${x.finalUpdates} final updates (${x.observedPerMinute}/min partial over the run); partial updates per stream ${x.perStream.median} median (${x.perStream.min}–${x.perStream.max}): streams take turns. From a source's end to its final text at the emulator (${x.finalLagMs.streams} streams, matched by message id): p50 ${x.finalLagMs.p50} ms, p99 ${x.finalLagMs.p99} ms, max ${x.finalLagMs.max} ms${x.sourcesCut ? `; ${x.sourcesCut} sources were cut at the length limit before they ended` : ''}. ${x.completed}/${x.streams} streams completed.`,
     '',
   ];
   const worst = Math.max(...x.windows.map((w) => w.ratio));

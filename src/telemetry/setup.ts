@@ -5,14 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SamplingDecision, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { SamplerName } from './sampler.ts';
+import { idGenerator } from './ids.ts';
 import { setTracing } from './spans.ts';
 
 export interface TracingOptions {
@@ -50,8 +51,11 @@ function samplerFor(name: SamplerName, ratio: number): Sampler {
 
 export function startTracing(options: TracingOptions): Tracing {
   const exporter = options.exporter ?? new OTLPTraceExporter({ ...(options.url ? { url: options.url } : {}) });
+  const sampler = samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1);
   const provider = new TracerProvider({
-    sampler: samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1),
+    sampler,
+    // Root spans get the trace id spans.ts already had sampled (startRoot); every other id is fresh.
+    idGenerator,
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName ?? 'botyard',
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
@@ -65,7 +69,8 @@ export function startTracing(options: TracingOptions): Tracing {
   }
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  setTracing(true);
+  // A root span's parent is nothing: the sampler's answer depends on the trace id alone (spans.ts startRoot).
+  setTracing(true, (traceId, name) => sampler.shouldSample(ROOT_CONTEXT, traceId, name, SpanKind.INTERNAL, {}, []).decision !== SamplingDecision.NOT_RECORD);
   return {
     flush: () => provider.forceFlush(),
     async shutdown() {

@@ -17,23 +17,37 @@
  * Node 24+, where it is cheap) so spans a bot's own code creates nest under its handler.
  *
  * Off (the default) every hook is a plain call of its function: one boolean test, nothing allocated.
- * On, an event that is not sampled (the default sampler records a share, sampler.ts) costs one sampler
- * decision where it enters and the traceparent it carries: every later hook sees an unsampled parent and
- * makes no span, builds no attributes and wraps nothing. Each supported sampler leaves the children of
+ * On, an event that is not sampled (the default sampler records a share, sampler.ts) costs two random ids,
+ * one sampler decision where it enters (`startRoot`: the SDK is not asked to start a span it would drop)
+ * and the traceparent it carries: every later hook sees an unsampled parent and makes no span, builds no
+ * attributes and wraps nothing. Each supported sampler leaves the children of
  * an unsampled parent unsampled (parent-based ones by definition, trace-id ratio because the trace id is
  * the same), so skipping them changes nothing the backend would see.
  */
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import type { InboundEvent } from '../adapters/adapter.ts';
+import { eventAttributes, handlerAttributes } from './attributes.ts';
 import { traceIdOf } from './carrier.ts';
+import { randomSpanId, randomTraceId, withTraceId } from './ids.ts';
 
 let on = false;
 let cached: Tracer | undefined;
 
-/** Called by setup.ts; tests turn it off again (and may start another provider: the tracer is looked up afresh). */
-export function setTracing(enabled: boolean): void {
+/**
+ * Whether the provider's sampler would record a root span with this trace id (setup.ts asks the very
+ * sampler the provider has, so the answer is the SDK's own).
+ */
+export type RootSampler = (traceId: string, name: string) => boolean;
+let sampleRoot: RootSampler | undefined;
+
+/**
+ * Called by setup.ts (with the provider's sampler); tests turn it off again (and may start another
+ * provider: the tracer is looked up afresh).
+ */
+export function setTracing(enabled: boolean, rootSampler?: RootSampler): void {
   on = enabled;
   cached = undefined;
+  sampleRoot = enabled ? rootSampler : undefined;
 }
 
 export const tracingOn = () => on;
@@ -46,6 +60,21 @@ export interface SpanScope {
   context: Context;
   /** Absent when the trace is not recorded: its ids would lead nowhere in the backend. */
   logFields?: { trace_id: string; span_id: string };
+}
+
+/**
+ * A root span (webhook, poll cycle, schedule tick, timer). The sampler decides on a fresh trace id
+ * first, and a root it drops becomes a bare non-recording span around two random ids, without the
+ * SDK's own path for a dropped span (a context copied to drop its parent, id generation, span metrics,
+ * attribute sanitizing): in process, an unsampled event's tracing went from ~5-8 to ~3-6 µs
+ * (bench/NOTES.md). A recorded root is started by the SDK with that same trace id (ids.ts), so its
+ * sampler, asked again, decides the same: every supported sampler decides a root on its trace id alone.
+ */
+function startRoot(name: string, options: SpanOptions): Span {
+  if (!sampleRoot) return tracer().startSpan(name, options);
+  const traceId = randomTraceId();
+  if (!sampleRoot(traceId, name)) return trace.wrapSpanContext({ traceId, spanId: randomSpanId(), traceFlags: TraceFlags.NONE });
+  return withTraceId(traceId, () => tracer().startSpan(name, options));
 }
 
 const scopeOf = (span: Span, parent: Context): SpanScope => {
@@ -140,18 +169,11 @@ function fail(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
-const eventAttributes = (event: InboundEvent): Attributes => ({
-  'botyard.event.id': event.id,
-  'botyard.event.type': event.type,
-  'botyard.platform': event.platform,
-  'botyard.conversation': `${event.conversation.platform}:${event.conversation.id}`,
-});
-
 /** The server span of one webhook delivery (POST, or the CloudEvents OPTIONS handshake); hand its scope to the adapter call with `handoff`. */
 export function traceWebhook(platform: string, method: string, path: string, fn: (scope: SpanScope | undefined) => Promise<number>): Promise<number> {
   if (!on) return fn(undefined);
   // Attributes are set after the sampler's decision, so an unsampled delivery never builds them.
-  const span = tracer().startSpan(`${method} ${path}`, { kind: SpanKind.SERVER, root: true });
+  const span = startRoot(`${method} ${path}`, { kind: SpanKind.SERVER, root: true });
   if (!span.isRecording()) return fn({ context: trace.setSpan(ROOT_CONTEXT, span) });
   span.setAttributes({ 'http.request.method': method, 'url.path': path, 'botyard.platform': platform });
   return within(span, ROOT_CONTEXT, async (scope) => {
@@ -171,7 +193,7 @@ export function pollCycle(name: string, startedAt: number) {
   return {
     run<T>(fn: () => T): T {
       if (!on) return fn();
-      span ??= tracer().startSpan(name, { kind: SpanKind.CONSUMER, startTime: startedAt, root: true, attributes: { 'botyard.source': 'poll' } });
+      span ??= startRoot(name, { kind: SpanKind.CONSUMER, startTime: startedAt, root: true, attributes: { 'botyard.source': 'poll' } });
       return handoff(trace.setSpan(ROOT_CONTEXT, span), fn);
     },
     end(events: number): void {
@@ -208,6 +230,13 @@ export function traceIngest<T extends string>(event: InboundEvent, fn: () => Pro
 
 /** Stamps `event.trace` (for the queue) and the in-process parent (for a memory queue) with `context`. */
 function carry(event: InboundEvent, context: Context): void {
+  const unrecorded = trace.getSpanContext(context);
+  if (unrecorded && unrecorded.traceFlags === TraceFlags.NONE && !unrecorded.traceState) {
+    // Not sampled (startRoot's ids are valid): the traceparent the W3C propagator would write, without its checks.
+    event.trace = { traceparent: `00-${unrecorded.traceId}-${unrecorded.spanId}-00`, acceptedAt: Date.now() };
+    (event as WithParent)[LOCAL_PARENT] = context;
+    return;
+  }
   const carrier: Record<string, string> = {};
   propagation.inject(context, carrier);
   if (carrier.traceparent) event.trace = { traceparent: carrier.traceparent, ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}), acceptedAt: Date.now() };
@@ -243,7 +272,7 @@ export function traceHandler<T>(bot: string, handler: string, event: InboundEven
   if (unsampled(parent)) return quietly(parent, fn);
   const span = tracer().startSpan(`handler ${bot}/${handler}`, {}, parent);
   if (!span.isRecording()) return quietly(trace.setSpan(parent, span), fn);
-  span.setAttributes({ ...eventAttributes(event), 'botyard.bot': bot, 'botyard.handler': handler, 'botyard.attempt': attempt });
+  span.setAttributes(handlerAttributes(event, bot, handler, attempt));
   return within(span, parent, fn);
 }
 
@@ -262,7 +291,7 @@ export function traceOutbound<T>(parent: Context | undefined, platform: string, 
  */
 export function runRoot<T>(kind: 'schedule' | 'timer', what: { bot: string; name: string; slot?: string }, fn: (scope: SpanScope | undefined) => T | Promise<T>): Promise<T> {
   if (!on) return untraced(fn);
-  const span = tracer().startSpan(`${kind} ${what.bot}/${what.name}`, { root: true });
+  const span = startRoot(`${kind} ${what.bot}/${what.name}`, { root: true });
   // Unsampled, its outbound calls get its context, so they are not taken for new traces of their own.
   if (!span.isRecording()) return quietly(trace.setSpan(ROOT_CONTEXT, span), fn);
   span.setAttributes({ 'botyard.bot': what.bot, [`botyard.${kind}`]: what.name, ...(what.slot ? { 'botyard.slot': what.slot } : {}) });
