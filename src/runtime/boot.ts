@@ -51,7 +51,7 @@ export interface Booted {
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, log } = options;
   const choice = options.store ?? chooseStore(config, { kind: 'sqlite' });
-  const adapters = options.adapters ?? (await adaptersFromConfig(config));
+  const adapters = options.adapters ?? (await adaptersFromConfig(config, { sharedStore: choice.kind === 'redis' }));
   // Wrong credentials fail here, in seconds and naming the key, before anything connects for good.
   if (options.verify !== false) await preflight({ adapters, redis: choice.kind === 'redis' ? { url: choice.url, from: config.env.REDIS_URL ? 'env' : 'config' } : undefined });
   const tracing = await startConfiguredTracing(config);

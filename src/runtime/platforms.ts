@@ -10,7 +10,13 @@ import type { BotyardConfig } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
 import { PROXY_VARIABLES } from '../config/schema.ts';
 
-export async function adaptersFromConfig(config: BotyardConfig): Promise<Adapter[]> {
+/**
+ * `sharedStore`: whether other instances may use the same store (Redis). Only then do ACS threads need
+ * poll leases: memory is one process's, and a SQLite file is locked to one process, so there a lease
+ * only delays the restart after a crash (the dead process's leases had to lapse, ~15 s, before its
+ * successor polled the threads again).
+ */
+export async function adaptersFromConfig(config: BotyardConfig, options: { sharedStore?: boolean } = {}): Promise<Adapter[]> {
   const { env } = config;
   const adapters: Adapter[] = [];
   if (env.STREAM_API_KEY && env.STREAM_API_SECRET) {
@@ -43,7 +49,11 @@ export async function adaptersFromConfig(config: BotyardConfig): Promise<Adapter
         ...(env.ACS_BOT_USER_ID ? { botUserId: env.ACS_BOT_USER_ID } : {}),
         botName: config.bot.name,
         ...(tlsCa ? { tlsCa } : {}),
-        poll: { minIntervalMs: config.acs.pollMinIntervalMs, maxIntervalMs: config.acs.pollMaxIntervalMs, leaseTtlMs: config.acs.leaseTtlMs },
+        poll: {
+          minIntervalMs: config.acs.pollMinIntervalMs,
+          maxIntervalMs: config.acs.pollMaxIntervalMs,
+          ...(options.sharedStore === false ? {} : { leaseTtlMs: config.acs.leaseTtlMs }),
+        },
         ...(eventGrid ? { eventGrid } : {}),
       }),
     );
