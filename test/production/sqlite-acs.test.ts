@@ -25,7 +25,9 @@ describe('production: ACS on one instance and its SQLite file', () => {
     const p = await startBotyard({ config, env: emulator.env });
     const started = await waitFor(() => p.logs().find((l) => l.msg === 'acs adapter started'), { timeoutMs: 20_000, what: 'the ACS adapter' });
     // A first poll cycle done: on the very first start it is the baseline (history before it is not news).
-    await waitFor(async () => (await p.metrics()).has('botyard_poller_lag_seconds'), { timeoutMs: 20_000, what: 'a first poll cycle' });
+    // The gauge is 0 until a cycle completes (prom-client shows an unset gauge as 0, so its presence proves
+    // nothing): a round posted before the baseline cycle was taken for history and never answered.
+    await waitFor(async () => (await p.metrics()).sum('botyard_poller_lag_seconds') > 0, { timeoutMs: 30_000, what: 'a first poll cycle' });
     return { p, botId: started.botUserId as string };
   };
   /** Threads whose round-N message is not answered exactly once, each with how many answers it has (0: missing, 2+: doubled). */
