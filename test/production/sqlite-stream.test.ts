@@ -102,11 +102,11 @@ describe('production: Stream on one instance and its SQLite file', () => {
     const [failing] = await world.seed('dead', 1, 1, () => 'please-fail on sqlite');
     expect(await deliver(world, p.url, failing!)).toBe(200);
     const id = `stream:message.new:${failing!.messageId}`;
-    const letters = await waitFor(async () => {
-      const { stdout } = await cli('dead-letters', '--json');
-      const all = JSON.parse(stdout) as Array<{ event: { id: string }; attempts: number; error: string }>;
-      return all.some((l) => l.event.id === id) ? all : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 200, what: 'the dead letter' });
+    // Wait on the running process's own gauge (a scrape), then ask the CLI once: polling the CLI itself
+    // started a whole botyard process every 200 ms (a second or more of CPU each) until the letter was there.
+    await waitFor(async () => (await p.metrics()).sum('botyard_dead_letters') >= 1, { timeoutMs: 20_000, what: 'a dead letter (botyard_dead_letters)' });
+    const { stdout } = await cli('dead-letters', '--json');
+    const letters = JSON.parse(stdout) as Array<{ event: { id: string }; attempts: number; error: string }>;
     expect(letters.find((l) => l.event.id === id)).toMatchObject({ attempts: 2, error: expect.stringContaining('asked to fail') });
     const failedBefore = (await p.metrics()).sum('botyard_handler_runs_total', { bot: 'echo', result: 'failed' });
     expect((await cli('replay', id)).stdout).toMatch(/replayed .*works it within a second/);
