@@ -101,7 +101,8 @@ describe('production: ACS on one instance and its SQLite file', () => {
     expect([1, 2, 3].flatMap((round) => answeredOnce(round))).toEqual([]);
     // One bot user was ever created: the users of the threads, and the bot.
     expect(emulator.state.users().length).toBe(THREADS + 1);
-  }, 120_000);
+    // Three starts and three rounds with 90 s deadlines each: the test's own deadline must not cut them short.
+  }, 360_000);
 
   it("on store: 'memory' start refuses to create a throwaway ACS identity, naming ACS_BOT_USER_ID and botyard acs identity", async () => {
     const users = emulator.state.users().length;
