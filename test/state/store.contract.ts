@@ -100,19 +100,22 @@ export function runStoreContract(name: string, make: () => Promise<StoreHarness>
     });
 
     it('update: ttlMs expires the key that long after the update; without it the key keeps its expiry', async () => {
+      // Seconds, not milliseconds: every harness advances its clock (Redis by shortening the keys' TTLs), so
+      // long TTLs cost no waiting, and real time passing between two calls (100 ms was overrun on a loaded
+      // box running two suites) no longer expires a key early.
       const { store, advance } = await make();
-      await store.update('ttl', () => 1, { ttlMs: 100 });
-      await advance(60);
-      await store.update<number>('ttl', (n) => n! + 1, { ttlMs: 100 }); // renewed: 100 from now
-      await advance(60);
+      await store.update('ttl', () => 1, { ttlMs: 10_000 });
+      await advance(6000);
+      await store.update<number>('ttl', (n) => n! + 1, { ttlMs: 10_000 }); // renewed: 10 s from now
+      await advance(6000);
       expect(await store.get('ttl')).toBe(2);
-      await store.update<number>('ttl', (n) => n! + 1); // keeps the ~40 ms left
-      await advance(60);
+      await store.update<number>('ttl', (n) => n! + 1); // keeps the ~4 s left
+      await advance(6000);
       expect(await store.get('ttl')).toBeUndefined();
 
       await store.set('forever', 1);
       await store.update<number>('forever', (n) => n! + 1);
-      await advance(200);
+      await advance(20_000);
       expect(await store.get('forever')).toBe(2);
     });
 
