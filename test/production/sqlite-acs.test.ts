@@ -51,7 +51,7 @@ describe('production: ACS on one instance and its SQLite file', () => {
       }
     });
     config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 } });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();
@@ -111,5 +111,5 @@ describe('production: ACS on one instance and its SQLite file', () => {
     expect(message).toMatch(/ACS_BOT_USER_ID: not set while state is in memory/);
     expect(message).toContain('botyard acs identity');
     expect(emulator.state.users().length).toBe(users);
-  }, 60_000);
+  }, 180_000);
 });

@@ -30,7 +30,7 @@ describe('production: Stream on one instance and its SQLite file', () => {
     // Few handlers at once, each taking a while: a backlog builds up that the kill catches on disk.
     config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), queue: { concurrency: 4, maxAttempts: 2, backoffMs: 100 } });
     p = await start();
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();
@@ -96,7 +96,7 @@ describe('production: Stream on one instance and its SQLite file', () => {
     expect(second).toContain('REDIS_URL');
     // The running one is unharmed.
     expect((await p.get('/readyz')).status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 
   it('dead letters are listed and replayed by the CLI while start runs', async () => {
     const [failing] = await world.seed('dead', 1, 1, () => 'please-fail on sqlite');
@@ -113,5 +113,5 @@ describe('production: Stream on one instance and its SQLite file', () => {
     // It fails again (the bot still refuses): two more tries, then back among the dead letters.
     await waitFor(async () => (await p.metrics()).sum('botyard_handler_runs_total', { bot: 'echo', result: 'failed' }) === failedBefore + 2, { timeoutMs: 20_000, what: 'the replay to run' });
     await expect(cli('replay', 'stream:message.new:no-such')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("no dead letter 'stream:message.new:no-such'") });
-  }, 60_000);
+  }, 180_000);
 });

@@ -45,7 +45,7 @@ describeRedis('production: reminders on two instances sharing Redis', () => {
     // The shared test Redis is volatile; this test is about timers, not about Redis durability (test/security).
     const env = { ...world.env, REDIS_URL: redisUrl, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
     [a, b] = await Promise.all([startBotyard({ config, env }), startBotyard({ config, env })]);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();

@@ -35,7 +35,7 @@ beforeAll(async () => {
     limits: { stream: { send: { perMinute: 100_000, burst: 1000 } } },
   });
   first = await startBotyard({ config, env: world.env });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await killAll();
