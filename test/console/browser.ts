@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,6 +35,40 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/**
+ * One chromium per vitest worker, launched on first use and kept for the worker's next files: a launch
+ * costs ~4 CPU-s and the console files used to launch one each. Files share the process, never a page or
+ * its storage: each opens its own context (`newContext`) and closes only that. Kept on globalThis, so a
+ * worker that re-imports this module still finds it; a browser that went away is launched again.
+ * Playwright closes it when the worker exits.
+ */
+const SHARED = Symbol.for('botyard.tests.chromium');
+export function sharedChromium(): Promise<Browser> {
+  const slot = globalThis as { [SHARED]?: Promise<Browser> };
+  const existing = slot[SHARED];
+  if (existing) return existing;
+  const started = Date.now();
+  const launched = launchChromium();
+  slot[SHARED] = launched;
+  launched.then(
+    (browser) => {
+      console.log(`[browser] chromium launched for worker ${process.pid} in ${Date.now() - started} ms`);
+      browser.once('disconnected', () => {
+        if (slot[SHARED] === launched) delete slot[SHARED];
+      });
+    },
+    () => {
+      if (slot[SHARED] === launched) delete slot[SHARED];
+    },
+  );
+  return launched;
+}
+
+/** A fresh context (its own cookies, storage and viewport) on the worker's shared chromium; close it, not the browser. */
+export async function newBrowserContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return (await sharedChromium()).newContext(options);
 }
 
 export const SCREENSHOT_DIR = path.resolve('test-results', 'console');

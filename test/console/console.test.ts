@@ -3,18 +3,18 @@
  * runtime with the real Stream and ACS adapters and the fixture bots (test/fixtures), the console at `/`.
  * Every wait polls the page (Playwright locators); a screenshot per scenario goes to test-results/console/.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
 import { createLogger } from '../../src/runtime/log.ts';
 import { FIXTURE_BOTS } from '../helpers/fixtures.ts';
-import { describeBrowser, launchChromium, screenshot } from './browser.ts';
+import { describeBrowser, newBrowserContext, screenshot } from './browser.ts';
 
 const WAIT = { timeout: 15_000 };
 
 describeBrowser('dev console in chromium', () => {
   let stack: DevStack;
-  let browser: Browser;
+  let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
 
@@ -37,15 +37,15 @@ describeBrowser('dev console in chromium', () => {
         acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 },
       },
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    context = await newBrowserContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${stack.url}/`);
     await page.locator('#live.online').waitFor(WAIT);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await context?.close();
     await stack?.stop();
   });
 

@@ -6,7 +6,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { DevStack } from '../../src/cli/dev-stack.ts';
-import { launchChromium } from './browser.ts';
+import { sharedChromium } from './browser.ts';
 import { startConsoleStack } from './stack.ts';
 
 export const WAIT = { timeout: 20_000 };
@@ -14,21 +14,24 @@ export const WAIT = { timeout: 20_000 };
 export const SCENARIO_MS = 120_000;
 
 export interface ConsolePage {
+  /** The worker's shared chromium (browser.ts): open pages on it, never close it. */
   browser: Browser;
   page: Page;
   /** Uncaught errors in the page: every test ends expecting none. */
   errors: string[];
+  /** Closes this page's context; the shared browser stays for the worker's next file. */
   close(): Promise<void>;
 }
 
 export async function openConsole(stack: DevStack, viewport = { width: 1400, height: 900 }): Promise<ConsolePage> {
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport });
+  const browser = await sharedChromium();
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(`${stack.url}/`);
   await page.locator('#live.online').waitFor(WAIT);
-  return { browser, page, errors, close: () => browser.close() };
+  return { browser, page, errors, close: () => context.close() };
 }
 
 /** Posts `text` from the composer; resolves with the message's own line once it shows (by its id). */

@@ -58,7 +58,7 @@ export interface BotyardProcess {
 export interface StartOptions {
   config: string;
   env: Record<string, string>;
-  /** How long to wait for "listening". Default 30 s. */
+  /** How long to wait for "listening". Default 90 s: a deadline, and 30 s ran out beside a second full run (load average 16). */
   timeoutMs?: number;
   /** More `botyard start` arguments (`--allow-broken-bots`). */
   args?: string[];
@@ -83,7 +83,8 @@ export async function startBotyard(options: StartOptions): Promise<BotyardProces
   // then looks for a shutdown message would race them.
   const exited = new Promise<Exit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   const listening = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`botyard did not listen within ${options.timeoutMs ?? 30_000} ms:\n${out}`)), options.timeoutMs ?? 30_000);
+    const timeoutMs = options.timeoutMs ?? 90_000;
+    const timer = setTimeout(() => reject(new Error(`botyard did not listen within ${timeoutMs} ms:\n${out}`)), timeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       out += text;

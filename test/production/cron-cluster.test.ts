@@ -41,7 +41,7 @@ describeRedis('production: a schedule on two instances', () => {
     // The test Redis keeps nothing on disk: say so, or botyard start refuses it (README: Redis in production).
     const env = { ...emu.env, REDIS_URL: redisUrl, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
     [a, b] = await Promise.all([startBotyard({ config, env }), startBotyard({ config, env })]);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();
@@ -76,5 +76,5 @@ describeRedis('production: a schedule on two instances', () => {
     // The claims that elected one instance per tick are in Redis.
     for (const s of slots) expect(await admin.exists(`${prefix}:cron:ticker:every-second:${s}`), s).toBe(1);
     console.info(`[cron] six ticks, run by ${[...runners].map((pid) => `${pid === a.pid ? 'A' : 'B'}×${slots.filter((s) => posts.get(s)![0] === pid).length}`).join(', ')}`);
-  }, 60_000);
+  }, 180_000);
 });

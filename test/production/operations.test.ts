@@ -33,7 +33,7 @@ describeRedis('production: health, metrics, dead letters and logs', () => {
     // A 2 s shutdown bound: the SIGTERM-with-Redis-down test waits it out.
     config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), redisPrefix: 'ops', queue: { maxAttempts: 2, backoffMs: 100 }, shutdownTimeoutMs: 2000 });
     p = await startBotyard({ config, env: env() });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();
@@ -84,7 +84,7 @@ describeRedis('production: health, metrics, dead letters and logs', () => {
     expect((await cli('replay', `stream:message.new:${failing.messageId}`)).stdout).toMatch(/replayed/);
     await waitFor(async () => (await p.metrics()).sum('botyard_handler_runs_total', { bot: 'echo', result: 'failed' }) === 4, { timeoutMs: 15_000, what: 'the replay to run' });
     expect(notOnce(world, [ok1, ok2, ok3])).toEqual({});
-  }, 60_000);
+  }, 180_000);
 
   it('logs are JSON lines carrying event id, bot and conversation; secrets never reach them', async () => {
     const handling = p.logs().filter((l) => l.msg === 'echo: handling');
@@ -125,7 +125,7 @@ describeRedis('production: health, metrics, dead letters and logs', () => {
     await waitFor(async () => (await deliver(world, p.url, after!)) === 200, { timeoutMs: 10_000, intervalMs: 200, what: 'webhook accepted again' });
     await waitFor(() => world.answered([after!]) === 1, { timeoutMs: 20_000, what: 'an event answered after Redis came back' });
     expect(p.child.exitCode).toBeNull();
-  }, 60_000);
+  }, 180_000);
 
   it('SIGTERM exits 0, with Redis up, and within its bound with Redis down', async () => {
     expect(await p.stop()).toEqual({ code: 0, signal: null });
@@ -134,11 +134,13 @@ describeRedis('production: health, metrics, dead letters and logs', () => {
     await waitFor(async () => (await q.get('/readyz')).status === 503, { timeoutMs: 10_000, intervalMs: 200, what: '/readyz 503' });
     const started = Date.now();
     // BullMQ would wait for Redis forever; the process gives up after shutdownTimeoutMs (2 s here) and exits 0.
-    expect(await q.stop(30_000)).toEqual({ code: 0, signal: null });
+    const exit = await q.stop(30_000);
     const tookMs = Date.now() - started;
+    // Exited 1 once (load average 7, after the timers' or queue's stop timed out?): say what it printed when it does.
+    expect(exit, q.output().slice(-3000)).toEqual({ code: 0, signal: null });
     // BullMQ's close sometimes returns at once with Redis gone; when it does not, botyard gives up at the bound and
     // says which part it gave up on: the event queue's worker or the timers' worker (CI once saw only the timers').
     if (tookMs >= 2000) expect(q.output()).toMatch(/(queue|timers) stop timed out/);
     console.info(`[sigterm, redis down] exited ${tookMs} ms after SIGTERM (bound 2000 ms)`);
-  }, 60_000);
+  }, 180_000);
 });

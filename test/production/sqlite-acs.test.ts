@@ -25,7 +25,9 @@ describe('production: ACS on one instance and its SQLite file', () => {
     const p = await startBotyard({ config, env: emulator.env });
     const started = await waitFor(() => p.logs().find((l) => l.msg === 'acs adapter started'), { timeoutMs: 20_000, what: 'the ACS adapter' });
     // A first poll cycle done: on the very first start it is the baseline (history before it is not news).
-    await waitFor(async () => (await p.metrics()).has('botyard_poller_lag_seconds'), { timeoutMs: 20_000, what: 'a first poll cycle' });
+    // The gauge is 0 until a cycle completes (prom-client shows an unset gauge as 0, so its presence proves
+    // nothing): a round posted before the baseline cycle was taken for history and never answered.
+    await waitFor(async () => (await p.metrics()).sum('botyard_poller_lag_seconds') > 0, { timeoutMs: 30_000, what: 'a first poll cycle' });
     return { p, botId: started.botUserId as string };
   };
   /** Threads whose round-N message is not answered exactly once, each with how many answers it has (0: missing, 2+: doubled). */
@@ -49,7 +51,7 @@ describe('production: ACS on one instance and its SQLite file', () => {
       }
     });
     config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), acs: { pollMinIntervalMs: 100, pollMaxIntervalMs: 300 } });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();
@@ -99,7 +101,8 @@ describe('production: ACS on one instance and its SQLite file', () => {
     expect([1, 2, 3].flatMap((round) => answeredOnce(round))).toEqual([]);
     // One bot user was ever created: the users of the threads, and the bot.
     expect(emulator.state.users().length).toBe(THREADS + 1);
-  }, 120_000);
+    // Three starts and three rounds with 90 s deadlines each: the test's own deadline must not cut them short.
+  }, 360_000);
 
   it("on store: 'memory' start refuses to create a throwaway ACS identity, naming ACS_BOT_USER_ID and botyard acs identity", async () => {
     const users = emulator.state.users().length;
@@ -108,5 +111,5 @@ describe('production: ACS on one instance and its SQLite file', () => {
     expect(message).toMatch(/ACS_BOT_USER_ID: not set while state is in memory/);
     expect(message).toContain('botyard acs identity');
     expect(emulator.state.users().length).toBe(users);
-  }, 60_000);
+  }, 180_000);
 });

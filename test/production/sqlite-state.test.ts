@@ -23,7 +23,7 @@ describe('production: bot state on the SQLite file across restarts', () => {
     world.emu.on('event', (e: Loose) => {
       if (e.type === 'message.new' && e.user?.id === 'botyard') botTexts.push(e.message.text);
     });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();
@@ -65,7 +65,7 @@ describe('production: bot state on the SQLite file across restarts', () => {
     const message = await startBotyard({ config, env: world.env }).then(() => '', (err: Error) => err.message);
     expect(message).toContain(`${file} is not a readable botyard database`);
     expect(message).toContain(`mv ${file} ${file}.broken`);
-  }, 60_000);
+  }, 180_000);
 
   it('an unwritable store path stops start with the path and the fix', async () => {
     const config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), store: { kind: 'sqlite', path: 'not-a-folder/botyard.db' } });
@@ -74,5 +74,5 @@ describe('production: bot state on the SQLite file across restarts', () => {
     const message = await startBotyard({ config, env: world.env }).then(() => '', (err: Error) => err.message);
     expect(message).toContain(`${path.join(blocker, 'botyard.db')} cannot be opened for writing`);
     expect(message).toContain('Fix: make its folder exist and be writable');
-  }, 60_000);
+  }, 180_000);
 });

@@ -30,7 +30,7 @@ describe('production: Stream on one instance and its SQLite file', () => {
     // Few handlers at once, each taking a while: a backlog builds up that the kill catches on disk.
     config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), queue: { concurrency: 4, maxAttempts: 2, backoffMs: 100 } });
     p = await start();
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();
@@ -96,22 +96,22 @@ describe('production: Stream on one instance and its SQLite file', () => {
     expect(second).toContain('REDIS_URL');
     // The running one is unharmed.
     expect((await p.get('/readyz')).status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 
   it('dead letters are listed and replayed by the CLI while start runs', async () => {
     const [failing] = await world.seed('dead', 1, 1, () => 'please-fail on sqlite');
     expect(await deliver(world, p.url, failing!)).toBe(200);
     const id = `stream:message.new:${failing!.messageId}`;
-    const letters = await waitFor(async () => {
-      const { stdout } = await cli('dead-letters', '--json');
-      const all = JSON.parse(stdout) as Array<{ event: { id: string }; attempts: number; error: string }>;
-      return all.some((l) => l.event.id === id) ? all : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 200, what: 'the dead letter' });
+    // Wait on the running process's own gauge (a scrape), then ask the CLI once: polling the CLI itself
+    // started a whole botyard process every 200 ms (a second or more of CPU each) until the letter was there.
+    await waitFor(async () => (await p.metrics()).sum('botyard_dead_letters') >= 1, { timeoutMs: 20_000, what: 'a dead letter (botyard_dead_letters)' });
+    const { stdout } = await cli('dead-letters', '--json');
+    const letters = JSON.parse(stdout) as Array<{ event: { id: string }; attempts: number; error: string }>;
     expect(letters.find((l) => l.event.id === id)).toMatchObject({ attempts: 2, error: expect.stringContaining('asked to fail') });
     const failedBefore = (await p.metrics()).sum('botyard_handler_runs_total', { bot: 'echo', result: 'failed' });
     expect((await cli('replay', id)).stdout).toMatch(/replayed .*works it within a second/);
     // It fails again (the bot still refuses): two more tries, then back among the dead letters.
     await waitFor(async () => (await p.metrics()).sum('botyard_handler_runs_total', { bot: 'echo', result: 'failed' }) === failedBefore + 2, { timeoutMs: 20_000, what: 'the replay to run' });
     await expect(cli('replay', 'stream:message.new:no-such')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("no dead letter 'stream:message.new:no-such'") });
-  }, 60_000);
+  }, 180_000);
 });

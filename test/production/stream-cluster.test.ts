@@ -43,7 +43,7 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
       limits: { stream: { send: { perMinute: 100_000 } } },
     });
     [a, b] = await Promise.all([start(), start()]);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();

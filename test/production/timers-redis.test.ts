@@ -18,9 +18,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * How late after its due time a reminder may land and still count as "at its time". 200 fall due within
  * about two seconds and one process posts them all; here (2 cores shared by several test runs) the last
  * has landed 0.5 to 2.5 s late. The printed lateness figures are the measure; this bound only catches a
- * timer that waited for something (a poll, a lock) instead of firing.
+ * timer that waited for something (a poll, a lock) instead of firing. 10 s was overrun beside another full
+ * run at load average 19 (the survivor starved of CPU, not waiting on anything): 20 s.
  */
-const SLACK_MS = 10_000;
+const SLACK_MS = 20_000;
 
 describeRedis('production: reminders on two instances sharing Redis', () => {
   let world: StreamWorld;
@@ -44,7 +45,7 @@ describeRedis('production: reminders on two instances sharing Redis', () => {
     // The shared test Redis is volatile; this test is about timers, not about Redis durability (test/security).
     const env = { ...world.env, REDIS_URL: redisUrl, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
     [a, b] = await Promise.all([startBotyard({ config, env }), startBotyard({ config, env })]);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killAll();

@@ -1,6 +1,6 @@
 /**
  * Issue 11 with a real process on SQLite: one `botyard start` runs the reminders bot on a database
- * file; 200 `/remind in 30s` commands arrive as signed Stream webhooks; the process is SIGKILLed before
+ * file; 200 `/remind in 40s` commands arrive as signed Stream webhooks; the process is SIGKILLed before
  * any is due and started again on the same file. Every reminder must be posted exactly once, at its time.
  */
 import path from 'node:path';
@@ -16,9 +16,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * How late after its due time a reminder may land and still count as "at its time". 200 fall due within
  * about two seconds and one process posts them all; here (2 cores shared by several test runs) the last
  * has landed 0.5 to 2.5 s late. The printed lateness figures are the measure; this bound only catches a
- * timer that waited for something (a poll, a lock) instead of firing.
+ * timer that waited for something (a poll, a lock) instead of firing. 10 s was overrun beside another full
+ * run at load average 19 (the survivor starved of CPU, not waiting on anything): 20 s.
  */
-const SLACK_MS = 10_000;
+const SLACK_MS = 20_000;
 
 let world: StreamWorld;
 let config: string;
@@ -34,7 +35,7 @@ beforeAll(async () => {
     limits: { stream: { send: { perMinute: 100_000, burst: 1000 } } },
   });
   first = await startBotyard({ config, env: world.env });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await killAll();
@@ -44,7 +45,7 @@ afterAll(async () => {
 
 it('200 reminders, the process SIGKILLed before they are due and restarted: each posted exactly once, at its time', async () => {
   const t0 = Date.now();
-  const { items, tally } = await seedReminders(world, 's', 50, 4, 30);
+  const { items, tally } = await seedReminders(world, 's', 50, 4, 40);
   const t1 = Date.now();
   await inParallel(items, 16, async (item) => {
     expect(await deliver(world, first.url, item)).toBe(200);
@@ -55,7 +56,8 @@ it('200 reminders, the process SIGKILLed before they are due and restarted: each
   await first.kill();
   const second = await startBotyard({ config, env: world.env });
   const t3 = Date.now();
-  // The restart must be up before any reminder is due, or this tests late firing instead.
+  // The restart must be up before any reminder is due, or this tests late firing instead. 30 s was not enough
+  // for 200 confirmations, a kill and a restart beside another full run at load average 19: 40 s, as on Redis.
   expect(firstDue - t3, 'time left before the first reminder is due, once restarted').toBeGreaterThan(1000);
   console.info(`[timers/sqlite] seeded in ${t1 - t0} ms, 200 scheduled and confirmed in ${t2 - t1} ms, killed and restarted in ${t3 - t2} ms, ${firstDue - t3} ms before the first was due`);
 

@@ -1,8 +1,8 @@
 /**
  * botyard in your own project, as the README's first screen tells it: create-botyard writes a project
  * depending on botyard (here: this repository packed by `npm pack`, dist/ prebuilt), `npm install`
- * fetches the rest from the registry, and in that folder `npm test` passes, the types check,
- * `npm run dev` serves the emulators and the console, and `botyard new` adds a bot whose test passes.
+ * fetches the rest from the registry, and in that folder `botyard new` adds a bot, `npm test` passes
+ * (the starter's test and the new bot's), the types check, and `npm run dev` serves the emulators and the console.
  * Every phase prints how long it took.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -77,10 +77,19 @@ it('writes package.json with botyard as a dependency and the dev/start/test scri
   expect(existsSync(path.join(project, 'node_modules/botyard/src'))).toBe(false);
 });
 
-it('npm test passes there, and the types check', async () => {
+it("botyard new there writes a bot and its test; npm test passes (the starter's test and the new one), and the types check", async () => {
+  // One vitest run for both: the starter's own test and the one `botyard new` wrote (each run costs seconds of CPU).
+  const made = await sh('npx', ['botyard', 'new', 'greeter'], project);
+  expect(made.code, made.out).toBe(0);
+  expect(made.out).toContain('npm run dev ');
+  expect(made.out).toContain('npm test ');
+  expect(existsSync(path.join(project, 'test/bots/greeter.test.ts')), made.out).toBe(true);
   const tested = await sh('npm', ['test'], project);
   expect(tested.code, tested.out).toBe(0);
-  expect(tested.out).toMatch(/Tests\s+1 passed/);
+  expect(tested.out).toMatch(/Test Files\s+2 passed/);
+  expect(tested.out).toMatch(/Tests\s+2 passed/);
+  expect(tested.out).toContain('test/hello.test.ts');
+  expect(tested.out).toContain('test/bots/greeter.test.ts');
   const typed = await sh('npm', ['run', 'typecheck'], project);
   expect(typed.code, typed.out).toBe(0);
 });
@@ -106,7 +115,8 @@ it('npm run dev starts the emulators, the bots and the console, offline, and sto
       void closed.then(() => reject(new Error(`npm run dev exited:\n${out}`)));
     });
     phases.push(`npm run dev → console: ${Date.now() - started} ms`);
-    expect(out).toContain('bots: hello');
+    expect(out).toMatch(/bots: .*\bhello\b/);
+    expect(out).toMatch(/bots: .*\bgreeter\b/);
     expect(out).toMatch(/platforms: stream .*acs/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${url}/`)).text()).toContain('/console/assets/app.js');
@@ -116,14 +126,4 @@ it('npm run dev starts the emulators, the bots and the console, offline, and sto
   await closed; // npm itself ends by the signal; botyard says it stopped cleanly
   expect(out).toContain('SIGINT: stopping');
   expect(out).not.toMatch(/stop failed|ERROR/);
-});
-
-it('botyard new there writes a bot and a test that passes, and names the dev script that exists', async () => {
-  const made = await sh('npx', ['botyard', 'new', 'greeter'], project);
-  expect(made.code, made.out).toBe(0);
-  expect(made.out).toContain('npm run dev ');
-  expect(made.out).toContain('npm test ');
-  const tested = await sh('npm', ['test'], project);
-  expect(tested.code, tested.out).toBe(0);
-  expect(tested.out).toMatch(/Tests\s+2 passed/);
 });

@@ -39,10 +39,11 @@ export function runStoreContract(name: string, make: () => Promise<StoreHarness>
 
     it('setIfNotExists sets once, and again after expiry', async () => {
       const { store, advance } = await make();
-      expect(await store.setIfNotExists('once', 1, { ttlMs: 50 })).toBe(true);
-      expect(await store.setIfNotExists('once', 2, { ttlMs: 50 })).toBe(false);
+      // 10 s on an advanced clock: 50 ms of real time could pass between two calls on a loaded box.
+      expect(await store.setIfNotExists('once', 1, { ttlMs: 10_000 })).toBe(true);
+      expect(await store.setIfNotExists('once', 2, { ttlMs: 10_000 })).toBe(false);
       expect(await store.get('once')).toBe(1);
-      await advance(120);
+      await advance(20_000);
       expect(await store.setIfNotExists('once', 3)).toBe(true);
     });
 
@@ -100,29 +101,34 @@ export function runStoreContract(name: string, make: () => Promise<StoreHarness>
     });
 
     it('update: ttlMs expires the key that long after the update; without it the key keeps its expiry', async () => {
+      // Seconds, not milliseconds: every harness advances its clock (Redis by shortening the keys' TTLs), so
+      // long TTLs cost no waiting, and real time passing between two calls (100 ms was overrun on a loaded
+      // box running two suites) no longer expires a key early.
       const { store, advance } = await make();
-      await store.update('ttl', () => 1, { ttlMs: 100 });
-      await advance(60);
-      await store.update<number>('ttl', (n) => n! + 1, { ttlMs: 100 }); // renewed: 100 from now
-      await advance(60);
+      await store.update('ttl', () => 1, { ttlMs: 10_000 });
+      await advance(6000);
+      await store.update<number>('ttl', (n) => n! + 1, { ttlMs: 10_000 }); // renewed: 10 s from now
+      await advance(6000);
       expect(await store.get('ttl')).toBe(2);
-      await store.update<number>('ttl', (n) => n! + 1); // keeps the ~40 ms left
-      await advance(60);
+      await store.update<number>('ttl', (n) => n! + 1); // keeps the ~4 s left
+      await advance(6000);
       expect(await store.get('ttl')).toBeUndefined();
 
       await store.set('forever', 1);
       await store.update<number>('forever', (n) => n! + 1);
-      await advance(200);
+      await advance(20_000);
       expect(await store.get('forever')).toBe(2);
     });
 
     it('leases: one owner at a time, renew and release only by the owner, free after expiry', async () => {
       const { store, advance } = await make();
-      expect(await store.acquireLease('l', 'a', 80)).toBe(true);
-      expect(await store.acquireLease('l', 'b', 80)).toBe(false);
-      expect(await store.acquireLease('l', 'a', 80)).toBe(true);
-      expect(await store.renewLease('l', 'b', 80)).toBe(false);
-      expect(await store.renewLease('l', 'a', 80)).toBe(true);
+      // Held leases get 5 s, not 80 ms: on a loaded box (two full runs) 80 ms passed between two calls and
+      // the lease lapsed before its owner released it. Expiry is what the 50 ms lease below is for.
+      expect(await store.acquireLease('l', 'a', 5000)).toBe(true);
+      expect(await store.acquireLease('l', 'b', 5000)).toBe(false);
+      expect(await store.acquireLease('l', 'a', 5000)).toBe(true);
+      expect(await store.renewLease('l', 'b', 5000)).toBe(false);
+      expect(await store.renewLease('l', 'a', 5000)).toBe(true);
       expect(await store.releaseLease('l', 'b')).toBe(false);
       expect(await store.releaseLease('l', 'a')).toBe(true);
       expect(await store.acquireLease('l', 'b', 50)).toBe(true);

@@ -91,8 +91,10 @@ export function runTimersContract(name: string, make: () => Promise<TimersHarnes
       const r = recorder();
       a.start(r.handler('a'));
       b.start(r.handler('b'));
-      await a.schedule(record({ id: 'doomed', dueAt: h.now() + 300 }));
-      await a.schedule(record({ id: 'sentinel', dueAt: h.now() + 600 }));
+      // Due in 1 s, not 300 ms: the cancel below must come first, and on a loaded box (two full runs) the
+      // scheduling and the cancel took longer than 300 ms once. The sentinel comes after it.
+      await a.schedule(record({ id: 'doomed', dueAt: h.now() + 1000 }));
+      await a.schedule(record({ id: 'sentinel', dueAt: h.now() + 1300 }));
       expect(await b.cancel('b', 'doomed')).toBe(true);
       expect(await a.get('b', 'doomed')).toBeUndefined();
       expect(await b.cancel('b', 'doomed')).toBe(false);
