@@ -49,13 +49,21 @@ function cacheDirFor(file: string): string {
   return path.join(dir, '.botyard', 'cache');
 }
 
+/** Per cache folder: every bot and bot.config.ts of one project share the answer, so it is worked out once. */
+const selfByDir = new Map<string, boolean>();
+
 /** Whether `botyard` imported from `dir` is this running botyard, compiled (then the bundle imports it, not a copy). */
 function resolvesToSelf(dir: string): boolean {
-  try {
-    return realpathSync(createRequire(path.join(dir, 'index.js')).resolve('botyard')) === realpathSync(OWN_ENTRY);
-  } catch {
-    return false; // not resolvable from there, or running from src/ (no dist/index.js beside this file)
+  let self = selfByDir.get(dir);
+  if (self === undefined) {
+    try {
+      self = realpathSync(createRequire(path.join(dir, 'index.js')).resolve('botyard')) === realpathSync(OWN_ENTRY);
+    } catch {
+      self = false; // not resolvable from there, or running from src/ (no dist/index.js beside this file)
+    }
+    selfByDir.set(dir, self);
   }
+  return self;
 }
 
 export async function importFresh(file: string, options: { keepSourceMaps?: boolean } = {}): Promise<unknown> {

@@ -24,10 +24,11 @@
  * an unsampled parent unsampled (parent-based ones by definition, trace-id ratio because the trace id is
  * the same), so skipping them changes nothing the backend would see.
  */
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { eventAttributes, handlerAttributes } from './attributes.ts';
 import { traceIdOf } from './carrier.ts';
+import { carriedSampled, carry, eventContext } from './event-context.ts';
 import { randomSpanId, randomTraceId, withTraceId } from './ids.ts';
 
 let on = false;
@@ -203,14 +204,6 @@ export function pollCycle(name: string, startedAt: number) {
   };
 }
 
-/**
- * The ingest context of an event that stays in this process (memory queue), so no traceparent is parsed
- * back. A symbol key: JSON (the Redis queue) leaves it behind, and unlike a WeakMap it costs the garbage
- * collector nothing extra per event.
- */
-const LOCAL_PARENT = Symbol('botyard.traceParent');
-type WithParent = InboundEvent & { [LOCAL_PARENT]?: Context };
-
 /** The ingest span; stamps `event.trace` so the queue carries the context to whoever works the event. */
 export function traceIngest<T extends string>(event: InboundEvent, fn: () => Promise<T>): Promise<T> {
   if (!on) return fn();
@@ -226,32 +219,6 @@ export function traceIngest<T extends string>(event: InboundEvent, fn: () => Pro
     span.setAttribute('botyard.ingest.outcome', outcome);
     return outcome;
   });
-}
-
-/** Stamps `event.trace` (for the queue) and the in-process parent (for a memory queue) with `context`. */
-function carry(event: InboundEvent, context: Context): void {
-  const unrecorded = trace.getSpanContext(context);
-  if (unrecorded && unrecorded.traceFlags === TraceFlags.NONE && !unrecorded.traceState) {
-    // Not sampled (startRoot's ids are valid): the traceparent the W3C propagator would write, without its checks.
-    event.trace = { traceparent: `00-${unrecorded.traceId}-${unrecorded.spanId}-00`, acceptedAt: Date.now() };
-    (event as WithParent)[LOCAL_PARENT] = context;
-    return;
-  }
-  const carrier: Record<string, string> = {};
-  propagation.inject(context, carrier);
-  if (carrier.traceparent) event.trace = { traceparent: carrier.traceparent, ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}), acceptedAt: Date.now() };
-  (event as WithParent)[LOCAL_PARENT] = context;
-}
-
-/** False when the event's traceparent says it was not sampled (its last field, the flags, has bit 0 clear). */
-const carriedSampled = (traceparent: string) => (parseInt(traceparent.slice(-2), 16) & TraceFlags.SAMPLED) !== 0;
-
-/** The context an event carries (its ingest span); undefined when it carries none. */
-function eventContext(event: InboundEvent): Context | undefined {
-  const local = (event as WithParent)[LOCAL_PARENT];
-  if (local) return local;
-  if (!event.trace) return undefined;
-  return propagation.extract(ROOT_CONTEXT, { traceparent: event.trace.traceparent, ...(event.trace.tracestate ? { tracestate: event.trace.tracestate } : {}) });
 }
 
 /** Dispatch of one try of an event, on whichever instance took it: records how long it waited in the queue (first try). */
