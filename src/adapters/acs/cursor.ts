@@ -33,20 +33,35 @@ export interface ThreadCursor {
    * until a read has started after that second closed (plus the clock-skew margin): see `secondOpen`.
    */
   readAt?: number;
+  /**
+   * The service's time (a lower bound, from its `Date` headers: service-clock.ts) when the last read
+   * started. When present it decides `secondOpen` instead of `readAt` and a fixed skew margin.
+   */
+  serviceReadAt?: number;
   /** Written by older versions (one forced re-read); read once as "open", then dropped. */
   recheck?: boolean;
 }
 
 /**
+ * Between the clock that stamps the service's `Date` headers (its front end) and the one that stamps
+ * messages (its chat store): datacenter clocks are kept within milliseconds of each other; this leaves
+ * room for that and for a message becoming visible to reads a little after it was stamped.
+ */
+export const SERVICE_CLOCK_MARGIN_MS = 250;
+
+/**
  * True while a thread listed at whole-second `lmro` may still receive messages the listing cannot show:
- * its last read started before that second ended (by our clock, less `skewMs` for the service's). A
+ * its last read started before that second ended at the service: by the service's clock as its
+ * responses told it (`serviceReadAt`, less SERVICE_CLOCK_MARGIN_MS), else by ours less `skewMs`. A
  * service that has shown sub-second times never needs this (a later message always moves the listing).
  */
 export function secondOpen(cursor: ThreadCursor, subSecondService: boolean, skewMs: number): boolean {
   if (cursor.recheck) return true;
   if (subSecondService || cursor.lmro === undefined) return false;
   const listed = Date.parse(cursor.lmro);
-  return wholeSecond(listed) && (cursor.readAt ?? 0) - skewMs < listed + 1000;
+  if (!wholeSecond(listed)) return false;
+  if (cursor.serviceReadAt !== undefined) return cursor.serviceReadAt - SERVICE_CLOCK_MARGIN_MS < listed + 1000;
+  return (cursor.readAt ?? 0) - skewMs < listed + 1000;
 }
 
 export const modifiedOn = (m: ChatMessage): number =>

@@ -21,6 +21,7 @@ import { createParticipantCounts } from './participants.ts';
 import { createPoller, type PollOptions, type PollStats } from './poller.ts';
 import { RecentEvents } from './recent.ts';
 import { ChatClient } from './sdk.ts';
+import { ServiceClock } from './service-clock.ts';
 import { verifyAcsCredentials } from './verify.ts';
 
 export type { PollOptions, PollStats } from './poller.ts';
@@ -78,6 +79,7 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
   let sink: EventSink | undefined;
   let log: Logger | undefined;
   const recent = new RecentEvents(now);
+  const serviceClock = new ServiceClock(now);
   const threadClients = new Map<string, ChatThreadClient>();
 
   const started = () => {
@@ -126,7 +128,7 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
   });
 
   const poller = createPoller(
-    { chat: started, store: () => store!, bot: () => botUser, deliver, now, log: () => log, instanceId: randomUUID() },
+    { chat: started, store: () => store!, bot: () => botUser, deliver, now, serviceTimeAt: (local) => serviceClock.serviceTimeAt(local), log: () => log, instanceId: randomUUID() },
     options.poll,
   );
 
@@ -153,7 +155,7 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
       botUser = { id, name: options.botName, isBot: true };
       credential = new BotTokenCredential(chatTokenFetcher(identity, id), now, options.tokenRefreshMarginMs ?? 5 * 60_000);
       await credential.refresh();
-      chat = new ChatClient(endpoint, credential, tls);
+      chat = new ChatClient(endpoint, credential, { ...tls, additionalPolicies: [{ policy: serviceClock.policy(), position: 'perRetry' }] });
       if (options.poll?.enabled !== false) poller.start();
       log?.info({ botUserId: id }, 'acs adapter started');
     },

@@ -19,8 +19,10 @@ export interface PollOptions {
   /** Threads polled at once (default 4). */
   concurrency?: number;
   /**
-   * How far the service's clock may be from ours (default: overlapMs). With second-precision
-   * lastMessageReceivedOn, a thread is read again until a read started this long after its listed second ended.
+   * With second-precision lastMessageReceivedOn, a thread is read again until a read started after its
+   * listed second ended at the service. By default the service's clock is learnt from its responses'
+   * `Date` headers (service-clock.ts), and this margin (default: overlapMs) is used only until one
+   * arrived. Set it to judge by our clock with this fixed margin instead.
    */
   clockSkewMs?: number;
   /**
@@ -55,6 +57,8 @@ export interface PollerDeps {
   bot: () => UserRef;
   deliver: (event: InboundEvent) => Promise<void>;
   now: () => number;
+  /** The service's time (a lower bound) when our clock read `local`; undefined while unknown. */
+  serviceTimeAt?: (local: number) => number | undefined;
   log: () => Logger | undefined;
   instanceId: string;
 }

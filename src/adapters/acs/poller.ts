@@ -24,6 +24,13 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   const pageSize = options.pageSize ?? 100;
   const concurrency = options.concurrency ?? 4;
   const skew = options.clockSkewMs ?? overlap;
+  /** The service's time at `readAt`, when it is known and no fixed margin was asked for. */
+  const stampRead = (cursor: ThreadCursor, readAt: number) => {
+    cursor.readAt = readAt;
+    const service = options.clockSkewMs === undefined ? deps.serviceTimeAt?.(readAt) : undefined;
+    if (service === undefined) delete cursor.serviceReadAt;
+    else cursor.serviceReadAt = service;
+  };
   let interval = min;
   let idleCycles = 0;
   let cycle = 0;
@@ -90,7 +97,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       if (subSecond && newest) newestRead = Math.max(newestRead, createdMs(newest, messages.at(-2)));
       const listed = Math.max(item.lastMessageReceivedOn?.getTime() ?? 0, newestRead) || undefined;
       cursor.lmro = listed === undefined ? undefined : new Date(listed).toISOString();
-      cursor.readAt = readAt;
+      stampRead(cursor, readAt);
       delete cursor.recheck;
     } finally {
       prune(cursor, overlap);
@@ -149,7 +156,8 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
               const first = await deps.chat().getChatThreadClient(item.id).listMessages({ maxPageSize: 1 }).byPage().next();
               stats.calls++;
               const top = first.done ? undefined : first.value[0];
-              cursor = { maxSeq: 0, watermark: 0, seen: {}, lmro: item.lastMessageReceivedOn?.toISOString(), readAt };
+              cursor = { maxSeq: 0, watermark: 0, seen: {}, lmro: item.lastMessageReceivedOn?.toISOString() };
+              stampRead(cursor, readAt);
               if (top) advance(cursor, top);
               await store.set(key, cursor);
             } else {

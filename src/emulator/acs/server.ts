@@ -84,6 +84,8 @@ export function createAcsServer(deps: ServerDeps): Server {
   };
   const send = (res: ServerResponse, result: RouteResult, op: string) => {
     const headers: Record<string, string> = {
+      // From the emulator's clock, like the service's own Date (the adapter learns the service's time from it).
+      date: new Date(deps.core.now()).toUTCString(),
       'api-supported-versions': (op.startsWith('identity.') ? SUPPORTED.identity : SUPPORTED.chat).join(', '),
       'ms-cv': randomUUID(),
       ...(result.headers ?? {}),

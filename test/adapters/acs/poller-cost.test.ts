@@ -154,4 +154,41 @@ describe('ACS poller cost', () => {
     expect(emulator.counters()).toEqual({ 'threads.list': 1 });
     expect(texts(h.events)).toEqual(['one', 'two']);
   });
+
+  it("second precision, the service's clock from its Date headers: with our clock 5 s behind, a thread is read once more after its second closed at the service, then left alone", async () => {
+    // Our clock runs 5 s behind the emulator's. Judged by our clock with a fixed margin (the fallback),
+    // the thread would stay "open" for 5 s + the margin, read again every cycle.
+    let ahead = 0;
+    const at = (ms: number) => {
+      pinned = ms;
+      ahead = ms - 5000 - Date.now();
+    };
+    const h = await adapter(undefined, { now: () => Date.now() + ahead });
+    const t0 = nextSecond();
+    at(t0 + 100);
+    const { user, ids } = threads(h.adapter.botUser.id, 2);
+    // The first start reads 5 ms into a second: its Date header tells the offset to within those 5 ms
+    // (the clock's convergence over answers at other phases is service-clock.test.ts's).
+    at(t0 + 1005);
+    await h.adapter.pollOnce();
+    at(t0 + 1600); // the threads' second (t0) closed 600 ms ago at the service: this read closes it
+    expect((await h.adapter.pollOnce()).threadsRechecked).toBe(2);
+    at(t0 + 2200);
+    emulator.admin.sendMessage(ids[0]!, user.id, 'one');
+    at(t0 + 2300); // read inside the message's second: open
+    const read = await h.adapter.pollOnce();
+    expect({ polled: read.threadsPolled, rechecked: read.threadsRechecked, events: read.events }).toEqual({ polled: 1, rechecked: undefined, events: 1 });
+    at(t0 + 2400);
+    emulator.admin.sendMessage(ids[0]!, user.id, 'two'); // same second: the listing does not move
+    const recheck = await h.adapter.pollOnce();
+    expect({ polled: recheck.threadsPolled, rechecked: recheck.threadsRechecked, events: recheck.events }).toEqual({ polled: 1, rechecked: 1, events: 1 });
+    at(t0 + 3400); // the service's second ended 400 ms ago (our clock says t0 - 1600): this read closes it
+    const closing = await h.adapter.pollOnce();
+    expect([closing.threadsRechecked, closing.events]).toEqual([1, 0]);
+    emulator.resetCounters();
+    const idle = await h.adapter.pollOnce();
+    expect({ polled: idle.threadsPolled, events: idle.events }).toEqual({ polled: 0, events: 0 });
+    expect(emulator.counters()).toEqual({ 'threads.list': 1 });
+    expect(texts(h.events)).toEqual(['one', 'two']);
+  });
 });
