@@ -21,7 +21,9 @@ export interface Limiter {
  */
 export function bucketFor(limit: KindLimit): { limit: number; windowMs: number; burst: number } {
   const smallest = Math.min(limit.limit, limit.short?.limit ?? Infinity);
-  const burst = limit.burst ?? Math.max(1, Math.floor(limit.short ? smallest / 2 : limit.limit / 10));
+  // A configured burst of a whole window's limit or more would leave no rate for the rest of that window
+  // (ACS: `burst: 10` against 10 sends per 10 s): the largest burst that still leaves one is used instead.
+  const burst = limit.burst !== undefined ? Math.max(1, Math.min(limit.burst, smallest - 1)) : Math.max(1, Math.floor(limit.short ? smallest / 2 : limit.limit / 10));
   const rates = [(limit.limit - burst) / limit.windowMs, ...(limit.short ? [(limit.short.limit - burst) / limit.short.windowMs] : [])];
   const rate = Math.min(...rates);
   // A configured burst larger than the limit leaves no rate: fall back to the plain average.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Adapter, ConversationRef } from '../../src/adapters/adapter.ts';
 import { PlatformError } from '../../src/errors.ts';
 import { configuredLimits, defaultLimits } from '../../src/outbound/limits.ts';
+import { bucketFor } from '../../src/outbound/limiter.ts';
 import { createOutbound } from '../../src/outbound/outbound.ts';
 import { TokenBucket } from '../../src/outbound/token-bucket.ts';
 
@@ -27,6 +28,32 @@ describe('token bucket', () => {
 
 /** A sleep that never ends by itself: a wait in it ends only by its abort. */
 const forever = (sleeps: number[]) => (ms: number) => (sleeps.push(ms), new Promise<void>(() => {}));
+
+describe('bucketFor', () => {
+  /** Most calls in any rolling `windowMs` when callers take every token as soon as the bucket gives it, for two minutes. */
+  function busiest(burst: number | undefined, windowMs: number): number {
+    let t = 0;
+    const limit = { ...configuredLimits({ acs: { send: { perMinute: 30, ...(burst ? { burst } : {}) } } }).acs!.send! };
+    const bucket = new TokenBucket(bucketFor(limit), () => t);
+    const at: number[] = [];
+    while (t < 120_000) {
+      t += bucket.reserve();
+      at.push(t);
+    }
+    let most = 0;
+    for (let i = 0, j = 0; i < at.length; i++) {
+      while (at[i]! - at[j]! >= windowMs) j++;
+      most = Math.max(most, i - j + 1);
+    }
+    return most;
+  }
+
+  it('keeps ACS sends within 10 per 10 s and 30 per minute per thread, whatever burst is configured', () => {
+    for (const burst of [undefined, 1, 5, 9, 10, 15, 100]) {
+      expect({ burst, tenSeconds: busiest(burst, 10_000) <= 10, minute: busiest(burst, 60_000) <= 30 }).toEqual({ burst, tenSeconds: true, minute: true });
+    }
+  });
+});
 
 describe('outbound and ctx.signal', () => {
   it('an aborted signal starts nothing: no call, not even the ACS participant count behind typing', async () => {
