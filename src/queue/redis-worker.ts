@@ -1,0 +1,223 @@
+/**
+ * The working side of the Redis queue (redis.ts): claims ready conversations in batches, works each
+ * claimed conversation's events one after the other from its head, and acknowledges finished events
+ * through one group commit, so a busy instance pays one claim and one ack script for many events.
+ *
+ * A claimed conversation is this instance's until it runs out of events (or yields to others waiting);
+ * its lease is renewed every lockMs/2 and, when this instance dies, lapses and is reaped by any instance.
+ * The next event of a conversation starts only once the previous one's ack is in Redis, so after a crash
+ * only the head can have run unacknowledged: the reaper counts a stall against it, and it runs again as
+ * a retry (attempt > 1, so the dispatcher skips handlers it knows are done).
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { InboundEvent } from '../adapters/adapter.ts';
+import type { DeadLetter, EventWorker } from './queue.ts';
+import { settlesWithin } from './bullmq-stop.ts';
+import { groupCommit } from './group-commit.ts';
+import { readItems, type Item, queueScripts } from './redis-scripts.ts';
+import { traceIdOf } from '../telemetry/carrier.ts';
+import { conversationKey } from './memory.ts';
+
+export interface WorkerOptions {
+  client: Redis;
+  ns: string;
+  /** Conversations held (so events running) at once. */
+  concurrency: number;
+  maxAttempts: number;
+  backoffMs: number;
+  lockMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  /** Events fetched per conversation at a time. */
+  chunk: number;
+  log?: Logger;
+}
+
+interface Held {
+  conv: string;
+  items: Item[];
+  /** Another owner took it (our lease lapsed): start nothing more. */
+  lost: boolean;
+  /** The ack answered that the conversation is no longer ours (released, or lost). */
+  ended: boolean;
+  /** Settles when this instance stops working the conversation. */
+  driving?: Promise<void>;
+  /** A retry's backoff timer, cancelled by stop(). */
+  sleep?: { timer: NodeJS.Timeout; wake(): void };
+}
+
+interface Ack {
+  conv: string;
+  id: string;
+  dead?: DeadLetter;
+  want: boolean;
+}
+type AckAnswer = { status: 0 | 1 | 2 | 3; items: Item[] };
+
+export interface QueueWorker {
+  /** Stops claiming, lets running events finish for up to `timeoutMs`, gives back the rest. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker {
+  const scripts = queueScripts(o.client);
+  const token = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const held = new Map<string, Held>();
+  const log = o.log;
+  let stopping = false;
+  let slotFreed: (() => void) | undefined;
+  // Idle workers block on ns:wake on a connection of their own.
+  const blocking = o.client.duplicate({ maxRetriesPerRequest: null });
+  blocking.on('error', (err) => log?.warn({ err }, 'queue blocking connection error'));
+
+  const acks = groupCommit<Ack, AckAnswer>(async (batch) => {
+    const args: Array<string | number> = [o.ns, token, o.lockMs, o.chunk];
+    for (const a of batch) args.push(a.conv, a.id, a.dead ? a.dead.event.id : '', a.dead ? JSON.stringify(a.dead) : '', a.want ? '1' : '0');
+    const reply = await scripts.botyardQAck(...args);
+    const answers: AckAnswer[] = [];
+    for (let at = 0; answers.length < batch.length;) {
+      const status = Number(reply[at++]) as AckAnswer['status'];
+      const read = readItems(reply, at);
+      at = read.at;
+      answers.push({ status, items: read.items });
+    }
+    return answers;
+  });
+
+  const letter = (event: InboundEvent, error: unknown, attempts: number): DeadLetter => {
+    const traceId = traceIdOf(event);
+    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts, ...(traceId ? { traceId } : {}) }, 'event dead-lettered');
+    return { event, error: error instanceof Error ? error.stack ?? error.message : String(error), attempts, failedAt: new Date().toISOString(), ...(traceId ? { traceId } : {}) };
+  };
+
+  /** Runs the head event until it is done, dead or lost; answers whether to go on with the conversation. */
+  async function runHead(h: Held, item: Item): Promise<boolean> {
+    let dead: DeadLetter | undefined;
+    const event = item.json === null ? undefined : (JSON.parse(item.json) as InboundEvent);
+    if (event && item.stalls > o.maxStalledCount) {
+      dead = letter(event, new Error(`stalled ${item.stalls} time(s), more than maxStalledCount (${o.maxStalledCount}): its instance died while working it`), item.tries + item.stalls);
+    } else if (event) {
+      for (;;) {
+        const attempt = 1 + item.tries + item.stalls;
+        try {
+          await handle(event, { attempt });
+          break;
+        } catch (err) {
+          if (item.tries + 1 >= o.maxAttempts) {
+            dead = letter(event, err, attempt);
+            break;
+          }
+          log?.warn({ err, eventId: event.id, attempt }, 'event failed; retrying');
+          if ((await scripts.botyardQFail(o.ns, token, h.conv, item.id)) < 0) return false; // lost
+          item.tries++;
+        }
+        if (stopping || h.lost) return false; // the try is recorded; whoever claims it next retries it
+        await new Promise<void>((wake) => (h.sleep = { timer: setTimeout(wake, o.backoffMs * 2 ** (item.tries - 1)), wake }));
+        h.sleep = undefined;
+        if (stopping || h.lost) return false;
+      }
+    }
+    h.items.shift();
+    const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0 });
+    if (answer.status === 0 || answer.status === 2) {
+      h.ended = true;
+      return false;
+    }
+    if (answer.status === 3) h.items.push(...answer.items);
+    return true;
+  }
+
+  async function drive(h: Held): Promise<void> {
+    try {
+      while (!stopping && !h.lost && h.items.length) {
+        if (!(await runHead(h, h.items[0]!))) break;
+      }
+    } catch (err) {
+      // Redis failed under us: leave the conversation to lapse and be reaped (it runs again elsewhere).
+      log?.error({ err, conversation: h.conv }, 'queue could not finish an event; its conversation will be retried when its lease lapses');
+      h.lost = true;
+    }
+    // Stopping with the conversation still ours: stop() gives it back.
+    if (h.ended || h.lost || !stopping) {
+      held.delete(h.conv);
+      slotFreed?.();
+    }
+  }
+
+  async function claimLoop(): Promise<void> {
+    while (!stopping) {
+      const free = o.concurrency - held.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (slotFreed = resolve));
+        slotFreed = undefined;
+        continue;
+      }
+      try {
+        const reply = await scripts.botyardQClaim(o.ns, token, o.lockMs, free, o.chunk);
+        for (let at = 0; at < reply.length;) {
+          const conv = String(reply[at++]);
+          const read = readItems(reply, at);
+          at = read.at;
+          const h: Held = { conv, items: read.items, lost: false, ended: false };
+          held.set(conv, h);
+          h.driving = drive(h);
+        }
+        if (!reply.length && !stopping) await blocking.blpop(`${o.ns}:wake`, 1);
+      } catch (err) {
+        if (stopping) return;
+        log?.warn({ err }, 'queue could not claim work; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  const renew = setInterval(() => {
+    const mine = [...held.keys()];
+    if (!mine.length) return;
+    scripts.botyardQRenew(o.ns, token, o.lockMs, ...mine).then((lost) => {
+      for (const conv of lost) {
+        const h = held.get(conv);
+        if (h) h.lost = true;
+        log?.warn({ conversation: conv }, 'queue lease lost (this instance was too slow to renew it); another instance works the conversation now');
+      }
+    }, (err) => log?.warn({ err }, 'queue could not renew its leases'));
+  }, Math.max(50, o.lockMs / 2));
+  const reap = setInterval(() => {
+    scripts.botyardQReap(o.ns, 100).then(
+      (n) => n && log?.warn({ conversations: n }, 'queue took back conversations whose instance stopped renewing its lease'),
+      (err) => log?.warn({ err }, 'queue could not look for lapsed leases'),
+    );
+  }, o.stalledIntervalMs);
+  renew.unref();
+  reap.unref();
+  const looping = claimLoop();
+
+  return {
+    async stop(timeoutMs) {
+      stopping = true;
+      slotFreed?.();
+      blocking.disconnect();
+      await looping;
+      for (const h of held.values()) {
+        if (h.sleep) {
+          clearTimeout(h.sleep.timer);
+          h.sleep.wake();
+        }
+      }
+      const finished = new Set<Held>();
+      const all = [...held.values()].map((h) => h.driving!.then(() => void finished.add(h)));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(all), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+      clearInterval(reap);
+      clearInterval(renew);
+      // Past the bound a running event keeps its claim, unrenewed: it lapses and another instance takes it.
+      const idle = [...held.values()].filter((h) => finished.has(h)).map((h) => h.conv);
+      // Bounded: with Redis gone the call would wait for it forever; the leases lapse instead.
+      const given = idle.length ? scripts.botyardQRelease(o.ns, token, ...idle) : Promise.resolve(0);
+      given.catch((err) => log?.warn({ err }, 'queue could not give back its conversations; they are taken back when their leases lapse'));
+      await settlesWithin(given, 1000);
+    },
+  };
+}
