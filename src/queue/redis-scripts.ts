@@ -13,9 +13,11 @@
  * one owner at a time works a conversation, from its head, which is what keeps its order.
  */
 import type { Redis } from 'ioredis';
+import type { InboundEvent } from '../adapters/adapter.ts';
 
-// Shared by the scripts that hand out events: the conversation's first `chunk` entries with their data,
-// failed tries and (for the head only: only the head can have been running) stalls.
+// Shared by the scripts that hand out events: the conversation's first `chunk` entries with their data
+// (unless WITH_DATA is false: the worker has them in memory, or fetches them itself), failed tries and
+// (for the head only: only the head can have been running) stalls.
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
@@ -23,12 +25,13 @@ const FETCH = `local function fetch(ns, conv, chunk, out)
   local ids = redis.call('LRANGE', ns .. ':c:' .. conv, 0, chunk - 1)
   out[#out + 1] = #ids
   if #ids == 0 then return 0 end
-  local data = redis.call('HMGET', ns .. ':data', unpack(ids))
+  local data = ids
+  if WITH_DATA then data = redis.call('HMGET', ns .. ':data', unpack(ids)) end
   local tries = redis.call('HMGET', ns .. ':tries', unpack(ids))
   local stalls = redis.call('HGET', ns .. ':stalls', ids[1])
   for i = 1, #ids do
     out[#out + 1] = ids[i]
-    out[#out + 1] = data[i]
+    if WITH_DATA then out[#out + 1] = data[i] else out[#out + 1] = '' end
     out[#out + 1] = tries[i] or '0'
     if i == 1 then out[#out + 1] = stalls or '0' else out[#out + 1] = '0' end
   end
@@ -44,7 +47,8 @@ end
 // Claims the dedupe mark (NX) and, only when it was free, stores and lists the event: atomic, so an
 // event is never listed without its mark nor marked without being listed. Answers 1 (accepted) or 0
 // (duplicate) per event.
-const ACCEPT = `${FETCH}
+const ACCEPT = `local WITH_DATA = false
+${FETCH}
 local ns = ARGV[1]
 local out, added, readied = {}, 0, 0
 for i = 2, #ARGV, 5 do
@@ -64,9 +68,10 @@ if added > 0 then redis.call('INCRBY', ns .. ':depth', added) end
 if readied > 0 then wake(ns, readied) end
 return out`;
 
-// ARGV: ns, token, lease ms, conversations wanted, chunk. Takes ready conversations and answers, per
+// ARGV: ns, token, lease ms, conversations wanted, chunk, with data ('1' or '0'). Takes ready conversations and answers, per
 // conversation: name, n, then n × (entry id, JSON, tries, stalls).
-const CLAIM = `${NOW}${FETCH}
+const CLAIM = `${NOW}local WITH_DATA = ARGV[6] == '1'
+${FETCH}
 local ns, token, lease, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[5])
 local out = {}
 for k = 1, tonumber(ARGV[4]) do
@@ -86,16 +91,17 @@ for k = 1, tonumber(ARGV[4]) do
 end
 return out`;
 
-// ARGV: ns, token, lease ms, chunk, then per finished event: conversation, entry id, dead-letter field
+// ARGV: ns, token, lease ms, chunk, with data ('1' or '0'), then per finished event: conversation, entry id, dead-letter field
 // ('' = none), dead letter JSON, want ('1' = the worker holds no more events of it). Pops the event if it
 // is still the head of a conversation this token owns, writes its dead letter, and when the worker wants
 // more answers the next chunk, or releases the conversation: when it is empty, or (fairness) when
 // others wait in ready. Per event: status (0 lost: another owner took it; 1 ok; 2 released; 3 more), n,
 // n × item.
-const ACK = `${NOW}${FETCH}
+const ACK = `${NOW}local WITH_DATA = ARGV[5] == '1'
+${FETCH}
 local ns, token, lease, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local out, done = {}, 0
-for i = 5, #ARGV, 5 do
+for i = 6, #ARGV, 5 do
   local conv, id = ARGV[i], ARGV[i + 1]
   if redis.call('HGET', ns .. ':owner', conv) ~= token then
     out[#out + 1] = 0
@@ -157,7 +163,8 @@ return lost`;
 
 // ARGV: ns, limit. Takes back conversations whose owner's lease lapsed (it died, or starved past its
 // lease): counts a stall against the head event (the one that may have been running) and readies them.
-const REAP = `${NOW}${FETCH}
+const REAP = `${NOW}local WITH_DATA = false
+${FETCH}
 local ns = ARGV[1]
 local lapsed = redis.call('ZRANGEBYSCORE', ns .. ':claims', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 for _, conv in ipairs(lapsed) do
@@ -173,7 +180,8 @@ if #lapsed > 0 then wake(ns, #lapsed) end
 return #lapsed`;
 
 // ARGV: ns, token, conversations. Gives back conversations this token owns (a clean stop: no stall).
-const RELEASE = `${FETCH}
+const RELEASE = `local WITH_DATA = false
+${FETCH}
 local ns, token = ARGV[1], ARGV[2]
 local n = 0
 for i = 3, #ARGV do
@@ -189,7 +197,7 @@ end
 if n > 0 then wake(ns, n) end
 return n`;
 
-type Args = Array<string | number>;
+type Args = Array<string | number | Buffer>;
 interface QueueCommands {
   botyardQAccept(...args: Args): Promise<number[]>;
   botyardQClaim(...args: Args): Promise<Array<string | number | null>>;
@@ -200,10 +208,12 @@ interface QueueCommands {
   botyardQRelease(...args: Args): Promise<number>;
 }
 
-/** An event handed to a worker: its entry id, JSON (null when it vanished), failed tries and stalls. */
+/** An event handed to a worker: its entry id, JSON ('' when not asked for, null when it vanished), failed tries and stalls. */
 export interface Item {
   id: string;
   json: string | null;
+  /** The event itself, when this instance accepted it and still holds it (no JSON needed). */
+  event?: InboundEvent;
   tries: number;
   stalls: number;
 }

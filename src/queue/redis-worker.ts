@@ -31,6 +31,11 @@ export interface WorkerOptions {
   maxStalledCount: number;
   /** Events fetched per conversation at a time. */
   chunk: number;
+  /**
+   * Events this instance accepted, by entry id: a claimed event found here is worked from memory, so
+   * its JSON is neither read back from Redis nor parsed. The worker removes what it finishes.
+   */
+  local: Map<string, InboundEvent>;
   log?: Logger;
 }
 
@@ -72,7 +77,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   blocking.on('error', (err) => log?.warn({ err }, 'queue blocking connection error'));
 
   const acks = groupCommit<Ack, AckAnswer>(async (batch) => {
-    const args: Array<string | number> = [o.ns, token, o.lockMs, o.chunk];
+    const args: Array<string | number> = [o.ns, token, o.lockMs, o.chunk, '0'];
     for (const a of batch) args.push(a.conv, a.id, a.dead ? a.dead.event.id : '', a.dead ? JSON.stringify(a.dead) : '', a.want ? '1' : '0');
     const reply = await scripts.botyardQAck(...args);
     const answers: AckAnswer[] = [];
@@ -82,8 +87,22 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       at = read.at;
       answers.push({ status, items: read.items });
     }
+    await fill(answers.flatMap((a) => a.items));
     return answers;
   });
+
+  /** Gives each item its event: from memory when this instance accepted it, else read from Redis (one call). */
+  async function fill(items: Item[]): Promise<void> {
+    const missing: Item[] = [];
+    for (const item of items) {
+      const event = o.local.get(item.id);
+      if (event) item.event = event;
+      else missing.push(item);
+    }
+    if (!missing.length) return;
+    const data = await o.client.hmget(`${o.ns}:data`, ...missing.map((item) => item.id));
+    missing.forEach((item, i) => (item.json = data[i] ?? null));
+  }
 
   const letter = (event: InboundEvent, error: unknown, attempts: number): DeadLetter => {
     const traceId = traceIdOf(event);
@@ -94,7 +113,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   /** Runs the head event until it is done, dead or lost; answers whether to go on with the conversation. */
   async function runHead(h: Held, item: Item): Promise<boolean> {
     let dead: DeadLetter | undefined;
-    const event = item.json === null ? undefined : (JSON.parse(item.json) as InboundEvent);
+    const event = item.event ?? (item.json === null ? undefined : (JSON.parse(item.json) as InboundEvent));
     if (event && item.stalls > o.maxStalledCount) {
       dead = letter(event, new Error(`stalled ${item.stalls} time(s), more than maxStalledCount (${o.maxStalledCount}): its instance died while working it`), item.tries + item.stalls);
     } else if (event) {
@@ -119,6 +138,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       }
     }
     h.items.shift();
+    o.local.delete(item.id);
     const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0 });
     if (answer.status === 0 || answer.status === 2) {
       h.ended = true;
@@ -154,15 +174,18 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
         continue;
       }
       try {
-        const reply = await scripts.botyardQClaim(o.ns, token, o.lockMs, free, o.chunk);
+        const reply = await scripts.botyardQClaim(o.ns, token, o.lockMs, free, o.chunk, '0');
+        const claimed: Held[] = [];
         for (let at = 0; at < reply.length;) {
           const conv = String(reply[at++]);
           const read = readItems(reply, at);
           at = read.at;
-          const h: Held = { conv, items: read.items, lost: false, ended: false };
-          held.set(conv, h);
-          h.driving = drive(h);
+          claimed.push({ conv, items: read.items, lost: false, ended: false });
         }
+        // Claimed before the data is read: a failure here leaves them to lapse and be taken back.
+        for (const h of claimed) held.set(h.conv, h);
+        await fill(claimed.flatMap((h) => h.items));
+        for (const h of claimed) h.driving = drive(h);
         if (!reply.length && !stopping) await blocking.blpop(`${o.ns}:wake`, 1);
       } catch (err) {
         if (stopping) return;
