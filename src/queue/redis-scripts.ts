@@ -68,40 +68,46 @@ if added > 0 then redis.call('INCRBY', ns .. ':depth', added) end
 if readied > 0 then wake(ns, readied) end
 return out`;
 
-// ARGV: ns, token, lease ms, conversations wanted, chunk, with data ('1' or '0'). Takes ready conversations and answers, per
-// conversation: name, n, then n × (entry id, JSON, tries, stalls).
-const CLAIM = `${NOW}local WITH_DATA = ARGV[6] == '1'
-${FETCH}
-local ns, token, lease, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[5])
-local out = {}
-for k = 1, tonumber(ARGV[4]) do
-  local conv = redis.call('LPOP', ns .. ':ready')
-  if not conv then break end
-  if redis.call('HEXISTS', ns .. ':owner', conv) == 0 then
-    local at = #out + 1
-    out[at] = conv
-    if fetch(ns, conv, chunk, out) > 0 then
-      redis.call('ZADD', ns .. ':claims', now + lease, conv)
-      redis.call('HSET', ns .. ':owner', conv, token)
-    else
-      out[at + 1] = nil
-      out[at] = nil
+// Takes up to n ready conversations for `token`, appending per conversation: name, n, n × item.
+const TAKE = `local function take(ns, token, lease, chunk, n, out)
+  for k = 1, n do
+    local conv = redis.call('LPOP', ns .. ':ready')
+    if not conv then break end
+    if redis.call('HEXISTS', ns .. ':owner', conv) == 0 then
+      local at = #out + 1
+      out[at] = conv
+      if fetch(ns, conv, chunk, out) > 0 then
+        redis.call('ZADD', ns .. ':claims', now + lease, conv)
+        redis.call('HSET', ns .. ':owner', conv, token)
+      else
+        out[at + 1] = nil
+        out[at] = nil
+      end
     end
   end
 end
+`;
+
+// ARGV: ns, token, lease ms, conversations wanted, chunk, with data ('1' or '0'). Takes ready
+// conversations; answers, per conversation: name, n, then n × (entry id, JSON, tries, stalls).
+const CLAIM = `${NOW}local WITH_DATA = ARGV[6] == '1'
+${FETCH}${TAKE}
+local out = {}
+take(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[4]), out)
 return out`;
 
-// ARGV: ns, token, lease ms, chunk, with data ('1' or '0'), then per finished event: conversation, entry id, dead-letter field
+// ARGV: ns, token, lease ms, chunk, with data ('1' or '0'), free slots, then per finished event: conversation, entry id, dead-letter field
 // ('' = none), dead letter JSON, want ('1' = the worker holds no more events of it). Pops the event if it
 // is still the head of a conversation this token owns, writes its dead letter, and when the worker wants
 // more answers the next chunk, or releases the conversation: when it is empty, or (fairness) when
 // others wait in ready. Per event: status (0 lost: another owner took it; 1 ok; 2 released; 3 more), n,
-// n × item.
+// n × item. Then, so that a busy worker needs no claim call of its own, it takes ready conversations
+// for its free slots and for those this call released, answered as CLAIM does.
 const ACK = `${NOW}local WITH_DATA = ARGV[5] == '1'
-${FETCH}
+${FETCH}${TAKE}
 local ns, token, lease, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local out, done = {}, 0
-for i = 6, #ARGV, 5 do
+local out, done, released = {}, 0, 0
+for i = 7, #ARGV, 5 do
   local conv, id = ARGV[i], ARGV[i + 1]
   if redis.call('HGET', ns .. ':owner', conv) ~= token then
     out[#out + 1] = 0
@@ -122,6 +128,7 @@ for i = 6, #ARGV, 5 do
     elseif redis.call('LLEN', list) == 0 then
       redis.call('ZREM', ns .. ':claims', conv)
       redis.call('HDEL', ns .. ':owner', conv)
+      released = released + 1
       out[#out + 1] = 2
       out[#out + 1] = 0
     elseif redis.call('LLEN', ns .. ':ready') > 0 then
@@ -129,6 +136,7 @@ for i = 6, #ARGV, 5 do
       redis.call('HDEL', ns .. ':owner', conv)
       redis.call('RPUSH', ns .. ':ready', conv)
       wake(ns, 1)
+      released = released + 1
       out[#out + 1] = 2
       out[#out + 1] = 0
     else
@@ -139,6 +147,8 @@ for i = 6, #ARGV, 5 do
   end
 end
 if done > 0 then redis.call('DECRBY', ns .. ':depth', done) end
+local free = tonumber(ARGV[6]) + released
+if free > 0 then take(ns, token, lease, chunk, free, out) end
 return out`;
 
 // ARGV: ns, token, conversation, entry id. Records a failed try durably (the retry runs after backoff);

@@ -76,18 +76,59 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   const blocking = o.client.duplicate({ maxRetriesPerRequest: null });
   blocking.on('error', (err) => log?.warn({ err }, 'queue blocking connection error'));
 
+  /** Slots promised to claims in flight (the claim loop's, or an ack commit's), so the two never take more than `concurrency`. */
+  let reserved = 0;
+  const freeSlots = () => Math.max(0, o.concurrency - held.size - reserved);
+
+  /** Reads claimed conversations (name, n, n × item) from `reply` at `at`; holds them, gives them their events, works them. */
+  async function adopt(reply: Array<string | number | null>, at: number): Promise<number> {
+    const claimed: Held[] = [];
+    while (at < reply.length) {
+      const conv = String(reply[at++]);
+      const read = readItems(reply, at);
+      at = read.at;
+      claimed.push({ conv, items: read.items, lost: false, ended: false });
+    }
+    // Held before their events are read: if that fails they are still renewed... until drive gives up.
+    for (const h of claimed) held.set(h.conv, h);
+    try {
+      await fill(claimed.flatMap((h) => h.items));
+    } catch (err) {
+      log?.warn({ err }, 'queue could not read the events of conversations it claimed; they are taken back when their leases lapse');
+      for (const h of claimed) {
+        h.lost = true;
+        held.delete(h.conv);
+      }
+      slotFreed?.();
+      return 0;
+    }
+    for (const h of claimed) h.driving = drive(h);
+    return claimed.length;
+  }
+
+  // One script per commit for every finished event, which also claims work for the slots that frees.
   const acks = groupCommit<Ack, AckAnswer>(async (batch) => {
-    const args: Array<string | number> = [o.ns, token, o.lockMs, o.chunk, '0'];
+    const free = stopping ? 0 : freeSlots();
+    reserved += free;
+    const args: Array<string | number> = [o.ns, token, o.lockMs, o.chunk, '0', free];
     for (const a of batch) args.push(a.conv, a.id, a.dead ? a.dead.event.id : '', a.dead ? JSON.stringify(a.dead) : '', a.want ? '1' : '0');
-    const reply = await scripts.botyardQAck(...args);
+    let reply: Array<string | number | null>;
+    try {
+      reply = await scripts.botyardQAck(...args);
+    } finally {
+      reserved -= free;
+    }
     const answers: AckAnswer[] = [];
-    for (let at = 0; answers.length < batch.length;) {
+    let at = 0;
+    while (answers.length < batch.length) {
       const status = Number(reply[at++]) as AckAnswer['status'];
       const read = readItems(reply, at);
       at = read.at;
       answers.push({ status, items: read.items });
     }
     await fill(answers.flatMap((a) => a.items));
+    // Claimed while stopping (a commit already under way): worked anyway, stop() waits for them or gives them back.
+    await adopt(reply, at);
     return answers;
   });
 
@@ -167,26 +208,24 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
 
   async function claimLoop(): Promise<void> {
     while (!stopping) {
-      const free = o.concurrency - held.size;
+      const free = freeSlots();
       if (free <= 0) {
         await new Promise<void>((resolve) => (slotFreed = resolve));
         slotFreed = undefined;
+        // Let the ack commits of this turn refill the slot first: they claim in the same call.
+        await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
       try {
-        const reply = await scripts.botyardQClaim(o.ns, token, o.lockMs, free, o.chunk, '0');
-        const claimed: Held[] = [];
-        for (let at = 0; at < reply.length;) {
-          const conv = String(reply[at++]);
-          const read = readItems(reply, at);
-          at = read.at;
-          claimed.push({ conv, items: read.items, lost: false, ended: false });
+        reserved += free;
+        let reply: Array<string | number | null>;
+        try {
+          reply = await scripts.botyardQClaim(o.ns, token, o.lockMs, free, o.chunk, '0');
+        } finally {
+          reserved -= free;
         }
-        // Claimed before the data is read: a failure here leaves them to lapse and be taken back.
-        for (const h of claimed) held.set(h.conv, h);
-        await fill(claimed.flatMap((h) => h.items));
-        for (const h of claimed) h.driving = drive(h);
-        if (!reply.length && !stopping) await blocking.blpop(`${o.ns}:wake`, 1);
+        const got = await adopt(reply, 0);
+        if (!got && !stopping) await blocking.blpop(`${o.ns}:wake`, 1);
       } catch (err) {
         if (stopping) return;
         log?.warn({ err }, 'queue could not claim work; trying again');
