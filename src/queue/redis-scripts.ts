@@ -43,20 +43,30 @@ local function wake(ns, n)
 end
 `;
 
-// ARGV: ns, then per event: mark key, mark ttl ms, conversation, entry id, event JSON.
+// ARGV: ns, token ('' = this instance works nothing), lease ms, free slots, chunk, then per event: mark
+// key, mark ttl ms, conversation, entry id, event JSON.
 // Claims the dedupe mark (NX) and, only when it was free, stores and lists the event: atomic, so an
 // event is never listed without its mark nor marked without being listed. Answers 1 (accepted) or 0
-// (duplicate) per event.
-const ACCEPT = `local WITH_DATA = false
+// (duplicate) per event. A conversation that had no pending events is claimed at once for `token`
+// while it has free slots (its worker holds the events in memory: no ready list, wake-up or claim
+// call on the way), else readied for any instance; the claimed ones follow, answered as CLAIM does.
+const ACCEPT = `${NOW}local WITH_DATA = false
 ${FETCH}
-local ns = ARGV[1]
-local out, added, readied = {}, 0, 0
-for i = 2, #ARGV, 5 do
+local ns, token, lease, free, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local out, added, readied, claimed = {}, 0, 0, {}
+for i = 6, #ARGV, 5 do
   if redis.call('SET', ARGV[i], '"queued"', 'PX', ARGV[i + 1], 'NX') then
     redis.call('HSET', ns .. ':data', ARGV[i + 3], ARGV[i + 4])
     if redis.call('RPUSH', ns .. ':c:' .. ARGV[i + 2], ARGV[i + 3]) == 1 then
-      redis.call('RPUSH', ns .. ':ready', ARGV[i + 2])
-      readied = readied + 1
+      if free > 0 and token ~= '' then
+        redis.call('ZADD', ns .. ':claims', now + lease, ARGV[i + 2])
+        redis.call('HSET', ns .. ':owner', ARGV[i + 2], token)
+        claimed[#claimed + 1] = ARGV[i + 2]
+        free = free - 1
+      else
+        redis.call('RPUSH', ns .. ':ready', ARGV[i + 2])
+        readied = readied + 1
+      end
     end
     added = added + 1
     out[#out + 1] = 1
@@ -66,6 +76,10 @@ for i = 2, #ARGV, 5 do
 end
 if added > 0 then redis.call('INCRBY', ns .. ':depth', added) end
 if readied > 0 then wake(ns, readied) end
+for _, conv in ipairs(claimed) do
+  out[#out + 1] = conv
+  fetch(ns, conv, chunk, out)
+end
 return out`;
 
 // Takes up to n ready conversations for `token`, appending per conversation: name, n, n × item.
@@ -209,7 +223,7 @@ return n`;
 
 type Args = Array<string | number | Buffer>;
 interface QueueCommands {
-  botyardQAccept(...args: Args): Promise<number[]>;
+  botyardQAccept(...args: Args): Promise<Array<string | number | null>>;
   botyardQClaim(...args: Args): Promise<Array<string | number | null>>;
   botyardQAck(...args: Args): Promise<Array<string | number | null>>;
   botyardQFail(...args: Args): Promise<number>;

@@ -61,6 +61,14 @@ interface Ack {
 type AckAnswer = { status: 0 | 1 | 2 | 3; items: Item[] };
 
 export interface QueueWorker {
+  /** This worker's owner token in Redis. */
+  token: string;
+  /** Promises up to the free slots to a claim the caller is about to make; answers how many. */
+  reserve(): number;
+  /** Gives back what `reserve` promised, once the claim's answer is in hand (adopt it first). */
+  unreserve(n: number): void;
+  /** Takes the conversations a script claimed for `token` (name, n, n × item from `at` in `reply`) and works them. */
+  adopt(reply: Array<string | number | null>, at: number): Promise<number>;
   /** Stops claiming, lets running events finish for up to `timeoutMs`, gives back the rest. */
   stop(timeoutMs: number): Promise<void>;
 }
@@ -256,6 +264,16 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   const looping = claimLoop();
 
   return {
+    token,
+    reserve() {
+      const n = stopping ? 0 : freeSlots();
+      reserved += n;
+      return n;
+    },
+    unreserve(n) {
+      reserved -= n;
+    },
+    adopt,
     async stop(timeoutMs) {
       stopping = true;
       slotFreed?.();

@@ -101,7 +101,11 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   // Every accept in flight (acceptOnce, enqueue, replay) shares one script call. An event JSON cannot
   // encode is refused alone, before the script: the rest of its commit goes on.
   const accepts = groupCommit<Accept, boolean>(async (batch) => {
-    const args: Array<string | number | Buffer> = [ns];
+    // This instance's worker, if it runs, takes the conversations this commit wakes (as many as it has
+    // free slots) in the same script: their events are in `local`, so nothing more is read or sent.
+    const taker = worker;
+    const free = taker?.reserve() ?? 0;
+    const args: Array<string | number | Buffer> = [ns, taker?.token ?? '', options.lockDuration ?? 30_000, free, options.chunk ?? 32];
     const answers: Array<boolean | Error> = [];
     const sent: number[] = [];
     batch.forEach((a, i) => {
@@ -118,16 +122,25 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       args.push(a.mark, Math.max(1, Math.ceil(a.ttlMs)), conversationKey(a.event), a.entry, json);
       sent.push(i);
     });
-    if (sent.length) {
-      const reply = await scripts.botyardQAccept(...args);
-      sent.forEach((i, k) => {
-        answers[i] = reply[k] === 1;
-        if (answers[i] && worker) local.set(batch[i]!.entry, batch[i]!.event);
-      });
-      for (const id of local.keys()) {
-        if (local.size <= LOCAL_MAX) break;
-        local.delete(id);
-      }
+    let reply: Array<string | number | null> = [];
+    try {
+      if (sent.length) reply = await scripts.botyardQAccept(...args);
+    } catch (error) {
+      taker?.unreserve(free);
+      throw error;
+    }
+    sent.forEach((i, k) => {
+      answers[i] = reply[k] === 1;
+      if (answers[i] && taker) local.set(batch[i]!.entry, batch[i]!.event);
+    });
+    for (const id of local.keys()) {
+      if (local.size <= LOCAL_MAX) break;
+      local.delete(id);
+    }
+    if (taker) {
+      const adopted = taker.adopt(reply, sent.length);
+      taker.unreserve(free);
+      void adopted;
     }
     return answers;
   });
