@@ -63,6 +63,8 @@ type AckAnswer = { status: 0 | 1 | 2 | 3; items: Item[] };
 export interface QueueWorker {
   /** This worker's owner token in Redis. */
   token: string;
+  /** Whether this worker holds `conv` (so will work the events appended to it). */
+  holds(conv: string): boolean;
   /** Promises up to the free slots to a claim the caller is about to make; answers how many. */
   reserve(): number;
   /** Gives back what `reserve` promised, once the claim's answer is in hand (adopt it first). */
@@ -87,6 +89,17 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   /** Slots promised to claims in flight (the claim loop's, or an ack commit's), so the two never take more than `concurrency`. */
   let reserved = 0;
   const freeSlots = () => Math.max(0, o.concurrency - held.size - reserved);
+  const giveBack = (n: number) => {
+    reserved -= n;
+    // The claim loop may be waiting for exactly these slots (they were promised when it looked).
+    if (n > 0) slotFreed?.();
+  };
+  /** Where the conversations an ack commit claimed start in its reply, after one answer per event. */
+  const answersEnd = (reply: Array<string | number | null>, events: number) => {
+    let at = 0;
+    for (let i = 0; i < events; i++) at += 2 + 4 * Number(reply[at + 1]);
+    return at;
+  };
 
   /** Reads claimed conversations (name, n, n × item) from `reply` at `at`; holds them, gives them their events, works them. */
   async function adopt(reply: Array<string | number | null>, at: number): Promise<number> {
@@ -123,9 +136,13 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     let reply: Array<string | number | null>;
     try {
       reply = await scripts.botyardQAck(...args);
-    } finally {
-      reserved -= free;
+    } catch (error) {
+      giveBack(free);
+      throw error;
     }
+    // Held before the reservation is given back, so the claim loop never counts their slots as free.
+    const adopted = adopt(reply, answersEnd(reply, batch.length));
+    giveBack(free);
     const answers: AckAnswer[] = [];
     let at = 0;
     while (answers.length < batch.length) {
@@ -135,8 +152,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       answers.push({ status, items: read.items });
     }
     await fill(answers.flatMap((a) => a.items));
-    // Claimed while stopping (a commit already under way): worked anyway, stop() waits for them or gives them back.
-    await adopt(reply, at);
+    await adopted;
     return answers;
   });
 
@@ -207,6 +223,8 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       log?.error({ err, conversation: h.conv }, 'queue could not finish an event; its conversation will be retried when its lease lapses');
       h.lost = true;
     }
+    // Events of it kept in memory are someone else's to work now.
+    if (h.lost) for (const item of h.items) o.local.delete(item.id);
     // Stopping with the conversation still ours: stop() gives it back.
     if (h.ended || h.lost || !stopping) {
       held.delete(h.conv);
@@ -218,7 +236,14 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     while (!stopping) {
       const free = freeSlots();
       if (free <= 0) {
-        await new Promise<void>((resolve) => (slotFreed = resolve));
+        // Woken when a slot frees or a reservation is given back; the timer is only a safety net.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1000);
+          slotFreed = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
         slotFreed = undefined;
         // Let the ack commits of this turn refill the slot first: they claim in the same call.
         await new Promise((resolve) => setImmediate(resolve));
@@ -265,14 +290,13 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
 
   return {
     token,
+    holds: (conv) => held.has(conv),
     reserve() {
       const n = stopping ? 0 : freeSlots();
       reserved += n;
       return n;
     },
-    unreserve(n) {
-      reserved -= n;
-    },
+    unreserve: giveBack,
     adopt,
     async stop(timeoutMs) {
       stopping = true;

@@ -41,7 +41,7 @@ import { groupCommit } from './group-commit.ts';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue } from './queue.ts';
 import { warnLegacyQueue } from './redis-legacy.ts';
-import { queueScripts } from './redis-scripts.ts';
+import { claimedNames, queueScripts } from './redis-scripts.ts';
 import { startWorker, type QueueWorker } from './redis-worker.ts';
 
 export interface RedisQueueOptions {
@@ -93,10 +93,10 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   const deadKey = `${ns}:dead`;
   const scripts = queueScripts(connection);
   let worker: QueueWorker | undefined;
-  // Events accepted here, kept for this instance's worker (only once it runs, else nothing would take
-  // them out); bounded, for those another instance works.
+  // Events accepted here that this instance's worker will work, by entry id: it takes them from memory
+  // and removes them. Bounded (a lease lost leaves some behind).
   const local = new Map<string, InboundEvent>();
-  const LOCAL_MAX = 20_000;
+  const LOCAL_MAX = 5_000;
 
   // Every accept in flight (acceptOnce, enqueue, replay) shares one script call. An event JSON cannot
   // encode is refused alone, before the script: the rest of its commit goes on.
@@ -129,9 +129,13 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       taker?.unreserve(free);
       throw error;
     }
+    // Kept in memory: accepted events of the conversations this worker holds or just claimed, which it
+    // works next (the rest are read from Redis by whoever claims them).
+    const mine = taker ? claimedNames(reply, sent.length) : undefined;
     sent.forEach((i, k) => {
       answers[i] = reply[k] === 1;
-      if (answers[i] && taker) local.set(batch[i]!.entry, batch[i]!.event);
+      const { event, entry } = batch[i]!;
+      if (answers[i] && taker && (mine!.has(conversationKey(event)) || taker.holds(conversationKey(event)))) local.set(entry, event);
     });
     for (const id of local.keys()) {
       if (local.size <= LOCAL_MAX) break;
