@@ -46,8 +46,8 @@ interface Held {
   lost: boolean;
   /** The ack answered that the conversation is no longer ours (released, or lost). */
   ended: boolean;
-  /** Settles when this instance stops working the conversation. */
-  driving?: Promise<void>;
+  /** An event of it is being worked (its handler, retry wait or ack): stop() waits for it. */
+  busy: boolean;
   /** A retry's backoff timer, cancelled by stop(). */
   sleep?: { timer: NodeJS.Timeout; wake(): void };
 }
@@ -108,7 +108,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       const conv = String(reply[at++]);
       const read = readItems(reply, at);
       at = read.at;
-      claimed.push({ conv, items: read.items, lost: false, ended: false });
+      claimed.push({ conv, items: read.items, lost: false, ended: false, busy: false });
     }
     // Held before their events are read: if that fails they are still renewed... until drive gives up.
     for (const h of claimed) held.set(h.conv, h);
@@ -123,7 +123,8 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       slotFreed?.();
       return 0;
     }
-    for (const h of claimed) h.driving = drive(h);
+    // Claimed by a commit that was under way when stop() began: not started; stop() gives them back.
+    if (!stopping) for (const h of claimed) void drive(h);
     return claimed.length;
   }
 
@@ -216,9 +217,13 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   async function drive(h: Held): Promise<void> {
     try {
       while (!stopping && !h.lost && h.items.length) {
-        if (!(await runHead(h, h.items[0]!))) break;
+        h.busy = true;
+        const go = await runHead(h, h.items[0]!);
+        h.busy = false;
+        if (!go) break;
       }
     } catch (err) {
+      h.busy = false;
       // Redis failed under us: leave the conversation to lapse and be reaped (it runs again elsewhere).
       log?.error({ err, conversation: h.conv }, 'queue could not finish an event; its conversation will be retried when its lease lapses');
       h.lost = true;
@@ -309,15 +314,15 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
           h.sleep.wake();
         }
       }
-      const finished = new Set<Held>();
-      const all = [...held.values()].map((h) => h.driving!.then(() => void finished.add(h)));
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(all), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-      clearTimeout(timer);
+      // Until no event is being worked and no claim is in flight (its answer would add conversations).
+      const deadline = Date.now() + timeoutMs;
+      while ((reserved > 0 || [...held.values()].some((h) => h.busy)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       clearInterval(reap);
       clearInterval(renew);
       // Past the bound a running event keeps its claim, unrenewed: it lapses and another instance takes it.
-      const idle = [...held.values()].filter((h) => finished.has(h)).map((h) => h.conv);
+      const idle = [...held.values()].filter((h) => !h.busy && !h.lost && !h.ended).map((h) => h.conv);
       // Bounded: with Redis gone the call would wait for it forever; the leases lapse instead.
       const given = idle.length ? scripts.botyardQRelease(o.ns, token, ...idle) : Promise.resolve(0);
       given.catch((err) => log?.warn({ err }, 'queue could not give back its conversations; they are taken back when their leases lapse'));
