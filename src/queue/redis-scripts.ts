@@ -252,6 +252,22 @@ export function readItems(reply: Array<string | number | null>, at: number): { i
   return { items, at };
 }
 
+/** One event's answer from the ack script: 0 lost (another owner took it), 1 ok, 2 released, 3 more (its next items). */
+export type AckAnswer = { status: 0 | 1 | 2 | 3; items: Item[] };
+
+/** Reads the ack script's answers for `events` events; `at` is where the conversations it claimed start. */
+export function readAckReply(reply: Array<string | number | null>, events: number): { answers: AckAnswer[]; at: number } {
+  const answers: AckAnswer[] = [];
+  let at = 0;
+  while (answers.length < events) {
+    const status = Number(reply[at++]) as AckAnswer['status'];
+    const read = readItems(reply, at);
+    at = read.at;
+    answers.push({ status, items: read.items });
+  }
+  return { answers, at };
+}
+
 /** The names of the conversations claimed in `reply` from `at` on (name, n, n × item each). */
 export function claimedNames(reply: Array<string | number | null>, at: number): Set<string> {
   const names = new Set<string>();

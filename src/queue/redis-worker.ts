@@ -15,8 +15,9 @@ import type { InboundEvent } from '../adapters/adapter.ts';
 import type { DeadLetter, EventWorker } from './queue.ts';
 import { settlesWithin } from './bullmq-stop.ts';
 import { groupCommit } from './group-commit.ts';
-import { readItems, type Item, queueScripts } from './redis-scripts.ts';
-import { traceIdOf } from '../telemetry/carrier.ts';
+import { deadLetterOf } from './redis-dead-letters.ts';
+import { maintainLeases } from './redis-leases.ts';
+import { readAckReply, readItems, type AckAnswer, type Item, queueScripts } from './redis-scripts.ts';
 import { conversationKey } from './memory.ts';
 
 export interface WorkerOptions {
@@ -58,7 +59,6 @@ interface Ack {
   dead?: DeadLetter;
   want: boolean;
 }
-type AckAnswer = { status: 0 | 1 | 2 | 3; items: Item[] };
 
 export interface QueueWorker {
   /** This worker's owner token in Redis. */
@@ -94,13 +94,6 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     // The claim loop may be waiting for exactly these slots (they were promised when it looked).
     if (n > 0) slotFreed?.();
   };
-  /** Where the conversations an ack commit claimed start in its reply, after one answer per event. */
-  const answersEnd = (reply: Array<string | number | null>, events: number) => {
-    let at = 0;
-    for (let i = 0; i < events; i++) at += 2 + 4 * Number(reply[at + 1]);
-    return at;
-  };
-
   /** Reads claimed conversations (name, n, n × item) from `reply` at `at`; holds them, gives them their events, works them. */
   async function adopt(reply: Array<string | number | null>, at: number): Promise<number> {
     const claimed: Held[] = [];
@@ -141,17 +134,10 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       giveBack(free);
       throw error;
     }
+    const { answers, at } = readAckReply(reply, batch.length);
     // Held before the reservation is given back, so the claim loop never counts their slots as free.
-    const adopted = adopt(reply, answersEnd(reply, batch.length));
+    const adopted = adopt(reply, at);
     giveBack(free);
-    const answers: AckAnswer[] = [];
-    let at = 0;
-    while (answers.length < batch.length) {
-      const status = Number(reply[at++]) as AckAnswer['status'];
-      const read = readItems(reply, at);
-      at = read.at;
-      answers.push({ status, items: read.items });
-    }
     await fill(answers.flatMap((a) => a.items));
     await adopted;
     return answers;
@@ -171,9 +157,9 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   }
 
   const letter = (event: InboundEvent, error: unknown, attempts: number): DeadLetter => {
-    const traceId = traceIdOf(event);
-    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts, ...(traceId ? { traceId } : {}) }, 'event dead-lettered');
-    return { event, error: error instanceof Error ? error.stack ?? error.message : String(error), attempts, failedAt: new Date().toISOString(), ...(traceId ? { traceId } : {}) };
+    const dead = deadLetterOf(event, error, attempts);
+    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts, ...(dead.traceId ? { traceId: dead.traceId } : {}) }, 'event dead-lettered');
+    return dead;
   };
 
   /** Runs the head event until it is done, dead or lost; answers whether to go on with the conversation. */
@@ -206,7 +192,11 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     h.items.shift();
     o.local.delete(item.id);
     const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0 });
-    if (answer.status === 0 || answer.status === 2) {
+    if (answer.status === 0) {
+      h.lost = true;
+      return false;
+    }
+    if (answer.status === 2) {
       h.ended = true;
       return false;
     }
@@ -272,25 +262,19 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     }
   }
 
-  const renew = setInterval(() => {
-    const mine = [...held.keys()];
-    if (!mine.length) return;
-    scripts.botyardQRenew(o.ns, token, o.lockMs, ...mine).then((lost) => {
-      for (const conv of lost) {
-        const h = held.get(conv);
-        if (h) h.lost = true;
-        log?.warn({ conversation: conv }, 'queue lease lost (this instance was too slow to renew it); another instance works the conversation now');
-      }
-    }, (err) => log?.warn({ err }, 'queue could not renew its leases'));
-  }, Math.max(50, o.lockMs / 2));
-  const reap = setInterval(() => {
-    scripts.botyardQReap(o.ns, 100).then(
-      (n) => n && log?.warn({ conversations: n }, 'queue took back conversations whose instance stopped renewing its lease'),
-      (err) => log?.warn({ err }, 'queue could not look for lapsed leases'),
-    );
-  }, o.stalledIntervalMs);
-  renew.unref();
-  reap.unref();
+  const stopLeases = maintainLeases({
+    scripts,
+    ns: o.ns,
+    token,
+    lockMs: o.lockMs,
+    stalledIntervalMs: o.stalledIntervalMs,
+    held: () => [...held.keys()],
+    lost: (conv) => {
+      const h = held.get(conv);
+      if (h) h.lost = true;
+    },
+    ...(log ? { log } : {}),
+  });
   const looping = claimLoop();
 
   return {
@@ -319,8 +303,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       while ((reserved > 0 || [...held.values()].some((h) => h.busy)) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      clearInterval(reap);
-      clearInterval(renew);
+      stopLeases();
       // Past the bound a running event keeps its claim, unrenewed: it lapses and another instance takes it.
       const idle = [...held.values()].filter((h) => !h.busy && !h.lost && !h.ended).map((h) => h.conv);
       // Bounded: with Redis gone the call would wait for it forever; the leases lapse instead.
