@@ -121,7 +121,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     await startPlain('bench/ingest/bare-redis-server.ts', 'bareRedisPipelined', '(a-redis-p) the same, ioredis auto-pipelining', { REDIS_URL: REDIS_BENCH_URL, AUTOPIPELINE: '1' }, true),
     await startPlain('bench/ingest/express-server.ts', 'express', '(b) express 5 + stream-chat verifyWebhook'),
     fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('memory') }), 'botyard', '(c) botyard start, 4 example bots, memory state', false),
-    fromBotyard(await startBotyard(withRedis, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + BullMQ queue', true),
+    fromBotyard(await startBotyard(withRedis, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + Redis queue', true),
     fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('sqlite') }), 'botyardSqlite', '(e) botyard start, 4 example bots, SQLite state + queue (the default)', false),
     fromBotyard(await startBotyard({ ...opts.streamEnv, ...traced }, 0, { config: storeConfig('memory') }), 'botyardTraced', '(f) = (c) with tracing on (OTLP export)', false),
     fromBotyard(await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED_URL, ...traced }, 0), 'botyardRedisTraced', '(g) = (d) with tracing on (OTLP export)', true),

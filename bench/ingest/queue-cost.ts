@@ -2,9 +2,13 @@
  * What one event costs on the Redis tier with no HTTP in front: Node CPU (this process) and Redis CPU
  * per event, for
  *   floor   one pipelined SET NX EX per event (the dedupe (a-redis) does);
- *   bullmq  BullMQ alone: addBulk of the same jobs, a Worker with an empty processor, removeOnComplete;
+ *   bullmq  BullMQ alone: queue.add per event, a Worker with an empty processor, removeOnComplete (the
+ *           reference the Redis queue used to be built on: its per-job cost is why it no longer is);
  *   botyard the Redis EventQueue: acceptOnce (dedupe + durable enqueue) and its worker, empty handler;
  *   accept  acceptOnce alone, no worker (the events stay queued: an ingest-only instance's share).
+ * Figures (2026-11-30, loaded 2-core machine, µs per event node + redis): BullMQ-based botyard queue
+ * 290-300 + 175-185; batch scripts 77-103 + 43; + events from memory and JSON as bytes 47-71 + 30
+ * (accept alone 70 -> 28); floor 12-35 + 3-8.
  * Events are normalized Stream message.new bodies (~1.5 KB) over 100 conversations, offered 64 at a
  * time as the ingest bench does. Not part of `npm run bench`; it separates the queue's cost from the
  * HTTP server's when working on either.

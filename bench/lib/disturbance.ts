@@ -71,9 +71,20 @@ function ours(all: Map<number, Proc>, extra: number[]): Set<number> {
 }
 
 /** The pid of the local redis-server, when there is one (its CPU counts as ours in runs that use it). */
-export function redisPid(): number | undefined {
-  for (const p of processes().values()) if (p.comm === 'redis-server') return p.pid;
-  return undefined;
+export function redisPid(port = 6379): number | undefined {
+  // Tests start short-lived redis-servers of their own on other ports: take the one on `port`, whose
+  // pid outlives the run (a test's server exiting mid-run made /proc/<pid>/stat vanish under the bench).
+  let any: number | undefined;
+  for (const p of processes().values()) {
+    if (p.comm !== 'redis-server') continue;
+    any ??= p.pid;
+    try {
+      if (readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(`:${port}`)) return p.pid;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return any;
 }
 
 /** Starts watching; `stop()` says how disturbed the span in between was. */

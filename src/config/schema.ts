@@ -94,8 +94,8 @@ export const fileConfigSchema = z
     /** Use Redis for state and the queue; the REDIS_URL environment variable wins over this. */
     redisUrl: z.string().url().optional(),
     /**
-     * Namespace of everything botyard keeps in Redis: every key starts with `<prefix>:` (state, the BullMQ
-     * queue `<prefix>:events:*`, its order lists and dead letters `<prefix>:queue:events:*`, shared limits).
+     * Namespace of everything botyard keeps in Redis: every key starts with `<prefix>:` (state, the event
+     * queue and its dead letters `<prefix>:queue:events:*`, timers, shared limits).
      * Instances that share work share it; two deployments on one Redis use two prefixes.
      */
     redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, _ or -').default('botyard'),

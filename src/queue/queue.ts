@@ -1,7 +1,7 @@
 /**
  * The event queue between ingest and dispatch, one contract on three tiers: memory (tests and the kit;
  * not durable: events accepted but not yet handled are lost when the process dies), SQLite (the default
- * for `start` and `dev`: durable on disk, one process), Redis (BullMQ, when REDIS_URL is set: an
+ * for `start` and `dev`: durable on disk, one process), Redis (Lua scripts per batch, when REDIS_URL is set: an
  * accepted event survives a crash and any instance can work it).
  */
 import type { InboundEvent } from '../adapters/adapter.ts';

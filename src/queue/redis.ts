@@ -1,96 +1,86 @@
 /**
- * The durable event queue on Redis (BullMQ), used when REDIS_URL is set. Every instance enqueues to
- * and works from one BullMQ queue, so an acked event survives the crash of the instance that took it
- * and any instance can work it.
+ * The durable event queue on Redis, used when REDIS_URL is set. Every instance accepts into and works
+ * from one queue, so an acked event survives the crash of the instance that took it and any instance
+ * can work it.
  *
- * Dedupe: the job id is the event id (encoded: BullMQ refuses ':' and all-digit ids), so enqueueing an
- * event that is pending, or finished within the `keepCompleted` window, is a no-op.
+ * Why not BullMQ (which the timers still use): its per-job work (add script, worker fetch, move to
+ * completed, plus a delayed add and a promote for every event queued behind another in its
+ * conversation) cost more CPU per event than a whole webhook request (bench/ingest/queue-cost.ts,
+ * bench/NOTES.md). Here every step is one short Lua script per *batch* (redis-scripts.ts):
+ *  - accept: dedupe mark + store + list, for every request in flight, in one script (group commit);
+ *  - claim: a worker takes up to `concurrency` ready conversations with up to `chunk` events each;
+ *  - ack: the finished events of all conversations, in one script, which also hands out the next chunk.
  *
- * Per-conversation order (BullMQ OSS has no groups). Chosen: a per-conversation list of job ids in
- * arrival order (redis-order.ts); only the head job runs its handler, then pops itself and promotes the
- * next. A job that is taken while not at the head parks itself (moved to delayed, then re-checks the
- * head so a pop that raced the park cannot strand it) and is woken by its predecessor; `parkMs` is only
- * a safety net. Retries keep their place at the head, so order holds across backoff too.
- * Rejected alternatives: a per-conversation lock alone gives mutual exclusion but not order (a job
- * delayed behind the lock re-enters behind later jobs of its conversation); fixed partitions with
- * concurrency 1 need partition ownership across instances (a rebalancing protocol) and let one slow
- * conversation block every conversation sharing its partition. The list costs two small Lua calls per
- * event on the fast path and touches nothing else when a conversation has no backlog.
- * A job listed behind others is stored parked (delayed) from the start, so workers never take it out of
- * turn under load; the re-check after `parkMs` stays as the safety net.
- * Healing: a listed id whose job never got added (crash between the two enqueue steps) is reaped after
- * `orphanGraceMs`; a head whose job completed or finally failed is popped by whoever finds it.
+ * Per-conversation order: the unit of work is the conversation, not the event. A conversation with
+ * pending events is either ready (in one list, at most once) or claimed by one instance, which works its
+ * events one after the other from the head, so order holds across instances, retries and crashes.
  *
- * Ingest's `acceptOnce` (redis-accept.ts) dedupes on the state store's own key and stores the job in two
- * pipelined round trips shared by every request in flight (group commit).
+ * Retries: a failing event keeps its place at the head; its failed try is written to Redis before the
+ * backoff (`backoffMs`, doubling per try), so a crash meanwhile does not reset its count. After
+ * `maxAttempts` tries it is dead-lettered (`<ns>:dead`, with its trace id) and the conversation moves on.
  *
- * Keys: everything lives under `prefix` (config `redisPrefix`): BullMQ's `<prefix>:<name>:*` and this
- * queue's own `<prefix>:queue:<name>:*` (conversation order, dead letters), beside the state store's
- * `<prefix>:<key>`, so one prefix is one deployment.
+ * Crash recovery: a claim is a lease of `lockDuration` (default 30 s) renewed every lockDuration/2.
+ * Every instance looks for lapsed leases every `stalledInterval` (default 15 s) and readies those
+ * conversations, counting a stall against their head event: a crashed instance's events run again
+ * elsewhere within lockDuration + stalledInterval. An event that stalled more than `maxStalledCount`
+ * times (default 2: it keeps killing its process) is dead-lettered. A lease lost to a long pause is
+ * noticed at the next renewal; the event that was running may then run twice (as with any lease:
+ * handlers stay idempotent, as outbound retries make them).
  *
- * Crash recovery: a worker holds a lock of `lockDuration` (default 30 s) on each active job, renewed
- * every lockDuration/2 while the handler runs. When the process dies the lock lapses, and the stalled
- * check that every live worker runs every `stalledInterval` (default 15 s) puts the job back on the
- * queue: a crashed instance's events run again elsewhere within lockDuration + stalledInterval (≤ 45 s).
- * (BullMQ throttles that check cluster-wide with a key that lives `stalledInterval` of whoever ran it
- * last, so every instance should use the same value.) Shorter values recover faster but risk a long GC pause or CPU starvation being mistaken for a crash
- * (the job then runs twice: handlers must stay idempotent, as outbound retries make them).
- * `maxStalledCount` (default 2) bounds a poison event that crashes its process: past it the event is
- * dead-lettered.
+ * Keys: everything under `<prefix>:queue:<name>:*` (config `redisPrefix`), beside the state store's
+ * `<prefix>:<key>` whose dedupe marks `acceptOnce` writes, so one prefix is one deployment.
  */
 import { randomBytes } from 'node:crypto';
-import { DelayedError, Job, Queue, Worker, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { BotyardError } from '../errors.ts';
-import { closeWorkerWithin, settlesWithin } from './bullmq-stop.ts';
-import { traceIdOf } from '../telemetry/carrier.ts';
+import { settlesWithin } from './bullmq-stop.ts';
+import { eventJson } from './event-json.ts';
+import { groupCommit } from './group-commit.ts';
 import { conversationKey } from './memory.ts';
-import type { DeadLetter, EventQueue, EventWorker } from './queue.ts';
-import { createAcceptor, type Client } from './redis-accept.ts';
+import type { DeadLetter, EventQueue } from './queue.ts';
 import { warnLegacyQueue } from './redis-legacy.ts';
-import { conversationOrder } from './redis-order.ts';
+import { claimedNames, queueScripts } from './redis-scripts.ts';
+import { startWorker, type QueueWorker } from './redis-worker.ts';
 
 export interface RedisQueueOptions {
   /** Redis URL; ignored when `connection` is given. Default redis://127.0.0.1:6379. */
   url?: string;
-  /** An existing ioredis client (must have `maxRetriesPerRequest: null`, as BullMQ workers require); never closed by the queue. */
+  /** An existing ioredis client; never closed by the queue. */
   connection?: Redis;
   /** Namespace of every key (config `redisPrefix`), shared with the state store whose dedupe marks `acceptOnce` writes. Default 'botyard'. */
   prefix?: string;
   /** Queue name shared by all instances (no ':'). Default 'events'. */
   name?: string;
-  /** Events worked at once by this instance. Default 32. */
+  /** Conversations (so events) worked at once by this instance. Default 32. */
   concurrency?: number;
   /** Tries per event before it is dead-lettered. Default 3. */
   maxAttempts?: number;
-  /** First retry delay; doubles each try (BullMQ exponential backoff). Default 1000. */
+  /** First retry delay; doubles each try. Default 1000. */
   backoffMs?: number;
-  /** Job lock; see the header. Default 30000. */
+  /** Lease on a claimed conversation; see the header. Default 30000. */
   lockDuration?: number;
-  /** How often this instance looks for stalled jobs. Default 15000. */
+  /** How often this instance looks for lapsed leases. Default 15000. */
   stalledInterval?: number;
   /** Crashes an event may cause before it is dead-lettered. Default 2. */
   maxStalledCount?: number;
-  /** Safety-net recheck of a parked (out-of-turn) job. Default 5000. */
-  parkMs?: number;
-  /** How long a listed job may stay missing before it is reaped. Default 10000. */
-  orphanGraceMs?: number;
-  /** Finished jobs kept (their ids dedupe `enqueue`). Default { age: 3600 s, count: 100000 }. */
-  keepCompleted?: { age?: number; count?: number };
+  /** Events of one conversation fetched at a time. Default 32. */
+  chunk?: number;
+  /** How long `enqueue` remembers an event id to drop a second enqueue of it. Default 3600 s. */
+  enqueueDedupeMs?: number;
   log?: Logger;
 }
 
-interface JobData {
-  event: InboundEvent;
-}
-
-/** The BullMQ job id of an event: never all digits, never ':'. */
-export const jobIdFor = (eventId: string) => `ev-${encodeURIComponent(eventId)}`;
-
 /** Key patterns of everything a queue keeps (tests and operators clean up with these). */
 export const queueKeyPatterns = (prefix = 'botyard', name = 'events') => [`${prefix}:${name}:*`, `${prefix}:queue:${name}:*`];
+
+interface Accept {
+  mark: string;
+  ttlMs: number;
+  event: InboundEvent;
+  entry: string;
+}
 
 export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   const prefix = options.prefix ?? 'botyard';
@@ -98,163 +88,102 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   const owned = !options.connection;
   const connection = options.connection ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   if (owned) connection.on('error', (err) => options.log?.warn({ err }, 'queue redis connection error'));
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
-  const parkMs = options.parkMs ?? 5000;
-  const orphanGraceMs = options.orphanGraceMs ?? 10_000;
   const log = options.log;
-  const queue = new Queue<JobData>(name, { connection, prefix });
-  queue.on('error', (err) => log?.warn({ err }, 'queue error'));
-  // The order scripts run on a connection of their own that batches the calls concurrent jobs make in
-  // one event-loop turn into one write (auto-pipelining); BullMQ's own connection stays unbatched, as
-  // BullMQ expects. The accept script is defined on BullMQ's connection too: it runs in its pipelines.
-  conversationOrder(connection);
-  const orderClient = connection.duplicate({ enableAutoPipelining: true, maxRetriesPerRequest: null });
-  orderClient.on('error', (err) => log?.warn({ err }, 'queue order connection error'));
-  const order = conversationOrder(orderClient);
   const ns = `${prefix}:queue:${name}`;
   const deadKey = `${ns}:dead`;
-  const listKey = (event: InboundEvent) => `${ns}:order:${conversationKey(event)}`;
-  const jobOptions: JobsOptions = {
-    attempts: maxAttempts,
-    backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
-    removeOnComplete: { age: 3600, count: 100_000, ...options.keepCompleted },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  };
-  let worker: Worker<JobData> | undefined;
+  const scripts = queueScripts(connection);
+  let worker: QueueWorker | undefined;
+  // Events accepted here that this instance's worker will work, by entry id: it takes them from memory
+  // and removes them. Bounded (a lease lost leaves some behind).
+  const local = new Map<string, InboundEvent>();
+  const LOCAL_MAX = 5_000;
 
-  /** Wakes a parked job by id (no need to load it first); a job that is not parked is left alone. */
-  const promote = async (jobId: string) => {
-    await new Job(queue, 'event', {} as JobData, {}, jobId).promote().catch(() => {});
-  };
-
-  const acceptor = createAcceptor<JobData>({
-    client: () => queue.client as unknown as Promise<Client>,
-    queue,
-    storeKey: (key) => `${prefix}:${key}`,
-    listKey,
-    jobId: (event) => jobIdFor(event.id),
-    jobData: (event) => ({ event }),
-    // Accepted events are deduped by their state-store mark for dedupeTtlMs; keeping finished jobs for
-    // dedupe too would only cost Redis memory and a trim on every completion.
-    jobOptions: { ...jobOptions, removeOnComplete: true },
-    parkMs,
-    promote,
+  // Every accept in flight (acceptOnce, enqueue, replay) shares one script call. An event JSON cannot
+  // encode is refused alone, before the script: the rest of its commit goes on.
+  const accepts = groupCommit<Accept, boolean>(async (batch) => {
+    // This instance's worker, if it runs, takes the conversations this commit wakes (as many as it has
+    // free slots) in the same script: their events are in `local`, so nothing more is read or sent.
+    const taker = worker;
+    const free = taker?.reserve() ?? 0;
+    const args: Array<string | number | Buffer> = [ns, taker?.token ?? '', options.lockDuration ?? 30_000, free, options.chunk ?? 32];
+    const answers: Array<boolean | Error> = [];
+    const sent: number[] = [];
+    batch.forEach((a, i) => {
+      let json: Buffer;
+      try {
+        // Bytes, not a string: ioredis writes a command of string arguments as one concatenated string,
+        // and writing that (often two-byte: one '…' in a message does it) to the socket cost more than
+        // all the rest of an accept (queue-cost: writeUtf8String ~30% of its CPU).
+        json = eventJson(a.event);
+      } catch (error) {
+        answers[i] = error instanceof Error ? error : new Error(String(error));
+        return;
+      }
+      args.push(a.mark, Math.max(1, Math.ceil(a.ttlMs)), conversationKey(a.event), a.entry, json);
+      sent.push(i);
+    });
+    let reply: Array<string | number | null> = [];
+    try {
+      if (sent.length) reply = await scripts.botyardQAccept(...args);
+    } catch (error) {
+      taker?.unreserve(free);
+      throw error;
+    }
+    // Kept in memory: accepted events of the conversations this worker holds or just claimed, which it
+    // works next (the rest are read from Redis by whoever claims them).
+    const mine = taker ? claimedNames(reply, sent.length) : undefined;
+    sent.forEach((i, k) => {
+      answers[i] = reply[k] === 1;
+      const { event, entry } = batch[i]!;
+      if (answers[i] && taker && (mine!.has(conversationKey(event)) || taker.holds(conversationKey(event)))) local.set(entry, event);
+    });
+    for (const id of local.keys()) {
+      if (local.size <= LOCAL_MAX) break;
+      local.delete(id);
+    }
+    if (taker) {
+      const adopted = taker.adopt(reply, sent.length);
+      taker.unreserve(free);
+      void adopted;
+    }
+    return answers;
   });
 
-  const add = async (event: InboundEvent, jobId: string) => {
-    const listed = await order.append(listKey(event), queue.toKey(jobId), jobId);
-    if (listed === 'duplicate') return;
-    await queue.add('event', { event }, listed === 'head' ? { ...jobOptions, jobId } : { ...jobOptions, jobId, delay: parkMs });
-    // Its predecessor may have finished between the listing and the add, promoting nothing.
-    if (listed === 'behind' && (await connection.lindex(listKey(event), 0)) === jobId) await promote(jobId);
-  };
-
-  const deadLetter = async (event: InboundEvent, error: unknown, attempts: number) => {
-    const traceId = traceIdOf(event);
-    const letter: DeadLetter = {
-      event,
-      error: error instanceof Error ? error.stack ?? error.message : String(error),
-      attempts,
-      failedAt: new Date().toISOString(),
-      ...(traceId ? { traceId } : {}),
-    };
-    await connection.hset(deadKey, event.id, JSON.stringify(letter));
-    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts, ...(traceId ? { traceId } : {}) }, 'event dead-lettered');
-  };
-
-  /** Pops `jobId` from its conversation and promotes the next job, which is most likely parked. */
-  const advance = async (list: string, jobId: string) => {
-    const next = await order.pop(list, jobId);
-    if (next) await promote(next);
-  };
-
-  /** Settles a head that will never pop itself; true when it was removed. */
-  const settleHead = async (list: string, head: string) => {
-    const job = await queue.getJob(head);
-    if (!job) {
-      const mark = `${ns}:orphan:${head}`;
-      if ((await connection.set(mark, String(Date.now()), 'PX', orphanGraceMs * 10, 'NX')) === 'OK') return false;
-      if (Date.now() - Number(await connection.get(mark)) < orphanGraceMs) return false;
-      log?.warn({ jobId: head }, 'reaping a queued id whose job was never added');
-      await order.pop(list, head);
-      return true;
-    }
-    const state = await job.getState();
-    if (state === 'failed') await deadLetter(job.data.event, job.failedReason, job.attemptsMade);
-    else if (state !== 'completed') return false;
-    await order.pop(list, head);
-    return true;
-  };
-
-  const processor = (handle: EventWorker) => async (job: Job<JobData>, token?: string) => {
-    const { event } = job.data;
-    const jobId = job.id!;
-    const list = listKey(event);
-    for (;;) {
-      const head = await order.head(list, jobId);
-      if (head === jobId) break;
-      if (head && (await settleHead(list, head))) continue;
-      await job.moveToDelayed(Date.now() + parkMs, token);
-      // The head may have popped between our check and the park, promoting nothing: look again.
-      if ((await order.head(list, jobId)) === jobId) await job.promote().catch(() => {});
-      throw new DelayedError();
-    }
-    const attempt = job.attemptsMade + 1;
-    try {
-      await handle(event, { attempt });
-    } catch (err) {
-      if (attempt < maxAttempts) {
-        log?.warn({ err, eventId: event.id, attempt }, 'event failed; retrying');
-        throw err; // BullMQ retries after backoff; the job keeps its place at the head
-      }
-      await deadLetter(event, err, attempt);
-    }
-    await advance(list, jobId);
-  };
+  const enqueueOnce = (event: InboundEvent, entry: string, mark: string, ttlMs: number) => accepts.submit({ mark, ttlMs, event, entry });
 
   return {
     async enqueue(event) {
-      await add(event, jobIdFor(event.id));
+      // Dedupes by event id for enqueueDedupeMs (ingest's own dedupe is acceptOnce's mark).
+      await enqueueOnce(event, event.id, `${ns}:seen:${event.id}`, options.enqueueDedupeMs ?? 3_600_000);
     },
-    acceptOnce: (event, accept) => acceptor.accept(event, accept),
+    async acceptOnce(event, accept) {
+      const fresh = await enqueueOnce(event, event.id, `${prefix}:${accept.dedupeKey}`, accept.dedupeTtlMs);
+      return fresh ? 'accepted' : 'duplicate';
+    },
     start(handle) {
       if (worker) throw new BotyardError('QUEUE_STARTED', 'The Redis event queue already has a worker; call start() once.');
-      worker = new Worker<JobData>(name, processor(handle), {
-        connection,
-        prefix,
+      worker = startWorker(handle, {
+        client: connection,
+        ns,
         concurrency: options.concurrency ?? 32,
-        lockDuration: options.lockDuration ?? 30_000,
-        stalledInterval: options.stalledInterval ?? 15_000,
+        maxAttempts: Math.max(1, options.maxAttempts ?? 3),
+        backoffMs: options.backoffMs ?? 1000,
+        lockMs: options.lockDuration ?? 30_000,
+        stalledIntervalMs: options.stalledInterval ?? 15_000,
         maxStalledCount: options.maxStalledCount ?? 2,
+        chunk: options.chunk ?? 32,
+        local,
+        ...(log ? { log } : {}),
       });
-      worker.on('error', (err) => log?.error({ err }, 'queue worker error'));
       if (name === 'events') void warnLegacyQueue(connection, prefix, log);
-      // Only crash-looping (stalled too often) jobs fail for good: the processor dead-letters the rest itself.
-      worker.on('failed', (job) => {
-        if (!job) return;
-        void job
-          .getState()
-          .then(async (state) => {
-            if (state !== 'failed') return;
-            await deadLetter(job.data.event, job.failedReason, job.attemptsMade);
-            await advance(listKey(job.data.event), job.id!);
-          })
-          .catch((err) => log?.error({ err, jobId: job.id }, 'could not dead-letter a failed job'));
-      });
     },
     async depth() {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
-      return Object.values(counts).reduce((a, b) => a + b, 0);
+      return Number((await connection.get(`${ns}:depth`)) ?? 0);
     },
     async stop(timeoutMs = 10_000) {
-      if (worker) {
-        if (!(await closeWorkerWithin(worker, timeoutMs))) {
-          log?.warn({ timeoutMs }, 'queue stop timed out; in-flight events will be recovered by another instance');
-          if (owned) connection.disconnect();
-        }
+      if (worker && !(await settlesWithin(worker.stop(timeoutMs), timeoutMs + 2000))) {
+        log?.warn({ timeoutMs }, 'queue stop timed out; in-flight events will be recovered by another instance');
       }
-      await settlesWithin(queue.close(), 1000);
-      if (!(await settlesWithin(orderClient.quit(), 1000))) orderClient.disconnect();
       if (owned && !(await settlesWithin(connection.quit(), 1000))) connection.disconnect();
     },
     async deadLetters() {
@@ -267,9 +196,10 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       // HDEL is the claim: of two concurrent replays only one re-enqueues.
       if (!raw || (await connection.hdel(deadKey, eventId)) === 0) return false;
       const { event } = JSON.parse(raw) as DeadLetter;
+      // A fresh entry id: its tries start again from 0.
+      const entry = `${event.id}~r${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
       try {
-        // A fresh job id: the dead job may still be retained under the event's own id.
-        await add(event, `${jobIdFor(event.id)}-r${Date.now().toString(36)}${randomBytes(3).toString('hex')}`);
+        await enqueueOnce(event, entry, `${ns}:seen:${entry}`, 60_000);
       } catch (err) {
         await connection.hset(deadKey, eventId, raw);
         throw err;

@@ -95,7 +95,7 @@ async function openRedis(url: string, config: BotyardConfig, log: Logger): Promi
     import('../scheduler/timers/redis.ts'),
     import('../outbound/redis-limiter.ts'),
   ]);
-  // Every key under redisPrefix: state `<prefix>:*`, queue `<prefix>:events:*` and `<prefix>:queue:events:*`,
+  // Every key under redisPrefix: state `<prefix>:*`, queue `<prefix>:queue:events:*`,
   // timers `<prefix>:timers:*` and `<prefix>:queue:timers:*`, limits `<prefix>:limit:*`.
   const prefix = config.redisPrefix;
   const q = config.queue;

@@ -1,5 +1,5 @@
 /**
- * The Redis queue's acceptOnce (redis-accept.ts): the shared contract, plus what is Redis-specific:
+ * The Redis queue's acceptOnce (redis.ts, redis-scripts.ts): the shared contract, plus what is Redis-specific:
  * every key under the deployment's prefix, a refused event leaving neither job nor mark while the rest
  * of its commit is accepted, and the round trips a burst of requests costs.
  */
@@ -20,14 +20,14 @@ describeRedis('redis queue: acceptOnce', () => {
     const prefix = fresh();
     const store = createRedisStore({ url: redisUrl, prefix });
     return {
-      queue: createRedisQueue({ url: redisUrl, prefix, concurrency: 8, parkMs: 300 }),
+      queue: createRedisQueue({ url: redisUrl, prefix, concurrency: 8 }),
       store,
-      reopen: async () => createRedisQueue({ url: redisUrl, prefix, parkMs: 300, stalledInterval: 300 }),
+      reopen: async () => createRedisQueue({ url: redisUrl, prefix, stalledInterval: 300 }),
       cleanup: () => store.close(),
     };
   });
 
-  it('keeps every key under the prefix: state marks, BullMQ jobs, conversation order, dead letters', async () => {
+  it('keeps every key under the prefix: state marks, queued events, conversation order, dead letters', async () => {
     const prefix = fresh();
     const queue = createRedisQueue({ url: redisUrl, prefix, maxAttempts: 1 });
     try {
@@ -45,13 +45,14 @@ describeRedis('redis queue: acceptOnce', () => {
       const mine = await scanKeys(admin(), `${prefix}:*`);
       expect(mine).toContain(`${prefix}:dedupe:${events[0]!.id}`);
       expect(mine).toContain(`${prefix}:queue:events:dead`);
-      expect(mine.some((k) => k.startsWith(`${prefix}:events:`))).toBe(true);
+      expect(mine).toContain(`${prefix}:queue:events:depth`);
+      expect(mine.every((k) => k.startsWith(`${prefix}:queue:events:`) || k.startsWith(`${prefix}:dedupe:`))).toBe(true);
     } finally {
       await queue.stop(2000);
     }
   });
 
-  it('an event BullMQ cannot store is refused with neither job nor mark left, while its commit accepts the rest', async () => {
+  it('an event the queue cannot store is refused with neither job nor mark left, while its commit accepts the rest', async () => {
     const prefix = fresh();
     const queue = createRedisQueue({ url: redisUrl, prefix });
     const store = createRedisStore({ url: redisUrl, prefix });
@@ -73,26 +74,27 @@ describeRedis('redis queue: acceptOnce', () => {
     }
   });
 
-  it('a burst of 200 concurrent requests is committed in two pipelined round trips, not 200 × 4', async () => {
+  it('a burst of 200 concurrent requests is committed in one script call, not 200', async () => {
     const prefix = fresh();
     const connection = redisClient();
-    let pipelines = 0;
-    const original = connection.pipeline.bind(connection);
-    connection.pipeline = ((...args: Parameters<Redis['pipeline']>) => {
-      pipelines++;
-      return original(...args);
-    }) as Redis['pipeline'];
+    const commands: string[] = [];
+    const original = connection.sendCommand.bind(connection);
+    connection.sendCommand = ((command: Parameters<Redis['sendCommand']>[0], ...rest: unknown[]) => {
+      commands.push(command.name);
+      return (original as (...a: unknown[]) => unknown)(command, ...rest);
+    }) as Redis['sendCommand'];
     const queue = createRedisQueue({ connection, prefix });
     try {
-      await queue.depth(); // connected, BullMQ's scripts loaded
+      const warm = makeEvent('burst-warm', 0);
+      await queue.acceptOnce!(warm, { dedupeKey: `dedupe:${warm.id}`, dedupeTtlMs: 60_000 }); // the script loaded
       const events = Array.from({ length: 200 }, (_, i) => makeEvent(`burst-${i % 20}`, i));
-      const before = pipelines;
+      const before = commands.length;
       const started = performance.now();
       const outcomes = await Promise.all(events.map((e) => queue.acceptOnce!(e, { dedupeKey: `dedupe:${e.id}`, dedupeTtlMs: 60_000 })));
-      console.info(`[burst] 200 accepts in ${Math.round(performance.now() - started)} ms, ${pipelines - before} pipelines`);
+      console.info(`[burst] 200 accepts in ${Math.round(performance.now() - started)} ms, ${commands.length - before} commands`);
       expect(outcomes.every((o) => o === 'accepted')).toBe(true);
-      expect(pipelines - before).toBe(2);
-      expect(await queue.depth()).toBe(200);
+      expect(commands.slice(before)).toEqual(['evalsha']);
+      expect(await queue.depth()).toBe(201);
     } finally {
       await queue.stop(2000);
       await connection.quit();

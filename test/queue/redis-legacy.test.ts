@@ -1,4 +1,4 @@
-/** Upgrading from the key layout before redisPrefix covered the queue: events left there are reported at start, not left unseen. */
+/** Upgrading from an older queue layout (before redisPrefix covered the queue; BullMQ under the prefix): events left there are reported at start, not left unseen. */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
@@ -30,6 +30,24 @@ describeRedis('redis queue: the old key layout', () => {
       expect(String(warning.msg)).toMatch(/run the previous botyard version until botyard_queue_depth is 0/);
     } finally {
       await queue.stop(2000);
+    }
+  });
+
+  it('warns at start when events wait in the BullMQ layout under the prefix (<prefix>:events)', async () => {
+    const layout = uniqueName('legacy2');
+    await admin.rpush(`${layout}:events:wait`, 'ev-a');
+    await admin.zadd(`${layout}:events:delayed`, 1, 'ev-b');
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger({ destination: new Writable({ write: (c, _e, done) => void (lines.push(JSON.parse(String(c))), done()) }) });
+    const queue = createRedisQueue({ url: redisUrl, prefix: layout, log });
+    try {
+      queue.start(async () => undefined);
+      const warning = await waitFor(() => lines.find((l) => String(l.msg).includes('BullMQ layout')), { what: 'the warning' });
+      expect(warning).toMatchObject({ level: 40, count: 2, keys: `${layout}:events:*` });
+      expect(String(warning.msg)).toMatch(/run the previous botyard version until botyard_queue_depth is 0/);
+    } finally {
+      await queue.stop(2000);
+      await deleteKeys(admin, `${layout}:*`);
     }
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, afterAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
 import type { EventQueue } from '../../src/queue/queue.ts';
-import { createRedisQueue, jobIdFor, queueKeyPatterns, type RedisQueueOptions } from '../../src/queue/redis.ts';
+import { createRedisQueue, queueKeyPatterns, type RedisQueueOptions } from '../../src/queue/redis.ts';
 import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { makeEvent, runQueueContract } from './queue.contract.ts';
@@ -138,17 +138,27 @@ describeRedis('redis queue', () => {
     expect(letters.error).toContain('stalled');
   });
 
-  it('reaps a conversation entry whose job was never added (crash between the two enqueue steps)', async () => {
+  it('gives its conversations back at stop, so another instance goes on at once rather than after a lease', async () => {
     const name = fresh();
-    const queue = open(name, { parkMs: 100, orphanGraceMs: 200 });
-    const ghost = makeEvent('orphan', 0);
-    await admin.rpush(`botyard:queue:${name}:order:local:orphan`, jobIdFor(ghost.id));
-    const worked: string[] = [];
-    queue.start(async (e) => void worked.push(e.id));
-    const real = makeEvent('orphan', 1);
-    await queue.enqueue(real);
-    await waitFor(() => worked.length === 1, { timeoutMs: 20_000, what: 'the event behind the orphan' });
-    expect(worked).toEqual([real.id]);
+    const first = open(name, { lockDuration: 60_000, stalledInterval: 60_000 });
+    const events = Array.from({ length: 6 }, (_, i) => makeEvent('handover', i));
+    for (const e of events) await first.enqueue(e);
+    const worked: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    first.start(async (e) => {
+      worked.push((e.message!.data as { n: number }).n);
+      if (worked.length === 2) await gate;
+    });
+    await waitFor(() => worked.length === 2, { what: 'two events on the first instance' });
+    const stopping = first.stop(5000);
+    release();
+    await stopping;
+    const second = open(name, { lockDuration: 60_000, stalledInterval: 60_000 });
+    second.start(async (e) => void worked.push((e.message!.data as { n: number }).n));
+    await waitFor(() => worked.length === 6, { timeoutMs: 5000, what: 'the rest on the second instance, well before a lease could lapse' });
+    expect(worked).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(await second.depth()).toBe(0);
   });
 
   it('stop() closes the connection it created', async () => {

@@ -2,6 +2,7 @@
  * The Stream adapter: webhook ingest (signature, parse, normalize, hand to the sink, answer) and every
  * outbound verb through the stream-chat server client, acting as the bot user.
  */
+import { rememberRawJson } from '../raw-json.ts';
 import type { StreamChat } from 'stream-chat';
 import type { Adapter, AdapterStartOptions, Capability, ConversationRef, OutgoingMessage, SentMessage, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
 import { readStreamHistory, sendAiIndicator } from './ai.ts';
@@ -116,6 +117,8 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
       let payload: Record<string, unknown>;
       try {
         payload = JSON.parse(request.body.toString('utf8'));
+        // The Redis queue stores the event with these bytes as its `raw` instead of serializing it again.
+        if (payload && typeof payload === 'object') rememberRawJson(payload, request.body);
       } catch {
         return { status: 400, body: { error: 'body is not valid JSON' } };
       }

@@ -1,0 +1,289 @@
+/**
+ * The Redis queue's scripts (see redis.ts for the design). Every one of them takes a whole batch, so a
+ * commit of many accepts, a claim of many conversations or an ack of many events is one round trip and
+ * one script run. Keys, under `ns` = `<prefix>:queue:<name>`:
+ *   ns:c:<conversation>  list of the entry ids of the conversation's pending events, in arrival order
+ *   ns:data              hash entry id → the event (JSON)
+ *   ns:ready             list of conversations that have events and no owner (each at most once)
+ *   ns:claims            zset conversation → lease deadline (ms, Redis clock); ns:owner conversation → token
+ *   ns:tries, ns:stalls  hash entry id → failed tries / times its owner died while it was at the head
+ *   ns:depth             events accepted and not finished;  ns:wake  tokens idle workers block on
+ *   ns:dead              hash event id → dead letter (JSON)
+ * A conversation with pending events is in exactly one of ready or claims; one with none in neither. So
+ * one owner at a time works a conversation, from its head, which is what keeps its order.
+ */
+import type { Redis } from 'ioredis';
+import type { InboundEvent } from '../adapters/adapter.ts';
+
+// Shared by the scripts that hand out events: the conversation's first `chunk` entries with their data
+// (unless WITH_DATA is false: the worker has them in memory, or fetches them itself), failed tries and
+// (for the head only: only the head can have been running) stalls.
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+const FETCH = `local function fetch(ns, conv, chunk, out)
+  local ids = redis.call('LRANGE', ns .. ':c:' .. conv, 0, chunk - 1)
+  out[#out + 1] = #ids
+  if #ids == 0 then return 0 end
+  local data = ids
+  if WITH_DATA then data = redis.call('HMGET', ns .. ':data', unpack(ids)) end
+  local tries = redis.call('HMGET', ns .. ':tries', unpack(ids))
+  local stalls = redis.call('HGET', ns .. ':stalls', ids[1])
+  for i = 1, #ids do
+    out[#out + 1] = ids[i]
+    if WITH_DATA then out[#out + 1] = data[i] else out[#out + 1] = '' end
+    out[#out + 1] = tries[i] or '0'
+    if i == 1 then out[#out + 1] = stalls or '0' else out[#out + 1] = '0' end
+  end
+  return #ids
+end
+local function wake(ns, n)
+  for i = 1, math.min(n, 16) do redis.call('LPUSH', ns .. ':wake', '1') end
+  redis.call('LTRIM', ns .. ':wake', 0, 63)
+end
+`;
+
+// ARGV: ns, token ('' = this instance works nothing), lease ms, free slots, chunk, then per event: mark
+// key, mark ttl ms, conversation, entry id, event JSON.
+// Claims the dedupe mark (NX) and, only when it was free, stores and lists the event: atomic, so an
+// event is never listed without its mark nor marked without being listed. Answers 1 (accepted) or 0
+// (duplicate) per event. A conversation that had no pending events is claimed at once for `token`
+// while it has free slots (its worker holds the events in memory: no ready list, wake-up or claim
+// call on the way), else readied for any instance; the claimed ones follow, answered as CLAIM does.
+const ACCEPT = `${NOW}local WITH_DATA = false
+${FETCH}
+local ns, token, lease, free, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local out, added, readied, claimed = {}, 0, 0, {}
+for i = 6, #ARGV, 5 do
+  if redis.call('SET', ARGV[i], '"queued"', 'PX', ARGV[i + 1], 'NX') then
+    redis.call('HSET', ns .. ':data', ARGV[i + 3], ARGV[i + 4])
+    if redis.call('RPUSH', ns .. ':c:' .. ARGV[i + 2], ARGV[i + 3]) == 1 then
+      if free > 0 and token ~= '' then
+        redis.call('ZADD', ns .. ':claims', now + lease, ARGV[i + 2])
+        redis.call('HSET', ns .. ':owner', ARGV[i + 2], token)
+        claimed[#claimed + 1] = ARGV[i + 2]
+        free = free - 1
+      else
+        redis.call('RPUSH', ns .. ':ready', ARGV[i + 2])
+        readied = readied + 1
+      end
+    end
+    added = added + 1
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+if added > 0 then redis.call('INCRBY', ns .. ':depth', added) end
+if readied > 0 then wake(ns, readied) end
+for _, conv in ipairs(claimed) do
+  out[#out + 1] = conv
+  fetch(ns, conv, chunk, out)
+end
+return out`;
+
+// Takes up to n ready conversations for `token`, appending per conversation: name, n, n × item.
+const TAKE = `local function take(ns, token, lease, chunk, n, out)
+  for k = 1, n do
+    local conv = redis.call('LPOP', ns .. ':ready')
+    if not conv then break end
+    if redis.call('HEXISTS', ns .. ':owner', conv) == 0 then
+      local at = #out + 1
+      out[at] = conv
+      if fetch(ns, conv, chunk, out) > 0 then
+        redis.call('ZADD', ns .. ':claims', now + lease, conv)
+        redis.call('HSET', ns .. ':owner', conv, token)
+      else
+        out[at + 1] = nil
+        out[at] = nil
+      end
+    end
+  end
+end
+`;
+
+// ARGV: ns, token, lease ms, conversations wanted, chunk, with data ('1' or '0'). Takes ready
+// conversations; answers, per conversation: name, n, then n × (entry id, JSON, tries, stalls).
+const CLAIM = `${NOW}local WITH_DATA = ARGV[6] == '1'
+${FETCH}${TAKE}
+local out = {}
+take(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[4]), out)
+return out`;
+
+// ARGV: ns, token, lease ms, chunk, with data ('1' or '0'), free slots, then per finished event: conversation, entry id, dead-letter field
+// ('' = none), dead letter JSON, want ('1' = the worker holds no more events of it). Pops the event if it
+// is still the head of a conversation this token owns, writes its dead letter, and when the worker wants
+// more answers the next chunk, or releases the conversation: when it is empty, or (fairness) when
+// others wait in ready. Per event: status (0 lost: another owner took it; 1 ok; 2 released; 3 more), n,
+// n × item. Then, so that a busy worker needs no claim call of its own, it takes ready conversations
+// for its free slots and for those this call released, answered as CLAIM does.
+const ACK = `${NOW}local WITH_DATA = ARGV[5] == '1'
+${FETCH}${TAKE}
+local ns, token, lease, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local out, done, released = {}, 0, 0
+for i = 7, #ARGV, 5 do
+  local conv, id = ARGV[i], ARGV[i + 1]
+  if redis.call('HGET', ns .. ':owner', conv) ~= token then
+    out[#out + 1] = 0
+    out[#out + 1] = 0
+  else
+    local list = ns .. ':c:' .. conv
+    if redis.call('LINDEX', list, 0) == id then
+      redis.call('LPOP', list)
+      redis.call('HDEL', ns .. ':data', id)
+      redis.call('HDEL', ns .. ':tries', id)
+      redis.call('HDEL', ns .. ':stalls', id)
+      done = done + 1
+    end
+    if ARGV[i + 2] ~= '' then redis.call('HSET', ns .. ':dead', ARGV[i + 2], ARGV[i + 3]) end
+    if ARGV[i + 4] ~= '1' then
+      out[#out + 1] = 1
+      out[#out + 1] = 0
+    elseif redis.call('LLEN', list) == 0 then
+      redis.call('ZREM', ns .. ':claims', conv)
+      redis.call('HDEL', ns .. ':owner', conv)
+      released = released + 1
+      out[#out + 1] = 2
+      out[#out + 1] = 0
+    elseif redis.call('LLEN', ns .. ':ready') > 0 then
+      redis.call('ZREM', ns .. ':claims', conv)
+      redis.call('HDEL', ns .. ':owner', conv)
+      redis.call('RPUSH', ns .. ':ready', conv)
+      wake(ns, 1)
+      released = released + 1
+      out[#out + 1] = 2
+      out[#out + 1] = 0
+    else
+      redis.call('ZADD', ns .. ':claims', now + lease, conv)
+      out[#out + 1] = 3
+      fetch(ns, conv, chunk, out)
+    end
+  end
+end
+if done > 0 then redis.call('DECRBY', ns .. ':depth', done) end
+local free = tonumber(ARGV[6]) + released
+if free > 0 then take(ns, token, lease, chunk, free, out) end
+return out`;
+
+// ARGV: ns, token, conversation, entry id. Records a failed try durably (the retry runs after backoff);
+// answers the tries so far, or -1 when this token no longer owns the conversation.
+const FAIL = `
+local ns = ARGV[1]
+if redis.call('HGET', ns .. ':owner', ARGV[3]) ~= ARGV[2] then return -1 end
+return redis.call('HINCRBY', ns .. ':tries', ARGV[4], 1)`;
+
+// ARGV: ns, token, lease ms, conversations. Extends the leases this token holds; answers the ones lost.
+const RENEW = `${NOW}
+local ns, token, lease = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local lost = {}
+for i = 4, #ARGV do
+  if redis.call('HGET', ns .. ':owner', ARGV[i]) == token then
+    redis.call('ZADD', ns .. ':claims', 'XX', now + lease, ARGV[i])
+  else
+    lost[#lost + 1] = ARGV[i]
+  end
+end
+return lost`;
+
+// ARGV: ns, limit. Takes back conversations whose owner's lease lapsed (it died, or starved past its
+// lease): counts a stall against the head event (the one that may have been running) and readies them.
+const REAP = `${NOW}local WITH_DATA = false
+${FETCH}
+local ns = ARGV[1]
+local lapsed = redis.call('ZRANGEBYSCORE', ns .. ':claims', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+for _, conv in ipairs(lapsed) do
+  redis.call('ZREM', ns .. ':claims', conv)
+  redis.call('HDEL', ns .. ':owner', conv)
+  local head = redis.call('LINDEX', ns .. ':c:' .. conv, 0)
+  if head then
+    redis.call('HINCRBY', ns .. ':stalls', head, 1)
+    redis.call('LPUSH', ns .. ':ready', conv)
+  end
+end
+if #lapsed > 0 then wake(ns, #lapsed) end
+return #lapsed`;
+
+// ARGV: ns, token, conversations. Gives back conversations this token owns (a clean stop: no stall).
+const RELEASE = `local WITH_DATA = false
+${FETCH}
+local ns, token = ARGV[1], ARGV[2]
+local n = 0
+for i = 3, #ARGV do
+  if redis.call('HGET', ns .. ':owner', ARGV[i]) == token then
+    redis.call('ZREM', ns .. ':claims', ARGV[i])
+    redis.call('HDEL', ns .. ':owner', ARGV[i])
+    if redis.call('LLEN', ns .. ':c:' .. ARGV[i]) > 0 then
+      redis.call('LPUSH', ns .. ':ready', ARGV[i])
+      n = n + 1
+    end
+  end
+end
+if n > 0 then wake(ns, n) end
+return n`;
+
+type Args = Array<string | number | Buffer>;
+interface QueueCommands {
+  botyardQAccept(...args: Args): Promise<Array<string | number | null>>;
+  botyardQClaim(...args: Args): Promise<Array<string | number | null>>;
+  botyardQAck(...args: Args): Promise<Array<string | number | null>>;
+  botyardQFail(...args: Args): Promise<number>;
+  botyardQRenew(...args: Args): Promise<string[]>;
+  botyardQReap(...args: Args): Promise<number>;
+  botyardQRelease(...args: Args): Promise<number>;
+}
+
+/** An event handed to a worker: its entry id, JSON ('' when not asked for, null when it vanished), failed tries and stalls. */
+export interface Item {
+  id: string;
+  json: string | null;
+  /** The event itself, when this instance accepted it and still holds it (no JSON needed). */
+  event?: InboundEvent;
+  tries: number;
+  stalls: number;
+}
+
+/** Reads `n` then n items from `reply` at `at`; answers the items and where reading stopped. */
+export function readItems(reply: Array<string | number | null>, at: number): { items: Item[]; at: number } {
+  const n = Number(reply[at++]);
+  const items: Item[] = [];
+  for (let i = 0; i < n; i++, at += 4) {
+    items.push({ id: String(reply[at]), json: reply[at + 1] === null ? null : String(reply[at + 1]), tries: Number(reply[at + 2]), stalls: Number(reply[at + 3]) });
+  }
+  return { items, at };
+}
+
+/** One event's answer from the ack script: 0 lost (another owner took it), 1 ok, 2 released, 3 more (its next items). */
+export type AckAnswer = { status: 0 | 1 | 2 | 3; items: Item[] };
+
+/** Reads the ack script's answers for `events` events; `at` is where the conversations it claimed start. */
+export function readAckReply(reply: Array<string | number | null>, events: number): { answers: AckAnswer[]; at: number } {
+  const answers: AckAnswer[] = [];
+  let at = 0;
+  while (answers.length < events) {
+    const status = Number(reply[at++]) as AckAnswer['status'];
+    const read = readItems(reply, at);
+    at = read.at;
+    answers.push({ status, items: read.items });
+  }
+  return { answers, at };
+}
+
+/** The names of the conversations claimed in `reply` from `at` on (name, n, n × item each). */
+export function claimedNames(reply: Array<string | number | null>, at: number): Set<string> {
+  const names = new Set<string>();
+  while (at < reply.length) {
+    names.add(String(reply[at]));
+    at += 2 + 4 * Number(reply[at + 1]);
+  }
+  return names;
+}
+
+/** The scripts, defined once on `client` (ioredis loads each on first use and runs it by SHA after). */
+export function queueScripts(client: Redis): QueueCommands {
+  const redis = client as Redis & QueueCommands;
+  if (typeof redis.botyardQAccept !== 'function') {
+    const scripts = { botyardQAccept: ACCEPT, botyardQClaim: CLAIM, botyardQAck: ACK, botyardQFail: FAIL, botyardQRenew: RENEW, botyardQReap: REAP, botyardQRelease: RELEASE };
+    for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
+  }
+  return redis;
+}

@@ -1,0 +1,315 @@
+/**
+ * The working side of the Redis queue (redis.ts): claims ready conversations in batches, works each
+ * claimed conversation's events one after the other from its head, and acknowledges finished events
+ * through one group commit, so a busy instance pays one claim and one ack script for many events.
+ *
+ * A claimed conversation is this instance's until it runs out of events (or yields to others waiting);
+ * its lease is renewed every lockMs/2 and, when this instance dies, lapses and is reaped by any instance.
+ * The next event of a conversation starts only once the previous one's ack is in Redis, so after a crash
+ * only the head can have run unacknowledged: the reaper counts a stall against it, and it runs again as
+ * a retry (attempt > 1, so the dispatcher skips handlers it knows are done).
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { InboundEvent } from '../adapters/adapter.ts';
+import type { DeadLetter, EventWorker } from './queue.ts';
+import { settlesWithin } from './bullmq-stop.ts';
+import { groupCommit } from './group-commit.ts';
+import { deadLetterOf } from './redis-dead-letters.ts';
+import { maintainLeases } from './redis-leases.ts';
+import { readAckReply, readItems, type AckAnswer, type Item, queueScripts } from './redis-scripts.ts';
+import { conversationKey } from './memory.ts';
+
+export interface WorkerOptions {
+  client: Redis;
+  ns: string;
+  /** Conversations held (so events running) at once. */
+  concurrency: number;
+  maxAttempts: number;
+  backoffMs: number;
+  lockMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  /** Events fetched per conversation at a time. */
+  chunk: number;
+  /**
+   * Events this instance accepted, by entry id: a claimed event found here is worked from memory, so
+   * its JSON is neither read back from Redis nor parsed. The worker removes what it finishes.
+   */
+  local: Map<string, InboundEvent>;
+  log?: Logger;
+}
+
+interface Held {
+  conv: string;
+  items: Item[];
+  /** Another owner took it (our lease lapsed): start nothing more. */
+  lost: boolean;
+  /** The ack answered that the conversation is no longer ours (released, or lost). */
+  ended: boolean;
+  /** An event of it is being worked (its handler, retry wait or ack): stop() waits for it. */
+  busy: boolean;
+  /** A retry's backoff timer, cancelled by stop(). */
+  sleep?: { timer: NodeJS.Timeout; wake(): void };
+}
+
+interface Ack {
+  conv: string;
+  id: string;
+  dead?: DeadLetter;
+  want: boolean;
+}
+
+export interface QueueWorker {
+  /** This worker's owner token in Redis. */
+  token: string;
+  /** Whether this worker holds `conv` (so will work the events appended to it). */
+  holds(conv: string): boolean;
+  /** Promises up to the free slots to a claim the caller is about to make; answers how many. */
+  reserve(): number;
+  /** Gives back what `reserve` promised, once the claim's answer is in hand (adopt it first). */
+  unreserve(n: number): void;
+  /** Takes the conversations a script claimed for `token` (name, n, n × item from `at` in `reply`) and works them. */
+  adopt(reply: Array<string | number | null>, at: number): Promise<number>;
+  /** Stops claiming, lets running events finish for up to `timeoutMs`, gives back the rest. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker {
+  const scripts = queueScripts(o.client);
+  const token = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const held = new Map<string, Held>();
+  const log = o.log;
+  let stopping = false;
+  let slotFreed: (() => void) | undefined;
+  // Idle workers block on ns:wake on a connection of their own.
+  const blocking = o.client.duplicate({ maxRetriesPerRequest: null });
+  blocking.on('error', (err) => log?.warn({ err }, 'queue blocking connection error'));
+
+  /** Slots promised to claims in flight (the claim loop's, or an ack commit's), so the two never take more than `concurrency`. */
+  let reserved = 0;
+  const freeSlots = () => Math.max(0, o.concurrency - held.size - reserved);
+  const giveBack = (n: number) => {
+    reserved -= n;
+    // The claim loop may be waiting for exactly these slots (they were promised when it looked).
+    if (n > 0) slotFreed?.();
+  };
+  /** Reads claimed conversations (name, n, n × item) from `reply` at `at`; holds them, gives them their events, works them. */
+  async function adopt(reply: Array<string | number | null>, at: number): Promise<number> {
+    const claimed: Held[] = [];
+    while (at < reply.length) {
+      const conv = String(reply[at++]);
+      const read = readItems(reply, at);
+      at = read.at;
+      claimed.push({ conv, items: read.items, lost: false, ended: false, busy: false });
+    }
+    // Held before their events are read: if that fails they are still renewed... until drive gives up.
+    for (const h of claimed) held.set(h.conv, h);
+    try {
+      await fill(claimed.flatMap((h) => h.items));
+    } catch (err) {
+      log?.warn({ err }, 'queue could not read the events of conversations it claimed; they are taken back when their leases lapse');
+      for (const h of claimed) {
+        h.lost = true;
+        held.delete(h.conv);
+      }
+      slotFreed?.();
+      return 0;
+    }
+    // Claimed by a commit that was under way when stop() began: not started; stop() gives them back.
+    if (!stopping) for (const h of claimed) void drive(h);
+    return claimed.length;
+  }
+
+  // One script per commit for every finished event, which also claims work for the slots that frees.
+  const acks = groupCommit<Ack, AckAnswer>(async (batch) => {
+    const free = stopping ? 0 : freeSlots();
+    reserved += free;
+    const args: Array<string | number> = [o.ns, token, o.lockMs, o.chunk, '0', free];
+    for (const a of batch) args.push(a.conv, a.id, a.dead ? a.dead.event.id : '', a.dead ? JSON.stringify(a.dead) : '', a.want ? '1' : '0');
+    let reply: Array<string | number | null>;
+    try {
+      reply = await scripts.botyardQAck(...args);
+    } catch (error) {
+      giveBack(free);
+      throw error;
+    }
+    const { answers, at } = readAckReply(reply, batch.length);
+    // Held before the reservation is given back, so the claim loop never counts their slots as free.
+    const adopted = adopt(reply, at);
+    giveBack(free);
+    await fill(answers.flatMap((a) => a.items));
+    await adopted;
+    return answers;
+  });
+
+  /** Gives each item its event: from memory when this instance accepted it, else read from Redis (one call). */
+  async function fill(items: Item[]): Promise<void> {
+    const missing: Item[] = [];
+    for (const item of items) {
+      const event = o.local.get(item.id);
+      if (event) item.event = event;
+      else missing.push(item);
+    }
+    if (!missing.length) return;
+    const data = await o.client.hmget(`${o.ns}:data`, ...missing.map((item) => item.id));
+    missing.forEach((item, i) => (item.json = data[i] ?? null));
+  }
+
+  const letter = (event: InboundEvent, error: unknown, attempts: number): DeadLetter => {
+    const dead = deadLetterOf(event, error, attempts);
+    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts, ...(dead.traceId ? { traceId: dead.traceId } : {}) }, 'event dead-lettered');
+    return dead;
+  };
+
+  /** Runs the head event until it is done, dead or lost; answers whether to go on with the conversation. */
+  async function runHead(h: Held, item: Item): Promise<boolean> {
+    let dead: DeadLetter | undefined;
+    const event = item.event ?? (item.json === null ? undefined : (JSON.parse(item.json) as InboundEvent));
+    if (event && item.stalls > o.maxStalledCount) {
+      dead = letter(event, new Error(`stalled ${item.stalls} time(s), more than maxStalledCount (${o.maxStalledCount}): its instance died while working it`), item.tries + item.stalls);
+    } else if (event) {
+      for (;;) {
+        const attempt = 1 + item.tries + item.stalls;
+        try {
+          await handle(event, { attempt });
+          break;
+        } catch (err) {
+          if (item.tries + 1 >= o.maxAttempts) {
+            dead = letter(event, err, attempt);
+            break;
+          }
+          log?.warn({ err, eventId: event.id, attempt }, 'event failed; retrying');
+          if ((await scripts.botyardQFail(o.ns, token, h.conv, item.id)) < 0) return false; // lost
+          item.tries++;
+        }
+        if (stopping || h.lost) return false; // the try is recorded; whoever claims it next retries it
+        await new Promise<void>((wake) => (h.sleep = { timer: setTimeout(wake, o.backoffMs * 2 ** (item.tries - 1)), wake }));
+        h.sleep = undefined;
+        if (stopping || h.lost) return false;
+      }
+    }
+    h.items.shift();
+    o.local.delete(item.id);
+    const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0 });
+    if (answer.status === 0) {
+      h.lost = true;
+      return false;
+    }
+    if (answer.status === 2) {
+      h.ended = true;
+      return false;
+    }
+    if (answer.status === 3) h.items.push(...answer.items);
+    return true;
+  }
+
+  async function drive(h: Held): Promise<void> {
+    try {
+      while (!stopping && !h.lost && h.items.length) {
+        h.busy = true;
+        const go = await runHead(h, h.items[0]!);
+        h.busy = false;
+        if (!go) break;
+      }
+    } catch (err) {
+      h.busy = false;
+      // Redis failed under us: leave the conversation to lapse and be reaped (it runs again elsewhere).
+      log?.error({ err, conversation: h.conv }, 'queue could not finish an event; its conversation will be retried when its lease lapses');
+      h.lost = true;
+    }
+    // Events of it kept in memory are someone else's to work now.
+    if (h.lost) for (const item of h.items) o.local.delete(item.id);
+    // Stopping with the conversation still ours: stop() gives it back.
+    if (h.ended || h.lost || !stopping) {
+      held.delete(h.conv);
+      slotFreed?.();
+    }
+  }
+
+  async function claimLoop(): Promise<void> {
+    while (!stopping) {
+      const free = freeSlots();
+      if (free <= 0) {
+        // Woken when a slot frees or a reservation is given back; the timer is only a safety net.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1000);
+          slotFreed = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        slotFreed = undefined;
+        // Let the ack commits of this turn refill the slot first: they claim in the same call.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      try {
+        reserved += free;
+        let reply: Array<string | number | null>;
+        try {
+          reply = await scripts.botyardQClaim(o.ns, token, o.lockMs, free, o.chunk, '0');
+        } finally {
+          reserved -= free;
+        }
+        const got = await adopt(reply, 0);
+        if (!got && !stopping) await blocking.blpop(`${o.ns}:wake`, 1);
+      } catch (err) {
+        if (stopping) return;
+        log?.warn({ err }, 'queue could not claim work; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  const stopLeases = maintainLeases({
+    scripts,
+    ns: o.ns,
+    token,
+    lockMs: o.lockMs,
+    stalledIntervalMs: o.stalledIntervalMs,
+    held: () => [...held.keys()],
+    lost: (conv) => {
+      const h = held.get(conv);
+      if (h) h.lost = true;
+    },
+    ...(log ? { log } : {}),
+  });
+  const looping = claimLoop();
+
+  return {
+    token,
+    holds: (conv) => held.has(conv),
+    reserve() {
+      const n = stopping ? 0 : freeSlots();
+      reserved += n;
+      return n;
+    },
+    unreserve: giveBack,
+    adopt,
+    async stop(timeoutMs) {
+      stopping = true;
+      slotFreed?.();
+      blocking.disconnect();
+      await looping;
+      for (const h of held.values()) {
+        if (h.sleep) {
+          clearTimeout(h.sleep.timer);
+          h.sleep.wake();
+        }
+      }
+      // Until no event is being worked and no claim is in flight (its answer would add conversations).
+      const deadline = Date.now() + timeoutMs;
+      while ((reserved > 0 || [...held.values()].some((h) => h.busy)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      stopLeases();
+      // Past the bound a running event keeps its claim, unrenewed: it lapses and another instance takes it.
+      const idle = [...held.values()].filter((h) => !h.busy && !h.lost && !h.ended).map((h) => h.conv);
+      // Bounded: with Redis gone the call would wait for it forever; the leases lapse instead.
+      const given = idle.length ? scripts.botyardQRelease(o.ns, token, ...idle) : Promise.resolve(0);
+      given.catch((err) => log?.warn({ err }, 'queue could not give back its conversations; they are taken back when their leases lapse'));
+      await settlesWithin(given, 1000);
+    },
+  };
+}
