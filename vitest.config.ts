@@ -44,7 +44,7 @@ export default defineConfig({
         // puts back what it changes: real timers, env); what is process-wide goes to 'isolated'.
         // (No `include` above: a project's list would be added to it, not replace it.)
         extends: true,
-        test: { name: 'shared', isolate: false, include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ISOLATED] },
+        test: { name: 'shared', isolate: false, include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ISOLATED], setupFiles: ['test/setup/settle-imports.ts'] },
       },
       { extends: true, test: { name: 'isolated', isolate: true, include: ISOLATED } },
     ],
