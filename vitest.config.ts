@@ -8,9 +8,11 @@ const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta
 /**
  * Files that change what a whole process does, and so get a fresh worker of their own: the exit guard
  * replaces process.exit once per process (vitest puts its own back after each file, so a later file in
- * a shared worker would find the guard gone), and tracing registers OpenTelemetry's global provider.
+ * a shared worker would find the guard gone), and the files that start tracing register OpenTelemetry's
+ * global provider. The other telemetry files (config, carrier) touch no global and run shared: a fresh
+ * worker costs ~2 CPU-s of imports.
  */
-const ISOLATED = ['test/security/containment.test.ts', 'test/telemetry/**/*.test.ts'];
+const ISOLATED = ['test/security/containment.test.ts', 'test/telemetry/root-sampling.test.ts', 'test/telemetry/sampling.test.ts', 'test/telemetry/trace-tree.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -42,9 +44,10 @@ export default defineConfig({
         // the suite's. Here a worker runs file after file with the modules it already loaded. The files
         // keep no state between them (each makes its own runtime, emulator, store and Redis prefix, and
         // puts back what it changes: real timers, env); what is process-wide goes to 'isolated'.
-        // (No `include` above: a project's list would be added to it, not replace it.)
+        // (No `include` above: a project's list would be added to it, not replace it.) The setup file's path is
+        // absolute: test/readme runs this config with the README examples' folder as its root.
         extends: true,
-        test: { name: 'shared', isolate: false, include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ISOLATED], setupFiles: ['test/setup/settle-imports.ts'] },
+        test: { name: 'shared', isolate: false, include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ISOLATED], setupFiles: [fileURLToPath(new URL('./test/setup/settle-imports.ts', import.meta.url))] },
       },
       { extends: true, test: { name: 'isolated', isolate: true, include: ISOLATED } },
     ],
