@@ -3,8 +3,8 @@
  * alone while the other workers idle. vitest's own order uses the durations it cached on an earlier run
  * (node_modules/.vite), which a fresh `npm ci` (CI) does not have; then it falls back to file size, which
  * says little here (a 100-line file that boots two processes and waits 40 s of timers starts last). So:
- * the larger of a cached duration and the figure below, else 0 (short, at the end); the files that wait
- * on a real clock are spread out (WAITS_ON_CLOCK).
+ * a cached duration when there is one, else the rough figure below, else 0 (short, at the end); the
+ * files that wait on a real clock are spread out (WAITS_ON_CLOCK).
  * The shared (non-isolated) project's files come before the isolated ones, whatever their length: a
  * shared worker is only reused while the next file in line is a shared one too.
  */
@@ -12,9 +12,8 @@ import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Seconds from a file's first hook to its last (profiled, 3 workers, 2026-11-30; order matters, not the
- * figures). vitest's cached duration leaves out a file's beforeAll, where the console files start their
- * stack and the starter runs npm install, so the larger of the two counts. Listing a new slow file is optional.
+ * Seconds from a file's first hook to its last, in a profiled run with three workers beside other work
+ * (2026-11-30; order matters, not the figures). Listing a new slow file is optional.
  */
 const KNOWN_SLOW: Record<string, number> = {
   'test/security/redis-durability.test.ts': 80,
@@ -61,7 +60,7 @@ export default class SlowFirstSequencer extends BaseSequencer {
     const name = (spec: TestSpecification) => path.relative(root, spec.moduleId).split(path.sep).join('/');
     const seconds = (spec: TestSpecification) => {
       const cached = cache.getFileTestResults(`${spec.project.name}:${name(spec)}`);
-      return Math.max(cached ? cached.duration / 1000 : 0, KNOWN_SLOW[name(spec)] ?? 0);
+      return cached ? cached.duration / 1000 : (KNOWN_SLOW[name(spec)] ?? 0);
     };
     const isolated = (spec: TestSpecification) => (spec.project.config.isolate ? 1 : 0);
     const clock = (spec: TestSpecification) => WAITS_ON_CLOCK.indexOf(name(spec));
