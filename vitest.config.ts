@@ -45,18 +45,10 @@ export default defineConfig({
         // the suite's. Here a worker runs file after file with the modules it already loaded. The files
         // keep no state between them (each makes its own runtime, emulator, store and Redis prefix, and
         // puts back what it changes: real timers, env); what is process-wide goes to 'isolated'.
-        // (No `include` above: a project's list would be added to it, not replace it.) The setup files' paths are
+        // (No `include` above: a project's list would be added to it, not replace it.) The setup file's path is
         // absolute: test/readme runs this config with the README examples' folder as its root.
         extends: true,
-        test: {
-          name: 'shared',
-          isolate: false,
-          include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...ISOLATED],
-          setupFiles: [fileURLToPath(new URL('./test/setup/settle-imports.ts', import.meta.url))],
-          // One chromium for the run's browser tests, launched when the first of them asks (not per worker).
-          globalSetup: [fileURLToPath(new URL('./test/setup/chromium-broker.ts', import.meta.url))],
-        },
+        test: { name: 'shared', isolate: false, include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ISOLATED], setupFiles: [fileURLToPath(new URL('./test/setup/settle-imports.ts', import.meta.url))] },
       },
       { extends: true, test: { name: 'isolated', isolate: true, include: ISOLATED } },
     ],

@@ -4,14 +4,15 @@
  * Without that binary the suites are skipped with a visible note, except under CI (`CI` set), where a
  * missing browser is a failure: CI must never go green by skipping (.ci/run installs chromium).
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterEach, describe, inject, it, type TestContext } from 'vitest';
-import { browserAvailable, CHROMIUM, launchChromium } from './chromium.ts';
+import { afterEach, describe, it, type TestContext } from 'vitest';
 
-export { browserAvailable, CHROMIUM, launchChromium };
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const inCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+export const browserAvailable = existsSync(CHROMIUM);
 
 if (!browserAvailable && !inCI) {
   console.warn(`[botyard tests] no chromium at ${CHROMIUM}: browser suites are SKIPPED. Install it with \`apt-get install chromium\` (or set CHROMIUM_PATH).`);
@@ -33,12 +34,19 @@ export function describeBrowser(name: string, fn: () => void): void {
   } else describe.skip(`${name} (skipped: no chromium at ${CHROMIUM})`, fn);
 }
 
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
 /**
- * The run's chromium, connected on first use and kept for the worker's next files: the run's broker
- * (test/setup/chromium-broker.ts) launches one for all workers; without a broker (a run whose config has
- * none) the worker launches its own. Files share the process, never a page or its storage: each opens
- * its own context (`newContext`) and closes only that. Kept on globalThis, so a worker that re-imports
- * this module still finds it; a browser that went away is connected (or launched) again.
+ * One chromium per vitest worker, launched on first use and kept for the worker's next files: a launch
+ * costs ~4 CPU-s and the console files used to launch one each. Files share the process, never a page or
+ * its storage: each opens its own context (`newContext`) and closes only that. Kept on globalThis, so a
+ * worker that re-imports this module still finds it; a browser that went away is launched again.
+ * Playwright closes it when the worker exits.
  */
 const SHARED = Symbol.for('botyard.tests.chromium');
 export function sharedChromium(): Promise<Browser> {
@@ -46,12 +54,11 @@ export function sharedChromium(): Promise<Browser> {
   const existing = slot[SHARED];
   if (existing) return existing;
   const started = Date.now();
-  const broker = inject('chromiumBroker');
-  const launched = broker ? connectThrough(broker) : launchChromium();
+  const launched = launchChromium();
   slot[SHARED] = launched;
   launched.then(
     (browser) => {
-      console.log(`[browser] chromium ${broker ? 'connected' : 'launched'} for worker ${process.pid} in ${Date.now() - started} ms`);
+      console.log(`[browser] chromium launched for worker ${process.pid} in ${Date.now() - started} ms`);
       browser.once('disconnected', () => {
         if (slot[SHARED] === launched) delete slot[SHARED];
       });
@@ -61,13 +68,6 @@ export function sharedChromium(): Promise<Browser> {
     },
   );
   return launched;
-}
-
-async function connectThrough(broker: string): Promise<Browser> {
-  const res = await fetch(broker);
-  const answer = await res.text();
-  if (!res.ok) throw new Error(`the run's chromium broker answered ${res.status}: ${answer}`);
-  return chromium.connect(answer);
 }
 
 /** A fresh context (its own cookies, storage and viewport) on the worker's shared chromium; close it, not the browser. */
