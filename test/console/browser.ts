@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { afterEach, describe, it, type TestContext } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const inCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
@@ -20,8 +20,12 @@ if (!browserAvailable && !inCI) {
 
 /** `describe` for suites that need a browser: skipped with a note when there is none, failing under CI. */
 export function describeBrowser(name: string, fn: () => void): void {
-  if (browserAvailable) describe(name, fn);
-  else if (inCI) {
+  if (browserAvailable) {
+    describe(name, () => {
+      afterEach(screenshotOnFailure);
+      fn();
+    });
+  } else if (inCI) {
     describe(name, () => {
       it(`needs chromium at ${CHROMIUM}`, () => {
         throw new Error(`no chromium at ${CHROMIUM} and CI is set: install it (apt-get install chromium) before the tests.`);
@@ -73,10 +77,37 @@ export async function newBrowserContext(options: BrowserContextOptions = {}): Pr
 
 export const SCREENSHOT_DIR = path.resolve('test-results', 'console');
 
-/** Saves a full-page screenshot as test-results/console/<scenario>.png; returns its path. */
-export async function screenshot(page: Page, scenario: string): Promise<string> {
+/**
+ * Screenshots are for a person reading a failure: nothing asserts on their pixels, and a full-page capture
+ * costs chromium about a CPU-second (29 of them were ~15% of the suite's CPU). So a scenario's
+ * `screenshot(page, name)` is a checkpoint that captures only with BOTYARD_SCREENSHOTS=1 (to look at the
+ * pages), and every browser suite captures each open page when a test fails (`describeBrowser`).
+ */
+const EVERY_SCENARIO = process.env.BOTYARD_SCREENSHOTS === '1';
+
+/** Saves a full-page screenshot as test-results/console/<scenario>.png when BOTYARD_SCREENSHOTS=1; returns its path. */
+export async function screenshot(page: Page, scenario: string): Promise<string | undefined> {
+  return EVERY_SCENARIO ? capture(page, scenario) : undefined;
+}
+
+async function capture(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${scenario}.png`);
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * After a failed test: every page still open on the worker's chromium (a worker runs one file at a time,
+ * so they are this file's) as test-results/console/<test>-failed[-n].png, named in the test's output.
+ */
+async function screenshotOnFailure({ task }: TestContext): Promise<void> {
+  if (task.result?.state !== 'fail') return;
+  const browser = await (globalThis as { [SHARED]?: Promise<Browser> })[SHARED]?.catch(() => undefined);
+  const pages = browser?.contexts().flatMap((context) => context.pages()) ?? [];
+  const base = `${task.name.replace(/[^\w-]+/g, '-').slice(0, 80)}-failed`;
+  for (const [i, page] of pages.entries()) {
+    const file = await capture(page, i ? `${base}-${i}` : base).catch(() => undefined);
+    if (file) console.error(`[browser] the page at the failure: ${file}`);
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * The dev console in a real browser, against the whole dev stack in-process: both emulators, the
  * runtime with the real Stream and ACS adapters and the fixture bots (test/fixtures), the console at `/`.
- * Every wait polls the page (Playwright locators); a screenshot per scenario goes to test-results/console/.
+ * Every wait polls the page (Playwright locators); with BOTYARD_SCREENSHOTS=1 a screenshot per scenario goes to test-results/console/ (browser.ts).
  */
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -3,7 +3,7 @@
  * console fixture bots): a first run that is ready to type into; react, edit, delete, upload an image
  * and a file, rename, on Stream; edit, delete, rename on ACS, which has no reactions or uploads and
  * says so. The `witness` fixture bot answers each verb, which proves the runtime got the right event.
- * A screenshot per scenario goes to test-results/console/.
+ * With BOTYARD_SCREENSHOTS=1 a screenshot per scenario goes to test-results/console/ (browser.ts).
  */
 import { beforeAll, expect, it } from 'vitest';
 import { describeBrowser, screenshot } from './browser.ts';

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startAcsEmulator, type AcsEmulator } from '../../src/emulator/acs/index.ts';
 import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { refusedStart } from '../helpers/refused-start.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -107,7 +108,7 @@ describe('production: ACS on one instance and its SQLite file', () => {
   it("on store: 'memory' start refuses to create a throwaway ACS identity, naming ACS_BOT_USER_ID and botyard acs identity", async () => {
     const users = emulator.state.users().length;
     const onMemory = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), store: 'memory' });
-    const message = await startBotyard({ config: onMemory, env: emulator.env }).then(() => '', (err: Error) => err.message);
+    const message = await refusedStart(onMemory, emulator.env);
     expect(message).toMatch(/ACS_BOT_USER_ID: not set while state is in memory/);
     expect(message).toContain('botyard acs identity');
     expect(emulator.state.users().length).toBe(users);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { refusedStart } from '../helpers/refused-start.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { deliver, startStreamWorld, type StreamWorld } from './stream-kit.ts';
 
@@ -62,7 +63,7 @@ describe('production: bot state on the SQLite file across restarts', () => {
     const file = path.join(path.dirname(config), '.botyard', 'botyard.db');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, Buffer.alloc(8192, 'not a database '));
-    const message = await startBotyard({ config, env: world.env }).then(() => '', (err: Error) => err.message);
+    const message = await refusedStart(config, world.env);
     expect(message).toContain(`${file} is not a readable botyard database`);
     expect(message).toContain(`mv ${file} ${file}.broken`);
   }, 180_000);
@@ -71,7 +72,7 @@ describe('production: bot state on the SQLite file across restarts', () => {
     const config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), store: { kind: 'sqlite', path: 'not-a-folder/botyard.db' } });
     const blocker = path.join(path.dirname(config), 'not-a-folder');
     writeFileSync(blocker, 'a file where the folder should be');
-    const message = await startBotyard({ config, env: world.env }).then(() => '', (err: Error) => err.message);
+    const message = await refusedStart(config, world.env);
     expect(message).toContain(`${path.join(blocker, 'botyard.db')} cannot be opened for writing`);
     expect(message).toContain('Fix: make its folder exist and be writable');
   }, 180_000);

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupConfigs, killAll, scratchDir, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.ts';
+import { refusedStart } from '../helpers/refused-start.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { deliver, startStreamWorld, type StreamWorld } from '../production/stream-kit.ts';
 
@@ -48,12 +49,16 @@ async function start(redisUrl: string, config: Record<string, unknown> = {}, env
   }
 }
 
+/** A start that must be refused (in process: refused-start.ts); resolves with what it printed. */
+function refuse(redisUrl: string): Promise<string> {
+  return refusedStart(writeConfig({ botsDir: echoBots, redisPrefix: `sec${Date.now()}` }), { ...world.env, REDIS_URL: redisUrl });
+}
+
 describe('Redis durability at start', () => {
   it('refuses a Redis without persistence, saying exactly what to set; starts with allowVolatile', async () => {
     const volatile = await redis(['--save', '', '--appendonly', 'no']);
-    const refused = await start(volatile.url);
-    expect(refused.proc).toBeUndefined();
-    expect(refused.output).toMatch(/keeps nothing on disk \(appendonly no, save ""\).*CONFIG SET appendonly yes.*redis\.allowVolatile: true/s);
+    const refused = await refuse(volatile.url);
+    expect(refused).toMatch(/keeps nothing on disk \(appendonly no, save ""\).*CONFIG SET appendonly yes.*redis\.allowVolatile: true/s);
     const allowed = await start(volatile.url, { redis: { allowVolatile: true } });
     expect(allowed.proc).toBeDefined();
     expect(allowed.proc!.logs().some((l) => l.level === 40 && String(l.msg).includes('keeps nothing on disk'))).toBe(true);
@@ -62,9 +67,8 @@ describe('Redis durability at start', () => {
 
   it('refuses an evicting maxmemory-policy', async () => {
     const evicting = await redis(['--appendonly', 'yes', '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru']);
-    const refused = await start(evicting.url);
-    expect(refused.proc).toBeUndefined();
-    expect(refused.output).toMatch(/maxmemory-policy allkeys-lru.*CONFIG SET maxmemory-policy noeviction/s);
+    const refused = await refuse(evicting.url);
+    expect(refused).toMatch(/maxmemory-policy allkeys-lru.*CONFIG SET maxmemory-policy noeviction/s);
   });
 
   it('reads INFO when CONFIG is disabled: AOF on starts, AOF off is refused as unconfirmed', async () => {
@@ -73,8 +77,8 @@ describe('Redis durability at start', () => {
     expect(ok.proc).toBeDefined();
     await ok.proc!.stop();
     const managedVolatile = await redis(['--save', '60 1', '--rename-command', 'CONFIG', '']);
-    const refused = await start(managedVolatile.url);
-    expect(refused.output).toMatch(/CONFIG is disabled.*appendonly yes/s);
+    const refused = await refuse(managedVolatile.url);
+    expect(refused).toMatch(/CONFIG is disabled.*appendonly yes/s);
   });
 
   it('starts on RDB-only persistence with a warning about the window it can lose', async () => {
@@ -111,6 +115,7 @@ describe('secrets in logs', () => {
     const url = `redis://:${password}@127.0.0.1:${server.port}`;
     // 1. At start: the password is wrong from the beginning.
     const wrong = 'wrong-pass-5f3a9c';
+    // A real process here, not refusedStart: its log lines (pino, stdout) are what must not leak.
     const refused = await start(`redis://:${wrong}@127.0.0.1:${server.port}`);
     expect(refused.proc).toBeUndefined();
     expect(refused.output).toMatch(/WRONGPASS|NOAUTH|invalid username-password/);
