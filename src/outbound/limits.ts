@@ -75,7 +75,8 @@ type ConfigLimits = Partial<Record<'stream' | 'acs', Partial<Record<CallKind, { 
 
 /**
  * Limits as bot.config.ts writes them (`limits.stream.send.perMinute`): each kind keeps its default
- * scope, group and short window. A kind that shares another's limit (its `group`) is paced by that one.
+ * scope and group, and its short window scaled by the same factor as the minute's. A kind that shares
+ * another's limit (its `group`) is paced by that one.
  */
 export function configuredLimits(config: ConfigLimits): Partial<Record<PlatformName, PlatformLimits>> {
   const out: Partial<Record<PlatformName, PlatformLimits>> = {};
@@ -88,7 +89,9 @@ export function configuredLimits(config: ConfigLimits): Partial<Record<PlatformN
         scope: base?.scope ?? 'app',
         ...(l.burst ? { burst: l.burst } : {}),
         ...(base?.group ? { group: base.group } : {}),
-        ...(base?.short ? { short: base.short } : {}),
+        // A platform's short window moves with the limit you set (ACS: 10 per 10 s beside 30 per minute): a
+        // raised limit left under the default 10 per 10 s would still be paced at that.
+        ...(base?.short ? { short: { limit: Math.max(1, Math.round((base.short.limit * l.perMinute) / base.limit)), windowMs: base.short.windowMs } } : {}),
       };
     }
   }

@@ -48,6 +48,16 @@ describe('bucketFor', () => {
     return most;
   }
 
+  it('a raised ACS limit raises its short window with it: 60,000 a minute with a burst of 1,000 sends 1,000 at once', () => {
+    const raised = configuredLimits({ acs: { send: { perMinute: 60_000, burst: 1000 } } }).acs!.send!;
+    expect(raised.short).toEqual({ limit: 20_000, windowMs: 10_000 });
+    let t = 0;
+    const bucket = new TokenBucket(bucketFor(raised), () => t);
+    const waits = Array.from({ length: 2000 }, () => bucket.reserve());
+    expect(waits.slice(0, 1000).every((w) => w === 0)).toBe(true);
+    expect(waits.at(-1)).toBeLessThan(1100); // the next thousand at ~1,000 a second
+  });
+
   it('keeps ACS sends within 10 per 10 s and 30 per minute per thread, whatever burst is configured', () => {
     for (const burst of [undefined, 1, 5, 9, 10, 15, 100]) {
       expect({ burst, tenSeconds: busiest(burst, 10_000) <= 10, minute: busiest(burst, 60_000) <= 30 }).toEqual({ burst, tenSeconds: true, minute: true });
@@ -168,7 +178,8 @@ describe('outbound', () => {
   it('limits from bot.config.ts replace the defaults and keep their scope', () => {
     const limits = configuredLimits({ stream: { send: { perMinute: 6000, burst: 500 } }, acs: { typing: { perMinute: 60 } } });
     expect(limits.stream?.send).toEqual({ limit: 6000, windowMs: 60_000, burst: 500, scope: 'app' });
-    expect(limits.acs?.typing).toEqual({ limit: 60, windowMs: 60_000, scope: 'conversation', short: { limit: 5, windowMs: 10_000 } });
+    // Typing's documented 15 a minute and 5 per 10 s: four times the minute is four times the short window.
+    expect(limits.acs?.typing).toEqual({ limit: 60, windowMs: 60_000, scope: 'conversation', short: { limit: 20, windowMs: 10_000 } });
     expect(defaultLimits.stream.send?.limit).toBe(1000);
   });
 });
