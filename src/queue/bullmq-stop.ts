@@ -1,16 +1,9 @@
 /**
- * Stopping a BullMQ worker within a bound: the event queue's and the timers' (both on Redis).
+ * Stopping a BullMQ worker (the timers' on Redis) within a bound.
  */
 import type { Worker } from 'bullmq';
+import { settlesWithin } from './settles-within.ts';
 
-/** True when `promise` settled within `ms` (its outcome is ignored); never rejects. */
-export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = promise.then(() => true, () => true);
-  const result = await Promise.race([settled, new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)))]);
-  clearTimeout(timer);
-  return result;
-}
 
 /**
  * Closes `worker`, letting running jobs finish for up to `timeoutMs`; true when it closed in time.

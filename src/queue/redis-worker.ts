@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import type { DeadLetter, EventWorker } from './queue.ts';
-import { settlesWithin } from './bullmq-stop.ts';
+import { settlesWithin } from './settles-within.ts';
 import { groupCommit } from './group-commit.ts';
 import { deadLetterOf } from './redis-dead-letters.ts';
 import { maintainLeases } from './redis-leases.ts';

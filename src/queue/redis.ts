@@ -35,7 +35,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { BotyardError } from '../errors.ts';
-import { settlesWithin } from './bullmq-stop.ts';
+import { settlesWithin } from './settles-within.ts';
 import { eventJson } from './event-json.ts';
 import { groupCommit } from './group-commit.ts';
 import { conversationKey } from './memory.ts';

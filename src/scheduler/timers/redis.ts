@@ -18,7 +18,8 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { closeWorkerWithin, settlesWithin } from '../../queue/bullmq-stop.ts';
+import { closeWorkerWithin } from '../../queue/bullmq-stop.ts';
+import { settlesWithin } from '../../queue/settles-within.ts';
 import { matchesFilter } from './memory.ts';
 import { timerIndex } from './redis-index.ts';
 import {
