@@ -15,10 +15,9 @@ import type { InboundEvent } from '../adapters/adapter.ts';
 import type { DeadLetter, EventWorker } from './queue.ts';
 import { settlesWithin } from './settles-within.ts';
 import { groupCommit } from './group-commit.ts';
-import { deadLetterOf } from './redis-dead-letters.ts';
+import { attemptEvent } from './redis-attempts.ts';
 import { maintainLeases } from './redis-leases.ts';
 import { readAckReply, readItems, type AckAnswer, type Item, queueScripts } from './redis-scripts.ts';
-import { conversationKey } from './memory.ts';
 
 export interface WorkerOptions {
   client: Redis;
@@ -156,39 +155,21 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     missing.forEach((item, i) => (item.json = data[i] ?? null));
   }
 
-  const letter = (event: InboundEvent, error: unknown, attempts: number): DeadLetter => {
-    const dead = deadLetterOf(event, error, attempts);
-    log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts, ...(dead.traceId ? { traceId: dead.traceId } : {}) }, 'event dead-lettered');
-    return dead;
-  };
-
   /** Runs the head event until it is done, dead or lost; answers whether to go on with the conversation. */
   async function runHead(h: Held, item: Item): Promise<boolean> {
-    let dead: DeadLetter | undefined;
     const event = item.event ?? (item.json === null ? undefined : (JSON.parse(item.json) as InboundEvent));
-    if (event && item.stalls > o.maxStalledCount) {
-      dead = letter(event, new Error(`stalled ${item.stalls} time(s), more than maxStalledCount (${o.maxStalledCount}): its instance died while working it`), item.tries + item.stalls);
-    } else if (event) {
-      for (;;) {
-        const attempt = 1 + item.tries + item.stalls;
-        try {
-          await handle(event, { attempt });
-          break;
-        } catch (err) {
-          if (item.tries + 1 >= o.maxAttempts) {
-            dead = letter(event, err, attempt);
-            break;
-          }
-          log?.warn({ err, eventId: event.id, attempt }, 'event failed; retrying');
-          if ((await scripts.botyardQFail(o.ns, token, h.conv, item.id)) < 0) return false; // lost
-          item.tries++;
-        }
-        if (stopping || h.lost) return false; // the try is recorded; whoever claims it next retries it
-        await new Promise<void>((wake) => (h.sleep = { timer: setTimeout(wake, o.backoffMs * 2 ** (item.tries - 1)), wake }));
-        h.sleep = undefined;
-        if (stopping || h.lost) return false;
-      }
-    }
+    const outcome = await attemptEvent(event, item, {
+      handle,
+      maxAttempts: o.maxAttempts,
+      maxStalledCount: o.maxStalledCount,
+      backoffMs: o.backoffMs,
+      ...(log ? { log } : {}),
+      recordFailure: async () => (await scripts.botyardQFail(o.ns, token, h.conv, item.id)) >= 0,
+      halted: () => stopping || h.lost,
+      sleep: (ms) => new Promise<void>((wake) => (h.sleep = { timer: setTimeout(wake, ms), wake })).finally(() => (h.sleep = undefined)),
+    });
+    if (outcome === 'halted') return false;
+    const dead = outcome === 'done' ? undefined : outcome;
     h.items.shift();
     o.local.delete(item.id);
     const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0 });
