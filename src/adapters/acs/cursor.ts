@@ -64,6 +64,19 @@ export function secondOpen(cursor: ThreadCursor, subSecondService: boolean, skew
   return (cursor.readAt ?? 0) - skewMs < listed + 1000;
 }
 
+/**
+ * Milliseconds from `now` (our clock) until a read starting then would close the thread's open second
+ * (the inverse of `secondOpen`): 0 when it is not open, undefined for an older version's forced recheck.
+ * `serviceNow` is the service's time at `now` when it is known (then the service clock decides, as in
+ * `secondOpen`), else our clock less `skewMs` does.
+ */
+export function secondClosesIn(cursor: ThreadCursor, subSecondService: boolean, skewMs: number, now: number, serviceNow: number | undefined): number | undefined {
+  if (cursor.recheck) return undefined;
+  if (!secondOpen(cursor, subSecondService, skewMs)) return 0;
+  const closes = Date.parse(cursor.lmro!) + 1000;
+  return Math.max(0, serviceNow !== undefined ? closes + SERVICE_CLOCK_MARGIN_MS - serviceNow : closes + skewMs - now);
+}
+
 export const modifiedOn = (m: ChatMessage): number =>
   Math.max(m.createdOn.getTime(), m.editedOn?.getTime() ?? 0, m.deletedOn?.getTime() ?? 0);
 

@@ -1,7 +1,7 @@
 import { pollCycle } from '../../telemetry/spans.ts';
 import type { ChatMessage, ChatThreadItem } from '@azure/communication-chat';
 import type { PollerDeps, PollOptions, PollStats } from './poll-options.ts';
-import { advance, classify, createdMs, keys, prune, secondOpen, wholeSecond, type PollerState, type ThreadCursor } from './cursor.ts';
+import { advance, classify, createdMs, keys, prune, secondClosesIn, secondOpen, wholeSecond, type PollerState, type ThreadCursor } from './cursor.ts';
 import { toPlatformError } from './errors.ts';
 import { createThreadLeases } from './leases.ts';
 import { messageEvents } from './normalize.ts';
@@ -10,6 +10,14 @@ export type { PollOptions, PollStats } from './poll-options.ts';
 
 /** Empty cycles in a row before the interval starts growing towards the idle maximum. */
 const IDLE_CYCLES_BEFORE_BACKOFF = 3;
+
+/**
+ * A thread read again only because its listed second was still open (no news) is read later in the
+ * same cycle, after that second closes, when that is at most this far off: read now, it would still be
+ * open and cost a third read next cycle. Covers SERVICE_CLOCK_MARGIN_MS and a service clock learnt a
+ * little low; only such rechecks wait, so a message that shared the second is found at most this late.
+ */
+const RECHECK_DEFER_MAX_MS = 300;
 
 /**
  * The listMessages poller. One cycle: one listChatThreads (from the last handled activity minus the
@@ -24,10 +32,11 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   const pageSize = options.pageSize ?? 100;
   const concurrency = options.concurrency ?? 4;
   const skew = options.clockSkewMs ?? overlap;
-  /** The service's time at `readAt`, when it is known and no fixed margin was asked for. */
+  /** The service's time when our clock read `local`, when it is known and no fixed margin was asked for. */
+  const serviceAt = (local: number) => (options.clockSkewMs === undefined ? deps.serviceTimeAt?.(local) : undefined);
   const stampRead = (cursor: ThreadCursor, readAt: number) => {
     cursor.readAt = readAt;
-    const service = options.clockSkewMs === undefined ? deps.serviceTimeAt?.(readAt) : undefined;
+    const service = serviceAt(readAt);
     if (service === undefined) delete cursor.serviceReadAt;
     else cursor.serviceReadAt = service;
   };
@@ -41,6 +50,8 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
+  /** Ends a cycle's wait for deferred rechecks early (stop). */
+  let wakeDeferred: (() => void) | undefined;
   let loop: Promise<void> | undefined;
   let inFlight: Promise<PollStats> | undefined;
   // Set once a listing shows a lastMessageReceivedOn with a sub-second part: the service keeps
@@ -135,6 +146,9 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       // listChatThreads window if its owner dies before handling it.
       let heldBack = Infinity;
       const queue = threads.filter((t) => !t.deletedOn);
+      /** Rechecks whose second closes soon, with when (our clock) to read them: see RECHECK_DEFER_MAX_MS. */
+      const deferred: { item: ChatThreadItem; at: number }[] = [];
+      let mayDefer = true;
       const worker = async () => {
         for (let item = queue.shift(); item; item = queue.shift()) {
           const lmro = item.lastMessageReceivedOn?.getTime() ?? 0;
@@ -148,6 +162,11 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
             }
             if (!(await owns(item.id))) {
               heldBack = Math.min(heldBack, lmro);
+              continue;
+            }
+            const readIn = unchanged && mayDefer ? deferRecheck(cursor!) : undefined;
+            if (readIn !== undefined) {
+              deferred.push({ item, at: deps.now() + readIn });
               continue;
             }
             if (!cursor && baseline) {
@@ -179,6 +198,13 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+      if (deferred.length > 0) {
+        // One wait for all of them (the latest is at most RECHECK_DEFER_MAX_MS off), then one more pass.
+        await deferUntil(Math.max(...deferred.map((d) => d.at)));
+        mayDefer = false;
+        queue.push(...deferred.map((d) => d.item));
+        await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+      }
       if (allHandled) {
         const upTo = Math.min(newest, heldBack - 1);
         await store.set(keys.poller(botId), { threadsSince: upTo > 0 ? upTo : since } satisfies PollerState);
@@ -200,6 +226,25 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       inFlight = undefined;
     }
   }
+
+  /** For a recheck whose second closes within RECHECK_DEFER_MAX_MS: how long until it does (else undefined: read now). */
+  const deferRecheck = (cursor: ThreadCursor): number | undefined => {
+    const now = deps.now();
+    const closesIn = secondClosesIn(cursor, subSecond, skew, now, serviceAt(now));
+    return closesIn !== undefined && closesIn > 0 && closesIn <= RECHECK_DEFER_MAX_MS ? closesIn : undefined;
+  };
+
+  /** Waits (real time) until our clock reads `at`, at most RECHECK_DEFER_MAX_MS; stop() ends it early. */
+  const deferUntil = (at: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(done, Math.min(RECHECK_DEFER_MAX_MS, Math.max(0, at - deps.now())));
+      function done() {
+        clearTimeout(t);
+        wakeDeferred = undefined;
+        resolve();
+      }
+      wakeDeferred = done;
+    });
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -248,6 +293,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       running = false;
       if (timer) clearTimeout(timer);
       wake?.();
+      wakeDeferred?.();
       await loop;
       await inFlight?.catch(() => undefined);
       // Cursors are saved as each thread is handled; what is left is to hand the threads over.

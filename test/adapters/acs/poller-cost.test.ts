@@ -10,14 +10,16 @@ import { startAdapter, texts, type Harness } from './helpers.ts';
  */
 
 let emulator: AcsEmulator;
-/** The emulator's clock: real time unless a test pins it. */
+/** The emulator's clock: real time unless a test pins it, or shifts it (then it runs). */
 let pinned: number | undefined;
+let shift = 0;
 const running: Harness[] = [];
 beforeAll(async () => {
-  emulator = await startAcsEmulator({ now: () => pinned ?? Date.now() });
+  emulator = await startAcsEmulator({ now: () => pinned ?? Date.now() + shift });
 });
 afterEach(async () => {
   pinned = undefined;
+  shift = 0;
   emulator.settings.lastMessageReceivedOnPrecision = undefined;
   await Promise.all(running.splice(0).map((h) => h.adapter.stop()));
 });
@@ -184,5 +186,34 @@ describe('ACS poller cost', () => {
     expect((await h.adapter.pollOnce()).threadsRechecked).toBe(2);
     // The service's second ended 400 ms before this read (our clock says t0 - 1600): it closes.
     await readUntilSecondCloses(h, at, { t0, threadId: ids[0]!, userId: user.id, closesAt: t0 + 3400 });
+  });
+
+  it('a recheck due to close within the cycle waits for it: one read closes the second instead of two', async () => {
+    // Both clocks run here (the deferral waits real time), ours 5 s behind the emulator's.
+    const at = (ms: number) => {
+      shift = ms - Date.now();
+    };
+    const h = await adapter(undefined, { now: () => Date.now() + shift - 5000 });
+    const t0 = nextSecond();
+    at(t0 + 100);
+    const { user, ids } = threads(h.adapter.botUser.id, 1);
+    at(t0 + 1005); // the first start reads early in a second: its Date header tells the offset closely
+    await h.adapter.pollOnce();
+    at(t0 + 2050);
+    emulator.admin.sendMessage(ids[0]!, user.id, 'one');
+    expect((await h.adapter.pollOnce()).events).toBe(1); // read inside its second: open
+    emulator.admin.sendMessage(ids[0]!, user.id, 'two'); // same second: the listing does not move
+    // One second on, the second is closed at the service but not yet by the margin (SERVICE_CLOCK_MARGIN_MS):
+    // read now, it would stay open and be read a third time next cycle; the poller waits for it instead.
+    at(t0 + 3150);
+    const started = Date.now();
+    const recheck = await h.adapter.pollOnce();
+    console.info(`[acs] deferred recheck cycle took ${Date.now() - started} ms`);
+    expect({ rechecked: recheck.threadsRechecked, events: recheck.events }).toEqual({ rechecked: 1, events: 1 });
+    emulator.resetCounters();
+    const idle = await h.adapter.pollOnce();
+    expect({ polled: idle.threadsPolled, events: idle.events }).toEqual({ polled: 0, events: 0 });
+    expect(emulator.counters()).toEqual({ 'threads.list': 1 });
+    expect(texts(h.events)).toEqual(['one', 'two']);
   });
 });
