@@ -268,16 +268,6 @@ export function readAckReply(reply: Array<string | number | null>, events: numbe
   return { answers, at };
 }
 
-/** The names of the conversations claimed in `reply` from `at` on (name, n, n × item each). */
-export function claimedNames(reply: Array<string | number | null>, at: number): Set<string> {
-  const names = new Set<string>();
-  while (at < reply.length) {
-    names.add(String(reply[at]));
-    at += 2 + 4 * Number(reply[at + 1]);
-  }
-  return names;
-}
-
 /** The scripts, defined once on `client` (ioredis loads each on first use and runs it by SHA after). */
 export function queueScripts(client: Redis): QueueCommands {
   const redis = client as Redis & QueueCommands;

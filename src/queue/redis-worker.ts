@@ -17,6 +17,7 @@ import { settlesWithin } from './settles-within.ts';
 import { groupCommit } from './group-commit.ts';
 import { attemptEvent } from './redis-attempts.ts';
 import { maintainLeases } from './redis-leases.ts';
+import type { LocalEvents } from './redis-local.ts';
 import { readAckReply, readItems, type AckAnswer, type Item, queueScripts } from './redis-scripts.ts';
 
 export interface WorkerOptions {
@@ -35,7 +36,7 @@ export interface WorkerOptions {
    * Events this instance accepted, by entry id: a claimed event found here is worked from memory, so
    * its JSON is neither read back from Redis nor parsed. The worker removes what it finishes.
    */
-  local: Map<string, InboundEvent>;
+  local: LocalEvents;
   log?: Logger;
 }
 
@@ -62,8 +63,6 @@ interface Ack {
 export interface QueueWorker {
   /** This worker's owner token in Redis. */
   token: string;
-  /** Whether this worker holds `conv` (so will work the events appended to it). */
-  holds(conv: string): boolean;
   /** Promises up to the free slots to a claim the caller is about to make; answers how many. */
   reserve(): number;
   /** Gives back what `reserve` promised, once the claim's answer is in hand (adopt it first). */
@@ -260,7 +259,6 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
 
   return {
     token,
-    holds: (conv) => held.has(conv),
     reserve() {
       const n = stopping ? 0 : freeSlots();
       reserved += n;

@@ -41,7 +41,8 @@ import { groupCommit } from './group-commit.ts';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue } from './queue.ts';
 import { warnLegacyQueue } from './redis-legacy.ts';
-import { claimedNames, queueScripts } from './redis-scripts.ts';
+import { localEvents } from './redis-local.ts';
+import { queueScripts } from './redis-scripts.ts';
 import { startWorker, type QueueWorker } from './redis-worker.ts';
 
 export interface RedisQueueOptions {
@@ -93,10 +94,9 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   const deadKey = `${ns}:dead`;
   const scripts = queueScripts(connection);
   let worker: QueueWorker | undefined;
-  // Events accepted here that this instance's worker will work, by entry id: it takes them from memory
-  // and removes them. Bounded (a lease lost leaves some behind).
-  const local = new Map<string, InboundEvent>();
-  const LOCAL_MAX = 5_000;
+  // Events accepted here, by entry id, while this instance runs a worker: whichever of them it claims
+  // (most, on one instance) it works from memory (redis-local.ts).
+  const local = localEvents();
 
   // Every accept in flight (acceptOnce, enqueue, replay) shares one script call. An event JSON cannot
   // encode is refused alone, before the script: the rest of its commit goes on.
@@ -129,18 +129,13 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       taker?.unreserve(free);
       throw error;
     }
-    // Kept in memory: accepted events of the conversations this worker holds or just claimed, which it
-    // works next (the rest are read from Redis by whoever claims them).
-    const mine = taker ? claimedNames(reply, sent.length) : undefined;
+    // Kept in memory, not only for the conversations this worker holds or just claimed: those it did not
+    // take now wait in the ready list, and its own acks usually claim them a moment later.
     sent.forEach((i, k) => {
       answers[i] = reply[k] === 1;
       const { event, entry } = batch[i]!;
-      if (answers[i] && taker && (mine!.has(conversationKey(event)) || taker.holds(conversationKey(event)))) local.set(entry, event);
+      if (answers[i] && taker) local.set(entry, event);
     });
-    for (const id of local.keys()) {
-      if (local.size <= LOCAL_MAX) break;
-      local.delete(id);
-    }
     if (taker) {
       const adopted = taker.adopt(reply, sent.length);
       taker.unreserve(free);
