@@ -83,10 +83,16 @@ end
 return out`;
 
 // Takes up to n ready conversations for `token`, appending per conversation: name, n, n × item.
+// Emptying ready clears the wake tokens: each says "ready has work", so none is true any more, and an
+// idle worker that popped one would make a claim for nothing (and another BLPOP) per stale token.
 const TAKE = `local function take(ns, token, lease, chunk, n, out)
+  local emptied = false
   for k = 1, n do
     local conv = redis.call('LPOP', ns .. ':ready')
-    if not conv then break end
+    if not conv then
+      emptied = true
+      break
+    end
     if redis.call('HEXISTS', ns .. ':owner', conv) == 0 then
       local at = #out + 1
       out[at] = conv
@@ -99,6 +105,7 @@ const TAKE = `local function take(ns, token, lease, chunk, n, out)
       end
     end
   end
+  if emptied or redis.call('LLEN', ns .. ':ready') == 0 then redis.call('DEL', ns .. ':wake') end
 end
 `;
 

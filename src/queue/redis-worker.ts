@@ -207,10 +207,17 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     }
   }
 
+  /**
+   * Claims ready conversations for free slots that nothing else fills. Busy, this instance claims within
+   * its accept and ack scripts (their `take`), so this loop mostly waits: it claims at start, then only
+   * once a wake token says something was readied. Not right after a slot frees: the ack that freed it
+   * already took what was ready, and a claim then found nothing, twice a round trip per freed slot.
+   */
   async function claimLoop(): Promise<void> {
+    // False until a claim finds less than it asked for: ready was empty, so wait for a token first.
+    let waitForWake = false;
     while (!stopping) {
-      const free = freeSlots();
-      if (free <= 0) {
+      if (freeSlots() <= 0) {
         // Woken when a slot frees or a reservation is given back; the timer is only a safety net.
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 1000);
@@ -222,9 +229,15 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
         slotFreed = undefined;
         // Let the ack commits of this turn refill the slot first: they claim in the same call.
         await new Promise((resolve) => setImmediate(resolve));
+        waitForWake = true;
         continue;
       }
       try {
+        // Tokens are pushed for every conversation readied and cleared when a take empties ready, so
+        // this returns at once while ready has work; the timeout is the safety net for a lost token.
+        if (waitForWake) await blocking.blpop(`${o.ns}:wake`, 1);
+        const free = freeSlots();
+        if (stopping || free <= 0) continue;
         reserved += free;
         let reply: Array<string | number | null>;
         try {
@@ -232,8 +245,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
         } finally {
           reserved -= free;
         }
-        const got = await adopt(reply, 0);
-        if (!got && !stopping) await blocking.blpop(`${o.ns}:wake`, 1);
+        waitForWake = (await adopt(reply, 0)) < free;
       } catch (err) {
         if (stopping) return;
         log?.warn({ err }, 'queue could not claim work; trying again');
