@@ -17,6 +17,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { rememberRawJson } from '../../src/adapters/raw-json.ts';
 import { normalize } from '../../src/adapters/stream/normalize.ts';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
 import { createRedisQueue, type RedisQueueOptions } from '../../src/queue/redis.ts';
@@ -38,7 +39,10 @@ function events(): InboundEvent[] {
   const run = serial++;
   return Array.from({ length: N }, (_, i) => {
     const body = messageNewBody({ id: `r${run}-${i}`, channel: `bench-${i % CONVERSATIONS}` });
-    return normalize(JSON.parse(body), { botId: 'botyard', webhookId: `wh-r${run}-${i}`, body: Buffer.from(body) });
+    // As the Stream adapter does: the queue writes `raw` from the bytes it was parsed from.
+    const payload = JSON.parse(body);
+    rememberRawJson(payload, Buffer.from(body));
+    return normalize(payload, { botId: 'botyard', webhookId: `wh-r${run}-${i}`, body: Buffer.from(body) });
   });
 }
 
