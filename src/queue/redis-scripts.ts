@@ -14,6 +14,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { InboundEvent } from '../adapters/adapter.ts';
+import { respScript } from './redis-resp.ts';
 
 // Shared by the scripts that hand out events: the conversation's first `chunk` entries with their data
 // (unless WITH_DATA is false: the worker has them in memory, or fetches them itself), failed tries and
@@ -230,7 +231,6 @@ return n`;
 
 type Args = Array<string | number | Buffer>;
 interface QueueCommands {
-  botyardQAccept(...args: Args): Promise<Array<string | number | null>>;
   botyardQClaim(...args: Args): Promise<Array<string | number | null>>;
   botyardQAck(...args: Args): Promise<Array<string | number | null>>;
   botyardQFail(...args: Args): Promise<number>;
@@ -275,11 +275,17 @@ export function readAckReply(reply: Array<string | number | null>, events: numbe
   return { answers, at };
 }
 
-/** The scripts, defined once on `client` (ioredis loads each on first use and runs it by SHA after). */
+/**
+ * The accept script, sent with the queue's own encoder (redis-resp.ts): its arguments carry every event
+ * of a commit, whose JSON is written into the command piece by piece.
+ */
+export const acceptScript = respScript(ACCEPT);
+
+/** The other scripts, defined once on `client` (ioredis loads each on first use and runs it by SHA after). */
 export function queueScripts(client: Redis): QueueCommands {
   const redis = client as Redis & QueueCommands;
-  if (typeof redis.botyardQAccept !== 'function') {
-    const scripts = { botyardQAccept: ACCEPT, botyardQClaim: CLAIM, botyardQAck: ACK, botyardQFail: FAIL, botyardQRenew: RENEW, botyardQReap: REAP, botyardQRelease: RELEASE };
+  if (typeof redis.botyardQClaim !== 'function') {
+    const scripts = { botyardQClaim: CLAIM, botyardQAck: ACK, botyardQFail: FAIL, botyardQRenew: RENEW, botyardQReap: REAP, botyardQRelease: RELEASE };
     for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
   }
   return redis;

@@ -36,13 +36,14 @@ import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { BotyardError } from '../errors.ts';
 import { settlesWithin } from './settles-within.ts';
-import { eventJson } from './event-json.ts';
+import { eventJsonParts } from './event-json.ts';
 import { groupCommit } from './group-commit.ts';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue } from './queue.ts';
 import { warnLegacyQueue } from './redis-legacy.ts';
 import { localEvents } from './redis-local.ts';
-import { queueScripts } from './redis-scripts.ts';
+import type { RespArg } from './redis-resp.ts';
+import { acceptScript } from './redis-scripts.ts';
 import { startWorker, type QueueWorker } from './redis-worker.ts';
 
 export interface RedisQueueOptions {
@@ -92,7 +93,6 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   const log = options.log;
   const ns = `${prefix}:queue:${name}`;
   const deadKey = `${ns}:dead`;
-  const scripts = queueScripts(connection);
   let worker: QueueWorker | undefined;
   // Events accepted here, by entry id, while this instance runs a worker: whichever of them it claims
   // (most, on one instance) it works from memory (redis-local.ts).
@@ -105,16 +105,16 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     // free slots) in the same script: their events are in `local`, so nothing more is read or sent.
     const taker = worker;
     const free = taker?.reserve() ?? 0;
-    const args: Array<string | number | Buffer> = [ns, taker?.token ?? '', options.lockDuration ?? 30_000, free, options.chunk ?? 32];
+    const args: RespArg[] = [ns, taker?.token ?? '', options.lockDuration ?? 30_000, free, options.chunk ?? 32];
     const answers: Array<boolean | Error> = [];
     const sent: number[] = [];
     batch.forEach((a, i) => {
-      let json: Buffer;
+      let json: Array<string | Buffer>;
       try {
-        // Bytes, not a string: ioredis writes a command of string arguments as one concatenated string,
-        // and writing that (often two-byte: one '…' in a message does it) to the socket cost more than
-        // all the rest of an accept (queue-cost: writeUtf8String ~30% of its CPU).
-        json = eventJson(a.event);
+        // Pieces, not one string: the webhook's bytes go into the command as they are (redis-resp.ts),
+        // and ioredis would write a command of string arguments as one concatenated string, whose
+        // writing (two-byte as soon as a message has a '…') cost more than the rest of an accept.
+        json = eventJsonParts(a.event);
       } catch (error) {
         answers[i] = error instanceof Error ? error : new Error(String(error));
         return;
@@ -124,7 +124,7 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     });
     let reply: Array<string | number | null> = [];
     try {
-      if (sent.length) reply = await scripts.botyardQAccept(...args);
+      if (sent.length) reply = (await acceptScript.run(connection, args)) as Array<string | number | null>;
     } catch (error) {
       taker?.unreserve(free);
       throw error;
