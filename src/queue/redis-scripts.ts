@@ -18,18 +18,25 @@ import { respScript } from './redis-resp.ts';
 
 // Shared by the scripts that hand out events: the conversation's first `chunk` entries with their data
 // (unless WITH_DATA is false: the worker has them in memory, or fetches them itself), failed tries and
-// (for the head only: only the head can have been running) stalls.
+// (for the head only: only the head can have been running) stalls. Tries and stalls are looked up only
+// when either hash exists (asked once per script): nothing fails most of the time, and the two lookups
+// were two of the dozen calls a script makes per event when every event claims its conversation.
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
-const FETCH = `local function fetch(ns, conv, chunk, out)
+const FETCH = `local counted = nil
+local function fetch(ns, conv, chunk, out)
   local ids = redis.call('LRANGE', ns .. ':c:' .. conv, 0, chunk - 1)
   out[#out + 1] = #ids
   if #ids == 0 then return 0 end
   local data = ids
   if WITH_DATA then data = redis.call('HMGET', ns .. ':data', unpack(ids)) end
-  local tries = redis.call('HMGET', ns .. ':tries', unpack(ids))
-  local stalls = redis.call('HGET', ns .. ':stalls', ids[1])
+  if counted == nil then counted = redis.call('EXISTS', ns .. ':tries', ns .. ':stalls') > 0 end
+  local tries, stalls = {}, false
+  if counted then
+    tries = redis.call('HMGET', ns .. ':tries', unpack(ids))
+    stalls = redis.call('HGET', ns .. ':stalls', ids[1])
+  end
   for i = 1, #ids do
     out[#out + 1] = ids[i]
     if WITH_DATA then out[#out + 1] = data[i] else out[#out + 1] = '' end
@@ -38,8 +45,9 @@ const FETCH = `local function fetch(ns, conv, chunk, out)
   end
   return #ids
 end
+local TOKENS = {'1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1'}
 local function wake(ns, n)
-  for i = 1, math.min(n, 16) do redis.call('LPUSH', ns .. ':wake', '1') end
+  redis.call('LPUSH', ns .. ':wake', unpack(TOKENS, 1, math.min(n, 16)))
   redis.call('LTRIM', ns .. ':wake', 0, 63)
 end
 `;
@@ -118,33 +126,42 @@ local out = {}
 take(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[4]), out)
 return out`;
 
-// ARGV: ns, token, lease ms, chunk, with data ('1' or '0'), free slots, then per finished event: conversation, entry id, dead-letter field
-// ('' = none), dead letter JSON, want ('1' = the worker holds no more events of it). Pops the event if it
-// is still the head of a conversation this token owns, writes its dead letter, and when the worker wants
-// more answers the next chunk, or releases the conversation: when it is empty, or (fairness) when
-// others wait in ready. Per event: status (0 lost: another owner took it; 1 ok; 2 released; 3 more), n,
-// n × item. Then, so that a busy worker needs no claim call of its own, it takes ready conversations
-// for its free slots and for those this call released, answered as CLAIM does.
+// ARGV: ns, token, lease ms, chunk, with data ('1' or '0'), free slots, then per finished event:
+// conversation, entry id, flags, and when flags has 'd' its dead-letter field and JSON. Flags: 'w' the
+// worker wants more (it holds no more events of it), 'c' clean (no failed try or stall was recorded for
+// it, so there are none to delete), 'd' a dead letter follows. Pops the event if it is still the head of
+// a conversation this token owns, writes its dead letter, and when the worker wants more answers the
+// next chunk, or releases the conversation: when it is empty, or (fairness) when others wait in ready.
+// Per event: status (0 lost: another owner took it; 1 ok; 2 released; 3 more), n, n × item. Then, so
+// that a busy worker needs no claim call of its own, it takes ready conversations for its free slots
+// and for those this call released, answered as CLAIM does.
 const ACK = `${NOW}local WITH_DATA = ARGV[5] == '1'
 ${FETCH}${TAKE}
 local ns, token, lease, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local out, done, released = {}, 0, 0
-for i = 7, #ARGV, 5 do
-  local conv, id = ARGV[i], ARGV[i + 1]
+local i = 7
+while i <= #ARGV do
+  local conv, id, flags = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local dead = string.find(flags, 'd', 1, true)
   if redis.call('HGET', ns .. ':owner', conv) ~= token then
     out[#out + 1] = 0
     out[#out + 1] = 0
   else
     local list = ns .. ':c:' .. conv
-    if redis.call('LINDEX', list, 0) == id then
-      redis.call('LPOP', list)
+    -- Pop, then put back in the rare case the head is not this event (it was popped already).
+    local head = redis.call('LPOP', list)
+    if head == id then
       redis.call('HDEL', ns .. ':data', id)
-      redis.call('HDEL', ns .. ':tries', id)
-      redis.call('HDEL', ns .. ':stalls', id)
+      if not string.find(flags, 'c', 1, true) then
+        redis.call('HDEL', ns .. ':tries', id)
+        redis.call('HDEL', ns .. ':stalls', id)
+      end
       done = done + 1
+    elseif head then
+      redis.call('LPUSH', list, head)
     end
-    if ARGV[i + 2] ~= '' then redis.call('HSET', ns .. ':dead', ARGV[i + 2], ARGV[i + 3]) end
-    if ARGV[i + 4] ~= '1' then
+    if dead then redis.call('HSET', ns .. ':dead', ARGV[i + 3], ARGV[i + 4]) end
+    if not string.find(flags, 'w', 1, true) then
       out[#out + 1] = 1
       out[#out + 1] = 0
     elseif redis.call('LLEN', list) == 0 then
@@ -167,6 +184,7 @@ for i = 7, #ARGV, 5 do
       fetch(ns, conv, chunk, out)
     end
   end
+  if dead then i = i + 5 else i = i + 3 end
 end
 if done > 0 then redis.call('DECRBY', ns .. ':depth', done) end
 local free = tonumber(ARGV[6]) + released
@@ -232,7 +250,6 @@ return n`;
 type Args = Array<string | number | Buffer>;
 interface QueueCommands {
   botyardQClaim(...args: Args): Promise<Array<string | number | null>>;
-  botyardQAck(...args: Args): Promise<Array<string | number | null>>;
   botyardQFail(...args: Args): Promise<number>;
   botyardQRenew(...args: Args): Promise<string[]>;
   botyardQReap(...args: Args): Promise<number>;
@@ -281,11 +298,14 @@ export function readAckReply(reply: Array<string | number | null>, events: numbe
  */
 export const acceptScript = respScript(ACCEPT);
 
+/** The ack script, sent the same way: a commit's acks are many short arguments. */
+export const ackScript = respScript(ACK);
+
 /** The other scripts, defined once on `client` (ioredis loads each on first use and runs it by SHA after). */
 export function queueScripts(client: Redis): QueueCommands {
   const redis = client as Redis & QueueCommands;
   if (typeof redis.botyardQClaim !== 'function') {
-    const scripts = { botyardQClaim: CLAIM, botyardQAck: ACK, botyardQFail: FAIL, botyardQRenew: RENEW, botyardQReap: REAP, botyardQRelease: RELEASE };
+    const scripts = { botyardQClaim: CLAIM, botyardQFail: FAIL, botyardQRenew: RENEW, botyardQReap: REAP, botyardQRelease: RELEASE };
     for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
   }
   return redis;

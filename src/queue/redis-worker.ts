@@ -18,7 +18,8 @@ import { groupCommit } from './group-commit.ts';
 import { attemptEvent } from './redis-attempts.ts';
 import { maintainLeases } from './redis-leases.ts';
 import type { LocalEvents } from './redis-local.ts';
-import { readAckReply, readItems, type AckAnswer, type Item, queueScripts } from './redis-scripts.ts';
+import type { RespArg } from './redis-resp.ts';
+import { ackScript, readAckReply, readItems, type AckAnswer, type Item, queueScripts } from './redis-scripts.ts';
 
 export interface WorkerOptions {
   client: Redis;
@@ -58,6 +59,8 @@ interface Ack {
   id: string;
   dead?: DeadLetter;
   want: boolean;
+  /** No failed try or stall was ever recorded for it: the ack script has none to delete. */
+  clean: boolean;
 }
 
 export interface QueueWorker {
@@ -123,11 +126,15 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   const acks = groupCommit<Ack, AckAnswer>(async (batch) => {
     const free = stopping ? 0 : freeSlots();
     reserved += free;
-    const args: Array<string | number> = [o.ns, token, o.lockMs, o.chunk, '0', free];
-    for (const a of batch) args.push(a.conv, a.id, a.dead ? a.dead.event.id : '', a.dead ? JSON.stringify(a.dead) : '', a.want ? '1' : '0');
+    const args: RespArg[] = [o.ns, token, o.lockMs, o.chunk, '0', free];
+    for (const a of batch) {
+      const flags = `${a.want ? 'w' : ''}${a.clean ? 'c' : ''}${a.dead ? 'd' : ''}`;
+      if (a.dead) args.push(a.conv, a.id, flags, a.dead.event.id, JSON.stringify(a.dead));
+      else args.push(a.conv, a.id, flags);
+    }
     let reply: Array<string | number | null>;
     try {
-      reply = await scripts.botyardQAck(...args);
+      reply = (await ackScript.run(o.client, args)) as Array<string | number | null>;
     } catch (error) {
       giveBack(free);
       throw error;
@@ -171,7 +178,8 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     const dead = outcome === 'done' ? undefined : outcome;
     h.items.shift();
     o.local.delete(item.id);
-    const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0 });
+    const clean = item.tries === 0 && item.stalls === 0;
+    const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0, clean });
     if (answer.status === 0) {
       h.lost = true;
       return false;
