@@ -17,8 +17,20 @@
 import { createHash } from 'node:crypto';
 import { Command, type Redis } from 'ioredis';
 
+/**
+ * The first `bytes` bytes of `text` in UTF-8 (whole characters): how a JSON object's text is written
+ * without its closing brace, when more members follow, without slicing (and so copying) the string.
+ */
+export interface TextPrefix {
+  text: string;
+  bytes: number;
+}
+
+/** One piece of a bulk string written from several. */
+export type RespPiece = string | Buffer | TextPrefix;
+
 /** Bytes, text, or one bulk string made of several pieces written back to back. */
-export type RespArg = string | number | Buffer | ReadonlyArray<string | Buffer>;
+export type RespArg = string | number | Buffer | readonly RespPiece[];
 
 const CRLF = '\r\n';
 
@@ -28,7 +40,7 @@ function byteLengthOf(arg: RespArg): number {
   if (typeof arg === 'number') return String(arg).length;
   if (Buffer.isBuffer(arg)) return arg.length;
   let n = 0;
-  for (const piece of arg) n += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
+  for (const piece of arg) n += typeof piece === 'string' ? Buffer.byteLength(piece) : Buffer.isBuffer(piece) ? piece.length : piece.bytes;
   return n;
 }
 
@@ -36,7 +48,11 @@ function writeArg(out: Buffer, at: number, arg: RespArg): number {
   if (typeof arg === 'string') return at + out.write(arg, at, 'utf8');
   if (typeof arg === 'number') return at + out.write(String(arg), at, 'latin1');
   if (Buffer.isBuffer(arg)) return at + arg.copy(out, at);
-  for (const piece of arg) at += typeof piece === 'string' ? out.write(piece, at, 'utf8') : piece.copy(out, at);
+  for (const piece of arg) {
+    if (typeof piece === 'string') at += out.write(piece, at, 'utf8');
+    else if (Buffer.isBuffer(piece)) at += piece.copy(out, at);
+    else at += out.write(piece.text, at, piece.bytes, 'utf8');
+  }
   return at;
 }
 

@@ -42,7 +42,7 @@ import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue } from './queue.ts';
 import { warnLegacyQueue } from './redis-legacy.ts';
 import { localEvents } from './redis-local.ts';
-import type { RespArg } from './redis-resp.ts';
+import type { RespArg, RespPiece } from './redis-resp.ts';
 import { acceptScript } from './redis-scripts.ts';
 import { startWorker, type QueueWorker } from './redis-worker.ts';
 
@@ -109,7 +109,7 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     const answers: Array<boolean | Error> = [];
     const sent: number[] = [];
     batch.forEach((a, i) => {
-      let json: Array<string | Buffer>;
+      let json: RespPiece[];
       try {
         // Pieces, not one string: the webhook's bytes go into the command as they are (redis-resp.ts),
         // and ioredis would write a command of string arguments as one concatenated string, whose

@@ -10,8 +10,9 @@ import { encodeCommand, respScript } from '../../src/queue/redis-resp.ts';
 import { describeRedis, redisClient } from '../helpers/redis.ts';
 
 it('encodes names, numbers, strings, bytes and pieces as RESP bulk strings', () => {
-  const out = encodeCommand('evalsha', ['abc', 0], ['h€', 12, Buffer.from('xy'), ['{"a":', Buffer.from('"…"'), '}'], '']);
-  expect(out.toString('utf8')).toBe('*8\r\n$7\r\nevalsha\r\n$3\r\nabc\r\n$1\r\n0\r\n$4\r\nh€\r\n$2\r\n12\r\n$2\r\nxy\r\n$11\r\n{"a":"…"}\r\n$0\r\n\r\n');
+  const head = '{"é":1}';
+  const out = encodeCommand('evalsha', ['abc', 0], ['h€', 12, Buffer.from('xy'), ['{"a":', Buffer.from('"…"'), '}'], '', [{ text: head, bytes: Buffer.byteLength(head) - 1 }, ',"b":2}']]);
+  expect(out.toString('utf8')).toBe('*9\r\n$7\r\nevalsha\r\n$3\r\nabc\r\n$1\r\n0\r\n$4\r\nh€\r\n$2\r\n12\r\n$2\r\nxy\r\n$11\r\n{"a":"…"}\r\n$0\r\n\r\n$14\r\n{"é":1,"b":2}\r\n');
 });
 
 it('sends the script whole again when Redis answers NOSCRIPT', async () => {
