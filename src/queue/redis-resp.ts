@@ -32,8 +32,6 @@ export type RespPiece = string | Buffer | TextPrefix;
 /** Bytes, text, or one bulk string made of several pieces written back to back. */
 export type RespArg = string | number | Buffer | readonly RespPiece[];
 
-const CRLF = '\r\n';
-
 /** Byte length of one argument (pieces summed); strings measured as UTF-8. */
 function byteLengthOf(arg: RespArg): number {
   if (typeof arg === 'string') return Buffer.byteLength(arg);
@@ -56,25 +54,55 @@ function writeArg(out: Buffer, at: number, arg: RespArg): number {
   return at;
 }
 
-/** The RESP encoding of `name` followed by `head` then `args`, in one buffer. */
+/** Writes `n` (a non-negative integer) in decimal at `at`; answers where it stopped. */
+function writeDigits(out: Buffer, at: number, n: number): number {
+  if (n < 10) {
+    out[at] = 48 + n;
+    return at + 1;
+  }
+  const end = at + digitsOf(n);
+  for (let i = end - 1; i >= at; i--, n = Math.floor(n / 10)) out[i] = 48 + (n % 10);
+  return end;
+}
+
+function digitsOf(n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
+}
+
+/**
+ * The RESP encoding of `name` followed by `head` then `args`, in one buffer. The framing ($<n>\r\n) is
+ * written byte by byte: through Buffer#write each of those tiny strings cost more than its bytes.
+ */
 export function encodeCommand(name: string, head: readonly RespArg[], args: readonly RespArg[]): Buffer {
   const count = 1 + head.length + args.length;
   const lengths = new Array<number>(count);
-  let total = `*${count}${CRLF}`.length;
+  let total = 1 + digitsOf(count) + 2;
   let i = 0;
-  for (const arg of [name, ...head, ...args]) {
+  const measure = (arg: RespArg) => {
     const n = byteLengthOf(arg);
     lengths[i++] = n;
     // $<n>\r\n<bytes>\r\n
-    total += 1 + String(n).length + 2 + n + 2;
-  }
+    total += 1 + digitsOf(n) + 2 + n + 2;
+  };
+  measure(name);
+  for (const arg of head) measure(arg);
+  for (const arg of args) measure(arg);
   const out = Buffer.allocUnsafe(total);
-  let at = out.write(`*${count}${CRLF}`, 0, 'latin1');
+  out[0] = 42; // '*'
+  let at = writeDigits(out, 1, count);
+  out[at++] = 13;
+  out[at++] = 10;
   i = 0;
   const put = (arg: RespArg) => {
-    at += out.write(`$${lengths[i++]}${CRLF}`, at, 'latin1');
+    out[at++] = 36; // '$'
+    at = writeDigits(out, at, lengths[i++]!);
+    out[at++] = 13;
+    out[at++] = 10;
     at = writeArg(out, at, arg);
-    at += out.write(CRLF, at, 'latin1');
+    out[at++] = 13;
+    out[at++] = 10;
   };
   put(name);
   for (const arg of head) put(arg);

@@ -57,3 +57,10 @@ describeRedis('redis-resp on Redis', () => {
     expect(await script.run(client, args)).toEqual(want);
   });
 });
+
+it('frames lengths of every size (1, 2, 3, 4, 5 digits)', () => {
+  for (const n of [0, 9, 10, 99, 100, 999, 1000, 9999, 10000, 65536]) {
+    const arg = 'x'.repeat(n);
+    expect(encodeCommand('set', [], [arg]).toString('latin1')).toBe(`*2\r\n$3\r\nset\r\n$${n}\r\n${arg}\r\n`);
+  }
+});
