@@ -7,7 +7,8 @@
  *   ns:ready             list of conversations that have events and no owner (each at most once)
  *   ns:claims            zset conversation → lease deadline (ms, Redis clock); ns:owner conversation → token
  *   ns:tries, ns:stalls  hash entry id → failed tries / times its owner died while it was at the head
- *   ns:depth             events accepted and not finished;  ns:wake  tokens idle workers block on
+ *   ns:depth             events accepted and not finished
+ *   ns:wake              tokens idle workers block on: pushed per conversation readied, cleared when ready empties
  *   ns:dead              hash event id → dead letter (JSON)
  * A conversation with pending events is in exactly one of ready or claims; one with none in neither. So
  * one owner at a time works a conversation, from its head, which is what keeps its order.

@@ -10,6 +10,9 @@
  *  - accept: dedupe mark + store + list, for every request in flight, in one script (group commit);
  *  - claim: a worker takes up to `concurrency` ready conversations with up to `chunk` events each;
  *  - ack: the finished events of all conversations, in one script, which also hands out the next chunk.
+ * Accept and ack, the two scripts every event pays a share of, are written with the queue's own encoder
+ * (redis-resp.ts); events accepted here are worked from memory when this instance claims them
+ * (redis-local.ts), so nothing is read back or parsed on one instance.
  *
  * Per-conversation order: the unit of work is the conversation, not the event. A conversation with
  * pending events is either ready (in one list, at most once) or claimed by one instance, which works its
