@@ -8,7 +8,8 @@
  *   accept  acceptOnce alone, no worker (the events stay queued: an ingest-only instance's share).
  * Figures (2026-11-30, loaded 2-core machine, µs per event node + redis): BullMQ-based botyard queue
  * 290-300 + 175-185; batch scripts 77-103 + 43; + events from memory and JSON as bytes 47-71 + 30
- * (accept alone 70 -> 28); floor 12-35 + 3-8.
+ * (accept alone 70 -> 28); floor 12-35 + 3-8. Round 2 (events kept in memory, the queue's own encoder, fewer
+ * Redis calls; alternated with the build before): 48-63 + 23-28 -> 39-50 + 18-28 (accept alone 22-33 -> 16-19).
  * Events are normalized Stream message.new bodies (~1.5 KB) over 100 conversations, offered 64 at a
  * time as the ingest bench does. Not part of `npm run bench`; it separates the queue's cost from the
  * HTTP server's when working on either.
