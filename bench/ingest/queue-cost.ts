@@ -8,7 +8,8 @@
  *   accept  acceptOnce alone, no worker (the events stay queued: an ingest-only instance's share).
  * Figures (2026-11-30, loaded 2-core machine, µs per event node + redis): BullMQ-based botyard queue
  * 290-300 + 175-185; batch scripts 77-103 + 43; + events from memory and JSON as bytes 47-71 + 30
- * (accept alone 70 -> 28); floor 12-35 + 3-8.
+ * (accept alone 70 -> 28); floor 12-35 + 3-8. Round 2 (events kept in memory, the queue's own encoder, fewer
+ * Redis calls; alternated with the build before): 48-63 + 23-28 -> 39-50 + 18-28 (accept alone 22-33 -> 16-19).
  * Events are normalized Stream message.new bodies (~1.5 KB) over 100 conversations, offered 64 at a
  * time as the ingest bench does. Not part of `npm run bench`; it separates the queue's cost from the
  * HTTP server's when working on either.
@@ -17,6 +18,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { rememberRawJson } from '../../src/adapters/raw-json.ts';
 import { normalize } from '../../src/adapters/stream/normalize.ts';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
 import { createRedisQueue, type RedisQueueOptions } from '../../src/queue/redis.ts';
@@ -38,7 +40,10 @@ function events(): InboundEvent[] {
   const run = serial++;
   return Array.from({ length: N }, (_, i) => {
     const body = messageNewBody({ id: `r${run}-${i}`, channel: `bench-${i % CONVERSATIONS}` });
-    return normalize(JSON.parse(body), { botId: 'botyard', webhookId: `wh-r${run}-${i}`, body: Buffer.from(body) });
+    // As the Stream adapter does: the queue writes `raw` from the bytes it was parsed from.
+    const payload = JSON.parse(body);
+    rememberRawJson(payload, Buffer.from(body));
+    return normalize(payload, { botId: 'botyard', webhookId: `wh-r${run}-${i}`, body: Buffer.from(body) });
   });
 }
 

@@ -5,14 +5,24 @@
  */
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { rawJsonOf } from '../adapters/raw-json.ts';
+import type { RespPiece } from './redis-resp.ts';
 
-/** Throws when the event cannot be encoded (e.g. a BigInt somewhere in it). */
-export function eventJson(event: InboundEvent): Buffer {
+/**
+ * The event's JSON as pieces to be written one after the other (the Redis queue writes them straight
+ * into its command: redis-resp.ts). Throws when the event cannot be encoded (e.g. a BigInt in it).
+ */
+export function eventJsonParts(event: InboundEvent): RespPiece[] {
   const text = rawJsonOf(event.raw);
-  if (!text) return Buffer.from(JSON.stringify(event));
+  if (!text) return [JSON.stringify(event)];
   const { raw: _raw, ...rest } = event;
   const head = JSON.stringify(rest);
-  return Buffer.concat([Buffer.from(head.length > 2 ? `${head.slice(0, -1)},"raw":` : '{"raw":'), text, CLOSE]);
+  if (head.length <= 2) return ['{"raw":', text, '}'];
+  // The head without its closing brace, as a prefix rather than a slice: slicing and appending made a
+  // new string that measuring it then flattened, a second copy of ~1.5 KB per event.
+  return [{ text: head, bytes: Buffer.byteLength(head) - 1 }, ',"raw":', text, '}'];
 }
 
-const CLOSE = Buffer.from('}');
+/** The event's JSON as one buffer. Throws when the event cannot be encoded. */
+export function eventJson(event: InboundEvent): Buffer {
+  return Buffer.concat(eventJsonParts(event).map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.text).subarray(0, piece.bytes))));
+}

@@ -7,28 +7,37 @@
  *   ns:ready             list of conversations that have events and no owner (each at most once)
  *   ns:claims            zset conversation → lease deadline (ms, Redis clock); ns:owner conversation → token
  *   ns:tries, ns:stalls  hash entry id → failed tries / times its owner died while it was at the head
- *   ns:depth             events accepted and not finished;  ns:wake  tokens idle workers block on
+ *   ns:depth             events accepted and not finished
+ *   ns:wake              tokens idle workers block on: pushed per conversation readied, cleared when ready empties
  *   ns:dead              hash event id → dead letter (JSON)
  * A conversation with pending events is in exactly one of ready or claims; one with none in neither. So
  * one owner at a time works a conversation, from its head, which is what keeps its order.
  */
 import type { Redis } from 'ioredis';
 import type { InboundEvent } from '../adapters/adapter.ts';
+import { respScript } from './redis-resp.ts';
 
 // Shared by the scripts that hand out events: the conversation's first `chunk` entries with their data
 // (unless WITH_DATA is false: the worker has them in memory, or fetches them itself), failed tries and
-// (for the head only: only the head can have been running) stalls.
+// (for the head only: only the head can have been running) stalls. Tries and stalls are looked up only
+// when either hash exists (asked once per script): nothing fails most of the time, and the two lookups
+// were two of the dozen calls a script makes per event when every event claims its conversation.
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
-const FETCH = `local function fetch(ns, conv, chunk, out)
+const FETCH = `local counted = nil
+local function fetch(ns, conv, chunk, out)
   local ids = redis.call('LRANGE', ns .. ':c:' .. conv, 0, chunk - 1)
   out[#out + 1] = #ids
   if #ids == 0 then return 0 end
   local data = ids
   if WITH_DATA then data = redis.call('HMGET', ns .. ':data', unpack(ids)) end
-  local tries = redis.call('HMGET', ns .. ':tries', unpack(ids))
-  local stalls = redis.call('HGET', ns .. ':stalls', ids[1])
+  if counted == nil then counted = redis.call('EXISTS', ns .. ':tries', ns .. ':stalls') > 0 end
+  local tries, stalls = {}, false
+  if counted then
+    tries = redis.call('HMGET', ns .. ':tries', unpack(ids))
+    stalls = redis.call('HGET', ns .. ':stalls', ids[1])
+  end
   for i = 1, #ids do
     out[#out + 1] = ids[i]
     if WITH_DATA then out[#out + 1] = data[i] else out[#out + 1] = '' end
@@ -37,8 +46,9 @@ const FETCH = `local function fetch(ns, conv, chunk, out)
   end
   return #ids
 end
+local TOKENS = {'1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1'}
 local function wake(ns, n)
-  for i = 1, math.min(n, 16) do redis.call('LPUSH', ns .. ':wake', '1') end
+  redis.call('LPUSH', ns .. ':wake', unpack(TOKENS, 1, math.min(n, 16)))
   redis.call('LTRIM', ns .. ':wake', 0, 63)
 end
 `;
@@ -83,10 +93,16 @@ end
 return out`;
 
 // Takes up to n ready conversations for `token`, appending per conversation: name, n, n × item.
+// Emptying ready clears the wake tokens: each says "ready has work", so none is true any more, and an
+// idle worker that popped one would make a claim for nothing (and another BLPOP) per stale token.
 const TAKE = `local function take(ns, token, lease, chunk, n, out)
+  local emptied = false
   for k = 1, n do
     local conv = redis.call('LPOP', ns .. ':ready')
-    if not conv then break end
+    if not conv then
+      emptied = true
+      break
+    end
     if redis.call('HEXISTS', ns .. ':owner', conv) == 0 then
       local at = #out + 1
       out[at] = conv
@@ -99,6 +115,7 @@ const TAKE = `local function take(ns, token, lease, chunk, n, out)
       end
     end
   end
+  if emptied or redis.call('LLEN', ns .. ':ready') == 0 then redis.call('DEL', ns .. ':wake') end
 end
 `;
 
@@ -110,33 +127,42 @@ local out = {}
 take(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[4]), out)
 return out`;
 
-// ARGV: ns, token, lease ms, chunk, with data ('1' or '0'), free slots, then per finished event: conversation, entry id, dead-letter field
-// ('' = none), dead letter JSON, want ('1' = the worker holds no more events of it). Pops the event if it
-// is still the head of a conversation this token owns, writes its dead letter, and when the worker wants
-// more answers the next chunk, or releases the conversation: when it is empty, or (fairness) when
-// others wait in ready. Per event: status (0 lost: another owner took it; 1 ok; 2 released; 3 more), n,
-// n × item. Then, so that a busy worker needs no claim call of its own, it takes ready conversations
-// for its free slots and for those this call released, answered as CLAIM does.
+// ARGV: ns, token, lease ms, chunk, with data ('1' or '0'), free slots, then per finished event:
+// conversation, entry id, flags, and when flags has 'd' its dead-letter field and JSON. Flags: 'w' the
+// worker wants more (it holds no more events of it), 'c' clean (no failed try or stall was recorded for
+// it, so there are none to delete), 'd' a dead letter follows. Pops the event if it is still the head of
+// a conversation this token owns, writes its dead letter, and when the worker wants more answers the
+// next chunk, or releases the conversation: when it is empty, or (fairness) when others wait in ready.
+// Per event: status (0 lost: another owner took it; 1 ok; 2 released; 3 more), n, n × item. Then, so
+// that a busy worker needs no claim call of its own, it takes ready conversations for its free slots
+// and for those this call released, answered as CLAIM does.
 const ACK = `${NOW}local WITH_DATA = ARGV[5] == '1'
 ${FETCH}${TAKE}
 local ns, token, lease, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local out, done, released = {}, 0, 0
-for i = 7, #ARGV, 5 do
-  local conv, id = ARGV[i], ARGV[i + 1]
+local i = 7
+while i <= #ARGV do
+  local conv, id, flags = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local dead = string.find(flags, 'd', 1, true)
   if redis.call('HGET', ns .. ':owner', conv) ~= token then
     out[#out + 1] = 0
     out[#out + 1] = 0
   else
     local list = ns .. ':c:' .. conv
-    if redis.call('LINDEX', list, 0) == id then
-      redis.call('LPOP', list)
+    -- Pop, then put back in the rare case the head is not this event (it was popped already).
+    local head = redis.call('LPOP', list)
+    if head == id then
       redis.call('HDEL', ns .. ':data', id)
-      redis.call('HDEL', ns .. ':tries', id)
-      redis.call('HDEL', ns .. ':stalls', id)
+      if not string.find(flags, 'c', 1, true) then
+        redis.call('HDEL', ns .. ':tries', id)
+        redis.call('HDEL', ns .. ':stalls', id)
+      end
       done = done + 1
+    elseif head then
+      redis.call('LPUSH', list, head)
     end
-    if ARGV[i + 2] ~= '' then redis.call('HSET', ns .. ':dead', ARGV[i + 2], ARGV[i + 3]) end
-    if ARGV[i + 4] ~= '1' then
+    if dead then redis.call('HSET', ns .. ':dead', ARGV[i + 3], ARGV[i + 4]) end
+    if not string.find(flags, 'w', 1, true) then
       out[#out + 1] = 1
       out[#out + 1] = 0
     elseif redis.call('LLEN', list) == 0 then
@@ -159,6 +185,7 @@ for i = 7, #ARGV, 5 do
       fetch(ns, conv, chunk, out)
     end
   end
+  if dead then i = i + 5 else i = i + 3 end
 end
 if done > 0 then redis.call('DECRBY', ns .. ':depth', done) end
 local free = tonumber(ARGV[6]) + released
@@ -223,9 +250,7 @@ return n`;
 
 type Args = Array<string | number | Buffer>;
 interface QueueCommands {
-  botyardQAccept(...args: Args): Promise<Array<string | number | null>>;
   botyardQClaim(...args: Args): Promise<Array<string | number | null>>;
-  botyardQAck(...args: Args): Promise<Array<string | number | null>>;
   botyardQFail(...args: Args): Promise<number>;
   botyardQRenew(...args: Args): Promise<string[]>;
   botyardQReap(...args: Args): Promise<number>;
@@ -268,21 +293,20 @@ export function readAckReply(reply: Array<string | number | null>, events: numbe
   return { answers, at };
 }
 
-/** The names of the conversations claimed in `reply` from `at` on (name, n, n × item each). */
-export function claimedNames(reply: Array<string | number | null>, at: number): Set<string> {
-  const names = new Set<string>();
-  while (at < reply.length) {
-    names.add(String(reply[at]));
-    at += 2 + 4 * Number(reply[at + 1]);
-  }
-  return names;
-}
+/**
+ * The accept script, sent with the queue's own encoder (redis-resp.ts): its arguments carry every event
+ * of a commit, whose JSON is written into the command piece by piece.
+ */
+export const acceptScript = respScript(ACCEPT);
 
-/** The scripts, defined once on `client` (ioredis loads each on first use and runs it by SHA after). */
+/** The ack script, sent the same way: a commit's acks are many short arguments. */
+export const ackScript = respScript(ACK);
+
+/** The other scripts, defined once on `client` (ioredis loads each on first use and runs it by SHA after). */
 export function queueScripts(client: Redis): QueueCommands {
   const redis = client as Redis & QueueCommands;
-  if (typeof redis.botyardQAccept !== 'function') {
-    const scripts = { botyardQAccept: ACCEPT, botyardQClaim: CLAIM, botyardQAck: ACK, botyardQFail: FAIL, botyardQRenew: RENEW, botyardQReap: REAP, botyardQRelease: RELEASE };
+  if (typeof redis.botyardQClaim !== 'function') {
+    const scripts = { botyardQClaim: CLAIM, botyardQFail: FAIL, botyardQRenew: RENEW, botyardQReap: REAP, botyardQRelease: RELEASE };
     for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
   }
   return redis;

@@ -17,7 +17,9 @@ import { settlesWithin } from './settles-within.ts';
 import { groupCommit } from './group-commit.ts';
 import { attemptEvent } from './redis-attempts.ts';
 import { maintainLeases } from './redis-leases.ts';
-import { readAckReply, readItems, type AckAnswer, type Item, queueScripts } from './redis-scripts.ts';
+import type { LocalEvents } from './redis-local.ts';
+import type { RespArg } from './redis-resp.ts';
+import { ackScript, readAckReply, readItems, type AckAnswer, type Item, queueScripts } from './redis-scripts.ts';
 
 export interface WorkerOptions {
   client: Redis;
@@ -35,7 +37,7 @@ export interface WorkerOptions {
    * Events this instance accepted, by entry id: a claimed event found here is worked from memory, so
    * its JSON is neither read back from Redis nor parsed. The worker removes what it finishes.
    */
-  local: Map<string, InboundEvent>;
+  local: LocalEvents;
   log?: Logger;
 }
 
@@ -57,13 +59,13 @@ interface Ack {
   id: string;
   dead?: DeadLetter;
   want: boolean;
+  /** No failed try or stall was ever recorded for it: the ack script has none to delete. */
+  clean: boolean;
 }
 
 export interface QueueWorker {
   /** This worker's owner token in Redis. */
   token: string;
-  /** Whether this worker holds `conv` (so will work the events appended to it). */
-  holds(conv: string): boolean;
   /** Promises up to the free slots to a claim the caller is about to make; answers how many. */
   reserve(): number;
   /** Gives back what `reserve` promised, once the claim's answer is in hand (adopt it first). */
@@ -124,11 +126,15 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   const acks = groupCommit<Ack, AckAnswer>(async (batch) => {
     const free = stopping ? 0 : freeSlots();
     reserved += free;
-    const args: Array<string | number> = [o.ns, token, o.lockMs, o.chunk, '0', free];
-    for (const a of batch) args.push(a.conv, a.id, a.dead ? a.dead.event.id : '', a.dead ? JSON.stringify(a.dead) : '', a.want ? '1' : '0');
+    const args: RespArg[] = [o.ns, token, o.lockMs, o.chunk, '0', free];
+    for (const a of batch) {
+      const flags = `${a.want ? 'w' : ''}${a.clean ? 'c' : ''}${a.dead ? 'd' : ''}`;
+      if (a.dead) args.push(a.conv, a.id, flags, a.dead.event.id, JSON.stringify(a.dead));
+      else args.push(a.conv, a.id, flags);
+    }
     let reply: Array<string | number | null>;
     try {
-      reply = await scripts.botyardQAck(...args);
+      reply = (await ackScript.run(o.client, args)) as Array<string | number | null>;
     } catch (error) {
       giveBack(free);
       throw error;
@@ -172,7 +178,8 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     const dead = outcome === 'done' ? undefined : outcome;
     h.items.shift();
     o.local.delete(item.id);
-    const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0 });
+    const clean = item.tries === 0 && item.stalls === 0;
+    const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0, clean });
     if (answer.status === 0) {
       h.lost = true;
       return false;
@@ -208,10 +215,17 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     }
   }
 
+  /**
+   * Claims ready conversations for free slots that nothing else fills. Busy, this instance claims within
+   * its accept and ack scripts (their `take`), so this loop mostly waits: it claims at start, then only
+   * once a wake token says something was readied. Not right after a slot frees: the ack that freed it
+   * already took what was ready, and a claim then found nothing, twice a round trip per freed slot.
+   */
   async function claimLoop(): Promise<void> {
+    // False until a claim finds less than it asked for: ready was empty, so wait for a token first.
+    let waitForWake = false;
     while (!stopping) {
-      const free = freeSlots();
-      if (free <= 0) {
+      if (freeSlots() <= 0) {
         // Woken when a slot frees or a reservation is given back; the timer is only a safety net.
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 1000);
@@ -223,9 +237,15 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
         slotFreed = undefined;
         // Let the ack commits of this turn refill the slot first: they claim in the same call.
         await new Promise((resolve) => setImmediate(resolve));
+        waitForWake = true;
         continue;
       }
       try {
+        // Tokens are pushed for every conversation readied and cleared when a take empties ready, so
+        // this returns at once while ready has work; the timeout is the safety net for a lost token.
+        if (waitForWake) await blocking.blpop(`${o.ns}:wake`, 1);
+        const free = freeSlots();
+        if (stopping || free <= 0) continue;
         reserved += free;
         let reply: Array<string | number | null>;
         try {
@@ -233,8 +253,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
         } finally {
           reserved -= free;
         }
-        const got = await adopt(reply, 0);
-        if (!got && !stopping) await blocking.blpop(`${o.ns}:wake`, 1);
+        waitForWake = (await adopt(reply, 0)) < free;
       } catch (err) {
         if (stopping) return;
         log?.warn({ err }, 'queue could not claim work; trying again');
@@ -260,7 +279,6 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
 
   return {
     token,
-    holds: (conv) => held.has(conv),
     reserve() {
       const n = stopping ? 0 : freeSlots();
       reserved += n;

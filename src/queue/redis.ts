@@ -10,6 +10,9 @@
  *  - accept: dedupe mark + store + list, for every request in flight, in one script (group commit);
  *  - claim: a worker takes up to `concurrency` ready conversations with up to `chunk` events each;
  *  - ack: the finished events of all conversations, in one script, which also hands out the next chunk.
+ * Accept and ack, the two scripts every event pays a share of, are written with the queue's own encoder
+ * (redis-resp.ts); events accepted here are worked from memory when this instance claims them
+ * (redis-local.ts), so nothing is read back or parsed on one instance.
  *
  * Per-conversation order: the unit of work is the conversation, not the event. A conversation with
  * pending events is either ready (in one list, at most once) or claimed by one instance, which works its
@@ -36,12 +39,14 @@ import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { BotyardError } from '../errors.ts';
 import { settlesWithin } from './settles-within.ts';
-import { eventJson } from './event-json.ts';
+import { eventJsonParts } from './event-json.ts';
 import { groupCommit } from './group-commit.ts';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventQueue } from './queue.ts';
 import { warnLegacyQueue } from './redis-legacy.ts';
-import { claimedNames, queueScripts } from './redis-scripts.ts';
+import { localEvents } from './redis-local.ts';
+import type { RespArg, RespPiece } from './redis-resp.ts';
+import { acceptScript } from './redis-scripts.ts';
 import { startWorker, type QueueWorker } from './redis-worker.ts';
 
 export interface RedisQueueOptions {
@@ -91,12 +96,10 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   const log = options.log;
   const ns = `${prefix}:queue:${name}`;
   const deadKey = `${ns}:dead`;
-  const scripts = queueScripts(connection);
   let worker: QueueWorker | undefined;
-  // Events accepted here that this instance's worker will work, by entry id: it takes them from memory
-  // and removes them. Bounded (a lease lost leaves some behind).
-  const local = new Map<string, InboundEvent>();
-  const LOCAL_MAX = 5_000;
+  // Events accepted here, by entry id, while this instance runs a worker: whichever of them it claims
+  // (most, on one instance) it works from memory (redis-local.ts).
+  const local = localEvents();
 
   // Every accept in flight (acceptOnce, enqueue, replay) shares one script call. An event JSON cannot
   // encode is refused alone, before the script: the rest of its commit goes on.
@@ -105,16 +108,16 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     // free slots) in the same script: their events are in `local`, so nothing more is read or sent.
     const taker = worker;
     const free = taker?.reserve() ?? 0;
-    const args: Array<string | number | Buffer> = [ns, taker?.token ?? '', options.lockDuration ?? 30_000, free, options.chunk ?? 32];
+    const args: RespArg[] = [ns, taker?.token ?? '', options.lockDuration ?? 30_000, free, options.chunk ?? 32];
     const answers: Array<boolean | Error> = [];
     const sent: number[] = [];
     batch.forEach((a, i) => {
-      let json: Buffer;
+      let json: RespPiece[];
       try {
-        // Bytes, not a string: ioredis writes a command of string arguments as one concatenated string,
-        // and writing that (often two-byte: one '…' in a message does it) to the socket cost more than
-        // all the rest of an accept (queue-cost: writeUtf8String ~30% of its CPU).
-        json = eventJson(a.event);
+        // Pieces, not one string: the webhook's bytes go into the command as they are (redis-resp.ts),
+        // and ioredis would write a command of string arguments as one concatenated string, whose
+        // writing (two-byte as soon as a message has a '…') cost more than the rest of an accept.
+        json = eventJsonParts(a.event);
       } catch (error) {
         answers[i] = error instanceof Error ? error : new Error(String(error));
         return;
@@ -124,23 +127,18 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     });
     let reply: Array<string | number | null> = [];
     try {
-      if (sent.length) reply = await scripts.botyardQAccept(...args);
+      if (sent.length) reply = (await acceptScript.run(connection, args)) as Array<string | number | null>;
     } catch (error) {
       taker?.unreserve(free);
       throw error;
     }
-    // Kept in memory: accepted events of the conversations this worker holds or just claimed, which it
-    // works next (the rest are read from Redis by whoever claims them).
-    const mine = taker ? claimedNames(reply, sent.length) : undefined;
+    // Kept in memory, not only for the conversations this worker holds or just claimed: those it did not
+    // take now wait in the ready list, and its own acks usually claim them a moment later.
     sent.forEach((i, k) => {
       answers[i] = reply[k] === 1;
       const { event, entry } = batch[i]!;
-      if (answers[i] && taker && (mine!.has(conversationKey(event)) || taker.holds(conversationKey(event)))) local.set(entry, event);
+      if (answers[i] && taker) local.set(entry, event);
     });
-    for (const id of local.keys()) {
-      if (local.size <= LOCAL_MAX) break;
-      local.delete(id);
-    }
     if (taker) {
       const adopted = taker.adopt(reply, sent.length);
       taker.unreserve(free);

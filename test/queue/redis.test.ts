@@ -138,6 +138,27 @@ describeRedis('redis queue', () => {
     expect(letters.error).toContain('stalled');
   });
 
+  it('leaves no data, tries or stalls behind: of an event that failed then succeeded, one recovered after a crash, and clean ones', async () => {
+    const name = fresh();
+    const ns = `botyard:queue:${name}`;
+    const producer = open(name);
+    const crashed = makeEvent('left', 1);
+    await producer.enqueue(crashed);
+    expect(await crashWorker(name)).toContain(`took ${crashed.id}`);
+    const flaky = makeEvent('left', 2);
+    const clean = makeEvent('other', 3);
+    await producer.enqueue(flaky);
+    await producer.enqueue(clean);
+    const tried = new Map<string, number>();
+    const rescuer = open(name, { stalledInterval: 300, backoffMs: 10 });
+    rescuer.start(async (e) => {
+      tried.set(e.id, (tried.get(e.id) ?? 0) + 1);
+      if (e.id === flaky.id && tried.get(e.id) === 1) throw new Error('once');
+    });
+    await waitFor(async () => tried.get(flaky.id) === 2 && tried.has(clean.id) && (await rescuer.depth()) === 0, { timeoutMs: 15_000, what: 'all three done' });
+    expect(await Promise.all([admin.hlen(`${ns}:data`), admin.hlen(`${ns}:tries`), admin.hlen(`${ns}:stalls`)])).toEqual([0, 0, 0]);
+  });
+
   it('gives its conversations back at stop, so another instance goes on at once rather than after a lease', async () => {
     const name = fresh();
     const first = open(name, { lockDuration: 60_000, stalledInterval: 60_000 });
