@@ -7,7 +7,7 @@
  * retries); if the process dies in between, the claim expires on its own. So a crash never
  * poisons a key, and a redelivery of an event already queued is answered as a duplicate.
  * A queue that can do both in one durable step (`acceptOnce`: one SQLite transaction, one Redis
- * round trip) is asked to instead.
+ * round trip, one synchronous step beside the memory store) is asked to instead.
  */
 import type { Logger } from 'pino';
 import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
