@@ -9,9 +9,12 @@ import type { Adapter, WebhookRequest, WebhookResponse } from '../adapters/adapt
 import { handoff, traceWebhook, type SpanScope } from '../telemetry/spans.ts';
 import { BodyError, readBody } from './read-body.ts';
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) {
   const payload = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+  const head: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+  // Most answers carry no extra header: no copy of an empty object into every one.
+  if (headers) Object.assign(head, headers);
+  res.writeHead(status, head);
   res.end(payload);
 }
 
