@@ -48,7 +48,8 @@ function collect(source: Readable, req: IncomingMessage, maxBytes: number): Prom
       }
       chunks.push(chunk);
     });
-    source.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    // `on`, not `once`: a stream ends once, and once() wraps its listener anew for every request.
+    source.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     source.once('error', (err) => {
       discardRest(req, maxBytes * 8);
       reject(new BodyError(400, `could not read the body: ${err.message}`));
