@@ -43,12 +43,13 @@ let sampleRoot: RootSampler | undefined;
 
 /**
  * Called by setup.ts (with the provider's sampler); tests turn it off again (and may start another
- * provider: the tracer is looked up afresh).
+ * provider: the tracer is looked up afresh). Turned on again without a sampler, it keeps the one it had:
+ * bench/ingest/hooks-off.mjs flips the hooks of a running provider off and on.
  */
 export function setTracing(enabled: boolean, rootSampler?: RootSampler): void {
   on = enabled;
   cached = undefined;
-  sampleRoot = enabled ? rootSampler : undefined;
+  if (rootSampler) sampleRoot = rootSampler;
 }
 
 export const tracingOn = () => on;
