@@ -28,6 +28,9 @@ export interface MemoryQueueOptions {
   marks?: MemoryMarks;
 }
 
+const ACCEPTED = Promise.resolve('accepted' as const);
+const DUPLICATE = Promise.resolve('duplicate' as const);
+
 export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue {
   const dead = new Map<string, QueuedEvent & { letter: DeadLetter }>();
   const scheduler = createLocalScheduler({
@@ -49,13 +52,15 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
       scheduler.admit({ event, attempts: 0, prior: 0 });
     },
     // Synchronous from the mark to the admit: no delivery of the same event can slip in between, and a
-    // stopped queue throws before marking, so a rejection leaves neither mark nor event (the contract).
+    // stopped queue rejects before marking, so a rejection leaves neither mark nor event (the contract).
+    // Answers with two promises made once (a settled promise can be awaited any number of times), not a
+    // new one per webhook.
     ...(marks ? {
-      async acceptOnce(event: InboundEvent, { dedupeKey, dedupeTtlMs }: AcceptOptions) {
-        if (scheduler.stopped) throw stoppedError(event.id);
-        if (!marks.setIfNotExists(dedupeKey, 'queued', dedupeTtlMs)) return 'duplicate' as const;
+      acceptOnce(event: InboundEvent, { dedupeKey, dedupeTtlMs }: AcceptOptions) {
+        if (scheduler.stopped) return Promise.reject(stoppedError(event.id));
+        if (!marks.setIfNotExists(dedupeKey, 'queued', dedupeTtlMs)) return DUPLICATE;
         scheduler.admit({ event, attempts: 0, prior: 0 });
-        return 'accepted' as const;
+        return ACCEPTED;
       },
     } : {}),
     start: (worker) => scheduler.start(worker),
