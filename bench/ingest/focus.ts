@@ -4,8 +4,11 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] bareRedis d dTraced dFull c cTraced cOff cHooksOff cToggle cFull
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis d dTraced dFull c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
  *
+ * cBase and cTracedBase are c and cTraced run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
+ * and config: before and after a change, measured side by side with --paired.
+ * `a` is the memory floor (bench/ingest/bare-server.ts: node:http + verify + parse), `bareRedis` the Redis one.
  * …Traced setups trace at the default sampler (or --sampler), …Full ones every event, cOff none (tracing on,
  * parentbased_always_off); cHooksOff is cTraced with its hooks turned back into plain calls after start
  * (bench/ingest/hooks-off.mjs): the SDK loaded and registered, no per-request tracing work. cToggle is
@@ -61,12 +64,19 @@ const withRedis = { ...env, REDIS_URL: REDIS, BOTYARD_REDIS_ALLOW_VOLATILE: '1' 
 const nodeArgs = (key: string) => (prof.split(',').includes(key) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
 
 const makers: Record<string, () => Promise<Setup>> = {
+  a: async () => {
+    const child = startNode('bench/ingest/bare-server.ts', { cpu: 0, nodeArgs: nodeArgs('a') });
+    const { port } = await child.waitFor<{ port: number }>('ready');
+    return { key: 'a', child, url: `http://127.0.0.1:${port}/webhooks/stream`, redis: false };
+  },
   bareRedis: async () => {
     const child = startNode('bench/ingest/bare-redis-server.ts', { cpu: 0, env: { REDIS_URL: REDIS }, nodeArgs: nodeArgs('bareRedis') });
     const { port } = await child.waitFor<{ port: number }>('ready');
     return { key: 'bareRedis', child, url: `http://127.0.0.1:${port}/webhooks/stream`, redis: true };
   },
   c: async () => fromBotyard('c', await startBotyard(env, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('c') }), false),
+  cBase: async () => fromBotyard('cBase', await startBotyard(env, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cBase'), entry: baseEntry() }), false),
+  cTracedBase: async () => fromBotyard('cTracedBase', await startBotyard({ ...env, ...traced }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cTracedBase'), entry: baseEntry() }), false),
   cTraced: async () => fromBotyard('cTraced', await startBotyard({ ...env, ...traced }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cTraced') }), false),
   cOff: async () => fromBotyard('cOff', await startBotyard({ ...env, ...tracedOff }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cOff') }), false),
   cHooksOff: async () => {
@@ -80,6 +90,11 @@ const makers: Record<string, () => Promise<Setup>> = {
   d: async () => fromBotyard('d', await startBotyard(withRedis, 0, { nodeArgs: nodeArgs('d') }), true),
   dTraced: async () => fromBotyard('dTraced', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED, ...traced }, 0, { nodeArgs: nodeArgs('dTraced') }), true),
 };
+/** FOCUS_BASE: another checkout, built (say `git archive <commit> | tar -x -C dir`, node_modules linked, `npm run build`). */
+function baseEntry(): string {
+  if (!process.env.FOCUS_BASE) throw new Error('cBase and cTracedBase run another build: set FOCUS_BASE to its checkout');
+  return path.join(process.env.FOCUS_BASE, 'bin/botyard.js');
+}
 const fromBotyard = (key: string, b: { child: Child; url: string }, redis: boolean): Setup => ({ key, child: b.child, url: `${b.url}/webhooks/stream`, redis });
 
 for (const url of [REDIS, REDIS_TRACED, REDIS_FULL]) await flushRedisDb(url);
@@ -110,7 +125,7 @@ const loadOf = (i: number) => loads[paired ? i : 0]!;
 const redis = redisPid();
 const results = new Map<string, string[]>();
 const ratios = new Map<string, number[]>();
-const settle = (s: Setup) => drained({ key: s.key === 'bareRedis' ? 'bareRedis' : 'botyard', url: s.url });
+const settle = (s: Setup) => drained({ key: s.key === 'bareRedis' ? 'bareRedis' : s.key === 'a' ? 'bare' : 'botyard', url: s.url });
 
 /** One measured run of `s`: its line, and its CPU µs per request. */
 async function measure(s: Setup, i: number): Promise<number> {

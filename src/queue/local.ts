@@ -140,7 +140,9 @@ export function createLocalScheduler(options: LocalSchedulerOptions) {
       idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
-    schedule();
+    // Only when a conversation is waiting: most events finish with none ready, and an empty pump is
+    // an Immediate (and its async-hook bookkeeping) per event for nothing.
+    if (ready.length > 0) schedule();
   };
 
   const finish = (conv: Conversation) => {
@@ -168,8 +170,10 @@ export function createLocalScheduler(options: LocalSchedulerOptions) {
       conv.events.push(item);
       pending++;
       // A conversation is in `ready` at most once: only when it has work and nothing running or backing off.
-      if (!conv.busy && conv.events.length === 1) ready.push(conv);
-      schedule();
+      if (!conv.busy && conv.events.length === 1) {
+        ready.push(conv);
+        schedule();
+      }
     },
     /** Dead-letters an event without running it (SQLite: one that died with its process too often). */
     reject(item: QueuedEvent, reason: string) {

@@ -1,12 +1,14 @@
 /**
  * The in-process event queue (the `memory` tier: tests and the kit). NOT durable: events accepted
- * but not yet handled are lost when the process dies. Dedupe is the ingest's job; this queue works
- * every event it is given, duplicates included. Scheduling (order, retries, dead letters) is
+ * but not yet handled are lost when the process dies. Dedupe is the ingest's job; `enqueue` works
+ * every event it is given, duplicates included (`acceptOnce`, given the store's marks, dedupes for ingest). Scheduling (order, retries, dead letters) is
  * local.ts, shared with the SQLite queue; here the journal keeps dead letters in a Map.
  */
 import type { Logger } from 'pino';
+import type { InboundEvent } from '../adapters/adapter.ts';
+import type { MemoryMarks } from '../state/memory.ts';
 import { createLocalScheduler, stoppedError, type QueuedEvent } from './local.ts';
-import type { DeadLetter, EventQueue } from './queue.ts';
+import type { AcceptOptions, DeadLetter, EventQueue } from './queue.ts';
 
 export { conversationKey } from './local.ts';
 
@@ -18,7 +20,16 @@ export interface MemoryQueueOptions {
   /** Wait before try `attempt + 1`, given the failed try's number (1-based). Default 100 ms × 2^(attempt-1). */
   backoffMs?: (attempt: number) => number;
   log?: Logger;
+  /**
+   * The dedupe marks of the memory store beside this queue (`memoryMarksOf(store)`). Given, the queue
+   * has `acceptOnce`: mark and admit in one synchronous step, which in one process is exactly what
+   * ingest's claim → enqueue → mark amounts to, without its three awaits.
+   */
+  marks?: MemoryMarks;
 }
+
+const ACCEPTED = Promise.resolve('accepted' as const);
+const DUPLICATE = Promise.resolve('duplicate' as const);
 
 export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue {
   const dead = new Map<string, QueuedEvent & { letter: DeadLetter }>();
@@ -34,11 +45,24 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
     },
   });
 
+  const marks = options.marks;
   return {
     async enqueue(event) {
       if (scheduler.stopped) throw stoppedError(event.id);
       scheduler.admit({ event, attempts: 0, prior: 0 });
     },
+    // Synchronous from the mark to the admit: no delivery of the same event can slip in between, and a
+    // stopped queue rejects before marking, so a rejection leaves neither mark nor event (the contract).
+    // Answers with two promises made once (a settled promise can be awaited any number of times), not a
+    // new one per webhook.
+    ...(marks ? {
+      acceptOnce(event: InboundEvent, { dedupeKey, dedupeTtlMs }: AcceptOptions) {
+        if (scheduler.stopped) return Promise.reject(stoppedError(event.id));
+        if (!marks.setIfNotExists(dedupeKey, 'queued', dedupeTtlMs)) return DUPLICATE;
+        scheduler.admit({ event, attempts: 0, prior: 0 });
+        return ACCEPTED;
+      },
+    } : {}),
     start: (worker) => scheduler.start(worker),
     depth: async () => scheduler.depth(),
     idle: () => scheduler.idle(),

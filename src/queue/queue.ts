@@ -6,8 +6,11 @@
  */
 import type { InboundEvent } from '../adapters/adapter.ts';
 
-/** Handles one event; throwing asks the queue to retry it (with backoff) and, after the last try, dead-letter it. */
-export type EventWorker = (event: InboundEvent, info?: WorkInfo) => Promise<void>;
+/**
+ * Handles one event; throwing asks the queue to retry it (with backoff) and, after the last try, dead-letter it.
+ * What it resolves to is ignored (the runtime's worker resolves to the handler runs, unwrapped: one promise less per event).
+ */
+export type EventWorker = (event: InboundEvent, info?: WorkInfo) => Promise<unknown>;
 
 /** About the try being made: the dispatcher skips handlers that already succeeded when `attempt > 1`. */
 export interface WorkInfo {

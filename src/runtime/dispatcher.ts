@@ -160,7 +160,8 @@ export function createDispatcher(deps: DispatcherDeps) {
           jobs.push(runOne(bot, m, index, event, attempt));
         });
       }
-      const runs = await Promise.all(jobs);
+      // An event no handler matches (most of them, for most bots) awaits nothing.
+      const runs = jobs.length ? await Promise.all(jobs) : [];
       deps.observer?.dispatched?.(event, runs);
       if (runs.some((r) => r.error)) {
         // Remember who succeeded, so the retry runs only the handlers that failed.

@@ -7,10 +7,10 @@
  * retries); if the process dies in between, the claim expires on its own. So a crash never
  * poisons a key, and a redelivery of an event already queued is answered as a duplicate.
  * A queue that can do both in one durable step (`acceptOnce`: one SQLite transaction, one Redis
- * round trip) is asked to instead.
+ * round trip, one synchronous step beside the memory store) is asked to instead.
  */
 import type { Logger } from 'pino';
-import type { Adapter, EventSink, InboundEvent, PlatformName } from '../adapters/adapter.ts';
+import type { Adapter, EventSink, InboundEvent, IngestResult, PlatformName } from '../adapters/adapter.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import type { StateStore } from '../state/store.ts';
 import { traceIngest } from '../telemetry/spans.ts';
@@ -54,23 +54,23 @@ function ownReason(event: InboundEvent): IngestReason {
 
 export function createIngest(deps: IngestDeps): EventSink {
   const claimTtlMs = deps.claimTtlMs ?? 30_000;
-  const accept: EventSink = async (event) => {
-    if (isOwnEvent(event, deps.adapterFor(event.platform)?.botUser)) {
-      deps.observer?.received?.(event, 'ignored', ownReason(event));
-      return 'ignored';
-    }
-    const key = `dedupe:${event.id}`;
-    if (deps.queue.acceptOnce) {
-      let outcome: 'accepted' | 'duplicate';
-      try {
-        outcome = await deps.queue.acceptOnce(event, { dedupeKey: key, dedupeTtlMs: deps.dedupeTtlMs });
-      } catch (error) {
-        deps.log.error({ err: error, eventId: event.id }, 'could not enqueue event; the platform will redeliver it');
+  const failed = (event: InboundEvent, error: unknown) => deps.log.error({ err: error, eventId: event.id }, 'could not enqueue event; the platform will redeliver it');
+
+  /** One step: the queue marks and enqueues together. A `then`, not an async function: one promise per event, not two. */
+  const acceptOnce = (event: InboundEvent, key: string): Promise<IngestResult> =>
+    deps.queue.acceptOnce!(event, { dedupeKey: key, dedupeTtlMs: deps.dedupeTtlMs }).then(
+      (outcome) => {
+        deps.observer?.received?.(event, outcome, outcome === 'duplicate' ? 'already-accepted' : undefined);
+        return outcome;
+      },
+      (error: unknown) => {
+        failed(event, error);
         throw error;
-      }
-      deps.observer?.received?.(event, outcome, outcome === 'duplicate' ? 'already-accepted' : undefined);
-      return outcome;
-    }
+      },
+    );
+
+  /** Two phases on the state store: claim, enqueue, mark (the header says why). */
+  const claimEnqueueMark = async (event: InboundEvent, key: string): Promise<IngestResult> => {
     if (!(await deps.store.setIfNotExists(key, 'claimed', { ttlMs: claimTtlMs }))) {
       deps.observer?.received?.(event, 'duplicate', 'already-accepted');
       return 'duplicate';
@@ -79,12 +79,29 @@ export function createIngest(deps: IngestDeps): EventSink {
       await deps.queue.enqueue(event);
     } catch (error) {
       await deps.store.delete(key).catch(() => undefined);
-      deps.log.error({ err: error, eventId: event.id }, 'could not enqueue event; the platform will redeliver it');
+      failed(event, error);
       throw error;
     }
     await deps.store.set(key, 'queued', { ttlMs: deps.dedupeTtlMs });
     deps.observer?.received?.(event, 'accepted');
     return 'accepted';
   };
+
+  // Not async (its promise would be one more per event), yet like one it never throws: a failure is a rejection.
+  const accept: EventSink = (event) => {
+    try {
+      if (isOwnEvent(event, deps.adapterFor(event.platform)?.botUser)) {
+        deps.observer?.received?.(event, 'ignored', ownReason(event));
+        return IGNORED;
+      }
+      const key = `dedupe:${event.id}`;
+      return deps.queue.acceptOnce ? acceptOnce(event, key) : claimEnqueueMark(event, key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
   return (event) => traceIngest(event, () => accept(event));
 }
+
+/** Settled once, answered to every own event: a settled promise can be awaited any number of times. */
+const IGNORED: Promise<IngestResult> = Promise.resolve('ignored');

@@ -99,8 +99,9 @@ export function createStreamStops(options: StreamStopsOptions): StreamStops {
  * queueing failed, signalled to the streams at once. Duplicates and the bot's own events signal nothing.
  */
 export function withStreamStops(sink: EventSink, stops: StreamStops): EventSink {
-  return async (event) => {
-    if (event.type !== STOP_EVENT) return sink(event);
+  // Every other event goes straight to the sink: no async wrapper, whose promise (and the two ticks it
+  // takes to adopt the sink's) each webhook would pay.
+  const stopping: EventSink = async (event) => {
     let outcome: Awaited<ReturnType<EventSink>>;
     try {
       outcome = await sink(event);
@@ -112,4 +113,5 @@ export function withStreamStops(sink: EventSink, stops: StreamStops): EventSink 
     if (outcome === 'accepted') await stops.stop(event);
     return outcome;
   };
+  return (event) => (event.type === STOP_EVENT ? stopping(event) : sink(event));
 }

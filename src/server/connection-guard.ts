@@ -7,7 +7,7 @@
  *   - past `maxConnections`, the longest-idle socket (no request in flight) is closed to make room;
  *     only when every socket is busy is the newcomer refused.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface ConnectionGuardOptions {
@@ -55,13 +55,20 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
     });
   });
 
-  server.on('request', (req: IncomingMessage, res) => {
+  /** One listener for every response, not a closure per request: the request's socket outlives its answer. */
+  function answered(this: ServerResponse) {
+    makeIdle(this.req.socket);
+  }
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
     // In a request: Node's header/request timeouts govern, and long answers (the console's live feed) may idle.
-    socket.setTimeout(0);
+    // Only a socket's first request finds our first-request timer: Node itself clears its keep-alive
+    // timeout before every later one, and clearing an unset timer again costs a request ~1 µs.
+    if (socket.timeout) socket.setTimeout(0);
     idle.delete(socket);
     busy.add(socket);
-    res.once('close', () => makeIdle(socket));
+    res.on('close', answered);
   });
 
   return {

@@ -66,7 +66,9 @@ export async function startHttpServer(runtime: Runtime, app: Express, options: H
     },
     (req, res) => {
       if (req.method === 'POST' || req.method === 'OPTIONS') {
-        const path = req.url?.split('?', 1)[0] ?? '';
+        const url = req.url ?? '';
+        const query = url.indexOf('?');
+        const path = query < 0 ? url : url.slice(0, query);
         const route = routes.get(path);
         if (route && (req.method === 'POST' || route.options)) {
           void handleWebhookRequest(route.adapter, req, res, runtime.config.maxBodyBytes, runtime.log, route.handle, path);

@@ -10,6 +10,7 @@ import type { OutboundObserver } from '../outbound/outbound.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { attachBeforeSendMetrics } from './before-send-metrics.ts';
 import { attachContainmentMetrics } from './metrics-containment.ts';
+import { talliedCounter } from './tallied-counter.ts';
 
 /** The resolution of Node's default event-loop metrics (nodejs_eventloop_lag_{min,mean,p50,…}_seconds). */
 export const EVENT_LOOP_SAMPLE_MS = 50;
@@ -21,7 +22,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   // 50 ms matches the stall watchdog (loop-monitor.ts); nodejs_eventloop_lag_seconds itself is measured
   // at scrape time either way.
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
-  const eventsIn = new Counter({ name: 'botyard_events_in_total', help: 'Inbound events by platform and what ingest did with them', labelNames: ['platform', 'outcome'], registers: [registry] });
+  // Counted per webhook: tallied, and handed to prom-client at scrape time (tallied-counter.ts).
+  const eventIn = talliedCounter({ name: 'botyard_events_in_total', help: 'Inbound events by platform and what ingest did with them', labelNames: ['platform', 'outcome'], registers: [registry] });
   const handlerRuns = new Counter({ name: 'botyard_handler_runs_total', help: 'Handler runs by bot and result', labelNames: ['bot', 'result'], registers: [registry] });
   const handlerSeconds = new Histogram({
     name: 'botyard_handler_duration_seconds',
@@ -48,7 +50,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     /** Starts counting what `runtime` does; gauges are read at scrape time. */
     attach(runtime: Runtime): void {
       attachContainmentMetrics(registry, runtime);
-      runtime.events.on('ingested', (event, outcome) => eventsIn.inc({ platform: event.platform, outcome }));
+      runtime.events.on('ingested', (event, outcome) => eventIn(event.platform, outcome));
       runtime.events.on('timer', (activity) => timerEvents.inc({ bot: activity.timer.bot, kind: activity.kind }));
       attachBeforeSendMetrics(registry, runtime);
       runtime.events.on('dispatched', (_event, runs) => {

@@ -48,7 +48,8 @@ function collect(source: Readable, req: IncomingMessage, maxBytes: number): Prom
       }
       chunks.push(chunk);
     });
-    source.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    // `on`, not `once`: a stream ends once, and once() wraps its listener anew for every request.
+    source.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     source.once('error', (err) => {
       discardRest(req, maxBytes * 8);
       reject(new BodyError(400, `could not read the body: ${err.message}`));
@@ -56,17 +57,22 @@ function collect(source: Readable, req: IncomingMessage, maxBytes: number): Prom
   });
 }
 
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * The body, or a BodyError (413, 415, 400). Not an async function: the plain body is `collect`'s own
+ * promise, not a second one wrapped around it (each promise costs a webhook more while AsyncLocalStorage
+ * is in use, as the handler scope makes it on Node 20).
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     discardRest(req, maxBytes * 8);
-    throw new BodyError(413, `body of ${declared} bytes is over the ${maxBytes}-byte limit`);
+    return Promise.reject(new BodyError(413, `body of ${declared} bytes is over the ${maxBytes}-byte limit`));
   }
   const encoding = req.headers['content-encoding']?.toLowerCase() ?? 'identity';
   if (encoding === 'identity') return collect(req, req, maxBytes);
   if (encoding !== 'gzip') {
     discardRest(req, maxBytes * 8);
-    throw new BodyError(415, `unsupported Content-Encoding '${encoding}' (send identity or gzip)`);
+    return Promise.reject(new BodyError(415, `unsupported Content-Encoding '${encoding}' (send identity or gzip)`));
   }
   const gunzip = createGunzip();
   req.on('error', (err) => gunzip.destroy(err));

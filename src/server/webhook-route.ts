@@ -6,12 +6,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Adapter, WebhookRequest, WebhookResponse } from '../adapters/adapter.ts';
+import { bodyJson } from '../adapters/constant-body.ts';
 import { handoff, traceWebhook, type SpanScope } from '../telemetry/spans.ts';
 import { BodyError, readBody } from './read-body.ts';
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const payload = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) {
+  const payload = bodyJson(body);
+  const head: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+  // Most answers carry no extra header: no copy of an empty object into every one.
+  if (headers) Object.assign(head, headers);
+  res.writeHead(status, head);
   res.end(payload);
 }
 

@@ -20,14 +20,26 @@ export interface MemoryStoreOptions {
 const SWEEP_STEP = 2;
 
 /**
+ * The memory store's dedupe marks, synchronously: what lets the memory queue claim a key and admit its
+ * event in one synchronous step (`acceptOnce`, src/queue/memory.ts) instead of ingest's claim → enqueue
+ * → mark, three awaited calls (and six promises) per webhook.
+ */
+export interface MemoryMarks {
+  /** `setIfNotExists` without the promise: true when this call set the key. */
+  setIfNotExists(key: string, value: string, ttlMs: number): boolean;
+}
+
+/** Stores made by createMemoryStore, with their marks: bot state there is capped per bot (src/state/bot-store-cap.ts). */
+const memoryStores = new WeakMap<StateStore, MemoryMarks>();
+export const isMemoryStore = (store: StateStore): boolean => memoryStores.has(store);
+/** The synchronous marks of a store made by createMemoryStore; undefined for any other store. */
+export const memoryMarksOf = (store: StateStore): MemoryMarks | undefined => memoryStores.get(store);
+
+/**
  * The default store: one process, nothing survives a restart. Expired keys are dropped lazily on
  * read and by an incremental sweep on write (a live Map iterator advanced a couple of entries per
  * write), so a long-running process does not grow without bound and no write pays for a full scan.
  */
-/** Stores made by createMemoryStore: bot state there is capped per bot (src/state/bot-store-cap.ts). */
-const memoryStores = new WeakSet<StateStore>();
-export const isMemoryStore = (store: StateStore): boolean => memoryStores.has(store);
-
 export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore {
   const now = options.now ?? Date.now;
   const maxExpiring = options.maxExpiringKeys ?? 500_000;
@@ -80,6 +92,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
     }
     sweepStep(t);
   };
+  const setIfNotExists = (key: string, value: unknown, ttlMs: number | undefined) => {
+    if (live(key)) return false;
+    write(key, value, ttlMs);
+    return true;
+  };
   const read = <T>(entry: Entry): T => (typeof entry.value === 'object' && entry.value !== null ? structuredClone(entry.value) : entry.value) as T;
 
   const store: StateStore = {
@@ -96,9 +113,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
       return entry !== undefined;
     },
     async setIfNotExists(key, value, opts) {
-      if (live(key)) return false;
-      write(key, value, opts?.ttlMs);
-      return true;
+      return setIfNotExists(key, value, opts?.ttlMs);
     },
     async increment(key, by = 1, opts) {
       const entry = live(key);
@@ -148,6 +163,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
       expiring = 0;
     },
   };
-  memoryStores.add(store);
+  memoryStores.set(store, { setIfNotExists });
   return store;
 }

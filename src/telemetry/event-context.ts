@@ -3,8 +3,9 @@
  * `event.trace` (which the Redis and SQLite queues store with the event, so a retry on another
  * instance continues the trace), and as the live context when the event never leaves this process.
  */
-import { propagation, ROOT_CONTEXT, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT, TraceFlags, type Context } from '@opentelemetry/api';
 import type { InboundEvent } from '../adapters/adapter.ts';
+import { spanContextOf } from './unsampled-root.ts';
 
 /**
  * The ingest context of an event that stays in this process (memory queue), so no traceparent is parsed
@@ -16,7 +17,7 @@ type WithParent = InboundEvent & { [LOCAL_PARENT]?: Context };
 
 /** Stamps `event.trace` (for the queue) and the in-process parent (for a memory queue) with `context`. */
 export function carry(event: InboundEvent, context: Context): void {
-  const unrecorded = trace.getSpanContext(context);
+  const unrecorded = spanContextOf(context);
   if (unrecorded && unrecorded.traceFlags === TraceFlags.NONE && !unrecorded.traceState) {
     // Not sampled (startRoot's ids are valid): the traceparent the W3C propagator would write, without its checks.
     event.trace = { traceparent: `00-${unrecorded.traceId}-${unrecorded.spanId}-00`, acceptedAt: Date.now() };

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Link } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -43,15 +43,19 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** The SDK sampler the OTel spec names `name`. */
-function samplerFor(name: SamplerName, ratio: number): Sampler {
+/** The SDK sampler the OTel spec names `name`, and the one that decides its root spans. */
+function samplerFor(name: SamplerName, ratio: number): { sampler: Sampler; root: Sampler } {
   const root = name.endsWith('always_on') ? new AlwaysOnSampler() : name.endsWith('always_off') ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(ratio);
-  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
+  return { sampler: name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root, root };
 }
+
+/** What a root's sampling is asked with: no attributes, no links (made once; the SDK's samplers only read them). */
+const NO_ATTRIBUTES: Attributes = {};
+const NO_LINKS: Link[] = [];
 
 export function startTracing(options: TracingOptions): Tracing {
   const exporter = options.exporter ?? new OTLPTraceExporter({ ...(options.url ? { url: options.url } : {}) });
-  const sampler = samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1);
+  const { sampler, root } = samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1);
   const provider = new TracerProvider({
     sampler,
     // Root spans get the trace id spans.ts already had sampled (startRoot); every other id is fresh.
@@ -69,8 +73,9 @@ export function startTracing(options: TracingOptions): Tracing {
   }
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  // A root span's parent is nothing: the sampler's answer depends on the trace id alone (spans.ts startRoot).
-  setTracing(true, (traceId, name) => sampler.shouldSample(ROOT_CONTEXT, traceId, name, SpanKind.INTERNAL, {}, []).decision !== SamplingDecision.NOT_RECORD);
+  // A root span's parent is nothing: the sampler's answer depends on the trace id alone (spans.ts startRoot),
+  // and a parent-based sampler with no parent is its root sampler, asked directly.
+  setTracing(true, (traceId, name) => root.shouldSample(ROOT_CONTEXT, traceId, name, SpanKind.INTERNAL, NO_ATTRIBUTES, NO_LINKS).decision !== SamplingDecision.NOT_RECORD);
   return {
     flush: () => provider.forceFlush(),
     async shutdown() {

@@ -30,6 +30,7 @@ import { eventAttributes, handlerAttributes } from './attributes.ts';
 import { traceIdOf } from './carrier.ts';
 import { carriedSampled, carry, eventContext } from './event-context.ts';
 import { randomSpanId, randomTraceId, withTraceId } from './ids.ts';
+import { spanContextOf, UnsampledRootContext } from './unsampled-root.ts';
 
 let on = false;
 let cached: Tracer | undefined;
@@ -43,12 +44,13 @@ let sampleRoot: RootSampler | undefined;
 
 /**
  * Called by setup.ts (with the provider's sampler); tests turn it off again (and may start another
- * provider: the tracer is looked up afresh).
+ * provider: the tracer is looked up afresh). Turned on again without a sampler, it keeps the one it had:
+ * bench/ingest/hooks-off.mjs flips the hooks of a running provider off and on.
  */
 export function setTracing(enabled: boolean, rootSampler?: RootSampler): void {
   on = enabled;
   cached = undefined;
-  sampleRoot = enabled ? rootSampler : undefined;
+  if (rootSampler) sampleRoot = rootSampler;
 }
 
 export const tracingOn = () => on;
@@ -85,7 +87,7 @@ const scopeOf = (span: Span, parent: Context): SpanScope => {
 
 /** True when `parent` holds a span that was not sampled: nothing under it is recorded (see the header). */
 function unsampled(parent: Context | undefined): boolean {
-  const span = parent && trace.getSpanContext(parent);
+  const span = parent && spanContextOf(parent);
   return !!span && (span.traceFlags & TraceFlags.SAMPLED) === 0;
 }
 
@@ -175,7 +177,7 @@ export function traceWebhook(platform: string, method: string, path: string, fn:
   if (!on) return fn(undefined);
   // Attributes are set after the sampler's decision, so an unsampled delivery never builds them.
   const span = startRoot(`${method} ${path}`, { kind: SpanKind.SERVER, root: true });
-  if (!span.isRecording()) return fn({ context: trace.setSpan(ROOT_CONTEXT, span) });
+  if (!span.isRecording()) return fn({ context: new UnsampledRootContext(span) });
   span.setAttributes({ 'http.request.method': method, 'url.path': path, 'botyard.platform': platform });
   return within(span, ROOT_CONTEXT, async (scope) => {
     const status = await fn(scope);
@@ -260,7 +262,7 @@ export function runRoot<T>(kind: 'schedule' | 'timer', what: { bot: string; name
   if (!on) return untraced(fn);
   const span = startRoot(`${kind} ${what.bot}/${what.name}`, { root: true });
   // Unsampled, its outbound calls get its context, so they are not taken for new traces of their own.
-  if (!span.isRecording()) return quietly(trace.setSpan(ROOT_CONTEXT, span), fn);
+  if (!span.isRecording()) return quietly(new UnsampledRootContext(span), fn);
   span.setAttributes({ 'botyard.bot': what.bot, [`botyard.${kind}`]: what.name, ...(what.slot ? { 'botyard.slot': what.slot } : {}) });
   return within(span, ROOT_CONTEXT, fn);
 }

@@ -2,9 +2,10 @@
  * The Stream adapter: webhook ingest (signature, parse, normalize, hand to the sink, answer) and every
  * outbound verb through the stream-chat server client, acting as the bot user.
  */
+import { constantBody } from '../constant-body.ts';
 import { rememberRawJson } from '../raw-json.ts';
 import type { StreamChat } from 'stream-chat';
-import type { Adapter, AdapterStartOptions, Capability, ConversationRef, OutgoingMessage, SentMessage, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
+import type { Adapter, AdapterStartOptions, Capability, ConversationRef, IngestResult, OutgoingMessage, SentMessage, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
 import { readStreamHistory, sendAiIndicator } from './ai.ts';
 import { handleBeforeSendHook } from './before-send.ts';
 import { createChannelCache } from './channel-cache.ts';
@@ -42,6 +43,13 @@ const CAPABILITIES: Capability[] = [
   'threads', 'attachments', 'mentions', 'markRead', 'typing', 'edit', 'delete', 'ban', 'members', 'moderators', 'reactions', 'clientMessageId', 'moderation',
   'preSend', 'flag', 'mute', 'shadowBan', 'unban', 'pin', 'silent', 'aiIndicator', 'history',
 ];
+
+/** The answer to a delivery ingest took, by what it did with the event (constant: serialized once). */
+const DELIVERED: Record<IngestResult, WebhookResponse> = {
+  accepted: { status: 200, body: constantBody({ ok: true, result: 'accepted' }) },
+  duplicate: { status: 200, body: constantBody({ ok: true, result: 'duplicate' }) },
+  ignored: { status: 200, body: constantBody({ ok: true, result: 'ignored' }) },
+};
 
 // The SDK types custom data through module augmentation; botyard passes custom fields flat, so calls
 // that carry them are typed loosely here rather than augmenting the SDK's types project-wide.
@@ -131,8 +139,7 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
       const event = normalize(payload, { botId: bot.id, webhookId, body: request.body });
       // A failing sink answers 500 so Stream retries the delivery; the dedupe key makes that safe.
       try {
-        const result = await sink(event);
-        return { status: 200, body: { ok: true, result } };
+        return DELIVERED[await sink(event)];
       } catch (err) {
         log?.error({ err, eventId: event.id }, 'stream webhook: sink failed; answering 500 so Stream retries');
         return { status: 500, body: { error: 'event not accepted' } };

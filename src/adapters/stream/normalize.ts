@@ -27,16 +27,22 @@ const CHANNEL_KEYS = new Set([
 /** Keys of a Stream attachment that map onto botyard's `url`/`thumbUrl`. */
 const URL_KEYS = ['image_url', 'asset_url', 'title_link', 'og_scrape_url'] as const;
 
+// This runs for every webhook: optional keys are assigned when present rather than spread in from
+// conditional `{ key }` objects (a temporary object and a generic copy each, several µs per event in all).
+
 export function custom(obj: Json | undefined, known: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj ?? {})) if (!known.has(k)) out[k] = v;
+  if (!obj) return out;
+  for (const k of Object.keys(obj)) if (!known.has(k)) out[k] = obj[k];
   return out;
 }
 
 export function toUser(u: Json | undefined, botId: string): UserRef {
   if (!u || typeof u.id !== 'string') return { id: '' };
-  const isBot = u.id === botId || u.is_bot === true || u.bot === true || u.role === 'bot';
-  return { id: u.id, ...(typeof u.name === 'string' ? { name: u.name } : {}), ...(isBot ? { isBot: true } : {}) };
+  const user: UserRef = { id: u.id };
+  if (typeof u.name === 'string') user.name = u.name;
+  if (u.id === botId || u.is_bot === true || u.bot === true || u.role === 'bot') user.isBot = true;
+  return user;
 }
 
 /** A Stream attachment as botyard's `Attachment`: the first URL key becomes `url`; everything else rides along. */
@@ -66,22 +72,23 @@ export function fromAttachment(a: Attachment): Json {
 }
 
 export function toMessage(m: Json, botId: string): Message {
-  return {
+  const message: Message = {
     id: String(m.id),
     text: typeof m.text === 'string' ? m.text : '',
-    ...(typeof m.html === 'string' && m.html ? { html: m.html } : {}),
     user: toUser(m.user, botId),
     attachments: Array.isArray(m.attachments) ? m.attachments.map(toAttachment) : [],
     mentions: Array.isArray(m.mentioned_users) ? m.mentioned_users.map((u: Json | string) => (typeof u === 'string' ? { id: u } : toUser(u, botId))) : [],
-    ...(typeof m.parent_id === 'string' && m.parent_id ? { parentId: m.parent_id } : {}),
     data: custom(m, MESSAGE_KEYS),
-    ...(m.created_at ? { createdAt: m.created_at } : {}),
-    ...(m.updated_at ? { updatedAt: m.updated_at } : {}),
-    ...(m.type === 'deleted' || m.deleted_at ? { deleted: true } : {}),
-    ...(m.pinned === true ? { pinned: true } : {}),
-    ...(m.silent === true ? { silent: true } : {}),
-    ...(m.shadowed === true ? { shadowed: true } : {}),
   };
+  if (typeof m.html === 'string' && m.html) message.html = m.html;
+  if (typeof m.parent_id === 'string' && m.parent_id) message.parentId = m.parent_id;
+  if (m.created_at) message.createdAt = m.created_at;
+  if (m.updated_at) message.updatedAt = m.updated_at;
+  if (m.type === 'deleted' || m.deleted_at) message.deleted = true;
+  if (m.pinned === true) message.pinned = true;
+  if (m.silent === true) message.silent = true;
+  if (m.shadowed === true) message.shadowed = true;
+  return message;
 }
 
 /**
@@ -146,16 +153,18 @@ export function normalize(p: Json, ctx: { botId: string; webhookId?: string; bod
   const cid: string = p.cid ?? p.channel?.cid ?? (p.channel_type && p.channel_id ? `${p.channel_type}:${p.channel_id}` : p.message?.cid ?? '');
   const channelName = typeof p.channel?.name === 'string' ? p.channel.name : undefined;
   const actor = p.type === 'user.banned' || p.type === 'user.unbanned' ? p.created_by ?? p.user : p.reaction?.user ?? p.member?.user ?? p.user ?? p.message?.user;
+  const conversation: InboundEvent['conversation'] = { platform: 'stream', id: cid };
+  if (channelName) conversation.name = channelName;
   const event: InboundEvent = {
     id: eventId(p, ctx.webhookId, ctx.body),
     type,
     platform: 'stream',
-    conversation: { platform: 'stream', id: cid, ...(channelName ? { name: channelName } : {}) },
+    conversation,
     sender: toUser(actor, ctx.botId),
     occurredAt: typeof p.created_at === 'string' ? p.created_at : new Date().toISOString(),
     raw: p,
-    ...(ctx.webhookId ? { deliveryId: ctx.webhookId } : {}),
   };
+  if (ctx.webhookId) event.deliveryId = ctx.webhookId;
   if (p.message && typeof p.message === 'object' && p.message.id) event.message = toMessage(p.message, ctx.botId);
   if (p.member?.user_id || p.member?.user) event.member = toUser(p.member.user ?? { id: p.member.user_id }, ctx.botId);
   if (p.type === 'user.banned' || p.type === 'user.unbanned') event.member = toUser(p.user, ctx.botId);
