@@ -6,11 +6,11 @@
  * restart is up; one due before the kill at its time or, if the kill caught it, once the restart is up.
  *
  * So that the test waits seconds rather than a fixed 40 s sized for the slowest machine, the reminders
- * come in two batches. The first 50 are due 2 s after they are asked: they fire around the kill (a timer
+ * come in two batches. The first 50 are due 1 s after they are asked: they fire around the kill (a timer
  * fired before a crash is not fired again after it; one the kill catches mid-post runs again on restart
  * without posting twice). How long those 50 took to seed and confirm sets the delays of the other 150:
  * 50 fall due while the process is down (the restart is held until the first of them has) and 100 after
- * the restart, with room for the batch and the restart to take longer than they did here.
+ * the restart, with room for the batch and the restart to take several times as long as measured.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  */
 const SLACK_MS = 20_000;
 /** The first batch's delay: short, so that on a quiet machine part of it falls due before the kill. */
-const EARLY_S = 2;
+const EARLY_S = 1;
 
 let world: StreamWorld;
 let config: string;
@@ -54,6 +54,9 @@ beforeAll(async () => {
   const t = Date.now();
   first = await startBotyard({ config, env: world.env });
   startMs = Date.now() - t;
+  // The first webhooks a process handles cost several times what later ones do (code warming up): 20
+  // commands that schedule nothing, so that the first batch below measures the steady pace.
+  await scheduleAll(await world.seed('warm', 20, 1, () => '/reminders'), first);
 }, 180_000);
 
 afterAll(async () => {
@@ -77,12 +80,15 @@ it('200 reminders, the process SIGKILLed and restarted: each posted exactly once
   const seedMs = Date.now() - t0;
   await scheduleAll(early, first);
   const t1 = Date.now();
-  // The second batch is three times the first, but the first carries the warm-up: the second took 1 to 2
-  // times as long (t1 - t0) to seed and confirm; then the kill. Due while down: after 2.5 times that (the
-  // restart waits for the first of them). After the restart: that plus the first start and a second (a
-  // restart took a third to half as long as the first start).
-  const downS = seconds(2.5 * (t1 - t0) + 1000);
-  const afterS = downS + seconds(startMs + 1000);
+  // The second batch has three times the commands of the first: about three times as long (t1 - t0) to
+  // seed and confirm (1.7 to 2.9 times, measured), then the kill. Due while down: with room for it to take
+  // 2.5 times that (the restart is held until the first of them due after the kill is due). Due after the
+  // restart: that plus 2.5 times the first start and a second. The room is for the machine getting busier
+  // between the batches: on this shared machine (load average 7 to 14) a second batch once took 5.6 times
+  // as long as the first, and a restart twice as long as the first start. When the machine is that busy,
+  // waiting costs little: other files use the CPU.
+  const downS = seconds(2.5 * 3 * (t1 - t0) + 1000);
+  const afterS = downS + seconds(2.5 * startMs + 1000);
   const late = await seedReminders(world, tally, 'sl', 50, 3, (_, n) => (n === 0 ? downS : afterS));
   await scheduleAll(late, first);
   const t2 = Date.now();
