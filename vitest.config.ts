@@ -26,8 +26,8 @@ export default defineConfig({
     // vitest's default on 2 cores is one file at a time; most files here wait part of the time on child
     // processes, emulators, timers and npm. One more worker than cores (three here): in back-to-back quiet
     // runs four took 213 s and 319 CPU-s, three 199 s and 264 CPU-s (one import of src/ and the SDKs and
-    // one chromium fewer, less contention). The two reminder files, which wait 40 s of real time, are
-    // started apart (test/sequencer.ts), so two of the three workers are never both waiting.
+    // one chromium fewer, less contention). The few files that mostly wait on a real clock are started
+    // apart (test/sequencer.ts), so that two of the three workers are seldom both waiting.
     // BOTYARD_TEST_WORKERS: a nested run (the README examples' few files, test/readme) asks for one worker, so
     // src/ and the SDKs are imported once rather than in three processes (vitest's --maxWorkers does not
     // reach the projects below).

@@ -28,7 +28,13 @@ describe('production: Stream on one instance and its SQLite file', () => {
   beforeAll(async () => {
     world = await startStreamWorld();
     // Few handlers at once, each taking a while: a backlog builds up that the kill catches on disk.
-    config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), queue: { concurrency: 4, maxAttempts: 2, backoffMs: 100 } });
+    config = writeConfig({
+      botsDir: path.join(here, 'fixtures/echo-bots'),
+      queue: { concurrency: 4, maxAttempts: 2, backoffMs: 100 },
+      // As an app whose Stream limits were raised: at the default 1,000/min, past its burst of 100 the
+      // ~200 replies after the restart were paced at ~15 a second (~9 s of waiting). Pacing has its own tests.
+      limits: { stream: { send: { perMinute: 100_000 } } },
+    });
     p = await start();
   }, 180_000);
 
