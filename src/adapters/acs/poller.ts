@@ -164,7 +164,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
               heldBack = Math.min(heldBack, lmro);
               continue;
             }
-            const readIn = unchanged && mayDefer ? deferRecheck(cursor!) : undefined;
+            const readIn = unchanged && mayDefer ? deferRecheck(cursor!, started + interval) : undefined;
             if (readIn !== undefined) {
               deferred.push({ item, at: deps.now() + readIn });
               continue;
@@ -227,11 +227,15 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
     }
   }
 
-  /** For a recheck whose second closes within RECHECK_DEFER_MAX_MS: how long until it does (else undefined: read now). */
-  const deferRecheck = (cursor: ThreadCursor): number | undefined => {
+  /**
+   * For a recheck whose second closes within RECHECK_DEFER_MAX_MS, and before `nextCycleAt` (waiting
+   * must never delay the next cycle, which would add to every thread's detection time): how long until
+   * it does. Else undefined: read now.
+   */
+  const deferRecheck = (cursor: ThreadCursor, nextCycleAt: number): number | undefined => {
     const now = deps.now();
     const closesIn = secondClosesIn(cursor, subSecond, skew, now, serviceAt(now));
-    return closesIn !== undefined && closesIn > 0 && closesIn <= RECHECK_DEFER_MAX_MS ? closesIn : undefined;
+    return closesIn !== undefined && closesIn > 0 && closesIn <= RECHECK_DEFER_MAX_MS && now + closesIn < nextCycleAt ? closesIn : undefined;
   };
 
   /** Waits (real time) until our clock reads `at`, at most RECHECK_DEFER_MAX_MS; stop() ends it early. */

@@ -193,7 +193,8 @@ describe('ACS poller cost', () => {
     const at = (ms: number) => {
       shift = ms - Date.now();
     };
-    const h = await adapter(undefined, { now: () => Date.now() + shift - 5000 });
+    // A production cycle (1 s): a recheck waits only while the next cycle is not due.
+    const h = await adapter(undefined, { now: () => Date.now() + shift - 5000, poll: { minIntervalMs: 1000 } });
     const t0 = nextSecond();
     at(t0 + 100);
     const { user, ids } = threads(h.adapter.botUser.id, 1);
