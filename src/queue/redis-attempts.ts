@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { conversationKey } from './memory.ts';
 import type { DeadLetter, EventWorker } from './queue.ts';
 import { deadLetterOf } from './redis-dead-letters.ts';
-import type { Item } from './redis-scripts.ts';
+import type { Item } from './redis-replies.ts';
 
 export interface AttemptOptions {
   handle: EventWorker;

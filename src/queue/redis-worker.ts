@@ -19,7 +19,8 @@ import { attemptEvent } from './redis-attempts.ts';
 import { maintainLeases } from './redis-leases.ts';
 import type { LocalEvents } from './redis-local.ts';
 import type { RespArg } from './redis-resp.ts';
-import { ackScript, readAckReply, readItems, type AckAnswer, type Item, queueScripts } from './redis-scripts.ts';
+import { readAckReply, readItems, type AckAnswer, type Item } from './redis-replies.ts';
+import { ackScript, queueScripts } from './redis-scripts.ts';
 
 export interface WorkerOptions {
   client: Redis;
