@@ -1,23 +1,16 @@
 import { pollCycle } from '../../telemetry/spans.ts';
 import type { ChatMessage, ChatThreadItem } from '@azure/communication-chat';
 import type { PollerDeps, PollOptions, PollStats } from './poll-options.ts';
-import { advance, classify, createdMs, keys, prune, secondClosesIn, secondOpen, wholeSecond, type PollerState, type ThreadCursor } from './cursor.ts';
+import { advance, classify, createdMs, keys, prune, secondOpen, wholeSecond, type PollerState, type ThreadCursor } from './cursor.ts';
 import { toPlatformError } from './errors.ts';
 import { createThreadLeases } from './leases.ts';
 import { messageEvents } from './normalize.ts';
+import { RECHECK_DEFER_MAX_MS, recheckWaitMs, wakeableSleep } from './recheck-wait.ts';
 
 export type { PollOptions, PollStats } from './poll-options.ts';
 
 /** Empty cycles in a row before the interval starts growing towards the idle maximum. */
 const IDLE_CYCLES_BEFORE_BACKOFF = 3;
-
-/**
- * A thread read again only because its listed second was still open (no news) is read later in the
- * same cycle, after that second closes, when that is at most this far off: read now, it would still be
- * open and cost a third read next cycle. Covers SERVICE_CLOCK_MARGIN_MS and a service clock learnt a
- * little low; only such rechecks wait, so a message that shared the second is found at most this late.
- */
-const RECHECK_DEFER_MAX_MS = 300;
 
 /**
  * The listMessages poller. One cycle: one listChatThreads (from the last handled activity minus the
@@ -40,6 +33,11 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
     if (service === undefined) delete cursor.serviceReadAt;
     else cursor.serviceReadAt = service;
   };
+  /** How long a recheck should wait for its second to close in this cycle (recheck-wait.ts); undefined: read now. */
+  const recheckIn = (cursor: ThreadCursor, nextCycleAt: number) => {
+    const now = deps.now();
+    return recheckWaitMs(cursor, subSecond, skew, now, serviceAt(now), nextCycleAt);
+  };
   let interval = min;
   let idleCycles = 0;
   let cycle = 0;
@@ -48,10 +46,9 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
   let last: PollStats | undefined;
   let completedAt: number | undefined;
   let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let wake: (() => void) | undefined;
-  /** Ends a cycle's wait for deferred rechecks early (stop). */
-  let wakeDeferred: (() => void) | undefined;
+  /** The loop's wait between cycles (nudge and stop end it), and a cycle's wait for its deferred rechecks (stop ends it). */
+  const between = wakeableSleep();
+  const deferral = wakeableSleep();
   let loop: Promise<void> | undefined;
   let inFlight: Promise<PollStats> | undefined;
   // Set once a listing shows a lastMessageReceivedOn with a sub-second part: the service keeps
@@ -164,7 +161,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
               heldBack = Math.min(heldBack, lmro);
               continue;
             }
-            const readIn = unchanged && mayDefer ? deferRecheck(cursor!, started + interval) : undefined;
+            const readIn = unchanged && mayDefer ? recheckIn(cursor!, started + interval) : undefined;
             if (readIn !== undefined) {
               deferred.push({ item, at: deps.now() + readIn });
               continue;
@@ -200,7 +197,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
       if (deferred.length > 0) {
         // One wait for all of them (the latest is at most RECHECK_DEFER_MAX_MS off), then one more pass.
-        await deferUntil(Math.max(...deferred.map((d) => d.at)));
+        await deferral.sleep(Math.min(RECHECK_DEFER_MAX_MS, Math.max(0, Math.max(...deferred.map((d) => d.at)) - deps.now())));
         mayDefer = false;
         queue.push(...deferred.map((d) => d.item));
         await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
@@ -226,35 +223,6 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
       inFlight = undefined;
     }
   }
-
-  /**
-   * For a recheck whose second closes within RECHECK_DEFER_MAX_MS, and before `nextCycleAt` (waiting
-   * must never delay the next cycle, which would add to every thread's detection time): how long until
-   * it does. Else undefined: read now.
-   */
-  const deferRecheck = (cursor: ThreadCursor, nextCycleAt: number): number | undefined => {
-    const now = deps.now();
-    const closesIn = secondClosesIn(cursor, subSecond, skew, now, serviceAt(now));
-    return closesIn !== undefined && closesIn > 0 && closesIn <= RECHECK_DEFER_MAX_MS && now + closesIn < nextCycleAt ? closesIn : undefined;
-  };
-
-  /** Waits (real time) until our clock reads `at`, at most RECHECK_DEFER_MAX_MS; stop() ends it early. */
-  const deferUntil = (at: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(done, Math.min(RECHECK_DEFER_MAX_MS, Math.max(0, at - deps.now())));
-      function done() {
-        clearTimeout(t);
-        wakeDeferred = undefined;
-        resolve();
-      }
-      wakeDeferred = done;
-    });
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-      timer = setTimeout(resolve, ms);
-    });
 
   return {
     pollOnce,
@@ -282,7 +250,7 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
             interval = Math.min(max, interval * 2);
             deps.log()?.warn({ err: e, waitMs }, 'acs poller: cycle failed');
           }
-          if (running) await sleep(waitMs);
+          if (running) await between.sleep(waitMs);
         }
       })();
     },
@@ -290,14 +258,12 @@ export function createPoller(deps: PollerDeps, options: PollOptions = {}) {
     nudge() {
       interval = min;
       idleCycles = 0;
-      if (timer) clearTimeout(timer);
-      wake?.();
+      between.wake();
     },
     async stop() {
       running = false;
-      if (timer) clearTimeout(timer);
-      wake?.();
-      wakeDeferred?.();
+      between.wake();
+      deferral.wake();
       await loop;
       await inFlight?.catch(() => undefined);
       // Cursors are saved as each thread is handled; what is left is to hand the threads over.
