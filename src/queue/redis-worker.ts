@@ -19,6 +19,7 @@ import { attemptEvent } from './redis-attempts.ts';
 import { maintainLeases } from './redis-leases.ts';
 import type { LocalEvents } from './redis-local.ts';
 import type { RespArg } from './redis-resp.ts';
+import { WorkerSlots } from './redis-slots.ts';
 import { readAckReply, readItems, type AckAnswer, type Item } from './redis-replies.ts';
 import { ackScript, queueScripts } from './redis-scripts.ts';
 
@@ -83,19 +84,11 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
   const held = new Map<string, Held>();
   const log = o.log;
   let stopping = false;
-  let slotFreed: (() => void) | undefined;
+  const slots = new WorkerSlots(o.concurrency, () => held.size);
   // Idle workers block on ns:wake on a connection of their own.
   const blocking = o.client.duplicate({ maxRetriesPerRequest: null });
   blocking.on('error', (err) => log?.warn({ err }, 'queue blocking connection error'));
 
-  /** Slots promised to claims in flight (the claim loop's, or an ack commit's), so the two never take more than `concurrency`. */
-  let reserved = 0;
-  const freeSlots = () => Math.max(0, o.concurrency - held.size - reserved);
-  const giveBack = (n: number) => {
-    reserved -= n;
-    // The claim loop may be waiting for exactly these slots (they were promised when it looked).
-    if (n > 0) slotFreed?.();
-  };
   /** Reads claimed conversations (name, n, n × item) from `reply` at `at`; holds them, gives them their events, works them. */
   async function adopt(reply: Array<string | number | null>, at: number): Promise<number> {
     const claimed: Held[] = [];
@@ -115,7 +108,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
         h.lost = true;
         held.delete(h.conv);
       }
-      slotFreed?.();
+      slots.notify();
       return 0;
     }
     // Claimed by a commit that was under way when stop() began: not started; stop() gives them back.
@@ -125,8 +118,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
 
   // One script per commit for every finished event, which also claims work for the slots that frees.
   const acks = groupCommit<Ack, AckAnswer>(async (batch) => {
-    const free = stopping ? 0 : freeSlots();
-    reserved += free;
+    const free = slots.reserve(stopping);
     const args: RespArg[] = [o.ns, token, o.lockMs, o.chunk, '0', free];
     for (const a of batch) {
       const flags = `${a.want ? 'w' : ''}${a.clean ? 'c' : ''}${a.dead ? 'd' : ''}`;
@@ -137,13 +129,13 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     try {
       reply = (await ackScript.run(o.client, args)) as Array<string | number | null>;
     } catch (error) {
-      giveBack(free);
+      slots.giveBack(free);
       throw error;
     }
     const { answers, at } = readAckReply(reply, batch.length);
     // Held before the reservation is given back, so the claim loop never counts their slots as free.
     const adopted = adopt(reply, at);
-    giveBack(free);
+    slots.giveBack(free);
     await fill(answers.flatMap((a) => a.items));
     await adopted;
     return answers;
@@ -212,7 +204,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     // Stopping with the conversation still ours: stop() gives it back.
     if (h.ended || h.lost || !stopping) {
       held.delete(h.conv);
-      slotFreed?.();
+      slots.notify();
     }
   }
 
@@ -226,16 +218,9 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     // False until a claim finds less than it asked for: ready was empty, so wait for a token first.
     let waitForWake = false;
     while (!stopping) {
-      if (freeSlots() <= 0) {
+      if (slots.free() <= 0) {
         // Woken when a slot frees or a reservation is given back; the timer is only a safety net.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 1000);
-          slotFreed = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        slotFreed = undefined;
+        await slots.waitForFree(1000);
         // Let the ack commits of this turn refill the slot first: they claim in the same call.
         await new Promise((resolve) => setImmediate(resolve));
         waitForWake = true;
@@ -245,14 +230,13 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
         // Tokens are pushed for every conversation readied and cleared when a take empties ready, so
         // this returns at once while ready has work; the timeout is the safety net for a lost token.
         if (waitForWake) await blocking.blpop(`${o.ns}:wake`, 1);
-        const free = freeSlots();
-        if (stopping || free <= 0) continue;
-        reserved += free;
+        if (stopping || slots.free() <= 0) continue;
+        const free = slots.reserve();
         let reply: Array<string | number | null>;
         try {
           reply = await scripts.botyardQClaim(o.ns, token, o.lockMs, free, o.chunk, '0');
         } finally {
-          reserved -= free;
+          slots.giveBack(free);
         }
         waitForWake = (await adopt(reply, 0)) < free;
       } catch (err) {
@@ -280,16 +264,12 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
 
   return {
     token,
-    reserve() {
-      const n = stopping ? 0 : freeSlots();
-      reserved += n;
-      return n;
-    },
-    unreserve: giveBack,
+    reserve: () => slots.reserve(stopping),
+    unreserve: (n) => slots.giveBack(n),
     adopt,
     async stop(timeoutMs) {
       stopping = true;
-      slotFreed?.();
+      slots.notify();
       blocking.disconnect();
       await looping;
       for (const h of held.values()) {
@@ -300,7 +280,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       }
       // Until no event is being worked and no claim is in flight (its answer would add conversations).
       const deadline = Date.now() + timeoutMs;
-      while ((reserved > 0 || [...held.values()].some((h) => h.busy)) && Date.now() < deadline) {
+      while ((slots.reserved > 0 || [...held.values()].some((h) => h.busy)) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       stopLeases();
