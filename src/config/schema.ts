@@ -7,6 +7,7 @@ import type { RuntimeErrorHandler } from '../runtime/hooks.ts';
 import { parseDurationText } from '../scheduler/timers/duration.ts';
 import { eventGridSchema } from './event-grid-schema.ts';
 import { containmentSchema, httpSchema, redisSchema } from './security-schema.ts';
+import { OTLP_PROTOCOLS } from '../telemetry/protocol.ts';
 import { SAMPLER_NAMES } from '../telemetry/sampler.ts';
 
 const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate', 'aiIndicator', 'history']);
@@ -199,6 +200,11 @@ export const fileConfigSchema = z
          * measured before the containment handler scope put an AsyncLocalStorage in every process.
          */
         activeContext: z.boolean().optional(),
+        /**
+         * How spans are encoded on the wire: 'http/protobuf' (the OTLP default, and the one every OTLP/HTTP
+         * receiver must accept) or 'http/json'. OTEL_EXPORTER_OTLP_TRACES_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL win.
+         */
+        protocol: z.enum(OTLP_PROTOCOLS, { error: `use ${OTLP_PROTOCOLS.join(' or ')}: botyard exports OTLP over HTTP (a collector's port 4318)` }).optional(),
       })
       .strict()
       .prefault({}),
@@ -236,6 +242,8 @@ export const envSchema = z.object({
   // OpenTelemetry's standard variables (src/telemetry/config.ts).
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalNonEmpty.pipe(z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s):// URL').optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalNonEmpty.pipe(z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s):// URL').optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: optionalNonEmpty.pipe(z.enum(OTLP_PROTOCOLS).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optionalNonEmpty.pipe(z.enum(OTLP_PROTOCOLS).optional()),
   OTEL_SERVICE_NAME: optionalNonEmpty,
   OTEL_SDK_DISABLED: optionalNonEmpty,
   OTEL_TRACES_SAMPLER: optionalNonEmpty.pipe(z.enum(SAMPLER_NAMES).optional()),
@@ -269,4 +277,6 @@ export const envFixes: Record<string, string> = {
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'use the full traces URL, e.g. http://otel-collector:4318/v1/traces, or unset it',
   OTEL_TRACES_SAMPLER: `use one of ${SAMPLER_NAMES.join(', ')}, or unset it for botyard's default (parentbased_traceidratio)`,
   OTEL_TRACES_SAMPLER_ARG: 'use the share of events to trace, a number from 0 to 1 such as 0.1',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'use http/protobuf (the default) or http/json, with the collector\'s OTLP/HTTP port (4318): botyard does not export over gRPC',
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'use http/protobuf (the default) or http/json, with the collector\'s OTLP/HTTP port (4318): botyard does not export over gRPC',
 };

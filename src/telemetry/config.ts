@@ -3,12 +3,15 @@
  * environment variables (read by loadConfig like every other variable). Off unless an endpoint is named.
  */
 import type { BotyardConfig } from '../config/load.ts';
+import { resolveProtocol, type OtlpProtocol } from './protocol.ts';
 import { resolveSampler, type SamplerName } from './sampler.ts';
 import type { Tracing } from './setup.ts';
 
 export interface TracingPlan {
   /** The OTLP/HTTP traces URL. */
   url: string;
+  /** Protobuf unless OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL or tracing.protocol say http/json (protocol.ts). */
+  protocol: OtlpProtocol;
   serviceName: string;
   /** Which traces are recorded (sampler.ts: the OTel variables, else a parent-based ratio). */
   sampler: SamplerName;
@@ -26,6 +29,7 @@ export function tracingPlan(config: Pick<BotyardConfig, 'env' | 'tracing'>): Tra
   if (!url) return undefined;
   return {
     url,
+    protocol: resolveProtocol(env, tracing.protocol),
     serviceName: env.OTEL_SERVICE_NAME ?? tracing.serviceName ?? 'botyard',
     ...resolveSampler(env, tracing.sampleRatio),
     ...(tracing.activeContext !== undefined ? { activeContext: tracing.activeContext } : {}),
@@ -33,9 +37,9 @@ export function tracingPlan(config: Pick<BotyardConfig, 'env' | 'tracing'>): Tra
 }
 
 /** Turns tracing on when the config says so (loading the SDK only then). */
-export async function startConfiguredTracing(config: Pick<BotyardConfig, 'env' | 'tracing'>): Promise<(Tracing & { url: string }) | undefined> {
+export async function startConfiguredTracing(config: Pick<BotyardConfig, 'env' | 'tracing'>): Promise<(Tracing & { url: string; protocol: OtlpProtocol }) | undefined> {
   const plan = tracingPlan(config);
   if (!plan) return undefined;
   const { startTracing } = await import('./setup.ts');
-  return { ...startTracing(plan), url: plan.url };
+  return { ...startTracing(plan), url: plan.url, protocol: plan.protocol };
 }

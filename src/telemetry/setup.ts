@@ -8,10 +8,12 @@ import { hostname } from 'node:os';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Link } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SamplingDecision, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { OtlpProtocol } from './protocol.ts';
 import type { SamplerName } from './sampler.ts';
 import { idGenerator } from './ids.ts';
 import { setTracing } from './spans.ts';
@@ -19,6 +21,8 @@ import { setTracing } from './spans.ts';
 export interface TracingOptions {
   /** Where spans go: an OTLP/HTTP traces URL (`http://collector:4318/v1/traces`). */
   url?: string;
+  /** The OTLP encoding (protocol.ts); default http/protobuf, as the OTLP exporter spec says. */
+  protocol?: OtlpProtocol;
   /** Instead of OTLP (tests: an InMemorySpanExporter). */
   exporter?: SpanExporter;
   /** Export each span as it ends rather than in batches (tests). */
@@ -54,7 +58,9 @@ const NO_ATTRIBUTES: Attributes = {};
 const NO_LINKS: Link[] = [];
 
 export function startTracing(options: TracingOptions): Tracing {
-  const exporter = options.exporter ?? new OTLPTraceExporter({ ...(options.url ? { url: options.url } : {}) });
+  // The exporters read OTEL_EXPORTER_OTLP_(TRACES_)HEADERS, _TIMEOUT and _COMPRESSION from the environment themselves.
+  const Exporter = options.protocol === 'http/json' ? OTLPJsonExporter : OTLPProtobufExporter;
+  const exporter = options.exporter ?? new Exporter({ ...(options.url ? { url: options.url } : {}) });
   const { sampler, root } = samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1);
   const provider = new TracerProvider({
     sampler,
