@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis d dTraced dFull c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
  *
- * cBase and cTracedBase are c and cTraced run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
+ * cBase, cTracedBase and dBase are c, cTraced and d run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
  * and config: before and after a change, measured side by side with --paired.
  * `a` is the memory floor (bench/ingest/bare-server.ts: node:http + verify + parse), `bareRedis` the Redis one.
  * …Traced setups trace at the default sampler (or --sampler), …Full ones every event, cOff none (tracing on,
@@ -87,12 +87,13 @@ const makers: Record<string, () => Promise<Setup>> = {
   cToggle: async () => fromBotyard('cToggle', await startBotyard({ ...env, ...traced }, 0, { config: storeConfig('memory'), nodeArgs: ['--import', path.join(ROOT, 'bench/ingest/hooks-off.mjs'), ...nodeArgs('cToggle')] }), false),
   cFull: async () => fromBotyard('cFull', await startBotyard({ ...env, ...tracedFull }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cFull') }), false),
   dFull: async () => fromBotyard('dFull', await startBotyard({ ...withRedis, REDIS_URL: REDIS_FULL, ...tracedFull }, 0, { nodeArgs: nodeArgs('dFull') }), true),
+  dBase: async () => fromBotyard('dBase', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED }, 0, { nodeArgs: nodeArgs('dBase'), entry: baseEntry() }), true),
   d: async () => fromBotyard('d', await startBotyard(withRedis, 0, { nodeArgs: nodeArgs('d') }), true),
   dTraced: async () => fromBotyard('dTraced', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED, ...traced }, 0, { nodeArgs: nodeArgs('dTraced') }), true),
 };
 /** FOCUS_BASE: another checkout, built (say `git archive <commit> | tar -x -C dir`, node_modules linked, `npm run build`). */
 function baseEntry(): string {
-  if (!process.env.FOCUS_BASE) throw new Error('cBase and cTracedBase run another build: set FOCUS_BASE to its checkout');
+  if (!process.env.FOCUS_BASE) throw new Error('cBase, cTracedBase and dBase run another build: set FOCUS_BASE to its checkout');
   return path.join(process.env.FOCUS_BASE, 'bin/botyard.js');
 }
 const fromBotyard = (key: string, b: { child: Child; url: string }, redis: boolean): Setup => ({ key, child: b.child, url: `${b.url}/webhooks/stream`, redis });
