@@ -94,3 +94,36 @@ export function parseFaults(spec: string): FaultRule[] {
   if (rules.length === 0) throw new FaultSpecError(spec, 'no rule given');
   return rules.map(parseRule);
 }
+
+/** How an emulator names its operations, for `ruleOperation`. */
+export interface OperationNames {
+  /** Short names a bot author thinks in → the emulator's operation names. */
+  aliases: Record<string, string>;
+  /** What an operation name looks like on this platform (a target matching neither is refused). */
+  shape: RegExp;
+  /** The refusal's text for a target that is no operation: what the platform's targets are. */
+  unknown(target: string): string;
+}
+
+/** The operation a rule targets: `*`, an alias, or an operation name of the platform's shape. */
+export function ruleOperation(rule: FaultRule, names: OperationNames): string {
+  if (rule.target === '*') return '*';
+  const op = names.aliases[rule.target] ?? rule.target;
+  if (!names.shape.test(op)) throw new FaultSpecError(rule.text, names.unknown(rule.target));
+  return op;
+}
+
+/** How long a `timeout` answer waits: well past the SDKs' own request timeouts. */
+export const FAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * A slow or timeout rule on an operation: the delay it sets (every call, until cleared, so neither a
+ * count nor a share means anything), or undefined when the rule is neither.
+ */
+export function operationDelayMs(rule: FaultRule): number | undefined {
+  const { effect } = rule;
+  if (effect.kind !== 'slow' && effect.kind !== 'timeout') return undefined;
+  refuseShare(rule, `${effect.kind} on an operation delays every call until cleared`);
+  refuseCount(rule, `${effect.kind} on an operation delays every call until cleared`);
+  return effect.kind === 'slow' ? effect.ms : FAULT_TIMEOUT_MS;
+}

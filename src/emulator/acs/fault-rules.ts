@@ -3,7 +3,7 @@
  * the emulator's operation name like `messages.list`, `*` for all) or `eventgrid` (deliveries).
  * 429 and 503 answers carry Retry-After (1 s), which the Azure SDKs need to retry them.
  */
-import { FaultSpecError, refuseCount, refuseShare, type FaultRule } from '../fault-spec.ts';
+import { FaultSpecError, operationDelayMs, refuseCount, refuseShare, ruleOperation, type FaultRule, type OperationNames } from '../fault-spec.ts';
 import type { FaultControl } from './faults.ts';
 
 export const ACS_FAULT_ALIASES: Record<string, string> = {
@@ -25,16 +25,11 @@ export const ACS_FAULT_ALIASES: Record<string, string> = {
   user: 'identity.create',
 };
 
-const TIMEOUT_MS = 30_000;
-
-function operation(rule: FaultRule): string {
-  if (rule.target === '*') return '*';
-  const op = ACS_FAULT_ALIASES[rule.target] ?? rule.target;
-  if (!/^[a-zA-Z]+\.[a-zA-Z]+$/.test(op)) {
-    throw new FaultSpecError(rule.text, `unknown ACS target '${rule.target}' (an operation like messages.send, one of ${Object.keys(ACS_FAULT_ALIASES).join(', ')}, * or eventgrid)`);
-  }
-  return op;
-}
+const NAMES: OperationNames = {
+  aliases: ACS_FAULT_ALIASES,
+  shape: /^[a-zA-Z]+\.[a-zA-Z]+$/,
+  unknown: (target) => `unknown ACS target '${target}' (an operation like messages.send, one of ${Object.keys(ACS_FAULT_ALIASES).join(', ')}, * or eventgrid)`,
+};
 
 /** Applies one rule; returns what it did, in words. */
 export function applyAcsFault(faults: FaultControl, rule: FaultRule): string {
@@ -48,17 +43,15 @@ export function applyAcsFault(faults: FaultControl, rule: FaultRule): string {
     else throw new FaultSpecError(rule.text, 'eventgrid takes dup, redeliver or reorder');
     return `the next ${count} Event Grid events: ${effect.kind}`;
   }
-  const op = operation(rule);
+  const op = ruleOperation(rule, NAMES);
   if (effect.kind === 'status') {
     const probability = rule.percent !== undefined ? rule.percent / 100 : undefined;
     const count = probability === undefined ? rule.count ?? 1 : undefined;
     faults.add({ ...(op === '*' ? {} : { op }), status: effect.status, ...(count ? { count } : {}), ...(probability !== undefined ? { probability } : {}) });
     return probability !== undefined ? `${rule.percent}% of ${op} calls answer ${effect.status} until cleared` : `the next ${count} ${op} calls answer ${effect.status}`;
   }
-  if (effect.kind === 'slow' || effect.kind === 'timeout') {
-    refuseShare(rule, `${effect.kind} on an operation delays every call until cleared`);
-    refuseCount(rule, `${effect.kind} on an operation delays every call until cleared`);
-    const ms = effect.kind === 'slow' ? effect.ms : TIMEOUT_MS;
+  const ms = operationDelayMs(rule);
+  if (ms !== undefined) {
     faults.delay(op, ms);
     return `${op} answers after ${ms} ms until cleared`;
   }

@@ -2,7 +2,7 @@
  * Applies parsed fault rules (fault-spec.ts) to the Stream emulator's knobs. Targets: an operation (alias
  * or Stream's operation id, `*` for all), `webhook` (deliveries) or `hook` (the before-send hook call).
  */
-import { FaultSpecError, refuseCount, refuseShare, type FaultRule } from '../fault-spec.ts';
+import { FaultSpecError, operationDelayMs, refuseCount, refuseShare, ruleOperation, type FaultRule, type OperationNames } from '../fault-spec.ts';
 import type { Faults } from './faults.ts';
 
 /** Short names for the operations a bot author thinks in; any operation id (`SendMessage`) works too. */
@@ -24,17 +24,11 @@ export const STREAM_FAULT_ALIASES: Record<string, string> = {
   flag: 'Flag',
 };
 
-/** How long a `timeout` answer waits: well past the SDK's 3 s default. */
-const TIMEOUT_MS = 30_000;
-
-function operation(rule: FaultRule): string {
-  if (rule.target === '*') return '*';
-  const op = STREAM_FAULT_ALIASES[rule.target] ?? rule.target;
-  if (!/^[A-Z][A-Za-z]+$/.test(op)) {
-    throw new FaultSpecError(rule.text, `unknown Stream target '${rule.target}' (an operation id like SendMessage, one of ${Object.keys(STREAM_FAULT_ALIASES).join(', ')}, *, webhook or hook)`);
-  }
-  return op;
-}
+const NAMES: OperationNames = {
+  aliases: STREAM_FAULT_ALIASES,
+  shape: /^[A-Z][A-Za-z]+$/,
+  unknown: (target) => `unknown Stream target '${target}' (an operation id like SendMessage, one of ${Object.keys(STREAM_FAULT_ALIASES).join(', ')}, *, webhook or hook)`,
+};
 
 /** Applies one rule; returns what it did, in words. Throws FaultSpecError for a combination that means nothing. */
 export function applyStreamFault(faults: Faults, rule: FaultRule): string {
@@ -64,7 +58,7 @@ export function applyStreamFault(faults: Faults, rule: FaultRule): string {
     faults.hookFault({ ...spec, count });
     return `the next ${count} before-send hook calls ${effect.kind === 'slow' ? `answer after ${effect.ms} ms` : effect.kind === 'status' ? `fail with ${effect.status}` : 'time out'}`;
   }
-  const op = operation(rule);
+  const op = ruleOperation(rule, NAMES);
   if (effect.kind === 'status') {
     if (rule.percent !== undefined) {
       faults.failRate(op, { rate: rule.percent / 100, status: effect.status });
@@ -73,10 +67,8 @@ export function applyStreamFault(faults: Faults, rule: FaultRule): string {
     faults.failNext(op, { status: effect.status, count: rule.count ?? 1 });
     return `the next ${rule.count ?? 1} ${op} calls answer ${effect.status}`;
   }
-  if (effect.kind === 'slow' || effect.kind === 'timeout') {
-    refuseShare(rule, `${effect.kind} on an operation delays every call until cleared`);
-    refuseCount(rule, `${effect.kind} on an operation delays every call until cleared`);
-    const ms = effect.kind === 'slow' ? effect.ms : TIMEOUT_MS;
+  const ms = operationDelayMs(rule);
+  if (ms !== undefined) {
     faults.delay(op, ms);
     return `${op} answers after ${ms} ms until cleared`;
   }
