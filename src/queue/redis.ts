@@ -77,6 +77,9 @@ export interface RedisQueueOptions {
   log?: Logger;
 }
 
+/** How long past its bound a stop waits for the worker's last step (giving back conversations it holds idle). */
+const STOP_GRACE_MS = 250;
+
 /** Key patterns of everything a queue keeps (tests and operators clean up with these). */
 export const queueKeyPatterns = (prefix = 'botyard', name = 'events') => [`${prefix}:${name}:*`, `${prefix}:queue:${name}:*`];
 
@@ -179,7 +182,10 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       return Number((await connection.get(`${ns}:depth`)) ?? 0);
     },
     async stop(timeoutMs = 10_000) {
-      if (worker && !(await settlesWithin(worker.stop(timeoutMs), timeoutMs + 2000))) {
+      // The bound is the caller's (shutdownTimeoutMs, matched to the orchestrator's grace period), plus a moment
+      // for the worker to give back idle conversations: with Redis gone its claim loop can hang on a call that
+      // never answers, and the stop must still end in time.
+      if (worker && !(await settlesWithin(worker.stop(timeoutMs), timeoutMs + STOP_GRACE_MS))) {
         log?.warn({ timeoutMs }, 'queue stop timed out; in-flight events will be recovered by another instance');
       }
       if (owned && !(await settlesWithin(connection.quit(), 1000))) connection.disconnect();

@@ -142,5 +142,8 @@ describeRedis('production: health, metrics, dead letters and logs', () => {
     // says which part it gave up on: the event queue's worker or the timers' worker (CI once saw only the timers').
     if (tookMs >= 2000) expect(q.output()).toMatch(/(queue|timers) stop timed out/);
     console.info(`[sigterm, redis down] exited ${tookMs} ms after SIGTERM (bound 2000 ms)`);
+    // The bound is what an orchestrator's grace period is matched to: the queue and the timers wait it out
+    // side by side, not one after the other (it took twice the bound once), and the rest of the stop is short.
+    expect(tookMs, 'exit within the bound and 1.5 s more').toBeLessThan(3500);
   }, 180_000);
 });
