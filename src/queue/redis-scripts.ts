@@ -247,6 +247,23 @@ end
 if n > 0 then wake(ns, n) end
 return n`;
 
+// ARGV: ns, token, conversation, chunk, entry id ('' none). Reads a conversation this token owns afresh,
+// answered as CLAIM answers one (n, n × item, without data), or -1 when it is not ours. For a re-claim of
+// a conversation the worker still held (redis-held.ts): read once the earlier hold let go, so it lists
+// what is left. The entry id is the earlier hold's last ack, sent 'clean' though the reaper may have
+// counted a stall against it first: its tries and stalls go, unless it is still the head (not popped).
+const PEEK = `local WITH_DATA = false
+${FETCH}
+local id = ARGV[5]
+if id ~= '' and redis.call('LINDEX', ARGV[1] .. ':c:' .. ARGV[3], 0) ~= id then
+  redis.call('HDEL', ARGV[1] .. ':tries', id)
+  redis.call('HDEL', ARGV[1] .. ':stalls', id)
+end
+if redis.call('HGET', ARGV[1] .. ':owner', ARGV[3]) ~= ARGV[2] then return -1 end
+local out = {}
+fetch(ARGV[1], ARGV[3], tonumber(ARGV[4]), out)
+return out`;
+
 type Args = Array<string | number | Buffer>;
 interface QueueCommands {
   botyardQClaim(...args: Args): Promise<Array<string | number | null>>;
@@ -254,6 +271,7 @@ interface QueueCommands {
   botyardQRenew(...args: Args): Promise<string[]>;
   botyardQReap(...args: Args): Promise<number>;
   botyardQRelease(...args: Args): Promise<number>;
+  botyardQPeek(...args: Args): Promise<Array<string | number | null> | number>;
 }
 
 /**
@@ -269,7 +287,7 @@ export const ackScript = respScript(ACK);
 export function queueScripts(client: Redis): QueueCommands {
   const redis = client as Redis & QueueCommands;
   if (typeof redis.botyardQClaim !== 'function') {
-    const scripts = { botyardQClaim: CLAIM, botyardQFail: FAIL, botyardQRenew: RENEW, botyardQReap: REAP, botyardQRelease: RELEASE };
+    const scripts = { botyardQClaim: CLAIM, botyardQFail: FAIL, botyardQRenew: RENEW, botyardQReap: REAP, botyardQRelease: RELEASE, botyardQPeek: PEEK };
     for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
   }
   return redis;

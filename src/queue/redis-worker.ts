@@ -7,7 +7,9 @@
  * its lease is renewed every lockMs/2 and, when this instance dies, lapses and is reaped by any instance.
  * The next event of a conversation starts only once the previous one's ack is in Redis, so after a crash
  * only the head can have run unacknowledged: the reaper counts a stall against it, and it runs again as
- * a retry (attempt > 1, so the dispatcher skips handlers it knows are done).
+ * a retry (attempt > 1, so the dispatcher skips handlers it knows are done). A claim of a conversation
+ * this instance still holds (same owner token) supersedes the old hold rather than run beside it
+ * (redis-held.ts).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -17,6 +19,7 @@ import { settlesWithin } from './settles-within.ts';
 import { groupCommit } from './group-commit.ts';
 import { attemptEvent } from './redis-attempts.ts';
 import { maintainLeases } from './redis-leases.ts';
+import { busy, HeldConversations, resume, type Held } from './redis-held.ts';
 import type { LocalEvents } from './redis-local.ts';
 import type { RespArg } from './redis-resp.ts';
 import { WorkerSlots } from './redis-slots.ts';
@@ -41,19 +44,6 @@ export interface WorkerOptions {
    */
   local: LocalEvents;
   log?: Logger;
-}
-
-interface Held {
-  conv: string;
-  items: Item[];
-  /** Another owner took it (our lease lapsed): start nothing more. */
-  lost: boolean;
-  /** The ack answered that the conversation is no longer ours (released, or lost). */
-  ended: boolean;
-  /** An event of it is being worked (its handler, retry wait or ack): stop() waits for it. */
-  busy: boolean;
-  /** A retry's backoff timer, cancelled by stop(). */
-  sleep?: { timer: NodeJS.Timeout; wake(): void };
 }
 
 interface Ack {
@@ -81,7 +71,7 @@ export interface QueueWorker {
 export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker {
   const scripts = queueScripts(o.client);
   const token = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  const held = new Map<string, Held>();
+  const held = new HeldConversations();
   const log = o.log;
   let stopping = false;
   const slots = new WorkerSlots(o.concurrency, () => held.size);
@@ -96,24 +86,29 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       const conv = String(reply[at++]);
       const read = readItems(reply, at);
       at = read.at;
-      claimed.push({ conv, items: read.items, lost: false, ended: false, busy: false });
+      // Held before their events are read: if that fails they are still renewed... until drive gives up.
+      claimed.push(held.hold(conv, read.items));
     }
-    // Held before their events are read: if that fails they are still renewed... until drive gives up.
-    for (const h of claimed) held.set(h.conv, h);
+    let failed = false;
     try {
       await fill(claimed.flatMap((h) => h.items));
     } catch (err) {
       log?.warn({ err }, 'queue could not read the events of conversations it claimed; they are taken back when their leases lapse');
-      for (const h of claimed) {
-        h.lost = true;
-        held.delete(h.conv);
-      }
-      slots.notify();
-      return 0;
+      failed = true;
     }
-    // Claimed by a commit that was under way when stop() began: not started; stop() gives them back.
-    if (!stopping) for (const h of claimed) void drive(h);
-    return claimed.length;
+    for (const h of claimed) {
+      // One superseding a Held here had nothing to read yet (it reads once that one is done): it goes on.
+      if (failed && !h.after) {
+        h.lost = true;
+        held.drop(h);
+        h.finish();
+      } else if (!stopping) {
+        void drive(h);
+      }
+      // Else claimed by a commit that was under way when stop() began: not started; stop() gives it back.
+    }
+    if (failed) slots.notify();
+    return failed ? 0 : claimed.length;
   }
 
   // One script per commit for every finished event, which also claims work for the slots that frees.
@@ -164,14 +159,16 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       backoffMs: o.backoffMs,
       ...(log ? { log } : {}),
       recordFailure: async () => (await scripts.botyardQFail(o.ns, token, h.conv, item.id)) >= 0,
-      halted: () => stopping || h.lost,
+      halted: () => stopping || h.lost || !held.isCurrent(h),
       sleep: (ms) => new Promise<void>((wake) => (h.sleep = { timer: setTimeout(wake, ms), wake })).finally(() => (h.sleep = undefined)),
     });
     if (outcome === 'halted') return false;
     const dead = outcome === 'done' ? undefined : outcome;
     h.items.shift();
     o.local.delete(item.id);
-    const clean = item.tries === 0 && item.stalls === 0;
+    // A superseded Held's head may have had a stall counted by the reap that let this instance claim it again.
+    const clean = item.tries === 0 && item.stalls === 0 && held.isCurrent(h);
+    h.acked = { id: item.id, clean };
     const answer = await acks.submit({ conv: h.conv, id: item.id, ...(dead ? { dead } : {}), want: h.items.length === 0, clean });
     if (answer.status === 0) {
       h.lost = true;
@@ -187,7 +184,9 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
 
   async function drive(h: Held): Promise<void> {
     try {
-      while (!stopping && !h.lost && h.items.length) {
+      if (h.after && !(await resume(h, held, { scripts, ns: o.ns, token, chunk: o.chunk, fill, stopping: () => stopping }))) h.ended = true;
+      // Only the current Held of a conversation starts its events: one superseded lets its successor go on.
+      while (!stopping && held.isCurrent(h) && !h.lost && !h.ended && h.items.length) {
         h.busy = true;
         const go = await runHead(h, h.items[0]!);
         h.busy = false;
@@ -199,13 +198,14 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       log?.error({ err, conversation: h.conv }, 'queue could not finish an event; its conversation will be retried when its lease lapses');
       h.lost = true;
     }
-    // Events of it kept in memory are someone else's to work now.
-    if (h.lost) for (const item of h.items) o.local.delete(item.id);
+    // Events of it kept in memory are someone else's to work now (unless a successor here works them).
+    if (h.lost && held.isCurrent(h)) for (const item of h.items) o.local.delete(item.id);
     // Stopping with the conversation still ours: stop() gives it back.
     if (h.ended || h.lost || !stopping) {
-      held.delete(h.conv);
+      held.drop(h);
       slots.notify();
     }
+    h.finish();
   }
 
   /**
@@ -253,11 +253,8 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     token,
     lockMs: o.lockMs,
     stalledIntervalMs: o.stalledIntervalMs,
-    held: () => [...held.keys()],
-    lost: (conv) => {
-      const h = held.get(conv);
-      if (h) h.lost = true;
-    },
+    held: () => [...held.values()],
+    lost: (h) => void (h.lost = true),
     ...(log ? { log } : {}),
   });
   const looping = claimLoop();
@@ -272,7 +269,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       slots.notify();
       blocking.disconnect();
       await looping;
-      for (const h of held.values()) {
+      for (const h of held.running()) {
         if (h.sleep) {
           clearTimeout(h.sleep.timer);
           h.sleep.wake();
@@ -280,12 +277,13 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       }
       // Until no event is being worked and no claim is in flight (its answer would add conversations).
       const deadline = Date.now() + timeoutMs;
-      while ((slots.reserved > 0 || [...held.values()].some((h) => h.busy)) && Date.now() < deadline) {
+      while ((slots.reserved > 0 || [...held.running()].some((h) => h.busy)) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       stopLeases();
       // Past the bound a running event keeps its claim, unrenewed: it lapses and another instance takes it.
-      const idle = [...held.values()].filter((h) => !h.busy && !h.lost && !h.ended).map((h) => h.conv);
+      // Not one a superseded Held still works (its event is running): its lease lapses as that one's would.
+      const idle = [...held.values()].filter((h) => !h.lost && !h.ended && !busy(h)).map((h) => h.conv);
       // Bounded: with Redis gone the call would wait for it forever; the leases lapse instead.
       const given = idle.length ? scripts.botyardQRelease(o.ns, token, ...idle) : Promise.resolve(0);
       given.catch((err) => log?.warn({ err }, 'queue could not give back its conversations; they are taken back when their leases lapse'));

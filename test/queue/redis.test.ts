@@ -1,46 +1,24 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, afterAll, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
-import type { EventQueue } from '../../src/queue/queue.ts';
-import { createRedisQueue, queueKeyPatterns, type RedisQueueOptions } from '../../src/queue/redis.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
+import { createRedisQueue } from '../../src/queue/redis.ts';
+import { describeRedis, redisUrl, uniqueName } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { makeEvent, runQueueContract } from './queue.contract.ts';
-
-const cleanupQueue = async (admin: Redis, name: string) => {
-  for (const pattern of queueKeyPatterns('botyard', name)) await deleteKeys(admin, pattern);
-};
+import { cleanupQueue, redisQueues } from './redis-queues.ts';
 
 describeRedis('redis queue', () => {
-  let admin: Redis;
-  beforeAll(() => void (admin = redisClient()));
-  afterAll(async () => void (await admin.quit()));
+  const queues = redisQueues('q');
+  const { fresh, open } = queues;
+  const admin = () => queues.admin();
 
   runQueueContract('redis', async ({ maxAttempts, backoffMs, concurrency }) => {
     const name = uniqueName('q');
     return {
       queue: createRedisQueue({ url: redisUrl, name, maxAttempts, backoffMs, concurrency }),
-      cleanup: () => cleanupQueue(admin, name),
+      cleanup: () => cleanupQueue(admin(), name),
     };
-  });
-
-  const opened: EventQueue[] = [];
-  const names: string[] = [];
-  const open = (name: string, extra: Partial<RedisQueueOptions> = {}) => {
-    const queue = createRedisQueue({ url: redisUrl, name, ...extra });
-    opened.push(queue);
-    return queue;
-  };
-  const fresh = () => {
-    const name = uniqueName('q');
-    names.push(name);
-    return name;
-  };
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((q) => q.stop(2000)));
-    for (const name of names.splice(0)) await cleanupQueue(admin, name);
   });
 
   it('dedupes by event id, ids with ":" or only digits included, while pending and after completion', async () => {
@@ -156,7 +134,7 @@ describeRedis('redis queue', () => {
       if (e.id === flaky.id && tried.get(e.id) === 1) throw new Error('once');
     });
     await waitFor(async () => tried.get(flaky.id) === 2 && tried.has(clean.id) && (await rescuer.depth()) === 0, { timeoutMs: 15_000, what: 'all three done' });
-    expect(await Promise.all([admin.hlen(`${ns}:data`), admin.hlen(`${ns}:tries`), admin.hlen(`${ns}:stalls`)])).toEqual([0, 0, 0]);
+    expect(await Promise.all([admin().hlen(`${ns}:data`), admin().hlen(`${ns}:tries`), admin().hlen(`${ns}:stalls`)])).toEqual([0, 0, 0]);
   });
 
   it('gives its conversations back at stop, so another instance goes on at once rather than after a lease', async () => {
