@@ -4,11 +4,11 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis d dTraced dFull c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis d dTraced dFull e c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
  *
  * cBase, cTracedBase and dBase are c, cTraced and d run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
  * and config: before and after a change, measured side by side with --paired.
- * `a` is the memory floor (bench/ingest/bare-server.ts: node:http + verify + parse), `bareRedis` the Redis one.
+ * `e` is (c) on SQLite (the default store). `a` is the memory floor (bench/ingest/bare-server.ts: node:http + verify + parse), `bareRedis` the Redis one.
  * …Traced setups trace at the default sampler (or --sampler), …Full ones every event, cOff none (tracing on,
  * parentbased_always_off); cHooksOff is cTraced with its hooks turned back into plain calls after start
  * (bench/ingest/hooks-off.mjs): the SDK loaded and registered, no per-request tracing work. cToggle is
@@ -21,7 +21,7 @@
  * It uses Redis databases 9, 8 and 7 (FOCUS_REDIS_URL), never the full bench's 13 and 12, so it can run
  * beside it.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { startBotyard } from '../lib/botyard.ts';
@@ -61,7 +61,9 @@ const tracedFull = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: 
 /** Tracing on with nothing sampled (the …Off setups): what being on costs before any span is recorded. */
 const tracedOff = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: 'parentbased_always_off' };
 const withRedis = { ...env, REDIS_URL: REDIS, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
-const nodeArgs = (key: string) => (prof.split(',').includes(key) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+// FOCUS_NODE_ARGS: V8 flags for every server (say --trace-deopt); with FOCUS_DUMP=1 each server's stdout lands in bench/results/tmp/<setup>.out.
+const extraArgs = (process.env.FOCUS_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const nodeArgs = (key: string) => [...extraArgs, ...(prof.split(',').includes(key) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
 
 const makers: Record<string, () => Promise<Setup>> = {
   a: async () => {
@@ -85,6 +87,7 @@ const makers: Record<string, () => Promise<Setup>> = {
     return fromBotyard('cHooksOff', b, false);
   },
   cToggle: async () => fromBotyard('cToggle', await startBotyard({ ...env, ...traced }, 0, { config: storeConfig('memory'), nodeArgs: ['--import', path.join(ROOT, 'bench/ingest/hooks-off.mjs'), ...nodeArgs('cToggle')] }), false),
+  e: async () => fromBotyard('e', await startBotyard(env, 0, { config: storeConfig('sqlite'), nodeArgs: nodeArgs('e') }), false),
   cFull: async () => fromBotyard('cFull', await startBotyard({ ...env, ...tracedFull }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cFull') }), false),
   dFull: async () => fromBotyard('dFull', await startBotyard({ ...withRedis, REDIS_URL: REDIS_FULL, ...tracedFull }, 0, { nodeArgs: nodeArgs('dFull') }), true),
   dBase: async () => fromBotyard('dBase', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED }, 0, { nodeArgs: nodeArgs('dBase'), entry: baseEntry() }), true),
@@ -172,6 +175,7 @@ try {
   // Servers first: a traced one flushes its spans to the sink as it stops (and writes its profile).
   await Promise.all([...loads.map((l) => l.stop()), ...[...new Set(setups.map((s) => s.child))].map((c) => c.stop('SIGINT'))]);
   await Promise.all([sink.stop(), emulator.stop()]);
+  if (process.env.FOCUS_DUMP) for (const s of setups) writeFileSync(path.join(ROOT, `bench/results/tmp/${s.key}.out`), s.child.stdout());
   for (const url of [REDIS, REDIS_TRACED, REDIS_FULL]) await flushRedisDb(url);
 }
 for (const [key, lines] of results) console.log(`${key.padEnd(10)} ${lines.join(' | ')}`);
