@@ -41,9 +41,24 @@ export interface Held {
    * conversation afresh.
    */
   scrub?: string;
-  /** Settles once this Held's drive has returned. */
-  done: Promise<void>;
-  finish(): void;
+  /** Its drive has returned (`finish`). */
+  finished: boolean;
+  /** The one Held that superseded this one, waiting for it to finish (`finished`). */
+  onFinish?: () => void;
+}
+
+/** Marks `h`'s drive as returned, waking the Held that waits for it. */
+export function finish(h: Held): void {
+  h.finished = true;
+  h.onFinish?.();
+}
+
+/**
+ * Settles once `h` is finished. Made only for a Held that was superseded, not one per claim: only its
+ * one successor waits for it (a later claim supersedes the successor, and waits for that instead).
+ */
+function finished(h: Held): Promise<void> {
+  return h.finished ? Promise.resolve() : new Promise<void>((resolve) => (h.onFinish = resolve));
 }
 
 /** Whether `h`, or a Held it waits for, is working an event. */
@@ -67,10 +82,8 @@ export class HeldConversations {
   /** Holds a conversation a script just claimed, superseding a Held of it still here (see the header). */
   hold(conv: string, items: Item[]): Held {
     const after = this.map.get(conv);
-    let finish!: () => void;
-    const done = new Promise<void>((resolve) => (finish = resolve));
     // A superseding Held reads its items from Redis once `after` is done: the claim's copy may be stale.
-    const h: Held = { conv, items: after ? [] : items, lost: false, ended: false, busy: false, done, finish };
+    const h: Held = { conv, items: after ? [] : items, lost: false, ended: false, busy: false, finished: false };
     if (after) {
       h.after = after;
       if (after.acked?.clean) h.scrub = after.acked.id;
@@ -112,7 +125,7 @@ export interface Reread {
  */
 export async function resume(h: Held, held: HeldConversations, r: Reread): Promise<boolean> {
   h.busy = true;
-  await h.after!.done;
+  await finished(h.after!);
   h.busy = false;
   delete h.after;
   // Superseded in turn meanwhile: its successor reads instead (the drive starts nothing for this one).

@@ -19,7 +19,7 @@ import { settlesWithin } from './settles-within.ts';
 import { groupCommit } from './group-commit.ts';
 import { attemptEvent } from './redis-attempts.ts';
 import { maintainLeases } from './redis-leases.ts';
-import { busy, HeldConversations, resume, type Held } from './redis-held.ts';
+import { busy, finish, HeldConversations, resume, type Held } from './redis-held.ts';
 import type { LocalEvents } from './redis-local.ts';
 import type { RespArg } from './redis-resp.ts';
 import { WorkerSlots } from './redis-slots.ts';
@@ -101,7 +101,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       if (failed && !h.after) {
         h.lost = true;
         held.drop(h);
-        h.finish();
+        finish(h);
       } else if (!stopping) {
         void drive(h);
       }
@@ -205,7 +205,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       held.drop(h);
       slots.notify();
     }
-    h.finish();
+    finish(h);
   }
 
   /**
@@ -265,10 +265,12 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
     unreserve: (n) => slots.giveBack(n),
     adopt,
     async stop(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
       stopping = true;
       slots.notify();
       blocking.disconnect();
-      await looping;
+      // Within the bound too: with Redis gone the claim loop can hang on a call that never answers.
+      await settlesWithin(looping, timeoutMs);
       for (const h of held.running()) {
         if (h.sleep) {
           clearTimeout(h.sleep.timer);
@@ -276,7 +278,6 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
         }
       }
       // Until no event is being worked and no claim is in flight (its answer would add conversations).
-      const deadline = Date.now() + timeoutMs;
       while ((slots.reserved > 0 || [...held.running()].some((h) => h.busy)) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
