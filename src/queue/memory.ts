@@ -1,12 +1,13 @@
 /**
  * The in-process event queue (the `memory` tier: tests and the kit). NOT durable: events accepted
  * but not yet handled are lost when the process dies. Dedupe is the ingest's job; `enqueue` works
- * every event it is given, duplicates included (`acceptOnce`, given the store's marks, dedupes for ingest). Scheduling (order, retries, dead letters) is
+ * every event it is given, duplicates included (`acceptOnce`, beside a memory store, dedupes for ingest). Scheduling (order, retries, dead letters) is
  * local.ts, shared with the SQLite queue; here the journal keeps dead letters in a Map.
  */
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
-import type { MemoryMarks } from '../state/memory.ts';
+import { memoryMarksOf } from '../state/memory.ts';
+import type { StateStore } from '../state/store.ts';
 import { createLocalScheduler, stoppedError, type QueuedEvent } from './local.ts';
 import type { AcceptOptions, DeadLetter, EventQueue } from './queue.ts';
 
@@ -21,11 +22,11 @@ export interface MemoryQueueOptions {
   backoffMs?: (attempt: number) => number;
   log?: Logger;
   /**
-   * The dedupe marks of the memory store beside this queue (`memoryMarksOf(store)`). Given, the queue
-   * has `acceptOnce`: mark and admit in one synchronous step, which in one process is exactly what
-   * ingest's claim → enqueue → mark amounts to, without its three awaits.
+   * The state store beside this queue. A memory store's dedupe marks are synchronous (`memoryMarksOf`), so
+   * with one the queue has `acceptOnce`: mark and admit in one synchronous step, which in one process is
+   * exactly what ingest's claim → enqueue → mark amounts to, without its three awaits.
    */
-  marks?: MemoryMarks;
+  store?: StateStore;
 }
 
 const ACCEPTED = Promise.resolve('accepted' as const);
@@ -45,7 +46,7 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): EventQueue 
     },
   });
 
-  const marks = options.marks;
+  const marks = options.store && memoryMarksOf(options.store);
   return {
     async enqueue(event) {
       if (scheduler.stopped) throw stoppedError(event.id);

@@ -16,7 +16,7 @@ import { createScheduler } from '../scheduler/scheduler.ts';
 import { systemClock, type Clock } from '../scheduler/timers/clock.ts';
 import type { TimerActivity } from '../scheduler/timers/timers.ts';
 import type { TimerBackend } from '../scheduler/timers/types.ts';
-import { createMemoryStore, memoryMarksOf } from '../state/memory.ts';
+import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotDefinition } from './bot.ts';
 import { createBeforeSend } from './before-send/decide.ts';
@@ -73,8 +73,7 @@ export async function createRuntime(options: RuntimeOptions) {
   const { config } = options;
   const log = options.log ?? createLogger({ level: config.logLevel });
   const store = options.store ?? createMemoryStore();
-  const marks = memoryMarksOf(store);
-  const queue = options.queue ?? createMemoryQueue({ log, ...(marks ? { marks } : {}) });
+  const queue = options.queue ?? createMemoryQueue({ log, store });
   const events = new EventEmitter<RuntimeEvents>();
   const adapters = new Map<PlatformName, Adapter>(options.adapters.map((a) => [a.platform, a]));
   const adapterFor = (p: PlatformName) => adapters.get(p);

@@ -153,14 +153,14 @@ async function openSqlite(choice: Extract<StoreChoice, { kind: 'sqlite' }>, conf
 export async function openStorage(choice: StoreChoice, config: BotyardConfig, log: Logger): Promise<Storage> {
   if (choice.kind === 'redis') return openRedis(choice.url, config, log);
   if (choice.kind === 'sqlite') return openSqlite(choice, config, log);
-  const [{ createMemoryStore, memoryMarksOf }, { createMemoryQueue }] = await Promise.all([import('../state/memory.ts'), import('../queue/memory.ts')]);
+  const [{ createMemoryStore }, { createMemoryQueue }] = await Promise.all([import('../state/memory.ts'), import('../queue/memory.ts')]);
   const store = createMemoryStore();
   return {
     choice,
     durable: false,
     summary: 'in memory (NOT durable: state and queued events are lost when the process ends)',
     store,
-    queue: createMemoryQueue({ log, marks: memoryMarksOf(store)! }),
+    queue: createMemoryQueue({ log, store }),
     close: () => store.close(),
   };
 }

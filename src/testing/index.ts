@@ -23,7 +23,7 @@ import type { HandlerRun } from '../runtime/dispatcher.ts';
 import { silentLogger } from '../runtime/log.ts';
 import { createRuntime, type Runtime } from '../runtime/runtime.ts';
 import { createManualClock, type ManualClock } from '../scheduler/timers/manual-clock.ts';
-import { createMemoryStore, memoryMarksOf } from '../state/memory.ts';
+import { createMemoryStore } from '../state/memory.ts';
 import type { StateStore } from '../state/store.ts';
 
 export interface TestRuntimeOptions {
@@ -97,8 +97,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
   const clock = createManualClock({ start, settle: async () => runtime?.idle() });
   const platform = createLocalAdapter({ bot: config.bot, now: clock.now });
   const store = options.store ?? createMemoryStore({ now: clock.now });
-  const marks = memoryMarksOf(store);
-  const queue = createMemoryQueue({ maxAttempts: options.maxAttempts ?? 1, backoffMs: () => 0, log: silentLogger, ...(marks ? { marks } : {}) });
+  const queue = createMemoryQueue({ maxAttempts: options.maxAttempts ?? 1, backoffMs: () => 0, log: silentLogger, store });
   runtime = await createRuntime({ config, adapters: [platform], queue, store, clock, log: silentLogger, bots: options.bots, startSchedules: false });
   const runs: TestRuntime['runs'] = [];
   const events: InboundEvent[] = [];

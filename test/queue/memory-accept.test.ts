@@ -15,7 +15,7 @@ const nOf = (event: InboundEvent) => (event.message!.data as { n: number }).n;
 describe('memory queue acceptOnce', () => {
   it('accepts each of 300 events once while two deliveries race, marks them for the store, and works them in order', async () => {
     const store = createMemoryStore();
-    const queue = createMemoryQueue({ marks: memoryMarksOf(store)! });
+    const queue = createMemoryQueue({ store });
     const accept = (e: InboundEvent) => queue.acceptOnce!(e, { dedupeKey: keyOf(e), dedupeTtlMs: 60_000 });
     const events = Array.from({ length: 300 }, (_, i) => makeEvent(`acc-${i % 12}`, i));
     const outcomes = (await Promise.all(events.flatMap((e) => [accept(e), accept(e)])));
@@ -34,7 +34,7 @@ describe('memory queue acceptOnce', () => {
   it('the mark expires after dedupeTtlMs: the same event is accepted again', async () => {
     let now = 1_000_000;
     const store = createMemoryStore({ now: () => now });
-    const queue = createMemoryQueue({ marks: memoryMarksOf(store)! });
+    const queue = createMemoryQueue({ store });
     const e = makeEvent('ttl');
     expect(await queue.acceptOnce!(e, { dedupeKey: keyOf(e), dedupeTtlMs: 5_000 })).toBe('accepted');
     now += 4_999;
@@ -46,7 +46,7 @@ describe('memory queue acceptOnce', () => {
 
   it('a stopped queue rejects and leaves no mark behind', async () => {
     const store = createMemoryStore();
-    const queue = createMemoryQueue({ marks: memoryMarksOf(store)! });
+    const queue = createMemoryQueue({ store });
     let worked = 0;
     queue.start(async () => void worked++);
     await queue.stop();
