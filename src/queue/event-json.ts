@@ -21,8 +21,3 @@ export function eventJsonParts(event: InboundEvent): RespPiece[] {
   // new string that measuring it then flattened, a second copy of ~1.5 KB per event.
   return [{ text: head, bytes: Buffer.byteLength(head) - 1 }, ',"raw":', text, '}'];
 }
-
-/** The event's JSON as one buffer. Throws when the event cannot be encoded. */
-export function eventJson(event: InboundEvent): Buffer {
-  return Buffer.concat(eventJsonParts(event).map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.text).subarray(0, piece.bytes))));
-}

@@ -1,12 +1,17 @@
 /**
- * eventJson (src/queue/event-json.ts): what the Redis queue stores parses back to the same event, whether
+ * eventJsonParts (src/queue/event-json.ts): what the Redis queue stores (its pieces written back to back) parses back to the same event, whether
  * `raw` is serialized or written from the text the adapter parsed it from.
  */
 import { expect, it } from 'vitest';
 import { rememberRawJson } from '../../src/adapters/raw-json.ts';
 import { normalize } from '../../src/adapters/stream/normalize.ts';
-import { eventJson } from '../../src/queue/event-json.ts';
+import type { InboundEvent } from '../../src/adapters/adapter.ts';
+import { eventJsonParts } from '../../src/queue/event-json.ts';
 import { makeEvent } from './queue.contract.ts';
+
+/** The pieces joined, as the queue's encoder writes them into its command (redis-resp.ts). */
+const eventJson = (event: InboundEvent): Buffer =>
+  Buffer.concat(eventJsonParts(event).map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.text).subarray(0, piece.bytes))));
 
 const body = Buffer.from(JSON.stringify({
   type: 'message.new',
