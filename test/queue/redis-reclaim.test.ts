@@ -62,7 +62,9 @@ describeRedis('redis queue: a conversation claimed again by the instance that ho
     const name = fresh();
     const ns = `botyard:queue:${name}`;
     const producer = open(name);
-    const worker = open(name, { concurrency: 2, lockDuration: 1000, stalledInterval: 200 });
+    // A 3 s lease renewed every 1.5 s: a renewal can be late by more than a second on a loaded machine and c
+    // still stays this instance's, so a second run of c2 could only be the fault under test.
+    const worker = open(name, { concurrency: 2, lockDuration: 3000, stalledInterval: 200 });
     const [c1, d1, c2, d2, x1] = [makeEvent('c', 1), makeEvent('d', 2), makeEvent('c', 3), makeEvent('d', 4), makeEvent('x', 5)];
     const first = latch();
     const second = latch();
