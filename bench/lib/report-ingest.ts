@@ -7,6 +7,19 @@ import { DEFAULT_SAMPLE_RATIO } from '../../src/telemetry/sampler.ts';
 const s = (x: Spread | undefined, unit = '') => (x ? `${x.median}${unit} (${x.min}–${x.max})` : '–');
 const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
 
+/** Rounds of the floor further apart than this (max ÷ min) say the machine itself changed speed during the run. */
+const DRIFT_MAX = 1.2;
+
+/**
+ * A warning when the floor's own rounds (the same tiny server under the same load) differ by more than
+ * DRIFT_MAX: on a virtual machine the host can slow every process alike with no other process and no
+ * steal time showing in /proc (the disturbance check sees neither), and every figure of the run moves with it.
+ */
+function hostDrift(floor: Spread | undefined): string | undefined {
+  if (!floor || floor.min <= 0 || floor.max / floor.min <= DRIFT_MAX) return undefined;
+  return `**⚠ The machine's own speed drifted during this run:** the floor (a), the same server under the same load each round, measured ${floor.runs.join(', ')} requests/s (max ÷ min ${(floor.max / floor.min).toFixed(2)}, over ${DRIFT_MAX}). Ratios within a round hold up better than across rounds; read each ratio below as good to about that much.`;
+}
+
 export function ingestSection(ingest: IngestResult): { lines: string[]; targets: string[] } {
   const L: string[] = [];
   const targets: string[] = [];
@@ -21,6 +34,8 @@ export function ingestSection(ingest: IngestResult): { lines: string[]; targets:
     L.push(`| ${x.label} | ${s(x.rps)}${mark(x.disturbance)} | ${s(x.p50)} | ${s(x.p99)} | ${s(x.cpuUsPerReq)}${mark(x.disturbance)} | ${s(x.redisCpuUsPerReq)} | ${x.errors} | ${cell(x.disturbance)} |`);
   }
   const r = ingest.ratios;
+  const drift = hostDrift(ingest.setups.bare?.rps);
+  if (drift) L.push('', drift);
   L.push('', `Ratios (medians): botyard/floor = **${r.botyardVsBare}x** requests/s (${r.cpuBotyardVsBare}x by CPU per request); botyard/express = **${r.botyardVsExpress}x** (${r.cpuBotyardVsExpress}x by CPU).`);
   if (has('bareRedis')) {
     L.push(
