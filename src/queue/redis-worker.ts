@@ -270,7 +270,7 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       slots.notify();
       blocking.disconnect();
       // Within the bound too: with Redis gone the claim loop can hang on a call that never answers.
-      await settlesWithin(looping, timeoutMs);
+      let gaveUp = !(await settlesWithin(looping, timeoutMs));
       for (const h of held.running()) {
         if (h.sleep) {
           clearTimeout(h.sleep.timer);
@@ -281,6 +281,9 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
       while ((slots.reserved > 0 || [...held.running()].some((h) => h.busy)) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
+      gaveUp ||= slots.reserved > 0 || [...held.running()].some((h) => h.busy);
+      // Said here, where the bound ran out, so an operator whose stop took the whole grace period reads why.
+      if (gaveUp) log?.warn({ timeoutMs }, 'queue stop timed out; in-flight events will be recovered by another instance');
       stopLeases();
       // Past the bound a running event keeps its claim, unrenewed: it lapses and another instance takes it.
       // Not one a superseded Held still works (its event is running): its lease lapses as that one's would.

@@ -186,7 +186,7 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
       // for the worker to give back idle conversations: with Redis gone its claim loop can hang on a call that
       // never answers, and the stop must still end in time.
       if (worker && !(await settlesWithin(worker.stop(timeoutMs), timeoutMs + STOP_GRACE_MS))) {
-        log?.warn({ timeoutMs }, 'queue stop timed out; in-flight events will be recovered by another instance');
+        log?.warn({ timeoutMs }, 'queue stop timed out giving back its conversations; their leases lapse instead');
       }
       if (owned && !(await settlesWithin(connection.quit(), 1000))) connection.disconnect();
     },

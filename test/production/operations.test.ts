@@ -140,8 +140,11 @@ describeRedis('production: health, metrics, dead letters and logs', () => {
     expect(exit, q.output().slice(-3000)).toEqual({ code: 0, signal: null });
     // BullMQ's close sometimes returns at once with Redis gone; when it does not, botyard gives up at the bound and
     // says which part it gave up on: the event queue's worker or the timers' worker (CI once saw only the timers').
-    if (tookMs >= 2000) expect(q.output()).toMatch(/(queue|timers) stop timed out/);
-    console.info(`[sigterm, redis down] exited ${tookMs} ms after SIGTERM (bound 2000 ms)`);
+    // The queue's worker says so itself when its claim loop or a running event outlasts the bound (CI once saw a
+    // 2 s stop and no message, when only the worker's own bound had run out and it said nothing).
+    const gaveUp = q.output().match(/(queue|timers) stop timed out[^"]*/g) ?? [];
+    if (tookMs >= 2000) expect(gaveUp.length, q.output().slice(-3000)).toBeGreaterThan(0);
+    console.info(`[sigterm, redis down] exited ${tookMs} ms after SIGTERM (bound 2000 ms); gave up: ${gaveUp.join(' | ') || 'nothing'}`);
     // The bound is what an orchestrator's grace period is matched to: the queue and the timers wait it out
     // side by side, not one after the other (it took twice the bound once), and the rest of the stop is short.
     expect(tookMs, 'exit within the bound and 1.5 s more').toBeLessThan(3500);
