@@ -52,6 +52,11 @@ export function packageJson(name, botyard) {
     },
     dependencies: { botyard },
     devDependencies: { '@types/node': '^20.19.0', typescript: '~5.9.0', vitest: '^4.1.0' },
+    // npm 12 runs no dependency's install script unless it is allowed here (npm 11.16+ only warns): without
+    // its build better-sqlite3, the default store, cannot load; esbuild (tsx loads the bots) and
+    // msgpackr-extract (BullMQ's faster encoder) fetch or build their native parts the same way. stream-chat's
+    // postinstall sets up git hooks in its own repository only: denied, so installs do not ask about it.
+    allowScripts: { 'better-sqlite3': true, esbuild: true, 'msgpackr-extract': true, 'stream-chat': false },
   };
 }
 

@@ -4,10 +4,11 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis d dTraced dFull e c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis minQueue d dTraced dFull e c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
  *
  * cBase, cTracedBase and dBase are c, cTraced and d run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
  * and config: before and after a change, measured side by side with --paired.
+ * `minQueue` is the least a durable Redis queue can do (bench/ingest/minimal-queue-server.ts), a lower bound for (d).
  * `e` is (c) on SQLite (the default store). `a` is the memory floor (bench/ingest/bare-server.ts: node:http + verify + parse), `bareRedis` the Redis one.
  * …Traced setups trace at the default sampler (or --sampler), …Full ones every event, cOff none (tracing on,
  * parentbased_always_off); cHooksOff is cTraced with its hooks turned back into plain calls after start
@@ -63,7 +64,8 @@ const tracedOff = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: '
 const withRedis = { ...env, REDIS_URL: REDIS, BOTYARD_REDIS_ALLOW_VOLATILE: '1' };
 // FOCUS_NODE_ARGS: V8 flags for every server (say --trace-deopt); with FOCUS_DUMP=1 each server's stdout lands in bench/results/tmp/<setup>.out.
 const extraArgs = (process.env.FOCUS_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const nodeArgs = (key: string) => [...extraArgs, ...(prof.split(',').includes(key) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+// FOCUS_NODE_ARGS_<setup> (say FOCUS_NODE_ARGS_dBase): flags for that setup alone, to compare a flag's effect side by side.
+const nodeArgs = (key: string) => [...extraArgs, ...(process.env[`FOCUS_NODE_ARGS_${key}`] ?? '').split(' ').filter(Boolean), ...(prof.split(',').includes(key) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
 
 const makers: Record<string, () => Promise<Setup>> = {
   a: async () => {
@@ -75,6 +77,11 @@ const makers: Record<string, () => Promise<Setup>> = {
     const child = startNode('bench/ingest/bare-redis-server.ts', { cpu: 0, env: { REDIS_URL: REDIS }, nodeArgs: nodeArgs('bareRedis') });
     const { port } = await child.waitFor<{ port: number }>('ready');
     return { key: 'bareRedis', child, url: `http://127.0.0.1:${port}/webhooks/stream`, redis: true };
+  },
+  minQueue: async () => {
+    const child = startNode('bench/ingest/minimal-queue-server.ts', { cpu: 0, env: { REDIS_URL: REDIS }, nodeArgs: nodeArgs('minQueue') });
+    const { port } = await child.waitFor<{ port: number }>('ready');
+    return { key: 'minQueue', child, url: `http://127.0.0.1:${port}/webhooks/stream`, redis: true };
   },
   c: async () => fromBotyard('c', await startBotyard(env, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('c') }), false),
   cBase: async () => fromBotyard('cBase', await startBotyard(env, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cBase'), entry: baseEntry() }), false),

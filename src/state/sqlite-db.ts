@@ -64,7 +64,8 @@ async function loadDriver(): Promise<typeof BetterSqlite3> {
     throw new BotyardError(
       'STORE_DRIVER',
       `better-sqlite3 could not be loaded (${(err as Error).message.split('\n')[0]}). It is a native module built for one Node ` +
-        `version (this is Node ${process.versions.node}). Fix: npm rebuild better-sqlite3 (or npm ci) with this Node; ` +
+        `version (this is Node ${process.versions.node}). Fix: npm rebuild better-sqlite3 (or npm ci) with this Node; npm 12 ` +
+        'builds it only when package.json allows it ("allowScripts": { "better-sqlite3": true }, or npm install-scripts approve better-sqlite3); ' +
         "or use store: 'memory' in bot.config.ts, or Redis (REDIS_URL).",
       { cause: err },
     );

@@ -66,9 +66,17 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+it('allows the install scripts the default store needs, so npm 12 (which runs none unless allowed) still builds better-sqlite3', async () => {
+  // npm 11.16+ lists what package.json's allowScripts does not cover (older npm has no such command: nothing to check).
+  const listed = await sh('npm', ['install-scripts', 'ls'], project);
+  if (listed.code !== 0 && /Unknown command|not a valid/i.test(listed.out)) return void console.info('[starter] this npm has no install-scripts command: allowScripts not checked');
+  expect(listed.code, listed.out).toBe(0);
+  expect(listed.out).not.toMatch(/better-sqlite3|esbuild/);
+});
+
 it('writes package.json with botyard as a dependency and the dev/start/test scripts, and the project files', () => {
   const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8'));
-  expect(pkg).toMatchObject({ name: 'my-bots', type: 'module', scripts: { dev: 'botyard dev', start: 'botyard start', test: 'vitest run' }, dependencies: { botyard: expect.stringMatching(/^file:.*botyard-\d+\.\d+\.\d+\.tgz$/) } });
+  expect(pkg).toMatchObject({ name: 'my-bots', type: 'module', scripts: { dev: 'botyard dev', start: 'botyard start', test: 'vitest run' }, dependencies: { botyard: expect.stringMatching(/^file:.*botyard-\d+\.\d+\.\d+\.tgz$/) }, allowScripts: { 'better-sqlite3': true } });
   const files = (dir: string, prefix = ''): string[] =>
     readdirSync(dir, { withFileTypes: true }).filter((e) => e.name !== 'node_modules' && e.name !== 'package-lock.json').flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
   expect(files(project).sort()).toEqual(['.gitignore', 'bot.config.ts', 'bots/hello.ts', 'package.json', 'test/hello.test.ts', 'tsconfig.json', 'vitest.config.ts']);
