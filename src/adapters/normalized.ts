@@ -152,6 +152,18 @@ export interface OutgoingMessage {
   data?: Record<string, unknown>;
   /** Client-chosen id: makes retries idempotent where the platform honours it (Stream). */
   id?: string;
+  /**
+   * Where the platform picks message ids (ACS): a key of this send, the same on every try of the run that
+   * makes it (its event, handler and place among the run's sends). The adapter keeps it with the message, so
+   * a send that a retried run makes again can find the first one. The Context sets it, or `id` instead.
+   */
+  sendKey?: string;
+  /**
+   * Set when this send may already have been made (the run is a retry): epoch ms before which it cannot
+   * have been. The adapter looks for `sendKey` among the messages since then and answers the one it finds
+   * instead of sending again.
+   */
+  repeatSince?: number;
   /** No unread count and no push (capability `silent`). */
   silent?: boolean;
   /** Pin the message in its conversation as it is sent (capability `pin`). */

@@ -31,6 +31,8 @@ export interface ContextDeps {
   timer?: FiredTimer;
   /** The handler's registration index, in its message ids: two handlers of one bot must not share ids (a retry would be assumed). */
   handlerIndex?: number;
+  /** Which try of the run this is (1, the default, is the first): a later one may find its sends already made. */
+  attempt?: number;
   /** What ctx.stream() shares runtime-wide (settings, update budget, stops). Default: defaults, no stops. */
   streaming?: StreamingServices;
 }

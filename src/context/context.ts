@@ -22,7 +22,7 @@ import type { StateStore } from '../state/store.ts';
 import type { CommandInvocation, ContextDeps } from './context-deps.ts';
 import { readHistory, type HistoryOptions } from './history.ts';
 import { moderationVerbs } from './moderation.ts';
-import { buildOutgoing, deterministicMessageId, mentionText, type Outgoing } from './outgoing.ts';
+import { buildOutgoing, deterministicMessageId, mentionText, sendIdentity, type Outgoing, type SendIdentity } from './outgoing.ts';
 import { timersOf, type ContextTimers, type FiredTimer } from './timers.ts';
 import { deferTyping, type DeferredTyping } from './typing.ts';
 import { streamReply, type StreamedMessage, type StreamOptions } from './stream-reply.ts';
@@ -142,8 +142,8 @@ export class Context<Config = unknown> {
     const out = buildOutgoing(message, this.pendingMentions.values());
     if (out.silent && !adapter.capabilities.has('silent')) throw new NotSupportedError(adapter.platform, 'silent', 'Send without silent there.');
     if (out.pinned && !adapter.capabilities.has('pin')) throw new NotSupportedError(adapter.platform, 'pin', 'Send without pinned there.');
-    const clientId = this.nextClientId(adapter);
-    if (out.id === undefined && clientId !== undefined) out.id = clientId;
+    const identity = this.nextSendIdentity(adapter);
+    if (out.id === undefined) Object.assign(out, identity);
     // A typing start not sent yet gives way to this message; one already on its way lands first.
     const typing = target.platform === this.platform && target.id === this.conversation.id ? this.typingStart?.supersede() : undefined;
     if (typing) await typing;
@@ -163,7 +163,7 @@ export class Context<Config = unknown> {
     const { outbound, onSent, streaming } = this.deps;
     const deps = { adapter, conversation: this.conversation, outbound, log: this.log, signal: this.signal, bot: this.bot, eventId: this.event.id };
     const replyParentId = this.message ? (this.message.parentId ?? this.message.id) : undefined;
-    return streamReply({ ...deps, replyParentId, clientId: () => this.nextClientId(adapter), streaming: streaming ?? defaultStreamingServices(), ...(onSent ? { onSent } : {}) }, source, options);
+    return streamReply({ ...deps, replyParentId, identity: () => this.nextSendIdentity(adapter), streaming: streaming ?? defaultStreamingServices(), ...(onSent ? { onSent } : {}) }, source, options);
   }
 
   /** This conversation's (or a thread's) recent messages, oldest first: `ctx.history({ limit: 20, thread })`. */
@@ -269,12 +269,18 @@ export class Context<Config = unknown> {
     return adapter;
   }
 
-  /** The deterministic id of this Context's next message, where the platform honours client ids. */
-  private nextClientId(adapter: Adapter): string | undefined {
-    const n = this.sends++;
-    if (!adapter.capabilities.has('clientMessageId')) return undefined;
+  /**
+   * What makes this Context's next message the same message on every try of its run: a deterministic id
+   * where the platform honours client ids (Stream answers a repeat with the first), else the same value as
+   * a send key, with where to look for an earlier send when this run is a retry (sendIdentity).
+   */
+  private nextSendIdentity(adapter: Adapter): SendIdentity {
     const sender = this.deps.handlerIndex ? `${this.bot}#${this.deps.handlerIndex}` : this.bot;
-    return deterministicMessageId(this.event.id, sender, n);
+    const key = deterministicMessageId(this.event.id, sender, this.sends++);
+    // A timer's run may repeat one a crash cut short without knowing it (its claim lapsed, its attempt
+    // unchanged), so a timer's sends always look first; an event's retries say so by their attempt.
+    const repeat = (this.deps.attempt ?? 1) > 1 || this.deps.timer !== undefined;
+    return sendIdentity(key, adapter.capabilities.has('clientMessageId'), repeat, this.event.occurredAt);
   }
 
   private requireMessage(verb: string): Message {

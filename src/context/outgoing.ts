@@ -35,3 +35,24 @@ export function buildOutgoing(message: Outgoing, pending: Iterable<UserRef> = []
 export function deterministicMessageId(eventId: string, bot: string, n: number): string {
   return `by-${createHash('sha256').update(`${eventId}\u0000${bot}\u0000${n}`).digest('hex').slice(0, 32)}`;
 }
+
+/** What keeps one send from happening twice across tries of its run (OutgoingMessage `id`, or `sendKey` and `repeatSince`). */
+export type SendIdentity = Pick<OutgoingMessage, 'id' | 'sendKey' | 'repeatSince'>;
+
+/**
+ * How far before its event's time a repeated run looks for its earlier sends: the event's time is the
+ * platform's (or a timer's due time, by our clock), and the clocks may disagree by this much.
+ */
+export const REPEAT_LOOKBACK_MS = 5 * 60_000;
+
+/**
+ * `key` as a client id where the platform honours one (`clientIds`), else as a send key; when the run may
+ * repeat an earlier one (`repeat`), with where an earlier send can be: not before the event happened
+ * (`occurredAt`), nor after now.
+ */
+export function sendIdentity(key: string, clientIds: boolean, repeat: boolean, occurredAt: string, now = Date.now()): SendIdentity {
+  if (clientIds) return { id: key };
+  if (!repeat) return { sendKey: key };
+  const at = Date.parse(occurredAt);
+  return { sendKey: key, repeatSince: (Number.isFinite(at) ? Math.min(at, now) : now) - REPEAT_LOOKBACK_MS };
+}

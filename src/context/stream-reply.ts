@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { Adapter, AiIndicatorUpdate, ConversationRef, OutgoingMessage, SentMessage } from '../adapters/adapter.ts';
 import type { Outbound } from '../outbound/outbound.ts';
 import type { StopHandle } from '../runtime/stream-stops.ts';
+import type { SendIdentity } from './outgoing.ts';
 import { PartialUpdatePacer } from './stream-pacer.ts';
 import type { StreamingServices, StreamOutcome, StreamProgress } from './streaming.ts';
 import { openTextSource, type TextReader, type TextSourceInput } from './text-source.ts';
@@ -54,8 +55,8 @@ export interface StreamReplyDeps {
   signal: AbortSignal;
   /** Where the reply goes by default (the event message's thread), like `reply()`. */
   replyParentId: string | undefined;
-  /** The next deterministic client message id (Stream), or undefined. */
-  clientId(): string | undefined;
+  /** What makes the next message the same one on every try of the run (a client id on Stream, a send key on ACS). */
+  identity(): SendIdentity;
   streaming: StreamingServices;
   bot: string;
   eventId: string;
@@ -124,8 +125,8 @@ export async function streamReply(deps: StreamReplyDeps, input: TextSourceInput,
   const maxLength = options.maxLength ?? 5000;
   const base = { bot: deps.bot, eventId: deps.eventId, conversation };
   const observe = (p: Omit<StreamProgress, 'bot' | 'eventId' | 'conversation'>) => streaming.observe?.({ ...base, ...p });
-  const message = (text: string, id?: string): OutgoingMessage => ({
-    ...(id ? { id } : {}),
+  const message = (text: string, identity: SendIdentity): OutgoingMessage => ({
+    ...identity,
     text,
     ...(parentId ? { parentId } : {}),
     data: { ...options.data, ai_generated: true },
@@ -143,7 +144,7 @@ export async function streamReply(deps: StreamReplyDeps, input: TextSourceInput,
     const live = adapter.capabilities.has('aiIndicator') && adapter.capabilities.has('edit') && adapter.aiIndicator && adapter.editMessage;
     if (!live) return await sendOnce();
 
-    const placeholder = await outbound.run(adapter, 'send', conversation, (a) => a.send(conversation, message('', deps.clientId())));
+    const placeholder = await outbound.run(adapter, 'send', conversation, (a) => a.send(conversation, message('', deps.identity())));
     deps.onSent?.(conversation);
     const messageId = placeholder.id;
     observe({ phase: 'started', messageId });
@@ -222,7 +223,7 @@ export async function streamReply(deps: StreamReplyDeps, input: TextSourceInput,
     }
     if (result.outcome === 'error') deps.log.error({ err: result.error }, 'ctx.stream: the source failed; the message ends with a note');
     const text = finalText(result, note);
-    const sent = await outbound.run(adapter, 'send', conversation, (a) => a.send(conversation, message(text, deps.clientId())));
+    const sent = await outbound.run(adapter, 'send', conversation, (a) => a.send(conversation, message(text, deps.identity())));
     deps.onSent?.(conversation);
     observe({ phase: 'finished', messageId: sent.id, text, outcome: result.outcome });
     return { ...sent, text, outcome: result.outcome, ...(result.error !== undefined ? { error: result.error } : {}), partialUpdates: 0 };

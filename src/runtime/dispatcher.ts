@@ -116,6 +116,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       ...(m.command ? { command: m.command } : {}),
       onSent: (c) => deps.loopGuard.record(conversationKey(c)),
       handlerIndex: index,
+      attempt,
       ...(deps.streaming ? { streaming: deps.streaming } : {}),
     });
     const { run: done } = await runBotHandler({

@@ -62,7 +62,7 @@ export async function runTimer(deps: TimerRunDeps): Promise<TimerRunResult> {
     handler: entry.handler,
     outbound: deps.outbound,
     context: ({ signal, outbound, log }) =>
-      new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
+      new Context({ event, signal, bot: bot.name, conversation, adapterFor: deps.adapterFor, outbound, store: bot.store, timers: bot.timers, timer: fired, log, config: bot.config, attempt: record.attempt, ...(deps.streaming ? { streaming: deps.streaming } : {}) }),
     // A root span per firing, as a schedule tick's: no event started it.
     span: (fn) => runRoot('timer', { bot: bot.name, name: record.name }, fn),
     eventId: event.id,

@@ -65,6 +65,6 @@ it('typing every 8 s while the source runs, then one message with the whole text
   const result = await done;
   await vi.advanceTimersByTimeAsync(20_000);
   expect(calls).toEqual(['typing', 'typing', 'typing', 'send']);
-  expect(sent).toEqual([{ text: 'Hello world', parentId: 'q1', data: { ai_generated: true } }]);
+  expect(sent).toEqual([{ text: 'Hello world', parentId: 'q1', sendKey: expect.stringMatching(/^by-/), data: { ai_generated: true } }]);
   expect(result).toMatchObject({ id: 'm1', text: 'Hello world', outcome: 'complete', partialUpdates: 0 });
 });

@@ -55,7 +55,14 @@ it(`a ${LOOP_MS / 1000} s busy loop: the warning names the bot, /healthz answers
   })();
   const queuedStatus = deliver(world, proc.url, queued!); // arrives during the loop
   const done = await waitFor(() => proc.logs().find((l) => l.msg === 'busy: loop done'), { timeoutMs: 30_000, what: 'the loop to end' });
-  const warning = await waitFor(() => proc.logs().find((l) => String(l.msg).startsWith('event loop blocked')), { timeoutMs: 5_000, what: 'the warning' });
+  // The loop's warning is the longest block: on a loaded machine (CI, Node 24) a stall past the 500 ms
+  // threshold while the other bot answered was warned of first, rightly naming that bot.
+  const warning = await waitFor(
+    () => proc.logs().filter((l) => String(l.msg).startsWith('event loop blocked') && Number(l.blockedMs) >= LOOP_MS * 0.9).at(0),
+    { timeoutMs: 5_000, what: 'the warning of the loop' },
+  );
+  const otherWarnings = proc.logs().filter((l) => String(l.msg).startsWith('event loop blocked') && l !== warning).map((l) => `${l.blockedMs} ms ${JSON.stringify(l.bots)}`);
+  if (otherWarnings.length) console.log(`busy loop: other blocks warned of (a loaded machine): ${otherWarnings.join(', ')}`);
   const loopEndedAt = Number(done.loopEndedAt);
   await waitFor(() => answeredAt.some((t) => t >= loopEndedAt), { timeoutMs: 5_000, what: 'a /healthz answer after the loop' });
   const firstAfter = Math.min(...answeredAt.filter((t) => t >= loopEndedAt)) - loopEndedAt;
@@ -81,5 +88,8 @@ it(`a ${LOOP_MS / 1000} s busy loop: the warning names the bot, /healthz answers
   expect(ready.status).toBe(503);
   expect(ready.body.checks.eventLoop.reason).toContain('busy/');
   expect(charged).toBeGreaterThanOrEqual((LOOP_MS * 0.9) / 1000);
-  expect(chargedOthers).toBe(0);
+  // None of the loop's seconds go to another bot: what they are charged is their own stalls, warned of above
+  // (none on a quiet machine).
+  expect(chargedOthers).toBeLessThan((LOOP_MS * 0.5) / 1000);
+  if (!otherWarnings.length) expect(chargedOthers).toBe(0);
 });

@@ -21,6 +21,7 @@ import { createParticipantCounts } from './participants.ts';
 import { createPoller, type PollOptions, type PollStats } from './poller.ts';
 import { RecentEvents } from './recent.ts';
 import { ChatClient } from './sdk.ts';
+import { sentBefore } from './sent-before.ts';
 import { ServiceClock } from './service-clock.ts';
 import { verifyAcsCredentials } from './verify.ts';
 
@@ -184,6 +185,11 @@ export function createAcsAdapter(options: AcsAdapterOptions): AcsAdapter {
     },
 
     async send(conversation, message: OutgoingMessage) {
+      if (message.sendKey !== undefined && message.repeatSince !== undefined) {
+        const { sendKey, repeatSince } = message;
+        const earlier = await call('listMessages', () => sentBefore(thread(conversation), botUser.id, sendKey, repeatSince));
+        if (earlier) return { id: earlier, conversation };
+      }
       const out = toAcsOutgoing(message);
       const { id } = await call('sendMessage', () =>
         thread(conversation).sendMessage({ content: out.content }, { senderDisplayName: options.botName, type: out.type, metadata: out.metadata }),

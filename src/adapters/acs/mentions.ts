@@ -8,6 +8,8 @@ export const META = {
   mentions: 'botyard.mentions',
   /** JSON array of attachments (botyard's Attachment shape). */
   attachments: 'botyard.attachments',
+  /** The send's key (OutgoingMessage `sendKey`): a retried run finds its earlier send by it (sent-before.ts). */
+  sendKey: 'botyard.sendKey',
 } as const;
 
 const MENTION_MARKUP = /<msft-mention\s+id="([^"]+)"[^>]*>([\s\S]*?)<\/msft-mention>/gi;

@@ -27,7 +27,8 @@ function attachmentHtml(a: Attachment): string {
  *   `<img>` (type 'image') or a link, so plain ACS clients still see them; they make the message html;
  * - a reply: ACS has no threads, so a reply is an ordinary message in the same thread that names its
  *   parent in metadata `botyard.parentId` (handlers see it as `message.parentId`);
- * - custom data: each key becomes a metadata entry; strings as they are, anything else as JSON.
+ * - custom data: each key becomes a metadata entry; strings as they are, anything else as JSON;
+ * - the send key (`sendKey`): in metadata `botyard.sendKey`, where a retried run looks for it.
  */
 export function toAcsOutgoing(message: OutgoingMessage): AcsOutgoing {
   const metadata: Record<string, string> = {};
@@ -38,6 +39,7 @@ export function toAcsOutgoing(message: OutgoingMessage): AcsOutgoing {
   const text = renderMentions(message.text ?? '', mentions);
   if (mentions.length) metadata[META.mentions] = JSON.stringify(mentions.map((u) => u.id));
   if (message.parentId) metadata[META.parentId] = message.parentId;
+  if (message.sendKey) metadata[META.sendKey] = message.sendKey;
   const attachments = message.attachments ?? [];
   if (attachments.length) metadata[META.attachments] = JSON.stringify(attachments);
 
