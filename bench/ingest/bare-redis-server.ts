@@ -5,29 +5,17 @@
  */
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
-import { verifiedPayload } from './verify.ts';
+import { answerDelivery, onVerifiedWebhook } from './verify.ts';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/13', { enableAutoPipelining: process.env.AUTOPIPELINE === '1' });
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const payload = verifiedPayload(body, req.headers);
-    if (!payload) {
-      res.writeHead(401).end();
-      return;
-    }
-    const key = String(req.headers['x-webhook-id'] ?? payload.message?.id);
+const server = createServer(
+  onVerifiedWebhook((res, key) => {
     redis.set(`bench:dedupe:${key}`, '1', 'EX', 86_400, 'NX').then(
-      (fresh) => {
-        const answer = fresh === 'OK' ? '{"ok":true}' : '{"ok":true,"duplicate":true}';
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length }).end(answer);
-      },
+      (fresh) => answerDelivery(res, fresh === 'OK'),
       () => res.writeHead(503).end(),
     );
-  });
-});
+  }),
+);
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => process.send?.({ type: 'ready', port: (server.address() as { port: number }).port }));
 process.on('disconnect', () => process.exit(0));

@@ -15,7 +15,7 @@
  */
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
-import { verifiedPayload } from './verify.ts';
+import { answerDelivery, onVerifiedWebhook } from './verify.ts';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/13', { enableAutoPipelining: true });
 const consumer = redis.duplicate();
@@ -58,29 +58,20 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`botyard_queue_depth ${accepted - worked}\n`);
     return;
   }
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const payload = verifiedPayload(body, req.headers);
-    if (!payload) {
-      res.writeHead(401).end();
-      return;
-    }
-    const key = String(req.headers['x-webhook-id'] ?? payload.message?.id);
-    (redis as Scripted).minqAccept(`bench:minq:seen:${key}`, QUEUE, body).then(
-      (fresh) => {
-        if (fresh === 1) {
-          accepted++;
-          wake?.();
-          wake = undefined;
-        }
-        const answer = fresh === 1 ? '{"ok":true}' : '{"ok":true,"duplicate":true}';
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length }).end(answer);
-      },
-      () => res.writeHead(503).end(),
-    );
-  });
+  accept(req, res);
+});
+const accept = onVerifiedWebhook((res, key, body) => {
+  (redis as Scripted).minqAccept(`bench:minq:seen:${key}`, QUEUE, body).then(
+    (fresh) => {
+      if (fresh === 1) {
+        accepted++;
+        wake?.();
+        wake = undefined;
+      }
+      answerDelivery(res, fresh === 1);
+    },
+    () => res.writeHead(503).end(),
+  );
 });
 server.keepAliveTimeout = 65_000;
 void work();

@@ -8,31 +8,23 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AcsAdapter } from '../../src/adapters/acs/index.ts';
 import { startDevStack, type DevStack } from '../../src/cli/dev-stack.ts';
-import { startAcsEmulator, type AcsEmulator } from '../../src/emulator/acs/index.ts';
 import { silentLogger } from '../../src/runtime/log.ts';
-import { startAdapter, type Harness } from '../adapters/acs/helpers.ts';
+import { adapterOnEmulator } from '../adapters/acs/helpers.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 describe('ACS sends of a retried run (adapter)', () => {
-  let emulator: AcsEmulator;
-  let h: Harness;
-  beforeAll(async () => {
-    emulator = await startAcsEmulator();
-    h = await startAdapter(emulator);
-  });
-  afterAll(async () => {
-    await h.adapter.stop();
-    await emulator.close();
-  });
+  const world = adapterOnEmulator();
 
   const room = () => {
+    const { emulator, h } = world;
     const user = emulator.admin.createUser('Ursula');
     const threadId = emulator.admin.createThread(user.id, { topic: 'send once', participants: [{ id: h.adapter.botUser.id, displayName: 'Botty' }] });
     return { user, threadId, conversation: { platform: 'acs' as const, id: threadId } };
   };
-  const botTexts = (threadId: string) => emulator.state.messages(threadId).filter((m) => m.senderId === h.adapter.botUser.id && m.type === 'text').map((m) => m.content);
+  const botTexts = (threadId: string) => world.emulator.state.messages(threadId).filter((m) => m.senderId === world.h.adapter.botUser.id && m.type === 'text').map((m) => m.content);
 
   it('keeps the send key with the message; a repeat with the same key answers the first message and posts nothing', async () => {
+    const { emulator, h } = world;
     const { threadId, conversation } = room();
     const since = Date.now() - 60_000;
     const first = await h.adapter.send(conversation, { text: 'hello', sendKey: 'k-1' });
@@ -47,6 +39,7 @@ describe('ACS sends of a retried run (adapter)', () => {
   });
 
   it('counts only the bot’s own messages, and only those since repeatSince; a deleted earlier send still counts as sent', async () => {
+    const { emulator, h } = world;
     const { user, threadId, conversation } = room();
     // Someone else's message carrying the key (metadata is anyone's to write) is not the bot's send.
     emulator.admin.sendMessage(threadId, user.id, 'look-alike', { metadata: { 'botyard.sendKey': 'k-3' } });

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { deliver, inParallel, notOnce, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
+import { deliver, inParallel, tearDownCluster, notOnce, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -45,15 +45,7 @@ describeRedis('production: Stream on two instances sharing Redis', () => {
     [a, b] = await Promise.all([start(), start()]);
   }, 180_000);
 
-  afterAll(async () => {
-    await killAll();
-    await world?.close();
-    if (admin) {
-      await deleteKeys(admin, `${prefix}:*`);
-      await admin.quit();
-    }
-    cleanupConfigs();
-  });
+  afterAll(() => tearDownCluster(world, admin, prefix));
 
   it('300 events, each delivered twice and spread over both instances → exactly 300 replies, in order per channel', async () => {
     const t0 = Date.now();

@@ -14,11 +14,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { seconds, seedReminders, tallyReminders } from './reminders-kit.ts';
-import { deliver, inParallel, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
+import { deliver, inParallel, tearDownCluster, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /**
@@ -67,15 +67,7 @@ describeRedis('production: reminders on two instances sharing Redis', () => {
     await waitFor(() => world.answered(items) >= items.length, { timeoutMs: 60_000, what: `${items.length} confirmations` });
   }
 
-  afterAll(async () => {
-    await killAll();
-    await world?.close();
-    if (admin) {
-      await deleteKeys(admin, `${prefix}:*`);
-      await admin.quit();
-    }
-    cleanupConfigs();
-  });
+  afterAll(() => tearDownCluster(world, admin, prefix));
 
   it('200 reminders, one instance SIGKILLed: each posted exactly once, never early, at its time, by the survivor after the kill', async () => {
     const tally = tallyReminders(world);

@@ -1,7 +1,8 @@
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import type { InboundEvent, IngestResult } from '../../../src/adapters/adapter.ts';
 import { createAcsAdapter, type AcsAdapter, type AcsAdapterOptions } from '../../../src/adapters/acs/index.ts';
-import type { AcsEmulator } from '../../../src/emulator/acs/index.ts';
+import { startAcsEmulator, type AcsEmulator } from '../../../src/emulator/acs/index.ts';
 import { createMemoryStore } from '../../../src/state/memory.ts';
 import type { StateStore } from '../../../src/state/store.ts';
 
@@ -38,3 +39,20 @@ export async function startAdapter(
 
 export const ofType = (events: InboundEvent[], type: string) => events.filter((e) => e.type === type);
 export const texts = (events: InboundEvent[]) => ofType(events, 'message.new').map((e) => e.message!.text);
+
+/**
+ * An emulator and a started adapter on it for every test of the calling file or describe block (its
+ * beforeAll starts them, its afterAll stops them); read `emulator` and `h` inside the tests.
+ */
+export function adapterOnEmulator(options: Partial<AcsAdapterOptions> & { store?: StateStore } = {}): { emulator: AcsEmulator; h: Harness } {
+  const world = {} as { emulator: AcsEmulator; h: Harness };
+  beforeAll(async () => {
+    world.emulator = await startAcsEmulator();
+    world.h = await startAdapter(world.emulator, options);
+  });
+  afterAll(async () => {
+    await world.h?.adapter.stop();
+    await world.emulator?.close();
+  });
+  return world;
+}

@@ -2,22 +2,13 @@
  * The ACS adapter's participant count (typing and read receipts stop above 20), through the real SDK
  * against the emulator: one page read, kept, and read again after someone joins.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startAcsEmulator, type AcsEmulator } from '../../../src/emulator/acs/index.ts';
-import { startAdapter, type Harness } from './helpers.ts';
+import { expect, it } from 'vitest';
+import { adapterOnEmulator } from './helpers.ts';
 
-let emulator: AcsEmulator;
-let h: Harness;
-beforeAll(async () => {
-  emulator = await startAcsEmulator();
-  h = await startAdapter(emulator);
-});
-afterAll(async () => {
-  await h.adapter.stop();
-  await emulator.close();
-});
+const world = adapterOnEmulator();
 
 it('counts participants up to "more than 20", and recounts once a member.added event for the thread came in', async () => {
+  const { emulator, h } = world;
   const owner = emulator.admin.createUser('Owner');
   const others = Array.from({ length: 19 }, (_, i) => ({ id: emulator.admin.createUser(`P${i}`).id }));
   const threadId = emulator.admin.createThread(owner.id, { topic: 'big', participants: [{ id: h.adapter.botUser.id }, ...others] });
