@@ -60,7 +60,7 @@ describe('production: ACS on one instance and its SQLite file', () => {
     cleanupConfigs();
   });
 
-  it('restarted twice without ACS_BOT_USER_ID: one bot id throughout; messages posted while down are answered once each', async () => {
+  it('restarted three times without ACS_BOT_USER_ID: one bot id throughout; messages posted while down are answered once each, and a reply made just before a kill is not made again', async () => {
     // On failure, say whether a thread went unanswered (0) or was answered twice (2+): they mean different bugs.
     onTestFailed(() => console.log(`[sqlite-acs] not answered exactly once: ${lastOff}`));
     const first = await start();
@@ -84,8 +84,8 @@ describe('production: ACS on one instance and its SQLite file', () => {
     await waitFor(() => answeredOnce(2).length === 0, { timeoutMs: 90_000, what: 'round 2 (posted while down) answered' });
     console.log(`[sqlite-acs] round 2 answered once each in ${Date.now() - round2At} ms`);
 
-    // Down by SIGKILL once round 2's handlers have finished (ACS lets no client choose a message id, so a
-    // handler killed between its reply and its end would reply again on re-run: at-least-once); round 3 arrives meanwhile.
+    // Down by SIGKILL once round 2's handlers have finished; round 3 arrives meanwhile. (A handler killed
+    // between its reply and its end is the next step.)
     await waitFor(async () => (await second.p.metrics()).sum('botyard_queue_depth') === 0, { what: 'round 2 finished' });
     expect((await second.p.kill()).signal).toBe('SIGKILL');
     post(3);
@@ -94,6 +94,21 @@ describe('production: ACS on one instance and its SQLite file', () => {
     const round3At = Date.now();
     await waitFor(() => answeredOnce(3).length === 0, { timeoutMs: 90_000, what: 'round 3 (posted while down) answered' });
     console.log(`[sqlite-acs] round 3 answered once each in ${Date.now() - round3At} ms`);
+
+    // Killed between its reply and its end: after the restart the handler runs again and replies again, and
+    // that reply finds the one already posted (ACS lets no client choose a message id: botyard keeps each
+    // send's key in metadata and a retry looks for it), so the thread gets it once, then the retry's own line.
+    const [hung] = threads;
+    const ask = `hang-after-reply in ${hung!.id}`;
+    emulator.admin.sendMessage(hung!.id, hung!.user, ask);
+    await waitFor(() => third.p.logs().some((l) => l.msg === 'echo: replied, hanging until killed'), { timeoutMs: 90_000, what: 'the reply made, the handler hanging' });
+    expect((await third.p.kill()).signal).toBe('SIGKILL');
+    const fourth = await start();
+    const hungAt = Date.now();
+    await waitFor(() => (botReplies.get(hung!.id) ?? []).includes(`retried: ${ask}`), { timeoutMs: 90_000, what: 'the retry after the restart done' });
+    console.log(`[sqlite-acs] the killed handler's retry done ${Date.now() - hungAt} ms after the restart`);
+    expect((botReplies.get(hung!.id) ?? []).filter((text) => text === `echo: ${ask}`)).toHaveLength(1);
+    void fourth;
 
     // Let a few more poll cycles pass: nothing is answered twice later either.
     const listings = () => emulator.counters()['threads.list'] ?? 0;
