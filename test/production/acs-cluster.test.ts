@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startAcsEmulator, type AcsEmulator } from '../../src/emulator/acs/index.ts';
-import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { tearDownCluster } from '../helpers/cluster.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -69,15 +70,7 @@ describeRedis('production: ACS on two instances sharing Redis', () => {
     // Two boots (30 s deadline each) and a real first poll cycle: 60 s ran out beside a second full run at load average 15+.
   }, 150_000);
 
-  afterAll(async () => {
-    await killAll();
-    await emulator?.close();
-    if (admin) {
-      await deleteKeys(admin, `${prefix}:*`);
-      await admin.quit();
-    }
-    cleanupConfigs();
-  });
+  afterAll(() => tearDownCluster(emulator, admin, prefix));
 
   it(`two instances polling ${THREADS} threads answer each message once, each thread polled by one of them`, async () => {
     for (let i = 0; i < THREADS; i++) {

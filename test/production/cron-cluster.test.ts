@@ -10,8 +10,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { StreamChat } from 'stream-chat';
 import { startStreamEmulator, type StreamEmulator } from '../../src/emulator/stream/index.ts';
-import { cleanupConfigs, killAll, startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
-import { deleteKeys, describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
+import { startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
+import { describeRedis, redisClient, redisUrl, uniqueName } from '../helpers/redis.ts';
+import { tearDownCluster } from '../helpers/cluster.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -43,15 +44,7 @@ describeRedis('production: a schedule on two instances', () => {
     [a, b] = await Promise.all([startBotyard({ config, env }), startBotyard({ config, env })]);
   }, 180_000);
 
-  afterAll(async () => {
-    await killAll();
-    await emu?.close();
-    if (admin) {
-      await deleteKeys(admin, `${prefix}:*`);
-      await admin.quit();
-    }
-    cleanupConfigs();
-  });
+  afterAll(() => tearDownCluster(emu, admin, prefix));
 
   it('a one-second schedule posts exactly once per tick over six ticks', async () => {
     // The first whole second at which both instances were surely running their schedules.

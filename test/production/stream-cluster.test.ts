@@ -9,8 +9,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
 import { describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { tearDownCluster } from '../helpers/cluster.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { deliver, inParallel, tearDownCluster, notOnce, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
+import { deliver, inParallel, notOnce, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

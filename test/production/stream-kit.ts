@@ -6,9 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { StreamChat } from 'stream-chat';
 import { signBody, startStreamEmulator, type StreamEmulator, type StreamEvent } from '../../src/emulator/stream/index.ts';
-import type { Redis } from 'ioredis';
-import { cleanupConfigs, killAll } from '../helpers/botyard-process.ts';
-import { deleteKeys } from '../helpers/redis.ts';
 
 type Loose = any;
 
@@ -133,16 +130,3 @@ export function notOnce(world: StreamWorld, items: Seeded[]): Record<string, num
   return bad;
 }
 
-/**
- * The end of a cluster test: every botyard process killed, the emulator closed, this test's Redis keys
- * (under `prefix`) deleted and its admin connection closed, its config files removed.
- */
-export async function tearDownCluster(world: StreamWorld | undefined, admin: Redis | undefined, prefix: string): Promise<void> {
-  await killAll();
-  await world?.close();
-  if (admin) {
-    await deleteKeys(admin, `${prefix}:*`);
-    await admin.quit();
-  }
-  cleanupConfigs();
-}

@@ -16,9 +16,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startBotyard, writeConfig, type BotyardProcess } from '../helpers/botyard-process.ts';
 import { describeRedis, redisClient, redisUrl, scanKeys, uniqueName } from '../helpers/redis.ts';
+import { tearDownCluster } from '../helpers/cluster.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { seconds, seedReminders, tallyReminders } from './reminders-kit.ts';
-import { deliver, inParallel, tearDownCluster, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
+import { deliver, inParallel, startStreamWorld, type Seeded, type StreamWorld } from './stream-kit.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /**
