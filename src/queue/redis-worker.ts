@@ -278,10 +278,11 @@ export function startWorker(handle: EventWorker, o: WorkerOptions): QueueWorker 
         }
       }
       // Until no event is being worked and no claim is in flight (its answer would add conversations).
-      while ((slots.reserved > 0 || [...held.running()].some((h) => h.busy)) && Date.now() < deadline) {
+      const working = () => slots.reserved > 0 || [...held.values()].some(busy);
+      while (working() && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      gaveUp ||= slots.reserved > 0 || [...held.running()].some((h) => h.busy);
+      gaveUp ||= working();
       // Said here, where the bound ran out, so an operator whose stop took the whole grace period reads why.
       if (gaveUp) log?.warn({ timeoutMs }, 'queue stop timed out; in-flight events will be recovered by another instance');
       stopLeases();
