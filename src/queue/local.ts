@@ -32,9 +32,14 @@ export interface QueuedEvent {
   ref?: number;
 }
 
-/** What the scheduler reports as events move; each call is synchronous and must not throw. */
+/** What the scheduler reports as events move; each call must not throw (or reject). */
 export interface QueueJournal {
-  started(item: QueuedEvent): void;
+  /**
+   * A try is about to run. A returned promise is awaited before the handlers run: a durable journal
+   * resolves it once the try is on disk, so a process killed during the handlers' first side effect
+   * (an ACS send, say) restarts knowing the try began and tells the retry `attempt > 1`.
+   */
+  started(item: QueuedEvent): void | Promise<void>;
   finished(item: QueuedEvent): void;
   deadLettered(item: QueuedEvent, letter: DeadLetter): void;
 }
@@ -95,7 +100,8 @@ export function createLocalScheduler(options: LocalSchedulerOptions) {
 
   const run = async (conv: Conversation, item: QueuedEvent) => {
     item.attempts++;
-    journal.started(item);
+    const recorded = journal.started(item);
+    if (recorded) await recorded;
     let failure: unknown;
     let failed = false;
     try {

@@ -58,6 +58,22 @@ describe('sqlite queue across restarts', () => {
     await q2.stop();
   });
 
+  it('a try is committed before its handlers run, so a kill during their first side effect restarts as attempt 2', async () => {
+    const file = files.newPath();
+    const db = await files.open(file);
+    const queue = createSqliteQueue({ db });
+    // Another connection sees only what is committed: what a process started after a SIGKILL would read.
+    const reader = await openSqliteDatabase({ path: file, lock: false, mustExist: true });
+    const triesOnDisk = () => reader.handle.prepare<[], { attempts: number }>('SELECT attempts FROM queue_events').all().map((r) => r.attempts);
+    const seenByHandler: number[][] = [];
+    queue.start(async () => void seenByHandler.push(triesOnDisk()));
+    await queue.enqueue(makeEvent('side-effect'));
+    await waitFor(() => seenByHandler.length === 1, { what: 'the handler to run' });
+    expect(seenByHandler).toEqual([[1]]);
+    reader.close();
+    await queue.stop();
+  });
+
   it('a replay asked for by another process (the CLI) is worked by the running owner', async () => {
     const file = files.newPath();
     const db = await files.open(file);
