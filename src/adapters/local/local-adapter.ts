@@ -46,6 +46,8 @@ export function createLocalAdapter(options: { bot: UserRef; now?: () => number }
   let sink: EventSink | undefined;
   let decide: PreSendDecider | undefined;
   const capabilities = new Set<Capability>(CAPABILITIES);
+  /** Conversation + send key → message id, for sends made without a client id (OutgoingMessage `sendKey`). */
+  const sentByKey = new Map<string, string>();
   let seq = 0;
   const now = () => new Date(clockNow()).toISOString();
   const ref = (id: string): ConversationRef => ({ platform: 'local', id });
@@ -132,6 +134,10 @@ export function createLocalAdapter(options: { bot: UserRef; now?: () => number }
     async send(c, out: OutgoingMessage): Promise<SentMessage> {
       const existing = out.id ? conv(c).messages.find((m) => m.id === out.id) : undefined;
       if (existing) return { id: existing.id, conversation: c };
+      // Without the `clientMessageId` capability (playing ACS) a retried run finds its send by key, as on ACS.
+      const keyed = out.sendKey === undefined ? undefined : `${c.id}\u0000${out.sendKey}`;
+      const sentBefore = keyed !== undefined && out.repeatSince !== undefined ? sentByKey.get(keyed) : undefined;
+      if (sentBefore) return { id: sentBefore, conversation: c };
       const m = conv(c).post({
         text: out.text ?? '',
         user: botUser,
@@ -144,6 +150,7 @@ export function createLocalAdapter(options: { bot: UserRef; now?: () => number }
         ...(out.silent ? { silent: true } : {}),
         ...(out.pinned ? { pinned: true } : {}),
       });
+      if (keyed !== undefined) sentByKey.set(keyed, m.id);
       return { id: m.id, conversation: c };
     },
     async editMessage(c, id, out) {
