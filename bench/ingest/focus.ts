@@ -4,13 +4,13 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis minQueue d dTraced dFull e c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis minQueue d dTraced dFull dOff e c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
  *
  * cBase, cTracedBase and dBase are c, cTraced and d run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
  * and config: before and after a change, measured side by side with --paired.
  * `minQueue` is the least a durable Redis queue can do (bench/ingest/minimal-queue-server.ts), a lower bound for (d).
  * `e` is (c) on SQLite (the default store). `a` is the memory floor (bench/ingest/bare-server.ts: node:http + verify + parse), `bareRedis` the Redis one.
- * …Traced setups trace at the default sampler (or --sampler), …Full ones every event, cOff none (tracing on,
+ * …Traced setups trace at the default sampler (or --sampler), …Full ones every event, cOff and dOff none (tracing on,
  * parentbased_always_off); cHooksOff is cTraced with its hooks turned back into plain calls after start
  * (bench/ingest/hooks-off.mjs): the SDK loaded and registered, no per-request tracing work. cToggle is
  * one traced process measured twice a round, hooks on (cToggle+) and off (cToggle-), in alternating order.
@@ -99,6 +99,7 @@ const makers: Record<string, () => Promise<Setup>> = {
   dFull: async () => fromBotyard('dFull', await startBotyard({ ...withRedis, REDIS_URL: REDIS_FULL, ...tracedFull }, 0, { nodeArgs: nodeArgs('dFull') }), true),
   dBase: async () => fromBotyard('dBase', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED }, 0, { nodeArgs: nodeArgs('dBase'), entry: baseEntry() }), true),
   d: async () => fromBotyard('d', await startBotyard(withRedis, 0, { nodeArgs: nodeArgs('d') }), true),
+  dOff: async () => fromBotyard('dOff', await startBotyard({ ...withRedis, REDIS_URL: REDIS_FULL, ...tracedOff }, 0, { nodeArgs: nodeArgs('dOff') }), true),
   dTraced: async () => fromBotyard('dTraced', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED, ...traced }, 0, { nodeArgs: nodeArgs('dTraced') }), true),
 };
 /** FOCUS_BASE: another checkout, built (say `git archive <commit> | tar -x -C dir`, node_modules linked, `npm run build`). */
