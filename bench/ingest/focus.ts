@@ -4,7 +4,7 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis minQueue d dTraced dFull dOff e c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis minQueue d dTraced dFull dOff e eBase c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
  *
  * cBase, cTracedBase and dBase are c, cTraced and d run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
  * and config: before and after a change, measured side by side with --paired.
@@ -95,6 +95,7 @@ const makers: Record<string, () => Promise<Setup>> = {
   },
   cToggle: async () => fromBotyard('cToggle', await startBotyard({ ...env, ...traced }, 0, { config: storeConfig('memory'), nodeArgs: ['--import', path.join(ROOT, 'bench/ingest/hooks-off.mjs'), ...nodeArgs('cToggle')] }), false),
   e: async () => fromBotyard('e', await startBotyard(env, 0, { config: storeConfig('sqlite'), nodeArgs: nodeArgs('e') }), false),
+  eBase: async () => fromBotyard('eBase', await startBotyard({ ...env, BENCH_SQLITE_FILE: 'base.db' }, 0, { config: storeConfig('sqlite', 'base.db'), nodeArgs: nodeArgs('eBase'), entry: baseEntry() }), false),
   cFull: async () => fromBotyard('cFull', await startBotyard({ ...env, ...tracedFull }, 0, { config: storeConfig('memory'), nodeArgs: nodeArgs('cFull') }), false),
   dFull: async () => fromBotyard('dFull', await startBotyard({ ...withRedis, REDIS_URL: REDIS_FULL, ...tracedFull }, 0, { nodeArgs: nodeArgs('dFull') }), true),
   dBase: async () => fromBotyard('dBase', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED }, 0, { nodeArgs: nodeArgs('dBase'), entry: baseEntry() }), true),

@@ -10,8 +10,12 @@ export type BenchStore = 'memory' | 'sqlite';
 
 export const SQLITE_BENCH_FILE = path.join(ROOT, 'bench/results/tmp/bench.db');
 
-/** The config file for `store`; for SQLite, removes the previous run's file first. */
-export function storeConfig(store: BenchStore): string {
-  if (store === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(`${SQLITE_BENCH_FILE}${suffix}`, { force: true });
+/**
+ * The config file for `store`; for SQLite, removes the previous run's file first. `sqliteFile`: another
+ * file in bench/results/tmp (pass it to the server as BENCH_SQLITE_FILE too), for a second SQLite server.
+ */
+export function storeConfig(store: BenchStore, sqliteFile?: string): string {
+  const file = sqliteFile ? path.join(path.dirname(SQLITE_BENCH_FILE), sqliteFile) : SQLITE_BENCH_FILE;
+  if (store === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
   return path.join(ROOT, `bench/lib/${store}.config.ts`);
 }

@@ -35,11 +35,10 @@ export interface QueuedEvent {
 /** What the scheduler reports as events move; each call must not throw (or reject). */
 export interface QueueJournal {
   /**
-   * A try is about to run. A returned promise is awaited before the handlers run: a durable journal
-   * resolves it once the try is on disk, so a process killed during the handlers' first side effect
-   * (an ACS send, say) restarts knowing the try began and tells the retry `attempt > 1`.
+   * A try is about to run. A durable journal returns a promise that settles once the try is on disk;
+   * it goes to the worker as WorkInfo `recorded`.
    */
-  started(item: QueuedEvent): void | Promise<void>;
+  started(item: QueuedEvent): void | Promise<unknown>;
   finished(item: QueuedEvent): void;
   deadLettered(item: QueuedEvent, letter: DeadLetter): void;
 }
@@ -101,11 +100,11 @@ export function createLocalScheduler(options: LocalSchedulerOptions) {
   const run = async (conv: Conversation, item: QueuedEvent) => {
     item.attempts++;
     const recorded = journal.started(item);
-    if (recorded) await recorded;
     let failure: unknown;
     let failed = false;
     try {
-      await worker!(item.event, { attempt: item.prior + item.attempts });
+      const attempt = item.prior + item.attempts;
+      await worker!(item.event, recorded ? { attempt, recorded } : { attempt });
     } catch (err) {
       failed = true;
       failure = err;

@@ -16,6 +16,13 @@ export type EventWorker = (event: InboundEvent, info?: WorkInfo) => Promise<unkn
 export interface WorkInfo {
   /** 1 on the first try. */
   attempt: number;
+  /**
+   * Settles once the queue has durably recorded that this try began (SQLite, where that write shares
+   * the next group commit). The runtime holds the handlers' platform calls until then, so a process
+   * killed during one (an ACS send) restarts knowing the try ran and retries with `attempt > 1`, which
+   * looks for the earlier send. Absent when the start is already durable or nothing survives a restart.
+   */
+  recorded?: Promise<unknown>;
 }
 
 export interface DeadLetter {

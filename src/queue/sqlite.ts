@@ -6,8 +6,9 @@
  * - accepted: the event row (and, through `acceptOnce`, the ingest's dedupe mark in the store's kv
  *   table) is committed before the call resolves, so the platform's 200 follows the disk. Accepts
  *   from one event-loop turn share one transaction (group commit, sqlite-batch.ts);
- * - a try started: its count is committed before the handlers run, so a restart knows the event may
- *   have run, even when the process died during its first side effect;
+ * - a try started: its count is written, and committed before the handlers' first platform call
+ *   (WorkInfo `recorded`), so a restart knows the event may have run, even when the process died
+ *   during that call;
  * - done: the row is deleted; dead: it moves to queue_dead.
  *
  * On start (creation) the backlog is loaded in arrival order: events that were queued, backing off,
@@ -70,7 +71,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): EventQueue {
     backoffMs: (attempt) => firstBackoff * 2 ** (attempt - 1),
     ...(log ? { log } : {}),
     journal: {
-      // Awaited by the scheduler: one group commit (≤ one event-loop turn) before the handlers run.
+      // Settles with the next group commit (≤ one event-loop turn); handlers' platform calls wait for it (WorkInfo).
       started: (item) => record('a try', () => tables.started(item)),
       finished: (item) => recordEnd('a finished event', () => tables.finished(item)),
       deadLettered: (item, letter) => recordEnd('a dead letter', () => tables.deadLettered(item, letter)),

@@ -12,6 +12,7 @@ import { Context } from '../context/context.ts';
 import type { StreamingServices } from '../context/streaming.ts';
 import { BotyardError } from '../errors.ts';
 import type { Outbound } from '../outbound/outbound.ts';
+import { outboundAfter } from '../outbound/outbound-after.ts';
 import type { StateStore } from '../state/store.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import type { LoopGuard } from './loop-guard.ts';
@@ -63,6 +64,8 @@ export interface DispatcherDeps {
 export interface DispatchOptions {
   /** 1 on the first try; above 1 the dispatcher skips handlers that already succeeded. */
   attempt?: number;
+  /** The queue's record of this try (WorkInfo `recorded`): handlers' platform calls start once it settled. */
+  recorded?: Promise<unknown> | undefined;
 }
 
 /** Thrown back to the queue when some handler failed, so the event is retried (and dead-lettered at last). */
@@ -86,7 +89,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     return bot.registration.options.acceptBotMessages === true;
   }
 
-  async function runOne(bot: LoadedBot, m: HandlerMatch, index: number, event: InboundEvent, attempt: number): Promise<HandlerRun> {
+  async function runOne(bot: LoadedBot, m: HandlerMatch, index: number, event: InboundEvent, attempt: number, recorded: Promise<unknown> | undefined): Promise<HandlerRun> {
     const run: HandlerRun = { bot: bot.name, handler: m.entry.label, ms: 0 };
     if (attempt > 1 && (await deps.store.get(doneKey(event.id, bot.name, index))) !== undefined) {
       return { ...run, skipped: 'already-done' };
@@ -107,7 +110,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       bot: bot.name,
       conversation: event.conversation,
       adapterFor: deps.adapterFor,
-      outbound,
+      // Inside the run's tracing: a traced outbound hands its span over synchronously, so it must be the one called late.
+      outbound: recorded ? outboundAfter(recorded, outbound) : outbound,
       store: bot.store,
       timers: bot.timers,
       log,
@@ -158,7 +162,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         matches.forEach((m) => {
           const index = bot.registration.handlers.indexOf(m.entry);
           indexes.push({ bot, index });
-          jobs.push(runOne(bot, m, index, event, attempt));
+          jobs.push(runOne(bot, m, index, event, attempt, options.recorded));
         });
       }
       // An event no handler matches (most of them, for most bots) awaits nothing.

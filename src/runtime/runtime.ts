@@ -190,7 +190,7 @@ export async function createRuntime(options: RuntimeOptions) {
       removeExitGuard = installExitGuard((error) => log.error({ bot: error.who.bot, handler: error.who.label }, error.message));
       if (options.bots) await registry.loadDefinitions(options.bots);
       else await registry.loadFolder(config.botsPath);
-      queue.start((event, info) => traceDispatch(event, info?.attempt ?? 1, () => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1 })));
+      queue.start((event, info) => traceDispatch(event, info?.attempt ?? 1, () => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1, recorded: info?.recorded })));
       timers.start();
       reportInactiveBeforeSend(registry.all(), adapters.values(), log);
       for (const adapter of adapters.values()) {

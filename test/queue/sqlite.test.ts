@@ -58,18 +58,21 @@ describe('sqlite queue across restarts', () => {
     await q2.stop();
   });
 
-  it('a try is committed before its handlers run, so a kill during their first side effect restarts as attempt 2', async () => {
+  it("a try's start is on disk once WorkInfo.recorded settles (the runtime holds platform calls until then)", async () => {
     const file = files.newPath();
     const db = await files.open(file);
     const queue = createSqliteQueue({ db });
     // Another connection sees only what is committed: what a process started after a SIGKILL would read.
     const reader = await openSqliteDatabase({ path: file, lock: false, mustExist: true });
     const triesOnDisk = () => reader.handle.prepare<[], { attempts: number }>('SELECT attempts FROM queue_events').all().map((r) => r.attempts);
-    const seenByHandler: number[][] = [];
-    queue.start(async () => void seenByHandler.push(triesOnDisk()));
+    const seen: number[][] = [];
+    queue.start(async (_e, info) => {
+      await info!.recorded;
+      seen.push(triesOnDisk());
+    });
     await queue.enqueue(makeEvent('side-effect'));
-    await waitFor(() => seenByHandler.length === 1, { what: 'the handler to run' });
-    expect(seenByHandler).toEqual([[1]]);
+    await waitFor(() => seen.length === 1, { what: 'the handler to run' });
+    expect(seen).toEqual([[1]]);
     reader.close();
     await queue.stop();
   });

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineBot } from 'botyard';
-import { createLocalAdapter } from '../../src/adapters/local/local-adapter.ts';
+import { createLocalAdapter, type LocalAdapter } from '../../src/adapters/local/local-adapter.ts';
+import type { OutgoingMessage } from '../../src/adapters/normalized.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createSqliteQueue } from '../../src/queue/sqlite.ts';
 import type { BotDefinition } from '../../src/runtime/bot.ts';
@@ -21,12 +22,15 @@ import { makeEvent } from '../queue/queue.contract.ts';
 const dir = mkdtempSync(path.join(tmpdir(), 'botyard-sqlite-restart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function runtimeOn(file: string, bots: BotDefinition[]) {
+/** `adapt`: changes the local platform before the runtime starts (a backlog may run at once). */
+async function runtimeOn(file: string, bots: BotDefinition[], adapt?: (adapter: LocalAdapter) => void) {
   const config = await loadConfig({ env: {}, config: { handlerTimeoutMs: 60_000 } });
   const db = await openSqliteDatabase({ path: file });
   const store = createSqliteStore({ db });
   const queue = createSqliteQueue({ db, maxAttempts: 5, backoffMs: 5, log: silentLogger });
-  const runtime = await createRuntime({ config, adapters: [createLocalAdapter({ bot: config.bot })], store, queue, log: silentLogger, bots, startSchedules: false });
+  const adapter = createLocalAdapter({ bot: config.bot });
+  adapt?.(adapter);
+  const runtime = await createRuntime({ config, adapters: [adapter], store, queue, log: silentLogger, bots, startSchedules: false });
   await runtime.start();
   return { db, store, runtime };
 }
@@ -92,5 +96,40 @@ describe('sqlite: a crash mid-handler', () => {
     await last.runtime.stop(1000);
     last.db.close();
     for (const r of abandoned) await r.runtime.stop(10);
+  });
+
+  it('a platform call waits until its try is on disk, so a kill during the call re-runs as a later try that looks first', async () => {
+    const file = path.join(dir, 'send.db');
+    const answer = [defineBot({ name: 'answer', setup: (bot) => void bot.onMessage((ctx) => ctx.send('answer').then(() => undefined)) })];
+    // What a process started after a SIGKILL would read: only what was committed.
+    let reader: Awaited<ReturnType<typeof openSqliteDatabase>> | undefined;
+    const triesOnDisk = () => reader!.handle.prepare<[], { attempts: number }>('SELECT attempts FROM queue_events').all().map((r) => r.attempts);
+    const sends: Array<{ onDisk: number[]; repeatSince: number | undefined }> = [];
+    // Playing ACS (no client ids), where only a send that knows it may be a repeat looks for the first one.
+    const playAcs = (hang: boolean) => (adapter: LocalAdapter) => {
+      (adapter.capabilities as Set<string>).delete('clientMessageId');
+      const send = adapter.send.bind(adapter);
+      adapter.send = (c, out: OutgoingMessage) => {
+        sends.push({ onDisk: triesOnDisk(), repeatSince: out.repeatSince });
+        return hang ? new Promise(() => {}) : send(c, out); // hung: the process "dies" during the call
+      };
+    };
+    const first = await runtimeOn(file, answer, playAcs(true));
+    reader = await openSqliteDatabase({ path: file, lock: false, mustExist: true });
+    await first.runtime.ingest(makeEvent('room'));
+    await waitFor(() => sends.length === 1, { what: 'the first send' });
+    first.db.close();
+
+    const second = await runtimeOn(file, answer, playAcs(false));
+    await waitFor(() => sends.length === 2, { what: 'the re-run to send' });
+    await second.runtime.idle();
+    expect(sends[0]!.onDisk).toEqual([1]); // the try was committed before the call left
+    expect(sends[0]!.repeatSince).toBeUndefined();
+    expect(sends[1]!.repeatSince).toEqual(expect.any(Number)); // the re-run knows it may repeat, so it looks
+    expect(await second.runtime.queue.depth()).toBe(0);
+    reader.close();
+    await second.runtime.stop(1000);
+    second.db.close();
+    await first.runtime.stop(10);
   });
 });
