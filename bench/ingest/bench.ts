@@ -24,8 +24,10 @@ const below = (url: string, by: number) => url.replace(/\/(\d+)$/, (_m, db: stri
 const REDIS_TRACED_URL = below(REDIS_BENCH_URL, 1);
 /** (g100)'s database: 10 by default (11 is the limits bench's). */
 const REDIS_TRACED_FULL_URL = below(REDIS_BENCH_URL, 3);
+/** (d-ingest)'s database, 14 by default: a cluster of its own (focus.ts uses 9, 8 and 7). */
+const REDIS_INGEST_URL = below(REDIS_BENCH_URL, -1);
 
-type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardRedis' | 'botyardSqlite' | 'botyardTraced' | 'botyardRedisTraced' | 'botyardTracedFull' | 'botyardRedisTracedFull';
+type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardRedis' | 'botyardIngest' | 'botyardSqlite' | 'botyardTraced' | 'botyardRedisTraced' | 'botyardTracedFull' | 'botyardRedisTracedFull';
 
 interface Setup {
   key: Key;
@@ -34,6 +36,8 @@ interface Setup {
   url: string;
   /** Uses Redis: its CPU counts as the run's own, and is reported per request. */
   redis: boolean;
+  /** A worker instance beside it, paused (SIGSTOP) while the load runs and let go to drain the queue after. */
+  worker?: Child;
 }
 
 interface Run { rps: number; p50: number; p99: number; cpuUsPerReq: number; redisCpuUsPerReq?: number; errors: number; disturbance: Disturbance }
@@ -57,6 +61,9 @@ export interface IngestResult {
     redisVsBareRedis: number;
     cpuRedisVsBareRedis: number;
     redisVsBareRedisPipelined: number;
+    /** (d-ingest) / (a-redis): the accept path alone, as a webhook tier (ingest-only instance). */
+    ingestOnlyVsBareRedis?: number;
+    cpuIngestOnlyVsBareRedis?: number;
     /** Tracing on (default sampler) ÷ off, CPU per request (1.05 = 5% more). */
     tracingCpuMemory: number;
     tracingCpuRedis: number;
@@ -83,6 +90,16 @@ async function startPlain(file: string, key: Key, label: string, env: Record<str
 }
 
 const fromBotyard = (b: BotyardProcess, key: Key, label: string, redis: boolean): Setup => ({ key, label, child: b.child, url: `${b.url}/webhooks/stream`, redis });
+
+/**
+ * (d-ingest): `botyard start --ingest-only` measured alone, as a webhook tier whose workers run on other
+ * machines; its worker instance (pinned beside the load generator) is paused during each run, then drains
+ * what the run queued before the next one, so its CPU is not the measured server's nor the load's.
+ */
+async function ingestOnly(env: NodeJS.ProcessEnv): Promise<Setup> {
+  const [ingest, worker] = await Promise.all([startBotyard(env, 0, { args: ['--ingest-only'] }), startBotyard(env, 1)]);
+  return { ...fromBotyard(ingest, 'botyardIngest', '(d-ingest) = (d) as `start --ingest-only` (its worker instance paused while measured)', true), worker: worker.child };
+}
 
 /** Waits (up to 60 s) until a botyard setup's queue is empty; the plain servers have none (300 ms for their sockets to settle). */
 export async function drained(s: Pick<Setup, 'key' | 'url'>): Promise<void> {
@@ -122,6 +139,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     await startPlain('bench/ingest/express-server.ts', 'express', '(b) express 5 + stream-chat verifyWebhook'),
     fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('memory') }), 'botyard', '(c) botyard start, 4 example bots, memory state', false),
     fromBotyard(await startBotyard(withRedis, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + Redis queue', true),
+    await ingestOnly({ ...withRedis, REDIS_URL: REDIS_INGEST_URL }),
     fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('sqlite') }), 'botyardSqlite', '(e) botyard start, 4 example bots, SQLite state + queue (the default)', false),
     fromBotyard(await startBotyard({ ...opts.streamEnv, ...traced }, 0, { config: storeConfig('memory') }), 'botyardTraced', '(f) = (c) with tracing on (OTLP export)', false),
     fromBotyard(await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED_URL, ...traced }, 0), 'botyardRedisTraced', '(g) = (d) with tracing on (OTLP export)', true),
@@ -144,7 +162,8 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
             const cpu0 = s.child.cpuMs();
             const redis0 = cpuMsOf(redis);
             const sampler = setInterval(() => peakRss.set(s.key, Math.max(peakRss.get(s.key) ?? 0, s.child.rssMb())), 250);
-            const r = await load.request<any>('run', { url: s.url, durationS, connections });
+            s.worker?.proc.kill('SIGSTOP');
+            const r = await load.request<any>('run', { url: s.url, durationS, connections }).finally(() => s.worker?.proc.kill('SIGCONT'));
             clearInterval(sampler);
             // A queue still draining after the load stops is work the server owes: wait for it and count it.
             await drained(s);
@@ -167,7 +186,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     const after = await sink.request<{ requests: number; bytes: number }>('counts');
     otlp = { requests: after.requests - before.requests, bytes: after.bytes - before.bytes };
   } finally {
-    await Promise.all([load.stop(), sink.stop(), ...setups.map((s) => s.child.stop())]);
+    await Promise.all([load.stop(), sink.stop(), ...setups.flatMap((s) => [s.child.stop(), ...(s.worker ? [s.worker.stop()] : [])])]);
     await flushBenchRedis();
   }
   const out: IngestResult['setups'] = {};
@@ -203,6 +222,8 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
       redisVsBareRedis: round(rps('botyardRedis') / rps('bareRedis'), 2),
       cpuRedisVsBareRedis: round(cpu('bareRedis') / cpu('botyardRedis'), 2),
       redisVsBareRedisPipelined: round(rps('botyardRedis') / rps('bareRedisPipelined'), 2),
+      ingestOnlyVsBareRedis: round(rps('botyardIngest') / rps('bareRedis'), 2),
+      cpuIngestOnlyVsBareRedis: round(cpu('bareRedis') / cpu('botyardIngest'), 2),
       tracingCpuMemory: round(cpu('botyardTraced') / cpu('botyard'), 2),
       tracingCpuRedis: round(cpu('botyardRedisTraced') / cpu('botyardRedis'), 2),
       tracingRpsMemory: round(rps('botyardTraced') / rps('botyard'), 2),
@@ -221,5 +242,5 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
 
 /** The bench uses its own Redis databases (13, 12 and 10 unless BENCH_REDIS_URL says otherwise) and empties them before and after. */
 export async function flushBenchRedis(): Promise<void> {
-  for (const url of [REDIS_BENCH_URL, REDIS_TRACED_URL, REDIS_TRACED_FULL_URL]) await flushRedisDb(url);
+  for (const url of [REDIS_BENCH_URL, REDIS_TRACED_URL, REDIS_TRACED_FULL_URL, REDIS_INGEST_URL]) await flushRedisDb(url);
 }

@@ -38,9 +38,9 @@ async function listeningUrl(child: Child, timeoutMs = 30_000): Promise<string> {
   }
 }
 
-/** `botyard start --port 0 [--config file]` with `env` (platform credentials, REDIS_URL…), pinned to `cpu`. */
-export async function startBotyard(env: NodeJS.ProcessEnv, cpu?: number, options: { config?: string; nodeArgs?: string[]; entry?: string } = {}): Promise<BotyardProcess> {
-  const args = ['start', '--port', '0', ...(options.config ? ['--config', options.config] : [])];
+/** `botyard start --port 0 [--config file] [args…]` with `env` (platform credentials, REDIS_URL…), pinned to `cpu`. */
+export async function startBotyard(env: NodeJS.ProcessEnv, cpu?: number, options: { config?: string; nodeArgs?: string[]; entry?: string; args?: string[] } = {}): Promise<BotyardProcess> {
+  const args = ['start', '--port', '0', ...(options.config ? ['--config', options.config] : []), ...(options.args ?? [])];
   // `entry`: another build's bin/botyard.js (focus.ts's `cBase`), run on this checkout's bots and config.
   const child = startNode(options.entry ?? 'bin/botyard.js', { tsx: false, args, env, nodeArgs: options.nodeArgs ?? [], ...(cpu !== undefined ? { cpu } : {}) });
   const url = await listeningUrl(child);

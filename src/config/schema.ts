@@ -105,6 +105,12 @@ export const fileConfigSchema = z
       .object({
         /** Events one instance works at once. */
         concurrency: z.number().int().positive().default(32),
+        /**
+         * false: this instance accepts events (webhooks, ACS polls) into the queue and works none of them,
+         * nor timers or schedules: other instances on the same Redis do (`botyard start --ingest-only`).
+         * Redis only: on SQLite or memory nothing else could work them.
+         */
+        work: z.boolean().default(true),
         /** Tries per event before it is dead-lettered. */
         maxAttempts: z.number().int().positive().default(3),
         /** First retry delay; doubles each try. */

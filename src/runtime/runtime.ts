@@ -107,7 +107,7 @@ export async function createRuntime(options: RuntimeOptions) {
     store,
     log,
     instanceId: options.instanceId,
-    autoStart: options.startSchedules !== false,
+    autoStart: options.startSchedules !== false && config.queue.work,
     now: () => clock.now(),
     run: (bot, entry, slot, info) => {
       const loaded = registry.get(bot);
@@ -190,8 +190,11 @@ export async function createRuntime(options: RuntimeOptions) {
       removeExitGuard = installExitGuard((error) => log.error({ bot: error.who.bot, handler: error.who.label }, error.message));
       if (options.bots) await registry.loadDefinitions(options.bots);
       else await registry.loadFolder(config.botsPath);
-      queue.start((event, info) => traceDispatch(event, info?.attempt ?? 1, () => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1, recorded: info?.recorded })));
-      timers.start();
+      // An ingest-only instance (queue.work: false) leaves events, timers and schedules to the others.
+      if (config.queue.work) {
+        queue.start((event, info) => traceDispatch(event, info?.attempt ?? 1, () => dispatcher.dispatch(event, { attempt: info?.attempt ?? 1, recorded: info?.recorded })));
+        timers.start();
+      }
       reportInactiveBeforeSend(registry.all(), adapters.values(), log);
       for (const adapter of adapters.values()) {
         await adapter.start({ sink: ingest, store, log: log.child({ platform: adapter.platform }), decide: beforeSend.decide });

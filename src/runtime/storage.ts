@@ -42,6 +42,16 @@ export interface StoreDefaults {
 
 /** Decides the store without opening anything; throws ConfigError on a contradiction. */
 export function chooseStore(config: BotyardConfig, defaults: StoreDefaults): StoreChoice {
+  const choice = chooseStoreKind(config, defaults);
+  if (!config.queue.work && choice.kind !== 'redis') {
+    throw new ConfigError([
+      `queue.work: false (botyard start --ingest-only) on ${choice.kind === 'sqlite' ? 'SQLite' : 'memory'}: no other process could work the events it accepts. Fix: set REDIS_URL and run worker instances on the same Redis, or drop --ingest-only`,
+    ]);
+  }
+  return choice;
+}
+
+function chooseStoreKind(config: BotyardConfig, defaults: StoreDefaults): StoreChoice {
   const redisUrl = config.env.REDIS_URL ?? config.redisUrl;
   const store = config.store;
   const defaultKind = defaults.kind;
@@ -117,7 +127,8 @@ async function openRedis(url: string, config: BotyardConfig, log: Logger): Promi
     await timers.close();
     await store.close();
   };
-  return { choice: { kind: 'redis', url }, durable: true, summary: `Redis at ${redact(url)} (durable, shared by instances)`, store, queue, timers, limiter, close };
+  const role = q.work ? '' : '; this instance only accepts: events, timers and schedules are worked by the instances without --ingest-only';
+  return { choice: { kind: 'redis', url }, durable: true, summary: `Redis at ${redact(url)} (durable, shared by instances${role})`, store, queue, timers, limiter, close };
 }
 
 async function openSqlite(choice: Extract<StoreChoice, { kind: 'sqlite' }>, config: BotyardConfig, log: Logger): Promise<Storage> {

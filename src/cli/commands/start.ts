@@ -5,7 +5,7 @@ import { describeBoot, untilSignal } from '../lifecycle.ts';
 
 export const startCommand: CliCommand = {
   name: 'start',
-  help: `Usage: botyard start [--config bot.config.ts] [--port 3000] [--allow-broken-bots]
+  help: `Usage: botyard start [--config bot.config.ts] [--port 3000] [--allow-broken-bots] [--ingest-only]
 
 Runs the bots in bots/ against the platforms whose credentials are set:
   Stream  STREAM_API_KEY, STREAM_API_SECRET (STREAM_BASE_URL optional)
@@ -15,6 +15,8 @@ Redis when REDIS_URL is set (durable, shared by instances); store in bot.config.
 SIGTERM or SIGINT stops intake, finishes in-flight events, and exits 0.
 A bot that fails to load stops the start (exit 1) unless --allow-broken-bots, which runs the
 others and names the missing ones in /readyz.
+--ingest-only (Redis): accept webhooks and ACS polls into the queue, and leave the events, timers
+and schedules to the instances started without it (queue.work: false in bot.config.ts).
 With REDIS_URL, Redis must persist (appendonly yes) and never evict (maxmemory-policy noeviction),
 or the start is refused; redis.allowVolatile: true in bot.config.ts accepts a volatile Redis.
 
@@ -29,6 +31,7 @@ Example:
     if (!config.env.STREAM_API_KEY && !config.env.ACS_CONNECTION_STRING) {
       throw new ConfigError(['no platform configured: set STREAM_API_KEY and STREAM_API_SECRET, or ACS_CONNECTION_STRING. Fix: export them, or use `botyard dev` to run against the local emulators']);
     }
+    if ([true, 'true'].includes(flags['ingest-only']!)) config.queue.work = false;
     const [{ boot }, { createLogger }, { chooseStore, refuseThrowawayAcsIdentity }] = await modules;
     const store = chooseStore(config, { kind: 'sqlite', cwd: io.cwd });
     refuseThrowawayAcsIdentity(store, config);
