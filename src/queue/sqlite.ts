@@ -22,6 +22,7 @@ import type { InboundEvent } from '../adapters/adapter.ts';
 import type { SqliteDatabase } from '../state/sqlite-db.ts';
 import { kvMarker } from '../state/sqlite.ts';
 import { createLocalScheduler, stoppedError, type QueuedEvent } from './local.ts';
+import { eventJsonText } from './event-json.ts';
 import type { EventQueue } from './queue.ts';
 import { queueTables } from './sqlite-tables.ts';
 
@@ -109,12 +110,12 @@ export function createSqliteQueue(options: SqliteQueueOptions): EventQueue {
   return {
     async enqueue(event) {
       if (scheduler.stopped) throw stoppedError(event.id);
-      const body = JSON.stringify(event);
+      const body = eventJsonText(event);
       admitNew(event, await db.batch(() => tables.add(body, 0)));
     },
     async acceptOnce(event, { dedupeKey, dedupeTtlMs }) {
       if (scheduler.stopped) throw stoppedError(event.id);
-      const body = JSON.stringify(event);
+      const body = eventJsonText(event);
       const ref = await db.batch(() => (mark(dedupeKey, '"queued"', dedupeTtlMs) ? tables.add(body, 0) : undefined));
       if (ref === undefined) return 'duplicate';
       admitNew(event, ref);
