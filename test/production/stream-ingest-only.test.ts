@@ -44,9 +44,11 @@ describeRedis('production: an ingest-only instance beside a worker', () => {
 
   afterAll(() => tearDownCluster(world, admin, prefix));
 
-  it('says what it is at start', () => {
-    expect(ingest.output()).toContain('this instance only accepts');
-    expect(worker.output()).not.toContain('this instance only accepts');
+  it('says what it is at start', async () => {
+    // The banner's lines follow "listening", so they may not have been read yet when the start resolved: wait for the whole line.
+    const banner = (p: BotyardProcess) => waitFor(() => /^state and queue: .*\n/m.exec(p.output())?.[0], { timeoutMs: 30_000, what: 'the state and queue banner line' });
+    expect(await banner(ingest)).toContain('this instance only accepts');
+    expect(await banner(worker)).not.toContain('this instance only accepts');
   });
 
   it('accepts every delivery and works none: the worker answers each once, in order per channel', async () => {
