@@ -31,3 +31,7 @@ export function sqliteFiles(tag: string) {
     },
   };
 }
+
+/** The tries of every queued event as committed in `reader`'s file: what a process started after a SIGKILL would read. */
+export const committedTries = (reader: SqliteDatabase): number[] =>
+  reader.handle.prepare<[], { attempts: number }>('SELECT attempts FROM queue_events').all().map((r) => r.attempts);

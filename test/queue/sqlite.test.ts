@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSqliteQueue } from '../../src/queue/sqlite.ts';
 import { openSqliteDatabase } from '../../src/state/sqlite-db.ts';
 import { createSqliteStore } from '../../src/state/sqlite.ts';
-import { sqliteFiles } from '../helpers/sqlite.ts';
+import { committedTries, sqliteFiles } from '../helpers/sqlite.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { makeEvent, runQueueContract } from './queue.contract.ts';
 
@@ -64,7 +64,7 @@ describe('sqlite queue across restarts', () => {
     const queue = createSqliteQueue({ db });
     // Another connection sees only what is committed: what a process started after a SIGKILL would read.
     const reader = await openSqliteDatabase({ path: file, lock: false, mustExist: true });
-    const triesOnDisk = () => reader.handle.prepare<[], { attempts: number }>('SELECT attempts FROM queue_events').all().map((r) => r.attempts);
+    const triesOnDisk = () => committedTries(reader);
     const seen: number[][] = [];
     queue.start(async (_e, info) => {
       await info!.recorded;

@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/runtime/log.ts';
 import { createRuntime } from '../../src/runtime/runtime.ts';
 import { openSqliteDatabase } from '../../src/state/sqlite-db.ts';
 import { createSqliteStore } from '../../src/state/sqlite.ts';
+import { committedTries } from '../helpers/sqlite.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { makeEvent } from '../queue/queue.contract.ts';
 
@@ -103,7 +104,7 @@ describe('sqlite: a crash mid-handler', () => {
     const answer = [defineBot({ name: 'answer', setup: (bot) => void bot.onMessage((ctx) => ctx.send('answer').then(() => undefined)) })];
     // What a process started after a SIGKILL would read: only what was committed.
     let reader: Awaited<ReturnType<typeof openSqliteDatabase>> | undefined;
-    const triesOnDisk = () => reader!.handle.prepare<[], { attempts: number }>('SELECT attempts FROM queue_events').all().map((r) => r.attempts);
+    const triesOnDisk = () => committedTries(reader!);
     const sends: Array<{ onDisk: number[]; repeatSince: number | undefined }> = [];
     // Playing ACS (no client ids), where only a send that knows it may be a repeat looks for the first one.
     const playAcs = (hang: boolean) => (adapter: LocalAdapter) => {
