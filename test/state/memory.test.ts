@@ -19,6 +19,20 @@ describe('memory store bounds', () => {
     expect(await store.get('bot:state')).toEqual({ kept: true });
   });
 
+  it('keeps dropping in write order across many evictions, with keys without TTL written in between', async () => {
+    const store = createMemoryStore({ maxExpiringKeys: 10 });
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 10; i++) await store.setIfNotExists(`r${round}:${i}`, 1, { ttlMs: 60_000 });
+      await store.set(`state:${round}`, round);
+      if (round > 0) expect(await store.get(`r${round - 1}:9`)).toBeUndefined();
+    }
+    // Half of the last round's keys again: the eviction pass wraps around to the oldest still there.
+    for (let i = 0; i < 5; i++) await store.setIfNotExists(`extra:${i}`, 1, { ttlMs: 60_000 });
+    for (let i = 0; i < 5; i++) expect(await store.get(`r4:${i}`)).toBeUndefined();
+    for (let i = 5; i < 10; i++) expect(await store.get(`r4:${i}`)).toBe(1);
+    for (let round = 0; round < 5; round++) expect(await store.get(`state:${round}`)).toBe(round);
+  });
+
   it('sweeps expired keys as writes go by, without reading them', async () => {
     let t = 0;
     const store = createMemoryStore({ now: () => t, maxExpiringKeys: 10_000 });
