@@ -4,7 +4,7 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--paired] a bareRedis minQueue d dTraced dFull dOff e eBase c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--rate N] [--paired] a bareRedis minQueue d dTraced dFull dOff dIngest dIngestTraced e eBase c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
  *
  * cBase, cTracedBase and dBase are c, cTraced and d run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
  * and config: before and after a change, measured side by side with --paired.
@@ -19,7 +19,7 @@
  * else the machine is doing; the ratio to the first setup named is printed per round.
  *
  * `--prof <setup>[,<setup>…]` runs those setups under `node --cpu-prof` (profiles land in bench/results/tmp/prof).
- * It uses Redis databases 9, 8 and 7 (FOCUS_REDIS_URL), never the full bench's 13 and 12, so it can run
+ * It uses Redis databases 9 to 5 (FOCUS_REDIS_URL and the four below it), never the full bench's 13 and 12, so it can run
  * beside it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -41,16 +41,22 @@ const rounds = Number(flag('rounds', '3'));
 const seconds = Number(flag('seconds', '4'));
 const prof = flag('prof', '');
 const sampler = flag('sampler', '');
+/** --rate N: each load offers N requests/s (open loop) rather than as many as the server takes (closed loop, 64 connections). */
+const rate = Number(flag('rate', '0'));
 const paired = args.includes('--paired') && !!args.splice(args.indexOf('--paired'), 1);
 const wanted = args.length ? args : ['bareRedis', 'd', 'dTraced'];
 const REDIS = process.env.FOCUS_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
 const below = (url: string) => url.replace(/\/(\d+)$/, (_m, db: string) => `/${Number(db) - 1}`);
 const REDIS_TRACED = below(REDIS);
 const REDIS_FULL = below(REDIS_TRACED);
+/** The ingest-only setups' clusters (6 and 5 by default): each a cluster of its own, an ingest instance and its worker. */
+const REDIS_INGEST = below(REDIS_FULL);
+const REDIS_INGEST_TRACED = below(REDIS_INGEST);
 const profDir = path.join(ROOT, 'bench/results/tmp/prof');
 mkdirSync(profDir, { recursive: true });
 
-interface Setup { key: string; child: Child; url: string; redis: boolean }
+/** `worker`: an ingest-only setup's worker instance, paused (SIGSTOP) while its ingest instance is measured. */
+interface Setup { key: string; child: Child; url: string; redis: boolean; worker?: Child }
 
 const emulator = startNode('bench/lib/stream-emulator.ts', { cpu: 1 });
 const { env } = await emulator.waitFor<{ env: Record<string, string> }>('ready');
@@ -101,8 +107,15 @@ const makers: Record<string, () => Promise<Setup>> = {
   dBase: async () => fromBotyard('dBase', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED }, 0, { nodeArgs: nodeArgs('dBase'), entry: baseEntry() }), true),
   d: async () => fromBotyard('d', await startBotyard(withRedis, 0, { nodeArgs: nodeArgs('d') }), true),
   dOff: async () => fromBotyard('dOff', await startBotyard({ ...withRedis, REDIS_URL: REDIS_FULL, ...tracedOff }, 0, { nodeArgs: nodeArgs('dOff') }), true),
+  dIngest: async () => ingestOnly('dIngest', { ...withRedis, REDIS_URL: REDIS_INGEST }),
+  dIngestTraced: async () => ingestOnly('dIngestTraced', { ...withRedis, REDIS_URL: REDIS_INGEST_TRACED, ...traced }),
   dTraced: async () => fromBotyard('dTraced', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED, ...traced }, 0, { nodeArgs: nodeArgs('dTraced') }), true),
 };
+/** (d-ingest) as bench.ts runs it: `start --ingest-only` on CPU 0, its worker instance beside the load on CPU 1. */
+async function ingestOnly(key: string, env: Record<string, string>): Promise<Setup> {
+  const [ingest, worker] = await Promise.all([startBotyard(env, 0, { args: ['--ingest-only'], nodeArgs: nodeArgs(key) }), startBotyard(env, 1)]);
+  return { ...fromBotyard(key, ingest, true), worker: worker.child };
+}
 /** FOCUS_BASE: another checkout, built (say `git archive <commit> | tar -x -C dir`, node_modules linked, `npm run build`). */
 function baseEntry(): string {
   if (!process.env.FOCUS_BASE) throw new Error('cBase, cTracedBase and dBase run another build: set FOCUS_BASE to its checkout');
@@ -110,7 +123,7 @@ function baseEntry(): string {
 }
 const fromBotyard = (key: string, b: { child: Child; url: string }, redis: boolean): Setup => ({ key, child: b.child, url: `${b.url}/webhooks/stream`, redis });
 
-for (const url of [REDIS, REDIS_TRACED, REDIS_FULL]) await flushRedisDb(url);
+for (const url of [REDIS, REDIS_TRACED, REDIS_FULL, REDIS_INGEST, REDIS_INGEST_TRACED]) await flushRedisDb(url);
 const setups: Setup[] = [];
 for (const key of wanted) setups.push(await makers[key]!());
 /** cToggle is measured as two setups sharing one process: hooks on, hooks off. */
@@ -144,7 +157,8 @@ const settle = (s: Setup) => drained({ key: s.key === 'bareRedis' ? 'bareRedis' 
 async function measure(s: Setup, i: number): Promise<number> {
   const cpu0 = s.child.cpuMs();
   const redis0 = cpuMsOf(redis);
-  const res = await loadOf(i).request<any>('run', { url: s.url, durationS: seconds, connections: 64 });
+  s.worker?.proc.kill('SIGSTOP');
+  const res = await loadOf(i).request<any>('run', { url: s.url, durationS: seconds, connections: 64, ...(rate ? { rate } : {}) }).finally(() => s.worker?.proc.kill('SIGCONT'));
   await settle(s);
   const total = Math.max(1, res.total);
   const us = ((s.child.cpuMs() - cpu0) * 1000) / total;
@@ -182,10 +196,10 @@ try {
   }
 } finally {
   // Servers first: a traced one flushes its spans to the sink as it stops (and writes its profile).
-  await Promise.all([...loads.map((l) => l.stop()), ...[...new Set(setups.map((s) => s.child))].map((c) => c.stop('SIGINT'))]);
+  await Promise.all([...loads.map((l) => l.stop()), ...[...new Set(setups.flatMap((s) => [s.child, ...(s.worker ? [s.worker] : [])]))].map((c) => c.stop('SIGINT'))]);
   await Promise.all([sink.stop(), emulator.stop()]);
   if (process.env.FOCUS_DUMP) for (const s of setups) writeFileSync(path.join(ROOT, `bench/results/tmp/${s.key}.out`), s.child.stdout());
-  for (const url of [REDIS, REDIS_TRACED, REDIS_FULL]) await flushRedisDb(url);
+  for (const url of [REDIS, REDIS_TRACED, REDIS_FULL, REDIS_INGEST, REDIS_INGEST_TRACED]) await flushRedisDb(url);
 }
 for (const [key, lines] of results) console.log(`${key.padEnd(10)} ${lines.join(' | ')}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

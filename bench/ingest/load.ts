@@ -11,13 +11,15 @@ import { messageNewBody, sign } from '../lib/payload.ts';
 const prefix = randomBytes(4).toString('hex');
 let n = 0;
 
-function run(msg: { url: string; durationS: number; connections: number; secret?: string }) {
+/** `rate`: requests per second across all connections (open loop), instead of as fast as the server answers. */
+function run(msg: { url: string; durationS: number; connections: number; secret?: string; rate?: number }) {
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url: msg.url,
         connections: msg.connections,
         duration: msg.durationS,
+        ...(msg.rate ? { overallRate: msg.rate } : {}),
         method: 'POST',
         requests: [
           {
