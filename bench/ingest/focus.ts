@@ -4,7 +4,7 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--rate N] [--paired] a bareRedis minQueue d dTraced dFull dOff dIngest dIngestTraced e eBase c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--rate N] [--warmup S] [--paired] a bareRedis minQueue d dTraced dFull dOff dIngest dIngestTraced e eBase c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
  *
  * cBase, cTracedBase and dBase are c, cTraced and d run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
  * and config: before and after a change, measured side by side with --paired.
@@ -43,6 +43,8 @@ const prof = flag('prof', '');
 const sampler = flag('sampler', '');
 /** --rate N: each load offers N requests/s (open loop) rather than as many as the server takes (closed loop, 64 connections). */
 const rate = Number(flag('rate', '0'));
+/** --warmup S: seconds of load on each setup before the first round (V8 takes tens of seconds to settle the hot path). */
+const warmup = Number(flag('warmup', '2'));
 const paired = args.includes('--paired') && !!args.splice(args.indexOf('--paired'), 1);
 const wanted = args.length ? args : ['bareRedis', 'd', 'dTraced'];
 const REDIS = process.env.FOCUS_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
@@ -168,7 +170,7 @@ async function measure(s: Setup, i: number): Promise<number> {
 }
 
 try {
-  for (const [i, s] of setups.entries()) await loadOf(i).request('run', { url: s.url, durationS: 2, connections: 64 });
+  for (const [i, s] of setups.entries()) await loadOf(i).request('run', { url: s.url, durationS: warmup, connections: 64, ...(rate ? { rate } : {}) });
   for (let r = 0; r < rounds; r++) {
     const us: number[] = [];
     if (paired) {
