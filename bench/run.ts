@@ -37,7 +37,7 @@ save('machine', { ...machine(), ...(quick ? { quick: true } : {}) });
 const emulator = startNode('bench/lib/stream-emulator.ts', { cpu: 1 });
 try {
   const { env } = await emulator.waitFor<{ env: Record<string, string> }>('ready');
-  if (wanted('ingest')) save('ingest', await benchIngest({ streamEnv: env, log, ...(quick ? { rounds: 1, durationS: 2 } : {}) }));
+  if (wanted('ingest')) save('ingest', await benchIngest({ streamEnv: env, log, ...(quick ? { rounds: 1, durationS: 2, warmupS: 2 } : {}) }));
   if (wanted('footprint')) save('footprint', await benchFootprint({ streamEnv: env, log, ...(quick ? { runs: 1 } : {}) }));
   if (wanted('before-send')) save('before-send', await benchBeforeSend({ streamEnv: env, log }));
 } finally {

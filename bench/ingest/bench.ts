@@ -27,7 +27,7 @@ const REDIS_TRACED_FULL_URL = below(REDIS_BENCH_URL, 3);
 /** (d-ingest)'s database, 14 by default: a cluster of its own (focus.ts uses 9, 8 and 7). */
 const REDIS_INGEST_URL = below(REDIS_BENCH_URL, -1);
 
-type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardRedis' | 'botyardIngest' | 'botyardSqlite' | 'botyardTraced' | 'botyardRedisTraced' | 'botyardTracedFull' | 'botyardRedisTracedFull';
+type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardTwin' | 'botyardRedis' | 'botyardIngest' | 'botyardSqlite' | 'botyardTraced' | 'botyardRedisTraced' | 'botyardTracedFull' | 'botyardRedisTracedFull';
 
 interface Setup {
   key: Key;
@@ -46,6 +46,8 @@ export interface IngestResult {
   connections: number;
   durationS: number;
   rounds: number;
+  /** Seconds of load on each botyard setup (the plain servers: PLAIN_WARMUP_S) before the first round. */
+  warmupS?: number;
   setups: Record<string, { label: string; rps: Spread; p50: Spread; p99: Spread; cpuUsPerReq: Spread; redisCpuUsPerReq?: Spread; errors: number; disturbance: Disturbance }>;
   ratios: {
     botyardVsBare: number;
@@ -64,6 +66,11 @@ export interface IngestResult {
     /** (d-ingest) / (a-redis): the accept path alone, as a webhook tier (ingest-only instance). */
     ingestOnlyVsBareRedis?: number;
     cpuIngestOnlyVsBareRedis?: number;
+    /**
+     * (c2) ÷ (c), CPU per request: two processes of one build under the same load. How far apart they read is
+     * what this run can resolve; a ratio between two setups inside that band is not a measured difference.
+     */
+    twinCpu?: number;
     /** Tracing on (default sampler) ÷ off, CPU per request (1.05 = 5% more). */
     tracingCpuMemory: number;
     tracingCpuRedis: number;
@@ -120,9 +127,19 @@ export function cpuMsOf(pid: number | undefined): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
 }
 
-export async function benchIngest(opts: { streamEnv: Record<string, string>; rounds?: number; durationS?: number; connections?: number; log: (s: string) => void }): Promise<IngestResult> {
+/**
+ * Warm-up per setup, seconds. A botyard process keeps getting cheaper for tens of seconds under load (V8
+ * optimizes its longer hot path, and a traced one's rarely taken paths, later than the floor's few functions):
+ * (d) measured 148 µs per request in its first 4 s round after a 2 s warm-up and 91–100 µs a minute in,
+ * while the floor was flat (bench/NOTES.md). 2 s used to favour the floors and untraced setups.
+ */
+const WARMUP_S = 20;
+const PLAIN_WARMUP_S = 5;
+
+export async function benchIngest(opts: { streamEnv: Record<string, string>; rounds?: number; durationS?: number; warmupS?: number; connections?: number; log: (s: string) => void }): Promise<IngestResult> {
   const rounds = opts.rounds ?? 3;
   const durationS = opts.durationS ?? 5;
+  const warmupS = opts.warmupS ?? WARMUP_S;
   const connections = opts.connections ?? 64;
   await flushBenchRedis();
   const redis = redisPid();
@@ -138,6 +155,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     await startPlain('bench/ingest/bare-redis-server.ts', 'bareRedisPipelined', '(a-redis-p) the same, ioredis auto-pipelining', { REDIS_URL: REDIS_BENCH_URL, AUTOPIPELINE: '1' }, true),
     await startPlain('bench/ingest/express-server.ts', 'express', '(b) express 5 + stream-chat verifyWebhook'),
     fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('memory') }), 'botyard', '(c) botyard start, 4 example bots, memory state', false),
+    fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('memory') }), 'botyardTwin', '(c2) = (c) again, another process: how far apart two identical servers read', false),
     fromBotyard(await startBotyard(withRedis, 0), 'botyardRedis', '(d) botyard start, 4 example bots, Redis state + Redis queue', true),
     await ingestOnly({ ...withRedis, REDIS_URL: REDIS_INGEST_URL }),
     fromBotyard(await startBotyard(opts.streamEnv, 0, { config: storeConfig('sqlite') }), 'botyardSqlite', '(e) botyard start, 4 example bots, SQLite state + queue (the default)', false),
@@ -152,7 +170,12 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
   const peakRss = new Map<string, number>();
   let otlp = { requests: 0, bytes: 0 };
   try {
-    for (const s of setups) await load.request('run', { url: s.url, durationS: 2, connections }); // warm-up (JIT, connection pools)
+    for (const s of setups) {
+      const t0 = Date.now();
+      await load.request('run', { url: s.url, durationS: s.key.startsWith('botyard') ? warmupS : Math.min(warmupS, PLAIN_WARMUP_S), connections });
+      await drained(s);
+      opts.log(`ingest ${s.key} warmed up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
     const before = await sink.request<{ requests: number; bytes: number }>('counts');
     for (let r0 = 0; r0 < rounds; r0++) {
       for (const s of setups) {
@@ -209,12 +232,14 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     connections,
     durationS,
     rounds,
+    warmupS,
     setups: out,
     ratios: {
       botyardVsBare: round(rps('botyard') / rps('bare'), 2),
       botyardVsExpress: round(rps('botyard') / rps('express'), 2),
       cpuBotyardVsBare: round(cpu('bare') / cpu('botyard'), 2),
       cpuBotyardVsExpress: round(cpu('express') / cpu('botyard'), 2),
+      twinCpu: round(cpu('botyardTwin') / cpu('botyard'), 2),
       sqliteVsMemory: round(rps('botyardSqlite') / rps('botyard'), 2),
       sqliteVsRedis: round(rps('botyardSqlite') / rps('botyardRedis'), 2),
       cpuSqliteVsMemory: round(cpu('botyard') / cpu('botyardSqlite'), 2),

@@ -5,6 +5,8 @@ import type { Spread } from './stats.ts';
 import { DEFAULT_SAMPLE_RATIO } from '../../src/telemetry/sampler.ts';
 
 const s = (x: Spread | undefined, unit = '') => (x ? `${x.median}${unit} (${x.min}–${x.max})` : '–');
+/** How far apart a ratio says two figures are, whichever is larger (0.9 → 1.11). */
+const apart = (ratio: number) => Math.round(Math.max(ratio, 1 / ratio) * 100) / 100;
 const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
 
 /** Rounds of the floor further apart than this (max ÷ min) say the machine itself changed speed during the run. */
@@ -26,7 +28,7 @@ export function ingestSection(ingest: IngestResult): { lines: string[]; targets:
   const has = (k: string) => ingest.setups[k] !== undefined;
   L.push('## 1. Webhook ingest', '');
   L.push(
-    `Signed Stream \`message.new\` bodies (~1.5 KB, unique message id and X-Webhook-Id per request, 100 channels), fresh per request from autocannon's \`setupRequest\` in a separate process; ${ingest.connections} connections, ${ingest.durationS} s per run after a 2 s warm-up, runs interleaved (every setup once per round).`,
+    `Signed Stream \`message.new\` bodies (~1.5 KB, unique message id and X-Webhook-Id per request, 100 channels), fresh per request from autocannon's \`setupRequest\` in a separate process; ${ingest.connections} connections, ${ingest.durationS} s per run after a ${ingest.warmupS ?? 2} s warm-up${ingest.warmupS ? ` (the plain servers ${Math.min(ingest.warmupS, 5)} s)` : ''}, runs interleaved (every setup once per round).`,
     '',
   );
   L.push('| setup | requests/s | p50 ms | p99 ms | server CPU µs/request | Redis CPU µs/request | errors | others / steal (worst run) |', '|---|---|---|---|---|---|---|---|');
@@ -36,6 +38,9 @@ export function ingestSection(ingest: IngestResult): { lines: string[]; targets:
   const r = ingest.ratios;
   const drift = hostDrift(ingest.setups.bare?.rps);
   if (drift) L.push('', drift);
+  if (r.twinCpu !== undefined) {
+    L.push('', `**Resolution of this run:** (c2) and (c), two processes of one build under the same load, read **${apart(r.twinCpu)}x** apart by CPU per request (medians; (c2) ÷ (c) = ${r.twinCpu}x). A ratio between two setups closer to 1 than that is not a difference this run measured.`);
+  }
   L.push('', `Ratios (medians): botyard/floor = **${r.botyardVsBare}x** requests/s (${r.cpuBotyardVsBare}x by CPU per request); botyard/express = **${r.botyardVsExpress}x** (${r.cpuBotyardVsExpress}x by CPU).`);
   if (has('bareRedis')) {
     L.push(
@@ -69,7 +74,8 @@ export function ingestSection(ingest: IngestResult): { lines: string[]; targets:
     }
     const worse = Math.max(r.tracingCpuMemory, r.tracingCpuRedis);
     const full = r.tracingFullCpuMemory !== undefined ? `; every event traced: memory ${r.tracingFullCpuMemory}x, Redis ${r.tracingFullCpuRedis}x` : '';
-    targets.push(`| tracing on vs off: ingest cost (CPU per request) within 10% | default sampler: memory ${r.tracingCpuMemory}x, Redis ${r.tracingCpuRedis}x${mark(ingest.setups.botyardTraced?.disturbance)}${full} | ${verdict(worse <= 1.1)} (at the default sampler) |`);
+    const twin = r.twinCpu !== undefined ? `; two identical processes ${apart(r.twinCpu)}x apart` : '';
+    targets.push(`| tracing on vs off: ingest cost (CPU per request) within 10% | default sampler: memory ${r.tracingCpuMemory}x, Redis ${r.tracingCpuRedis}x${mark(ingest.setups.botyardTraced?.disturbance)}${full}${twin} | ${verdict(worse <= 1.1)} (at the default sampler) |`);
   } else {
     targets.push('| ingest (d) ≥ 0.8x (a-redis) requests/s | not measured yet (run predates the Redis floor) | – |');
     targets.push('| tracing on vs off: ingest cost (CPU per request) within 10% | not measured yet | – |');
