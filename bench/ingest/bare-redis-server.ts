@@ -19,3 +19,5 @@ const server = createServer(
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => process.send?.({ type: 'ready', port: (server.address() as { port: number }).port }));
 process.on('disconnect', () => process.exit(0));
+// An orderly exit on SIGINT (how focus.ts stops its servers), so `node --cpu-prof` writes its profile.
+process.on('SIGINT', () => process.exit(0));
