@@ -215,10 +215,7 @@ export class Context<Config = unknown> {
    * `timeoutMinutes` or until unbanned. On ACS this removes them from the thread.
    */
   ban(userId = this.sender.id, options: BanOptions = {}): Promise<void> {
-    if (options.timeoutMinutes !== undefined && (!Number.isInteger(options.timeoutMinutes) || options.timeoutMinutes <= 0)) {
-      return Promise.reject(new TypeError(`ctx.ban(): timeoutMinutes must be a whole number of minutes above 0 (got ${options.timeoutMinutes}); leave it out for no end`));
-    }
-    return this.act('ban', 'ban', undefined, (a, c) => a.ban!(c, userId, options));
+    return this.moderation.ban(userId, options);
   }
 
   /** Flags a message for the moderators (default: the event's message). Capability `flag`. */

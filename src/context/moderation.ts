@@ -1,5 +1,5 @@
 /**
- * The moderation verbs of a Context: flag a message or a user, mute, shadow ban, unban, pin and
+ * The moderation verbs of a Context: ban, flag a message or a user, mute, shadow ban, unban, pin and
  * unpin. Each is behind its capability (`ctx.can('flag')`, …) and goes through the outbound layer like
  * every other verb; a platform without it throws NotSupportedError.
  */
@@ -26,6 +26,12 @@ function checkUser(verb: string, userId: unknown): asserts userId is string {
 
 export function moderationVerbs(host: ModerationHost) {
   return {
+    /** Bans a user here (app-wide with `global`). A bad `timeoutMinutes` rejects, as every call of the verb always has. */
+    async ban(userId: string, options: BanOptions = {}): Promise<void> {
+      checkMinutes('ban', options.timeoutMinutes);
+      return host.act('ban', 'ban', (a, c) => a.ban!(c, userId, options));
+    },
+
     /** Flags a message for review (default: the event's message). */
     flag(messageId?: string, options: { reason?: string } = {}): Promise<void> {
       const id = messageId ?? host.eventMessageId('flag');
