@@ -1,6 +1,6 @@
 /**
  * A stand-in OpenTelemetry collector for the tracing benchmark (its own process): accepts OTLP/HTTP
- * trace exports, counts requests and bytes, answers 200 `{}` as a collector does. Sends
+ * trace exports, counts requests and bytes, answers 200 with an empty response as a collector does. Sends
  * `{ type: 'ready', url }`; answers `counts` over IPC.
  */
 import { createServer } from 'node:http';
@@ -12,7 +12,10 @@ const server = createServer((req, res) => {
   req.on('data', (c: Buffer) => (bytes += c.length));
   req.on('end', () => {
     requests++;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': 2 }).end('{}');
+    // An empty ExportTraceServiceResponse in the request's encoding, as a collector answers: `{}` to a
+    // protobuf export made the exporter log a parse error for every batch.
+    const json = req.headers['content-type'] === 'application/json';
+    res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf', 'content-length': json ? 2 : 0 }).end(json ? '{}' : undefined);
   });
 });
 server.keepAliveTimeout = 65_000;

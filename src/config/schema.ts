@@ -254,6 +254,11 @@ export const envSchema = z.object({
   OTEL_SDK_DISABLED: optionalNonEmpty,
   OTEL_TRACES_SAMPLER: optionalNonEmpty.pipe(z.enum(SAMPLER_NAMES).optional()),
   OTEL_TRACES_SAMPLER_ARG: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().min(0).max(1).optional()),
+  // The batch span processor's settings, as the OpenTelemetry SDK spec names them (milliseconds and spans).
+  OTEL_BSP_SCHEDULE_DELAY: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(0).optional()),
+  OTEL_BSP_EXPORT_TIMEOUT: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
+  OTEL_BSP_MAX_QUEUE_SIZE: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
   // Proxies for outbound HTTP, as axios reads them: only their presence is used here (client.ts).
   HTTPS_PROXY: optionalNonEmpty,
   HTTP_PROXY: optionalNonEmpty,
@@ -285,4 +290,8 @@ export const envFixes: Record<string, string> = {
   OTEL_TRACES_SAMPLER_ARG: 'use the share of events to trace, a number from 0 to 1 such as 0.1',
   OTEL_EXPORTER_OTLP_PROTOCOL: 'use http/protobuf (the default) or http/json, with the collector\'s OTLP/HTTP port (4318): botyard does not export over gRPC',
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'use http/protobuf (the default) or http/json, with the collector\'s OTLP/HTTP port (4318): botyard does not export over gRPC',
+  OTEL_BSP_SCHEDULE_DELAY: 'use milliseconds between exports, a whole number such as 5000 (the default), or unset it',
+  OTEL_BSP_EXPORT_TIMEOUT: 'use the milliseconds an export may take, a whole number such as 30000 (the default), or unset it',
+  OTEL_BSP_MAX_QUEUE_SIZE: 'use the number of spans held for export, a whole number such as 8192 (botyard\'s default), or unset it',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 'use the most spans per export, a whole number no larger than OTEL_BSP_MAX_QUEUE_SIZE such as 1024 (botyard\'s default), or unset it',
 };

@@ -54,7 +54,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const adapters = options.adapters ?? (await adaptersFromConfig(config, { sharedStore: choice.kind === 'redis' }));
   // Wrong credentials fail here, in seconds and naming the key, before anything connects for good.
   if (options.verify !== false) await preflight({ adapters, redis: choice.kind === 'redis' ? { url: choice.url, from: config.env.REDIS_URL ? 'env' : 'config' } : undefined });
-  const tracing = await startConfiguredTracing(config);
+  const tracing = await startConfiguredTracing(config, log);
   if (tracing) log.info({ url: tracing.url, protocol: tracing.protocol }, 'tracing on: spans go to the OTLP endpoint');
   const stores = await openStorage(choice, config, log).catch(async (err: unknown) => {
     await tracing?.shutdown();

@@ -10,6 +10,7 @@ import type { OutboundObserver } from '../outbound/outbound.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { attachBeforeSendMetrics } from './before-send-metrics.ts';
 import { attachContainmentMetrics } from './metrics-containment.ts';
+import { spanTally } from '../telemetry/span-tally.ts';
 import { talliedCounter } from './tallied-counter.ts';
 
 /** The resolution of Node's default event-loop metrics (nodejs_eventloop_lag_{min,mean,p50,…}_seconds). */
@@ -37,6 +38,21 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const outboundRetries = new Counter({ name: 'botyard_outbound_retries_total', help: 'Platform calls retried, by status (429 = rate limited)', labelNames: ['platform', 'kind', 'status'], registers: [registry] });
 
   const outboundSkipped = new Counter({ name: 'botyard_outbound_skipped_total', help: 'Platform calls not made because the platform does not support them there (ACS typing and receipts in threads of 21+)', labelNames: ['platform', 'kind', 'reason'], registers: [registry] });
+
+  new Counter({
+    name: 'botyard_trace_spans_total',
+    help: 'Recorded spans (tracing on) by what became of them: exported; export_failed (the collector refused them or could not be reached); dropped (more ended than the exporter could send)',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      // Process-wide totals (tracing is per process), handed over whole: a second runtime in the process reads the same.
+      const t = spanTally();
+      this.reset();
+      this.inc({ outcome: 'exported' }, t.exported);
+      this.inc({ outcome: 'export_failed' }, t.exportFailed);
+      this.inc({ outcome: 'dropped' }, t.dropped);
+    },
+  });
 
   const outboundObserver: OutboundObserver = {
     call: (platform, kind, outcome) => outboundCalls.inc({ platform, kind, outcome }),

@@ -2,10 +2,11 @@
  * Whether tracing is on and where spans go, from bot.config.ts `tracing` and OpenTelemetry's standard
  * environment variables (read by loadConfig like every other variable). Off unless an endpoint is named.
  */
+import type { Logger } from 'pino';
 import type { BotyardConfig } from '../config/load.ts';
 import { resolveProtocol, type OtlpProtocol } from './protocol.ts';
 import { resolveSampler, type SamplerName } from './sampler.ts';
-import type { Tracing } from './setup.ts';
+import type { BatchSettings, Tracing } from './setup.ts';
 
 export interface TracingPlan {
   /** The OTLP/HTTP traces URL. */
@@ -18,6 +19,8 @@ export interface TracingPlan {
   /** Share of events traced by a ratio sampler (1: all). */
   sampleRatio: number;
   activeContext?: boolean;
+  /** The batch span processor's settings from the OTEL_BSP_* variables (setup.ts has the defaults). */
+  batch: BatchSettings;
 }
 
 /** The plan, or undefined when tracing stays off. */
@@ -33,13 +36,19 @@ export function tracingPlan(config: Pick<BotyardConfig, 'env' | 'tracing'>): Tra
     serviceName: env.OTEL_SERVICE_NAME ?? tracing.serviceName ?? 'botyard',
     ...resolveSampler(env, tracing.sampleRatio),
     ...(tracing.activeContext !== undefined ? { activeContext: tracing.activeContext } : {}),
+    batch: {
+      ...(env.OTEL_BSP_SCHEDULE_DELAY !== undefined ? { scheduledDelayMillis: env.OTEL_BSP_SCHEDULE_DELAY } : {}),
+      ...(env.OTEL_BSP_EXPORT_TIMEOUT !== undefined ? { exportTimeoutMillis: env.OTEL_BSP_EXPORT_TIMEOUT } : {}),
+      ...(env.OTEL_BSP_MAX_QUEUE_SIZE !== undefined ? { maxQueueSize: env.OTEL_BSP_MAX_QUEUE_SIZE } : {}),
+      ...(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE !== undefined ? { maxExportBatchSize: env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE } : {}),
+    },
   };
 }
 
 /** Turns tracing on when the config says so (loading the SDK only then). */
-export async function startConfiguredTracing(config: Pick<BotyardConfig, 'env' | 'tracing'>): Promise<(Tracing & { url: string; protocol: OtlpProtocol }) | undefined> {
+export async function startConfiguredTracing(config: Pick<BotyardConfig, 'env' | 'tracing'>, log?: Logger): Promise<(Tracing & { url: string; protocol: OtlpProtocol }) | undefined> {
   const plan = tracingPlan(config);
   if (!plan) return undefined;
   const { startTracing } = await import('./setup.ts');
-  return { ...startTracing(plan), url: plan.url, protocol: plan.protocol };
+  return { ...startTracing({ ...plan, ...(log ? { log } : {}) }), url: plan.url, protocol: plan.protocol };
 }

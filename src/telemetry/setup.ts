@@ -13,6 +13,8 @@ import { OTLPTraceExporter as OTLPProtobufExporter } from '@opentelemetry/export
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SamplingDecision, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { Logger } from 'pino';
+import { exportHealth } from './export-health.ts';
 import type { OtlpProtocol } from './protocol.ts';
 import type { SamplerName } from './sampler.ts';
 import { idGenerator } from './ids.ts';
@@ -38,6 +40,22 @@ export interface TracingOptions {
    * code starts nest under it. Default: on Node 24+, where it is cheap; on 20 and 22 it hooks every promise.
    */
   activeContext?: boolean;
+  /** Where lost spans are reported (a failed export, a full queue: export-health.ts); without it, nowhere. */
+  log?: Logger;
+  /** The batch span processor's settings (OTEL_BSP_*); unset ones take the defaults below. */
+  batch?: BatchSettings;
+}
+
+/** As the OpenTelemetry SDK spec's OTEL_BSP_* variables name them. */
+export interface BatchSettings {
+  /** Milliseconds from a batch's first span to its export. Default 5000. */
+  scheduledDelayMillis?: number;
+  /** Milliseconds an export may take. Default 30000. */
+  exportTimeoutMillis?: number;
+  /** Spans held for export before new ones are dropped. Default 8192, four times the spec's 2048: a busy ingest with every event traced ends tens of thousands of spans a second. */
+  maxQueueSize?: number;
+  /** The most spans in one export. Default 1024, and never more than maxQueueSize. */
+  maxExportBatchSize?: number;
 }
 
 export interface Tracing {
@@ -60,7 +78,11 @@ const NO_LINKS: Link[] = [];
 export function startTracing(options: TracingOptions): Tracing {
   // The exporters read OTEL_EXPORTER_OTLP_(TRACES_)HEADERS, _TIMEOUT and _COMPRESSION from the environment themselves.
   const Exporter = options.protocol === 'http/json' ? OTLPJsonExporter : OTLPProtobufExporter;
-  const exporter = options.exporter ?? new Exporter({ ...(options.url ? { url: options.url } : {}) });
+  const health = options.log ? exportHealth(options.log, options.url) : undefined;
+  const given = options.exporter ?? new Exporter({ ...(options.url ? { url: options.url } : {}) });
+  const exporter = health ? health.watch(given) : given;
+  const maxQueueSize = options.batch?.maxQueueSize ?? 8192;
+  const batch = { ...options.batch, maxQueueSize, maxExportBatchSize: options.batch?.maxExportBatchSize ?? Math.min(1024, maxQueueSize) };
   const { sampler, root } = samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1);
   const provider = new TracerProvider({
     sampler,
@@ -72,7 +94,7 @@ export function startTracing(options: TracingOptions): Tracing {
       // One per process, so spans say which instance ran a handler.
       'service.instance.id': `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     }),
-    spanProcessors: [options.simple ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({ exporter, maxQueueSize: 8192, maxExportBatchSize: 1024 })],
+    spanProcessors: [options.simple ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({ exporter, ...batch })],
   });
   if (options.activeContext ?? Number(process.versions.node.split('.')[0]) >= 24) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -90,6 +112,7 @@ export function startTracing(options: TracingOptions): Tracing {
       trace.disable();
       propagation.disable();
       context.disable();
+      health?.close();
     },
   };
 }

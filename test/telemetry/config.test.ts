@@ -9,11 +9,23 @@ const plan = async (env: Record<string, string>, tracing: Record<string, unknown
 it('is off unless an endpoint is named, and the environment wins over the file', async () => {
   expect(await plan({})).toBeUndefined();
   const ratio = (sampleRatio: number) => ({ sampler: 'parentbased_traceidratio', sampleRatio });
-  expect(await plan({}, { endpoint: 'http://collector:4318/' })).toEqual({ url: 'http://collector:4318/v1/traces', protocol: 'http/protobuf', serviceName: 'botyard', ...ratio(DEFAULT_SAMPLE_RATIO) });
-  expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' }, { endpoint: 'http://file:4318', serviceName: 'bots', sampleRatio: 0.5 })).toEqual({ url: 'http://env:4318/v1/traces', protocol: 'http/protobuf', serviceName: 'bots', ...ratio(0.5) });
-  expect(await plan({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://env:4318/custom', OTEL_SERVICE_NAME: 'svc', OTEL_TRACES_SAMPLER_ARG: '0.1' })).toEqual({ url: 'http://env:4318/custom', protocol: 'http/protobuf', serviceName: 'svc', ...ratio(0.1) });
+  expect(await plan({}, { endpoint: 'http://collector:4318/' })).toEqual({ url: 'http://collector:4318/v1/traces', protocol: 'http/protobuf', serviceName: 'botyard', ...ratio(DEFAULT_SAMPLE_RATIO), batch: {} });
+  expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' }, { endpoint: 'http://file:4318', serviceName: 'bots', sampleRatio: 0.5 })).toEqual({ url: 'http://env:4318/v1/traces', protocol: 'http/protobuf', serviceName: 'bots', ...ratio(0.5), batch: {} });
+  expect(await plan({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://env:4318/custom', OTEL_SERVICE_NAME: 'svc', OTEL_TRACES_SAMPLER_ARG: '0.1' })).toEqual({ url: 'http://env:4318/custom', protocol: 'http/protobuf', serviceName: 'svc', ...ratio(0.1), batch: {} });
   expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318', OTEL_SDK_DISABLED: 'true' })).toBeUndefined();
   expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' }, { enabled: false })).toBeUndefined();
+});
+
+it('takes the batch span processor settings from the OTEL_BSP_* variables, as the OTel SDK spec names them', async () => {
+  const on = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' };
+  expect((await plan({ ...on, OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_BSP_EXPORT_TIMEOUT: '10000', OTEL_BSP_MAX_QUEUE_SIZE: '50000', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048' }))?.batch).toEqual({
+    scheduledDelayMillis: 200,
+    exportTimeoutMillis: 10_000,
+    maxQueueSize: 50_000,
+    maxExportBatchSize: 2048,
+  });
+  await expect(loadConfig({ env: { ...on, OTEL_BSP_MAX_QUEUE_SIZE: 'lots' } })).rejects.toThrow(/OTEL_BSP_MAX_QUEUE_SIZE.*Fix: use the number of spans held for export/s);
+  await expect(loadConfig({ env: { ...on, OTEL_BSP_SCHEDULE_DELAY: '-5' } })).rejects.toThrow(/OTEL_BSP_SCHEDULE_DELAY.*Fix: use milliseconds between exports/s);
 });
 
 it('a malformed endpoint is a config error naming the variable and the fix', async () => {
