@@ -17,6 +17,7 @@ import { round, spread, type Spread } from '../lib/stats.ts';
 import { readFileSync } from 'node:fs';
 import { flushRedisDb } from '../lib/redis-db.ts';
 import { storeConfig } from '../lib/stores.ts';
+import { spansBetween, traceSpansOf, type TraceSpans } from '../lib/trace-spans.ts';
 
 export const REDIS_BENCH_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 /** (f) gets a database of its own: on (d)'s it would be a second instance of (d)'s cluster, sharing its queue. */
@@ -28,6 +29,8 @@ const REDIS_TRACED_FULL_URL = below(REDIS_BENCH_URL, 3);
 const REDIS_INGEST_URL = below(REDIS_BENCH_URL, -1);
 
 type Key = 'bare' | 'bareRedis' | 'bareRedisPipelined' | 'express' | 'botyard' | 'botyardTwin' | 'botyardRedis' | 'botyardIngest' | 'botyardSqlite' | 'botyardTraced' | 'botyardRedisTraced' | 'botyardTracedFull' | 'botyardRedisTracedFull';
+/** The setups that trace: their spans are counted from their /metrics. */
+const TRACED = new Set<Key>(['botyardTraced', 'botyardRedisTraced', 'botyardTracedFull', 'botyardRedisTracedFull']);
 
 interface Setup {
   key: Key;
@@ -84,6 +87,8 @@ export interface IngestResult {
   };
   /** OTLP exports the stand-in collector received during the traced runs. */
   otlp: { requests: number; bytes: number };
+  /** Each traced setup's spans over its measured runs, from its /metrics: a dropped span cost no export. */
+  traceSpans?: Partial<Record<Key, TraceSpans>>;
   /** RSS of botyard (memory state) under the ingest load: the largest sample. */
   botyardRssUnderLoadMb: number;
   botyardRedisRssUnderLoadMb: number;
@@ -169,6 +174,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
   const runs = new Map<string, Run[]>();
   const peakRss = new Map<string, number>();
   let otlp = { requests: 0, bytes: 0 };
+  const traceSpans: Partial<Record<Key, TraceSpans>> = {};
   try {
     for (const s of setups) {
       const t0 = Date.now();
@@ -177,6 +183,8 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
       opts.log(`ingest ${s.key} warmed up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
     const before = await sink.request<{ requests: number; bytes: number }>('counts');
+    const spansBefore = new Map<Key, TraceSpans>();
+    for (const s of setups) if (TRACED.has(s.key)) spansBefore.set(s.key, await traceSpansOf(new URL(s.url).origin));
     for (let r0 = 0; r0 < rounds; r0++) {
       for (const s of setups) {
         const { result, disturbance } = await undisturbed(
@@ -208,6 +216,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     }
     const after = await sink.request<{ requests: number; bytes: number }>('counts');
     otlp = { requests: after.requests - before.requests, bytes: after.bytes - before.bytes };
+    for (const [key, from] of spansBefore) traceSpans[key] = spansBetween(from, await traceSpansOf(new URL(setups.find((s) => s.key === key)!.url).origin));
   } finally {
     await Promise.all([load.stop(), sink.stop(), ...setups.flatMap((s) => [s.child.stop(), ...(s.worker ? [s.worker.stop()] : [])])]);
     await flushBenchRedis();
@@ -259,6 +268,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
       tracingFullRpsRedis: round(rps('botyardRedisTracedFull') / rps('botyardRedis'), 2),
     },
     otlp,
+    traceSpans,
     botyardRssUnderLoadMb: round(peakRss.get('botyard') ?? NaN),
     botyardRedisRssUnderLoadMb: round(peakRss.get('botyardRedis') ?? NaN),
     botyardSqliteRssUnderLoadMb: round(peakRss.get('botyardSqlite') ?? NaN),

@@ -30,6 +30,7 @@ import { redisPid } from '../lib/disturbance.ts';
 import { ROOT, startNode, type Child } from '../lib/proc.ts';
 import { flushRedisDb } from '../lib/redis-db.ts';
 import { storeConfig } from '../lib/stores.ts';
+import { traceSpansOf } from '../lib/trace-spans.ts';
 import { cpuMsOf, drained } from './bench.ts';
 
 const args = process.argv.slice(2);
@@ -195,6 +196,11 @@ try {
       console.log(`${s.key.padEnd(10)} round ${r + 1}: ${results.get(s.key)!.at(-1)}${i > 0 ? ` (${ratio.toFixed(2)}x ${setups[0]!.key})` : ''}`);
     }
     console.log(`  load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  }
+  for (const s of setups) {
+    if (!/Traced|Full|Off|Toggle|HooksOff/.test(s.key)) continue;
+    const spans = await traceSpansOf(new URL(s.url).origin);
+    console.log(`${s.key.padEnd(10)} spans since start: ${spans.exported} exported, ${spans.dropped} dropped, ${spans.exportFailed} lost to failed exports`);
   }
 } finally {
   // Servers first: a traced one flushes its spans to the sink as it stops (and writes its profile).

@@ -45,7 +45,7 @@ export function ingestSection(ingest: IngestResult): { lines: string[]; targets:
   if (has('bareRedis')) {
     L.push(
       `Redis: (d)/(a-redis) = **${r.redisVsBareRedis}x** requests/s (${r.cpuRedisVsBareRedis}x by CPU per request); against the auto-pipelined floor (a-redis-p) ${r.redisVsBareRedisPipelined}x.${r.ingestOnlyVsBareRedis !== undefined ? ` The accept path alone, (d-ingest)/(a-redis) = **${r.ingestOnlyVsBareRedis}x** requests/s (${r.cpuIngestOnlyVsBareRedis}x by CPU per request).` : ''}`,
-      `Tracing on ÷ off, CPU per request, at the default sampler (${DEFAULT_SAMPLE_RATIO * 100}% of events, parent-based): memory ${r.tracingCpuMemory}x, Redis ${r.tracingCpuRedis}x (requests/s ${r.tracingRpsMemory}x and ${r.tracingRpsRedis}x)${r.tracingFullCpuMemory !== undefined ? `; tracing every event: memory ${r.tracingFullCpuMemory}x, Redis ${r.tracingFullCpuRedis}x (requests/s ${r.tracingFullRpsMemory}x and ${r.tracingFullRpsRedis}x)` : ''}; the stand-in collector took ${ingest.otlp?.requests ?? 0} OTLP exports (${Math.round((ingest.otlp?.bytes ?? 0) / 1024)} KB).`,
+      `Tracing on ÷ off, CPU per request, at the default sampler (${DEFAULT_SAMPLE_RATIO * 100}% of events, parent-based): memory ${r.tracingCpuMemory}x, Redis ${r.tracingCpuRedis}x (requests/s ${r.tracingRpsMemory}x and ${r.tracingRpsRedis}x)${r.tracingFullCpuMemory !== undefined ? `; tracing every event: memory ${r.tracingFullCpuMemory}x, Redis ${r.tracingFullCpuRedis}x (requests/s ${r.tracingFullRpsMemory}x and ${r.tracingFullRpsRedis}x)` : ''}; the stand-in collector took ${ingest.otlp?.requests ?? 0} OTLP exports (${Math.round((ingest.otlp?.bytes ?? 0) / 1024)} KB)${spansSentence(ingest.traceSpans)}.`,
     );
   }
   if (r.sqliteVsMemory !== undefined && r.sqliteVsRedis !== undefined) {
@@ -81,4 +81,12 @@ export function ingestSection(ingest: IngestResult): { lines: string[]; targets:
     targets.push('| tracing on vs off: ingest cost (CPU per request) within 10% | not measured yet | – |');
   }
   return { lines: L, targets };
+}
+
+/** The traced setups' spans over their measured runs: every one exported, or how many were not (and so cost no export). */
+function spansSentence(spans: IngestResult['traceSpans']): string {
+  if (!spans || !Object.keys(spans).length) return '';
+  const label: Record<string, string> = { botyardTraced: '(f)', botyardRedisTraced: '(g)', botyardTracedFull: '(f100)', botyardRedisTracedFull: '(g100)' };
+  const parts = Object.entries(spans).map(([key, t]) => `${label[key] ?? key} ${t!.exported}${t!.dropped || t!.exportFailed ? ` (**${t!.dropped} dropped, ${t!.exportFailed} lost to failed exports**: its tracing cost is understated)` : ''}`);
+  return `; spans exported during the measured runs, from each server's /metrics: ${parts.join(', ')}`;
 }
