@@ -14,6 +14,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SamplingDecision, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Logger } from 'pino';
+import { settlesWithin } from '../queue/settles-within.ts';
 import { exportHealth } from './export-health.ts';
 import type { OtlpProtocol } from './protocol.ts';
 import type { SamplerName } from './sampler.ts';
@@ -58,10 +59,17 @@ export interface BatchSettings {
   maxExportBatchSize?: number;
 }
 
+/**
+ * How long a stop waits for the last spans to reach the collector. The exporter itself waits 10 s for an
+ * answer (OTEL_EXPORTER_OTLP_TIMEOUT): a collector that hung would hold every stop that long, past
+ * shutdownTimeoutMs and into the orchestrator's grace period.
+ */
+export const SHUTDOWN_FLUSH_MS = 2000;
+
 export interface Tracing {
   /** Sends what is buffered. */
   flush(): Promise<void>;
-  /** Flushes, then turns tracing off. */
+  /** Flushes (waiting at most SHUTDOWN_FLUSH_MS), then turns tracing off. */
   shutdown(): Promise<void>;
 }
 
@@ -108,7 +116,9 @@ export function startTracing(options: TracingOptions): Tracing {
     flush: () => provider.forceFlush(),
     async shutdown() {
       setTracing(false);
-      await provider.shutdown().catch(() => undefined);
+      if (!(await settlesWithin(provider.shutdown(), SHUTDOWN_FLUSH_MS))) {
+        options.log?.warn({ url: options.url, waitedMs: SHUTDOWN_FLUSH_MS }, `tracing: the last spans were not exported within ${SHUTDOWN_FLUSH_MS} ms of the stop (the collector did not answer); they are lost`);
+      }
       trace.disable();
       propagation.disable();
       context.disable();

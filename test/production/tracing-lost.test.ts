@@ -1,8 +1,9 @@
 /**
- * A real `botyard start` tracing to a collector that refuses its key (401, as a hosted backend answers a
- * wrong or missing OTEL_EXPORTER_OTLP_HEADERS key): the events are answered as usual, the log says once
- * that spans are being lost and where to look, and /metrics counts them. Before this, the SDK's only
- * report went to its diagnostic logger, which nothing had set: the traces were lost without a word.
+ * Real `botyard start` processes tracing to collectors that fail. One refuses the key (401, as a hosted
+ * backend answers a wrong or missing OTEL_EXPORTER_OTLP_HEADERS key): the events are answered as usual,
+ * the log says once that spans are being lost and where to look, and /metrics counts them (before, the
+ * SDK's only report went to its diagnostic logger, which nothing had set: traces were lost without a
+ * word). One never answers: a SIGTERM still ends promptly (the exporter alone would wait 10 s for it).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,11 @@ import { deliver, startStreamWorld, type StreamWorld } from './stream-kit.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let exports = 0;
+let hungRequests = 0;
+const hung = createServer((req) => {
+  hungRequests++;
+  req.resume();
+});
 const collector = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
@@ -25,23 +31,24 @@ const collector = createServer((req, res) => {
 let world: StreamWorld;
 let p: BotyardProcess;
 let endpoint = '';
+const config = () => writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), store: { kind: 'memory' } });
+// Every event recorded, and batches sent 50 ms after they start rather than the SDK's 5 s.
+const tracedEnv = (url: string) => ({ ...world.env, OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_BSP_SCHEDULE_DELAY: '50' });
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
   world = await startStreamWorld();
-  const config = writeConfig({ botsDir: path.join(here, 'fixtures/echo-bots'), store: { kind: 'memory' } });
-  p = await startBotyard({
-    config,
-    // Every event recorded, and batches sent 50 ms after they start rather than the SDK's 5 s.
-    env: { ...world.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_BSP_SCHEDULE_DELAY: '50' },
-  });
+  p = await startBotyard({ config: config(), env: tracedEnv(endpoint) });
 }, 180_000);
 
 afterAll(async () => {
   await killAll();
   await world?.close();
   await new Promise<void>((resolve) => collector.close(() => resolve()));
+  hung.closeAllConnections();
+  await new Promise<void>((resolve) => hung.close(() => resolve()));
   cleanupConfigs();
 });
 
@@ -66,4 +73,18 @@ it('a collector refusing the export: events answered, one warning naming the URL
   await waitFor(() => exports > seen, { timeoutMs: 30_000, what: 'another export refused' });
   await waitFor(async () => (await p.metrics()).sum('botyard_trace_spans_total', { outcome: 'export_failed' }) > failed || undefined, { timeoutMs: 30_000, what: 'the later failure counted' });
   expect(p.logs().filter((l) => typeof l.msg === 'string' && l.msg.startsWith('tracing: ')).map((l) => l.msg)).toHaveLength(1);
+}, 120_000);
+
+it('a collector that never answers: a SIGTERM still ends promptly, saying the last spans were lost', async () => {
+  const q = await startBotyard({ config: config(), env: tracedEnv(`http://127.0.0.1:${(hung.address() as AddressInfo).port}`) });
+  const items = await world.seed('hung', 1, 3);
+  for (const item of items) expect(await deliver(world, q.url, item)).toBe(200);
+  await waitFor(() => world.answered(items) === items.length && hungRequests > 0, { timeoutMs: 30_000, what: 'events answered, an export hanging' });
+  const t0 = performance.now();
+  expect((await q.stop(60_000)).code).toBe(0);
+  const stopMs = Math.round(performance.now() - t0);
+  console.log(`[tracing hung] SIGTERM to exit: ${stopMs} ms`);
+  expect(q.logs().some((l) => String(l.msg).startsWith('tracing: the last spans were not exported within 2000 ms'))).toBe(true);
+  // The exporter's own timeout is 10 s: the stop did not wait for it.
+  expect(stopMs).toBeLessThan(9_000);
 }, 120_000);
