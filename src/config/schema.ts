@@ -8,6 +8,7 @@ import { parseDurationText } from '../scheduler/timers/duration.ts';
 import { eventGridSchema } from './event-grid-schema.ts';
 import { containmentSchema, httpSchema, redisSchema } from './security-schema.ts';
 import { OTLP_PROTOCOLS } from '../telemetry/protocol.ts';
+import { parseResourceAttributes } from '../telemetry/resource-attributes.ts';
 import { SAMPLER_NAMES } from '../telemetry/sampler.ts';
 
 const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate', 'aiIndicator', 'history']);
@@ -251,6 +252,17 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_PROTOCOL: optionalNonEmpty.pipe(z.enum(OTLP_PROTOCOLS).optional()),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optionalNonEmpty.pipe(z.enum(OTLP_PROTOCOLS).optional()),
   OTEL_SERVICE_NAME: optionalNonEmpty,
+  OTEL_RESOURCE_ATTRIBUTES: optionalNonEmpty.pipe(
+    z
+      .string()
+      .transform((text, ctx) => {
+        const parsed = parseResourceAttributes(text);
+        if (!('error' in parsed)) return parsed;
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      })
+      .optional(),
+  ),
   OTEL_SDK_DISABLED: optionalNonEmpty,
   OTEL_TRACES_SAMPLER: optionalNonEmpty.pipe(z.enum(SAMPLER_NAMES).optional()),
   OTEL_TRACES_SAMPLER_ARG: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().min(0).max(1).optional()),
@@ -287,6 +299,7 @@ export const envFixes: Record<string, string> = {
   OTEL_EXPORTER_OTLP_ENDPOINT: 'use the base URL of an OTLP/HTTP collector, e.g. http://otel-collector:4318, or unset it to keep tracing off',
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'use the full traces URL, e.g. http://otel-collector:4318/v1/traces, or unset it',
   OTEL_TRACES_SAMPLER: `use one of ${SAMPLER_NAMES.join(', ')}, or unset it for botyard's default (parentbased_traceidratio)`,
+  OTEL_RESOURCE_ATTRIBUTES: 'use comma-separated key=value pairs, values %-encoded where they hold a comma or an equals sign, e.g. deployment.environment=prod,team=bots',
   OTEL_TRACES_SAMPLER_ARG: 'use the share of events to trace, a number from 0 to 1 such as 0.1',
   OTEL_EXPORTER_OTLP_PROTOCOL: 'use http/protobuf (the default) or http/json, with the collector\'s OTLP/HTTP port (4318): botyard does not export over gRPC',
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'use http/protobuf (the default) or http/json, with the collector\'s OTLP/HTTP port (4318): botyard does not export over gRPC',

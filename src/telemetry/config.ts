@@ -13,7 +13,10 @@ export interface TracingPlan {
   url: string;
   /** Protobuf unless OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL or tracing.protocol say http/json (protocol.ts). */
   protocol: OtlpProtocol;
-  serviceName: string;
+  /** OTEL_SERVICE_NAME, else tracing.serviceName; without either, service.name from OTEL_RESOURCE_ATTRIBUTES, else 'botyard'. */
+  serviceName?: string;
+  /** OTEL_RESOURCE_ATTRIBUTES: on every span's resource, under botyard's own (service.name, service.instance.id). */
+  resourceAttributes?: Record<string, string>;
   /** Which traces are recorded (sampler.ts: the OTel variables, else a parent-based ratio). */
   sampler: SamplerName;
   /** Share of events traced by a ratio sampler (1: all). */
@@ -33,7 +36,8 @@ export function tracingPlan(config: Pick<BotyardConfig, 'env' | 'tracing'>): Tra
   return {
     url,
     protocol: resolveProtocol(env, tracing.protocol),
-    serviceName: env.OTEL_SERVICE_NAME ?? tracing.serviceName ?? 'botyard',
+    ...((env.OTEL_SERVICE_NAME ?? tracing.serviceName) ? { serviceName: env.OTEL_SERVICE_NAME ?? tracing.serviceName } : {}),
+    ...(env.OTEL_RESOURCE_ATTRIBUTES ? { resourceAttributes: env.OTEL_RESOURCE_ATTRIBUTES } : {}),
     ...resolveSampler(env, tracing.sampleRatio),
     ...(tracing.activeContext !== undefined ? { activeContext: tracing.activeContext } : {}),
     batch: {

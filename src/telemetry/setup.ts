@@ -30,8 +30,11 @@ export interface TracingOptions {
   exporter?: SpanExporter;
   /** Export each span as it ends rather than in batches (tests). */
   simple?: boolean;
+  /** service.name; default resourceAttributes['service.name'], else 'botyard'. */
   serviceName?: string;
   serviceVersion?: string;
+  /** More resource attributes (OTEL_RESOURCE_ATTRIBUTES); service.name and the instance id above win over them. */
+  resourceAttributes?: Record<string, string>;
   /** The OTel sampler (sampler.ts); default parentbased_traceidratio. */
   sampler?: SamplerName;
   /** The ratio of a ratio sampler (default 1: here, unlike in config, everything is recorded unless asked). */
@@ -97,7 +100,8 @@ export function startTracing(options: TracingOptions): Tracing {
     // Root spans get the trace id spans.ts already had sampled (startRoot); every other id is fresh.
     idGenerator,
     resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: options.serviceName ?? 'botyard',
+      ...options.resourceAttributes,
+      [ATTR_SERVICE_NAME]: options.serviceName ?? options.resourceAttributes?.[ATTR_SERVICE_NAME] ?? 'botyard',
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
       // One per process, so spans say which instance ran a handler.
       'service.instance.id': `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,

@@ -9,7 +9,7 @@ const plan = async (env: Record<string, string>, tracing: Record<string, unknown
 it('is off unless an endpoint is named, and the environment wins over the file', async () => {
   expect(await plan({})).toBeUndefined();
   const ratio = (sampleRatio: number) => ({ sampler: 'parentbased_traceidratio', sampleRatio });
-  expect(await plan({}, { endpoint: 'http://collector:4318/' })).toEqual({ url: 'http://collector:4318/v1/traces', protocol: 'http/protobuf', serviceName: 'botyard', ...ratio(DEFAULT_SAMPLE_RATIO), batch: {} });
+  expect(await plan({}, { endpoint: 'http://collector:4318/' })).toEqual({ url: 'http://collector:4318/v1/traces', protocol: 'http/protobuf', ...ratio(DEFAULT_SAMPLE_RATIO), batch: {} });
   expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' }, { endpoint: 'http://file:4318', serviceName: 'bots', sampleRatio: 0.5 })).toEqual({ url: 'http://env:4318/v1/traces', protocol: 'http/protobuf', serviceName: 'bots', ...ratio(0.5), batch: {} });
   expect(await plan({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://env:4318/custom', OTEL_SERVICE_NAME: 'svc', OTEL_TRACES_SAMPLER_ARG: '0.1' })).toEqual({ url: 'http://env:4318/custom', protocol: 'http/protobuf', serviceName: 'svc', ...ratio(0.1), batch: {} });
   expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318', OTEL_SDK_DISABLED: 'true' })).toBeUndefined();
