@@ -22,6 +22,7 @@
  * It uses Redis databases 9 to 5 (FOCUS_REDIS_URL and the four below it), never the full bench's 13 and 12, so it can run
  * beside it.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,8 @@ mkdirSync(profDir, { recursive: true });
 /** `worker`: an ingest-only setup's worker instance, paused (SIGSTOP) while its ingest instance is measured. */
 interface Setup { key: string; child: Child; url: string; redis: boolean; worker?: Child }
 
+// As run.ts does: bin/botyard.js runs src/ through tsx when dist/ is older, which a focus run would measure instead.
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
 const emulator = startNode('bench/lib/stream-emulator.ts', { cpu: 1 });
 const { env } = await emulator.waitFor<{ env: Record<string, string> }>('ready');
 const sink = startNode('bench/lib/otlp-sink.ts', { cpu: 1 });
