@@ -4,11 +4,14 @@
  * the URL and what to check), says nothing more while it lasts, and says when exports succeed again.
  * A full export queue drops spans; that is logged and counted too. /metrics has the counts.
  */
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMetrics } from '../../src/server/metrics.ts';
+import { exportHealth, REPEAT_MS } from '../../src/telemetry/export-health.ts';
 import { startTracing } from '../../src/telemetry/setup.ts';
 import { runRoot } from '../../src/telemetry/spans.ts';
 import { spanTally } from '../../src/telemetry/span-tally.ts';
@@ -102,4 +105,25 @@ it('spans dropped from a full export queue are logged and counted', async () => 
   expect(warning?.dropped).toBe(dropped);
   expect(warning?.msg).toContain('sampleRatio');
   expect((await scraped()).dropped).toBe(spanTally().dropped);
+});
+
+it('while exports keep failing: one more line a minute with the spans lost since, by the clock', async () => {
+  const { lines, log } = capturedLog();
+  let clock = 0;
+  const health = exportHealth(log, 'http://collector:4318/v1/traces', () => clock);
+  try {
+    const failingExporter = health.watch({ export: (_spans, done) => done({ code: ExportResultCode.FAILED, error: new Error('HTTP 401') }), shutdown: async () => undefined });
+    const batch = (n: number) => new Promise<void>((resolve) => failingExporter.export(Array.from({ length: n }) as ReadableSpan[], () => resolve()));
+    await batch(3);
+    clock = REPEAT_MS - 1;
+    await batch(4);
+    expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
+    clock = REPEAT_MS;
+    await batch(5);
+    const warnings = lines.filter((l) => l.level === 40);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]!.msg).toBe('tracing: exports to http://collector:4318/v1/traces still fail; 12 spans lost so far');
+  } finally {
+    health.close();
+  }
 });
