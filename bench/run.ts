@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, one after the other, then bench/results/*.json and BENCHMARKS.md.
- * `npm run bench -- ingest latency` runs only those (the report keeps the last results of the others).
+ * `npm run bench -- ingest latency` runs only those (the report keeps the last results of the others, and says which sections were run again after the full run).
  * `npm run bench -- --quick [names]`: one short round of each, to check the benchmarks themselves run;
  * its figures are not for BENCHMARKS.md (the report says so).
  *
@@ -19,7 +19,7 @@ import { benchLimits } from './limits/bench.ts';
 import { machine } from './lib/machine.ts';
 import { benchStreams } from './streams/bench.ts';
 import { ROOT, startNode } from './lib/proc.ts';
-import { writeReport } from './lib/report.ts';
+import { readRun, writeReport } from './lib/report.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -33,7 +33,11 @@ const started = performance.now();
 
 log('compiling src/ to dist/');
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-save('machine', { ...machine(), ...(quick ? { quick: true } : {}) });
+// A run of some benchmarks only keeps the full run's header (machine.json, run.json) and is listed in
+// run.json's `later`: the report then says which sections came from which run.
+const previousRun = only.size ? readRun(dir) : undefined;
+const thisMachine = { ...machine(), ...(quick ? { quick: true } : {}) };
+if (!previousRun) save('machine', thisMachine);
 const emulator = startNode('bench/lib/stream-emulator.ts', { cpu: 1 });
 try {
   const { env } = await emulator.waitFor<{ env: Record<string, string> }>('ready');
@@ -48,6 +52,12 @@ if (wanted('acs')) save('acs', await benchAcs({ log, ...(quick ? { windows: 1 } 
 if (wanted('streams')) save('streams', await benchStreams({ log }));
 if (wanted('limits')) save('limits', await benchLimits({ log, ...(quick ? { limitPerMinute: 120, offeredPerMinute: 400, offerSeconds: 15 } : {}) }));
 const all = ['ingest', 'footprint', 'before-send', 'latency', 'acs', 'streams', 'limits'];
-save('run', { seconds: Math.round((performance.now() - started) / 1000), benchmarks: only.size ? [...only] : all, quick });
+const seconds = Math.round((performance.now() - started) / 1000);
+if (previousRun) {
+  const later = (previousRun.later ?? []).filter((l) => !l.benchmarks.every((b) => only.has(b)));
+  save('run', { ...previousRun, later: [...later, { benchmarks: [...only], date: thisMachine.date, seconds, node: thisMachine.node, cpu: thisMachine.cpu }] });
+} else {
+  save('run', { seconds, benchmarks: only.size ? [...only] : all, quick });
+}
 writeReport(dir, path.join(ROOT, quick ? 'bench/results/quick/BENCHMARKS.md' : 'BENCHMARKS.md'));
 log(`done in ${Math.round((performance.now() - started) / 1000)} s; wrote ${path.relative(ROOT, dir)}/*.json and ${quick ? 'bench/results/quick/BENCHMARKS.md' : 'BENCHMARKS.md'}`);
