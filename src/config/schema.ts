@@ -264,6 +264,8 @@ export const envSchema = z.object({
       .optional(),
   ),
   OTEL_SDK_DISABLED: optionalNonEmpty,
+  /** The spec's exporter choice: `otlp` (the default) or `none` (tracing off); the others it names are not offered. */
+  OTEL_TRACES_EXPORTER: optionalNonEmpty.pipe(z.enum(['otlp', 'none']).optional()),
   OTEL_TRACES_SAMPLER: optionalNonEmpty.pipe(z.enum(SAMPLER_NAMES).optional()),
   OTEL_TRACES_SAMPLER_ARG: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().min(0).max(1).optional()),
   // The batch span processor's settings, as the OpenTelemetry SDK spec names them (milliseconds and spans).
@@ -299,6 +301,7 @@ export const envFixes: Record<string, string> = {
   OTEL_EXPORTER_OTLP_ENDPOINT: 'use the base URL of an OTLP/HTTP collector, e.g. http://otel-collector:4318, or unset it to keep tracing off',
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'use the full traces URL, e.g. http://otel-collector:4318/v1/traces, or unset it',
   OTEL_TRACES_SAMPLER: `use one of ${SAMPLER_NAMES.join(', ')}, or unset it for botyard's default (parentbased_traceidratio)`,
+  OTEL_TRACES_EXPORTER: 'use otlp (the default: spans go to OTEL_EXPORTER_OTLP_ENDPOINT) or none (tracing off); for console or zipkin, run an OpenTelemetry collector and point the endpoint at it',
   OTEL_RESOURCE_ATTRIBUTES: 'use comma-separated key=value pairs, values %-encoded where they hold a comma or an equals sign, e.g. deployment.environment=prod,team=bots',
   OTEL_TRACES_SAMPLER_ARG: 'use the share of events to trace, a number from 0 to 1 such as 0.1',
   OTEL_EXPORTER_OTLP_PROTOCOL: 'use http/protobuf (the default) or http/json, with the collector\'s OTLP/HTTP port (4318): botyard does not export over gRPC',

@@ -29,7 +29,7 @@ export interface TracingPlan {
 /** The plan, or undefined when tracing stays off. */
 export function tracingPlan(config: Pick<BotyardConfig, 'env' | 'tracing'>): TracingPlan | undefined {
   const { env, tracing } = config;
-  if (tracing.enabled === false || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return undefined;
+  if (tracing.enabled === false || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true' || env.OTEL_TRACES_EXPORTER === 'none') return undefined;
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? tracing.endpoint;
   const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
   if (!url) return undefined;

@@ -13,6 +13,10 @@ it('is off unless an endpoint is named, and the environment wins over the file',
   expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' }, { endpoint: 'http://file:4318', serviceName: 'bots', sampleRatio: 0.5 })).toEqual({ url: 'http://env:4318/v1/traces', protocol: 'http/protobuf', serviceName: 'bots', ...ratio(0.5), batch: {} });
   expect(await plan({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://env:4318/custom', OTEL_SERVICE_NAME: 'svc', OTEL_TRACES_SAMPLER_ARG: '0.1' })).toEqual({ url: 'http://env:4318/custom', protocol: 'http/protobuf', serviceName: 'svc', ...ratio(0.1), batch: {} });
   expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318', OTEL_SDK_DISABLED: 'true' })).toBeUndefined();
+  // OTEL_TRACES_EXPORTER as the OTel spec names it: none turns tracing off, otlp is the default.
+  expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318', OTEL_TRACES_EXPORTER: 'none' })).toBeUndefined();
+  expect((await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318', OTEL_TRACES_EXPORTER: 'otlp' }))?.url).toBe('http://env:4318/v1/traces');
+  await expect(loadConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318', OTEL_TRACES_EXPORTER: 'console' } })).rejects.toThrow(/OTEL_TRACES_EXPORTER.*Fix: use otlp \(the default/s);
   expect(await plan({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' }, { enabled: false })).toBeUndefined();
 });
 
