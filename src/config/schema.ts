@@ -7,9 +7,9 @@ import type { RuntimeErrorHandler } from '../runtime/hooks.ts';
 import { parseDurationText } from '../scheduler/timers/duration.ts';
 import { eventGridSchema } from './event-grid-schema.ts';
 import { containmentSchema, httpSchema, redisSchema } from './security-schema.ts';
+import { optionalNonEmpty } from './env-text.ts';
+import { otelEnvFixes, otelEnvShape } from './otel-env-schema.ts';
 import { OTLP_PROTOCOLS } from '../telemetry/protocol.ts';
-import { parseResourceAttributes } from '../telemetry/resource-attributes.ts';
-import { SAMPLER_NAMES } from '../telemetry/sampler.ts';
 
 const callKindSchema = z.enum(['send', 'edit', 'delete', 'markRead', 'typing', 'ban', 'members', 'moderators', 'react', 'topic', 'moderate', 'aiIndicator', 'history']);
 /** A timer late policy: 'fire', 'skip', or the most lateness to still fire at ('2h', or ms). */
@@ -221,11 +221,6 @@ export const fileConfigSchema = z
 export type FileConfigInput = z.input<typeof fileConfigSchema>;
 export type FileConfig = z.output<typeof fileConfigSchema>;
 
-const optionalNonEmpty = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
 /** The environment part: secrets and deployment settings. `loadConfig` is the only reader of process.env. */
 export const envSchema = z.object({
   STREAM_API_KEY: optionalNonEmpty,
@@ -246,33 +241,8 @@ export const envSchema = z.object({
   BOTYARD_REDIS_ALLOW_VOLATILE: optionalNonEmpty.pipe(z.enum(['1', 'true', '0', 'false']).optional()),
   LOG_LEVEL: optionalNonEmpty,
   NODE_ENV: optionalNonEmpty,
-  // OpenTelemetry's standard variables (src/telemetry/config.ts).
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalNonEmpty.pipe(z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s):// URL').optional()),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalNonEmpty.pipe(z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s):// URL').optional()),
-  OTEL_EXPORTER_OTLP_PROTOCOL: optionalNonEmpty.pipe(z.enum(OTLP_PROTOCOLS).optional()),
-  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optionalNonEmpty.pipe(z.enum(OTLP_PROTOCOLS).optional()),
-  OTEL_SERVICE_NAME: optionalNonEmpty,
-  OTEL_RESOURCE_ATTRIBUTES: optionalNonEmpty.pipe(
-    z
-      .string()
-      .transform((text, ctx) => {
-        const parsed = parseResourceAttributes(text);
-        if (!('error' in parsed)) return parsed;
-        ctx.addIssue({ code: 'custom', message: parsed.error });
-        return z.NEVER;
-      })
-      .optional(),
-  ),
-  OTEL_SDK_DISABLED: optionalNonEmpty,
-  /** The spec's exporter choice: `otlp` (the default) or `none` (tracing off); the others it names are not offered. */
-  OTEL_TRACES_EXPORTER: optionalNonEmpty.pipe(z.enum(['otlp', 'none']).optional()),
-  OTEL_TRACES_SAMPLER: optionalNonEmpty.pipe(z.enum(SAMPLER_NAMES).optional()),
-  OTEL_TRACES_SAMPLER_ARG: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().min(0).max(1).optional()),
-  // The batch span processor's settings, as the OpenTelemetry SDK spec names them (milliseconds and spans).
-  OTEL_BSP_SCHEDULE_DELAY: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(0).optional()),
-  OTEL_BSP_EXPORT_TIMEOUT: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
-  OTEL_BSP_MAX_QUEUE_SIZE: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
-  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
+  // OpenTelemetry's standard variables (otel-env-schema.ts).
+  ...otelEnvShape,
   // Proxies for outbound HTTP, as axios reads them: only their presence is used here (client.ts).
   HTTPS_PROXY: optionalNonEmpty,
   HTTP_PROXY: optionalNonEmpty,
@@ -298,16 +268,5 @@ export const envFixes: Record<string, string> = {
   ACS_EVENTGRID_SECRET: 'generate one with `openssl rand -hex 32` and put the same value in the subscription URL (…/webhooks/acs?secret=<it>)',
   ACS_EVENTGRID_SECRET_PREVIOUS: 'set it to the old secret only while the subscription still uses it, then unset it',
   BOTYARD_REDIS_ALLOW_VOLATILE: 'use 1 or true (or unset it)',
-  OTEL_EXPORTER_OTLP_ENDPOINT: 'use the base URL of an OTLP/HTTP collector, e.g. http://otel-collector:4318, or unset it to keep tracing off',
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'use the full traces URL, e.g. http://otel-collector:4318/v1/traces, or unset it',
-  OTEL_TRACES_SAMPLER: `use one of ${SAMPLER_NAMES.join(', ')}, or unset it for botyard's default (parentbased_traceidratio)`,
-  OTEL_TRACES_EXPORTER: 'use otlp (the default: spans go to OTEL_EXPORTER_OTLP_ENDPOINT) or none (tracing off); for console or zipkin, run an OpenTelemetry collector and point the endpoint at it',
-  OTEL_RESOURCE_ATTRIBUTES: 'use comma-separated key=value pairs, values %-encoded where they hold a comma or an equals sign, e.g. deployment.environment=prod,team=bots',
-  OTEL_TRACES_SAMPLER_ARG: 'use the share of events to trace, a number from 0 to 1 such as 0.1',
-  OTEL_EXPORTER_OTLP_PROTOCOL: 'use http/protobuf (the default) or http/json, with the collector\'s OTLP/HTTP port (4318): botyard does not export over gRPC',
-  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'use http/protobuf (the default) or http/json, with the collector\'s OTLP/HTTP port (4318): botyard does not export over gRPC',
-  OTEL_BSP_SCHEDULE_DELAY: 'use milliseconds between exports, a whole number such as 5000 (the default), or unset it',
-  OTEL_BSP_EXPORT_TIMEOUT: 'use the milliseconds an export may take, a whole number such as 30000 (the default), or unset it',
-  OTEL_BSP_MAX_QUEUE_SIZE: 'use the number of spans held for export, a whole number such as 8192 (botyard\'s default), or unset it',
-  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 'use the most spans per export, a whole number no larger than OTEL_BSP_MAX_QUEUE_SIZE such as 1024 (botyard\'s default), or unset it',
+  ...otelEnvFixes,
 };
