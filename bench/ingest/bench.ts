@@ -183,8 +183,8 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
       opts.log(`ingest ${s.key} warmed up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
     const before = await sink.request<{ requests: number; bytes: number }>('counts');
-    const spansBefore = new Map<Key, TraceSpans>();
-    for (const s of setups) if (TRACED.has(s.key)) spansBefore.set(s.key, await traceSpansOf(new URL(s.url).origin));
+    const tracedSetups = setups.filter((s) => TRACED.has(s.key));
+    const spansBefore = await Promise.all(tracedSetups.map((s) => traceSpansOf(new URL(s.url).origin)));
     for (let r0 = 0; r0 < rounds; r0++) {
       for (const s of setups) {
         const { result, disturbance } = await undisturbed(
@@ -216,7 +216,7 @@ export async function benchIngest(opts: { streamEnv: Record<string, string>; rou
     }
     const after = await sink.request<{ requests: number; bytes: number }>('counts');
     otlp = { requests: after.requests - before.requests, bytes: after.bytes - before.bytes };
-    for (const [key, from] of spansBefore) traceSpans[key] = spansBetween(from, await traceSpansOf(new URL(setups.find((s) => s.key === key)!.url).origin));
+    for (const [i, s] of tracedSetups.entries()) traceSpans[s.key] = spansBetween(spansBefore[i]!, await traceSpansOf(new URL(s.url).origin));
   } finally {
     await Promise.all([load.stop(), sink.stop(), ...setups.flatMap((s) => [s.child.stop(), ...(s.worker ? [s.worker.stop()] : [])])]);
     await flushBenchRedis();
