@@ -4,9 +4,9 @@
  * Redis's) beside requests/s. Not part of `npm run bench`; for before/after comparisons while
  * changing the accept path, the Redis queue or tracing.
  *
- *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--rate N] [--warmup S] [--paired] a bareRedis minQueue d dTraced dFull dOff dIngest dIngestTraced e eBase c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
+ *   npx tsx bench/ingest/focus.ts [--rounds 3] [--seconds 4] [--prof d] [--sampler name:arg] [--rate N] [--warmup S] [--paired] a bareRedis minQueue d dTraced dFull dOff dIngest dIngestBase dIngestTraced e eBase c cBase cTraced cTracedBase cOff cHooksOff cToggle cFull
  *
- * cBase, cTracedBase and dBase are c, cTraced and d run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
+ * cBase, cTracedBase, dBase and dIngestBase are c, cTraced, d and dIngest run by another build (FOCUS_BASE=<its checkout>) on this checkout's bots
  * and config: before and after a change, measured side by side with --paired.
  * `minQueue` is the least a durable Redis queue can do (bench/ingest/minimal-queue-server.ts), a lower bound for (d).
  * `e` is (c) on SQLite (the default store). `a` is the memory floor (bench/ingest/bare-server.ts: node:http + verify + parse), `bareRedis` the Redis one.
@@ -114,17 +114,19 @@ const makers: Record<string, () => Promise<Setup>> = {
   d: async () => fromBotyard('d', await startBotyard(withRedis, 0, { nodeArgs: nodeArgs('d') }), true),
   dOff: async () => fromBotyard('dOff', await startBotyard({ ...withRedis, REDIS_URL: REDIS_FULL, ...tracedOff }, 0, { nodeArgs: nodeArgs('dOff') }), true),
   dIngest: async () => ingestOnly('dIngest', { ...withRedis, REDIS_URL: REDIS_INGEST }),
+  dIngestBase: async () => ingestOnly('dIngestBase', { ...withRedis, REDIS_URL: REDIS_TRACED }, baseEntry()),
   dIngestTraced: async () => ingestOnly('dIngestTraced', { ...withRedis, REDIS_URL: REDIS_INGEST_TRACED, ...traced }),
   dTraced: async () => fromBotyard('dTraced', await startBotyard({ ...withRedis, REDIS_URL: REDIS_TRACED, ...traced }, 0, { nodeArgs: nodeArgs('dTraced') }), true),
 };
 /** (d-ingest) as bench.ts runs it: `start --ingest-only` on CPU 0, its worker instance beside the load on CPU 1. */
-async function ingestOnly(key: string, env: Record<string, string>): Promise<Setup> {
-  const [ingest, worker] = await Promise.all([startBotyard(env, 0, { args: ['--ingest-only'], nodeArgs: nodeArgs(key) }), startBotyard(env, 1)]);
+async function ingestOnly(key: string, env: Record<string, string>, entry?: string): Promise<Setup> {
+  const build = entry ? { entry } : {};
+  const [ingest, worker] = await Promise.all([startBotyard(env, 0, { args: ['--ingest-only'], nodeArgs: nodeArgs(key), ...build }), startBotyard(env, 1, build)]);
   return { ...fromBotyard(key, ingest, true), worker: worker.child };
 }
 /** FOCUS_BASE: another checkout, built (say `git archive <commit> | tar -x -C dir`, node_modules linked, `npm run build`). */
 function baseEntry(): string {
-  if (!process.env.FOCUS_BASE) throw new Error('cBase, cTracedBase and dBase run another build: set FOCUS_BASE to its checkout');
+  if (!process.env.FOCUS_BASE) throw new Error('cBase, cTracedBase, dBase and dIngestBase run another build: set FOCUS_BASE to its checkout');
   return path.join(process.env.FOCUS_BASE, 'bin/botyard.js');
 }
 const fromBotyard = (key: string, b: { child: Child; url: string }, redis: boolean): Setup => ({ key, child: b.child, url: `${b.url}/webhooks/stream`, redis });

@@ -10,6 +10,9 @@
  * 290-300 + 175-185; batch scripts 77-103 + 43; + events from memory and JSON as bytes 47-71 + 30
  * (accept alone 70 -> 28); floor 12-35 + 3-8. Round 2 (events kept in memory, the queue's own encoder, fewer
  * Redis calls; alternated with the build before): 48-63 + 23-28 -> 39-50 + 18-28 (accept alone 22-33 -> 16-19).
+ * Round 3 (2026-12-02, Intel Xeon host, Node 24, alternated with the build before, 3 x 2 rounds): the events'
+ * JSON written by an HSET in the accept's MULTI instead of passed to the script, whose Lua hashed every byte of
+ * it: accept alone 9-11 + 10-11 -> 10-11 + 7-8 (52-56k -> 64-67k events/s), botyard 23-25 + 15-18 -> 23-25 + 12-14.
  * Events are normalized Stream message.new bodies (~1.5 KB) over 100 conversations, offered 64 at a
  * time as the ingest bench does. Not part of `npm run bench`; it separates the queue's cost from the
  * HTTP server's when working on either.

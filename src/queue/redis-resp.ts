@@ -1,5 +1,5 @@
 /**
- * A lighter way to send the Redis queue's accept script than ioredis's own: the whole command is
+ * A lighter way to send the Redis queue's accept (its events' data, then its script) than ioredis's own: each command is
  * written into one buffer sized up front, and an argument may be made of several pieces (an event's
  * JSON is its normalized fields' JSON, then the webhook's bytes as they came, then '}') that are
  * written one after the other into it, never joined in memory first.
@@ -15,6 +15,7 @@
  * Redis answers NOSCRIPT (its script cache was flushed or it restarted).
  */
 import { createHash } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import { Command, type Redis } from 'ioredis';
 
 /**
@@ -110,10 +111,36 @@ export function encodeCommand(name: string, head: readonly RespArg[], args: read
   return out;
 }
 
+/** A command of this encoder's arguments (name, then `args`), for `RespScript.runAfter`. */
+export interface RespCommand {
+  name: string;
+  args: readonly RespArg[];
+}
+
+/** A command written with this encoder, answered as ioredis answers any (strings as UTF-8). */
+class EncodedCommand extends Command {
+  constructor(private readonly spec: RespCommand) {
+    super(spec.name, [], { replyEncoding: 'utf8' });
+  }
+
+  override toWritable(): Buffer {
+    return encodeCommand(this.spec.name, [], this.spec.args);
+  }
+}
+
+const isNoScript = (err: unknown) => err instanceof Error && err.message.includes('NOSCRIPT');
+
 /** A Lua script (no KEYS: the queue's scripts take everything in ARGV) sent with this encoder. */
 export interface RespScript {
   /** Runs the script with `args` as ARGV; answers its reply, strings as UTF-8. */
   run(client: Redis, args: readonly RespArg[]): Promise<unknown>;
+  /**
+   * Runs `first`, then the script, in one MULTI/EXEC: no other client's command runs between them, and
+   * neither runs unless both are sent. Answers the script's reply. For data the script only needs to
+   * know exists: Redis's Lua hashes every byte of every string it is given (its ARGV included), so a
+   * large value written by `first` costs the script nothing.
+   */
+  runAfter(client: Redis, first: RespCommand, args: readonly RespArg[]): Promise<unknown>;
 }
 
 export function respScript(lua: string): RespScript {
@@ -126,27 +153,76 @@ export function respScript(lua: string): RespScript {
       super('evalsha', [], { replyEncoding: 'utf8' });
       const reject = this.reject;
       this.reject = (err: Error) => {
-        if (err?.message?.includes('NOSCRIPT') && this.socket) loaded.delete(this.socket);
+        if (isNoScript(err)) this.forget();
         reject.call(this, err);
       };
     }
 
-    private socket: object | undefined;
+    private connection: object | undefined;
+
+    /** Redis does not have the script (restarted, or its cache flushed): the next call sends it whole. */
+    forget(): void {
+      if (this.connection) loaded.delete(this.connection);
+    }
 
     override toWritable(socket: object): Buffer {
-      this.socket = socket;
-      const whole = !loaded.has(socket);
-      if (whole) loaded.add(socket);
+      this.connection = socket;
+      const whole = !loaded.has(this.connection);
+      if (whole) loaded.add(this.connection);
       this.name = whole ? 'eval' : 'evalsha';
       return encodeCommand(this.name, [whole ? lua : sha, 0], this.argv);
     }
+  }
+
+  async function runAfterOnce(client: Redis, first: RespCommand, args: readonly RespArg[]): Promise<{ reply: unknown } | { noScript: true }> {
+    const script = new ScriptCommand(args);
+    const exec = new Command('exec', [], { replyEncoding: 'utf8' });
+    // Four commands written back to back on the one connection (nothing else can be written between
+    // them: this runs to the end without yielding), answered in order: MULTI's OK, two QUEUED, then
+    // EXEC's answers. ioredis's own multi() gathers them into a Pipeline first, which cost more Node CPU
+    // per accept than leaving the data out of the script saved Redis. The first three answer only
+    // whether they were queued: a refusal there (OOM, say) aborts the transaction and comes back as
+    // EXEC's error, so theirs are not left unhandled.
+    // Corked, the four go out in one write: on loopback each write is a syscall that cost more than
+    // encoding the whole batch (the ingest profile's largest item when each went out on its own).
+    const socket = (client as unknown as { stream?: Writable }).stream;
+    socket?.cork();
+    let queued: Array<Promise<unknown>>;
+    try {
+      queued = [new Command('multi'), new EncodedCommand(first), script].map((command) => {
+        void client.sendCommand(command);
+        return command.promise.then(() => undefined, (err: unknown) => err);
+      });
+      void client.sendCommand(exec);
+    } finally {
+      socket?.uncork();
+    }
+    let results: unknown[] | null;
+    try {
+      results = (await exec.promise) as unknown[] | null;
+    } catch (err) {
+      // A server that checks the script's SHA as it queues it refuses it there, and EXEC is aborted.
+      if (isNoScript(await queued[2])) return { noScript: true };
+      throw err;
+    }
+    if (!results) throw new Error(`the transaction of ${first.name} and the queue script was discarded`);
+    const [firstAnswer, reply] = results;
+    if (isNoScript(reply)) {
+      // Redis 7 checks the SHA when EXEC runs the script, after `first` ran: running both again is what
+      // callers of runAfter allow for (the script sees what `first` wrote either way).
+      script.forget();
+      return { noScript: true };
+    }
+    if (firstAnswer instanceof Error) throw firstAnswer;
+    if (reply instanceof Error) throw reply;
+    return { reply };
   }
 
   return {
     run(client, args) {
       const first = new ScriptCommand(args);
       const answer = first.promise.catch((err: Error) => {
-        if (!err?.message?.includes('NOSCRIPT')) throw err;
+        if (!isNoScript(err)) throw err;
         // The socket was forgotten by reject above, so this one goes whole (EVAL).
         const again = new ScriptCommand(args);
         void client.sendCommand(again);
@@ -154,6 +230,13 @@ export function respScript(lua: string): RespScript {
       });
       void client.sendCommand(first);
       return answer;
+    },
+    async runAfter(client, first, args) {
+      const once = await runAfterOnce(client, first, args);
+      if ('reply' in once) return once.reply;
+      const again = await runAfterOnce(client, first, args);
+      if ('reply' in again) return again.reply;
+      throw new Error('NOSCRIPT twice in a row: Redis lost the queue script again as soon as it was sent');
     },
   };
 }

@@ -7,7 +7,8 @@
  * completed, plus a delayed add and a promote for every event queued behind another in its
  * conversation) cost more CPU per event than a whole webhook request (bench/ingest/queue-cost.ts,
  * bench/NOTES.md). Here every step is one short Lua script per *batch* (redis-scripts.ts):
- *  - accept: dedupe mark + store + list, for every request in flight, in one script (group commit);
+ *  - accept: dedupe mark + store + list, for every request in flight, in one transaction (group commit):
+ *    the events' JSON in one HSET, then one script that marks and lists them;
  *  - claim: a worker takes up to `concurrency` ready conversations with up to `chunk` events each;
  *  - ack: the finished events of all conversations, in one script, which also hands out the next chunk.
  * Accept and ack, the two scripts every event pays a share of, are written with the queue's own encoder
@@ -112,6 +113,7 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
     const taker = worker;
     const free = taker?.reserve() ?? 0;
     const args: RespArg[] = [ns, taker?.token ?? '', options.lockDuration ?? 30_000, free, options.chunk ?? 32];
+    const data: RespArg[] = [`${ns}:data`];
     const answers: Array<boolean | Error> = [];
     const sent: number[] = [];
     batch.forEach((a, i) => {
@@ -125,12 +127,13 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
         answers[i] = error instanceof Error ? error : new Error(String(error));
         return;
       }
-      args.push(a.mark, Math.max(1, Math.ceil(a.ttlMs)), conversationKey(a.event), a.entry, json);
+      data.push(a.entry, json);
+      args.push(a.mark, Math.max(1, Math.ceil(a.ttlMs)), conversationKey(a.event), a.entry);
       sent.push(i);
     });
     let reply: Array<string | number | null> = [];
     try {
-      if (sent.length) reply = (await acceptScript.run(connection, args)) as Array<string | number | null>;
+      if (sent.length) reply = (await acceptScript.runAfter(connection, { name: 'hset', args: data }, args)) as Array<string | number | null>;
     } catch (error) {
       taker?.unreserve(free);
       throw error;
@@ -151,14 +154,20 @@ export function createRedisQueue(options: RedisQueueOptions = {}): EventQueue {
   });
 
   const enqueueOnce = (event: InboundEvent, entry: string, mark: string, ttlMs: number) => accepts.submit({ mark, ttlMs, event, entry });
+  // Each acceptance gets an entry of its own (the event's id, then a tag no other acceptance has): its
+  // data is written before the script knows whether the event is a duplicate, and so lands in a field
+  // of its own, which the script takes back for a duplicate, never in the still pending original's.
+  const tag = randomBytes(4).toString('hex');
+  let accepted = 0;
+  const entryOf = (event: InboundEvent) => `${event.id}~${tag}${(accepted++).toString(36)}`;
 
   return {
     async enqueue(event) {
       // Dedupes by event id for enqueueDedupeMs (ingest's own dedupe is acceptOnce's mark).
-      await enqueueOnce(event, event.id, `${ns}:seen:${event.id}`, options.enqueueDedupeMs ?? 3_600_000);
+      await enqueueOnce(event, entryOf(event), `${ns}:seen:${event.id}`, options.enqueueDedupeMs ?? 3_600_000);
     },
     async acceptOnce(event, accept) {
-      const fresh = await enqueueOnce(event, event.id, `${prefix}:${accept.dedupeKey}`, accept.dedupeTtlMs);
+      const fresh = await enqueueOnce(event, entryOf(event), `${prefix}:${accept.dedupeKey}`, accept.dedupeTtlMs);
       return fresh ? 'accepted' : 'duplicate';
     },
     start(handle) {

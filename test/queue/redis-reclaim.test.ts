@@ -123,7 +123,10 @@ describeRedis('redis queue: a conversation claimed again by the instance that ho
     multi.zadd(`${ns}:claims`, 'XX', 0, C);
     multi.botyardQReap(ns, 100);
     await multi.exec();
-    expect(await admin().hget(`${ns}:stalls`, c1.id)).toBe('1');
+    // Counted against c1's entry (its id and a tag of its acceptance), the head of c's list.
+    const head = await admin().lindex(`${ns}:c:${C}`, 0);
+    expect(head?.startsWith(`${c1.id}~`)).toBe(true);
+    expect(await admin().hget(`${ns}:stalls`, head!)).toBe('1');
     // The worker's free slot claims c again, with the same owner token, while c1 still runs.
     await waitFor(async () => (await admin().hget(`${ns}:owner`, C)) === owner, { what: 'c claimed back by the same instance' });
     const lease = Number(await admin().zscore(`${ns}:claims`, C));
