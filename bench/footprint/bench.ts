@@ -13,7 +13,8 @@ import { storeConfig, type BenchStore } from '../lib/stores.ts';
 export interface FootprintResult {
   /** spawn → exit of `node -e 0` with the same environment: what any Node process costs on this machine before botyard runs a line. */
   bareNodeMs?: Spread;
-  setups: Array<{ label: string; readyMs: Spread; idleRssMb: Spread; disturbance?: Disturbance }>;
+  /** `childRssMb`: the processes it started, at the same moment (a bundler's service it kept, say): memory the deployment holds beside it. */
+  setups: Array<{ label: string; readyMs: Spread; idleRssMb: Spread; childRssMb?: Spread; disturbance?: Disturbance }>;
 }
 
 export async function benchFootprint(opts: { streamEnv: Record<string, string>; runs?: number; log: (s: string) => void }): Promise<FootprintResult> {
@@ -41,6 +42,7 @@ export async function benchFootprint(opts: { streamEnv: Record<string, string>; 
     for (const s of setups) {
       const ready: number[] = [];
       const rss: number[] = [];
+      const childRss: number[] = [];
       const disturbances: Disturbance[] = [];
       for (let r = 0; r < runs; r++) {
         const config = storeConfig(s.store); // a fresh SQLite file each run: a first start, as a new deployment's
@@ -50,15 +52,17 @@ export async function benchFootprint(opts: { streamEnv: Record<string, string>; 
           const readyMs = Math.round(performance.now() - t0);
           await sleep(2000);
           const rssMb = round(b.child.rssMb());
+          const childMb = round(b.child.childrenRssMb());
           await b.child.stop();
-          return { readyMs, rssMb };
+          return { readyMs, rssMb, childMb };
         }, { log: opts.log });
         ready.push(result.readyMs);
         rss.push(result.rssMb);
+        childRss.push(result.childMb);
         disturbances.push(disturbance);
-        opts.log(`footprint ${s.label} run ${r + 1}: ready in ${result.readyMs} ms, idle RSS ${result.rssMb} MB; others ${disturbance.othersPct}%${disturbance.disturbed ? ' DISTURBED' : ''}`);
+        opts.log(`footprint ${s.label} run ${r + 1}: ready in ${result.readyMs} ms, idle RSS ${result.rssMb} MB (+ ${result.childMb} MB in child processes); others ${disturbance.othersPct}%${disturbance.disturbed ? ' DISTURBED' : ''}`);
       }
-      out.push({ label: s.label, readyMs: spread(ready), idleRssMb: spread(rss), disturbance: worst(disturbances) });
+      out.push({ label: s.label, readyMs: spread(ready), idleRssMb: spread(rss), childRssMb: spread(childRss), disturbance: worst(disturbances) });
     }
   } finally {
     await acs.stop();

@@ -40,9 +40,10 @@ function machineTicks(): CpuTotals {
 }
 
 /** `ticks`: its own CPU; `reaped`: that of its children that ended (so a child that exits mid-run still counts as ours). */
-interface Proc { pid: number; ppid: number; comm: string; ticks: number; reaped: number }
+export interface Proc { pid: number; ppid: number; comm: string; ticks: number; reaped: number }
 
-function processes(): Map<number, Proc> {
+/** Every process on the machine now, from /proc. */
+export function processes(): Map<number, Proc> {
   const out = new Map<number, Proc>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -59,16 +60,19 @@ function processes(): Map<number, Proc> {
   return out;
 }
 
-/** This process, its descendants, and the extra pids given (Redis). */
-function ours(all: Map<number, Proc>, extra: number[]): Set<number> {
-  const mine = new Set<number>([process.pid, ...extra]);
+/** `roots` and every descendant of theirs among `all`. */
+export function familyOf(all: Map<number, Proc>, roots: number[]): Set<number> {
+  const family = new Set<number>(roots);
   let grew = true;
   while (grew) {
     grew = false;
-    for (const p of all.values()) if (!mine.has(p.pid) && mine.has(p.ppid)) (mine.add(p.pid), (grew = true));
+    for (const p of all.values()) if (!family.has(p.pid) && family.has(p.ppid)) (family.add(p.pid), (grew = true));
   }
-  return mine;
+  return family;
 }
+
+/** This process, its descendants, and the extra pids given (Redis). */
+const ours = (all: Map<number, Proc>, extra: number[]) => familyOf(all, [process.pid, ...extra]);
 
 /** The pid of the local redis-server, when there is one (its CPU counts as ours in runs that use it). */
 export function redisPid(port = 6379): number | undefined {

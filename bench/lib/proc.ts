@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { familyOf, processes } from './disturbance.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +33,8 @@ export interface Child {
   waitFor<T = any>(type: string, timeoutMs?: number): Promise<T>;
   /** Resident set size, MB (from /proc). */
   rssMb(): number;
+  /** RSS of the processes it started (children, theirs, …), MB: what it holds beside its own. */
+  childrenRssMb(): number;
   /** User + system CPU time used so far, ms (from /proc). */
   cpuMs(): number;
   stdout(): string;
@@ -94,8 +97,11 @@ export function startNode(file: string, options: SpawnOptions = {}): Child {
     },
     waitFor,
     rssMb() {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : NaN;
+      return rssMbOf(proc.pid!);
+    },
+    childrenRssMb() {
+      const pid = proc.pid!;
+      return [...familyOf(processes(), [pid])].filter((p) => p !== pid).reduce((sum, p) => sum + (rssMbOf(p) || 0), 0);
     },
     cpuMs() {
       const f = stat(); // fields after the command: state is [0], utime [11], stime [12]
@@ -124,4 +130,14 @@ export function serveIpc(handlers: Record<string, (msg: any) => unknown>): void 
     }
   });
   process.on('disconnect', () => process.exit(0));
+}
+
+/** VmRSS of `pid` in MB (NaN once it is gone). */
+function rssMbOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }

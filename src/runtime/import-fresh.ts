@@ -30,7 +30,26 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Required, not imported: an ESM import of esbuild's CommonJS entry first runs Node's export scanner over
 // it (~50 ms of CPU and several MB at every start, Node 20).
-const { build } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+const { build, stop } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+
+/** Bundles being built now, and whether the bundler should stop once none is (`releaseBundler`). */
+let building = 0;
+let releaseWhenIdle = false;
+
+/**
+ * Stops esbuild's service, a process of its own that otherwise stays beside the runtime for its whole
+ * life (~16 MB resident) once anything was bundled: `botyard start` bundles its bots and config once,
+ * at start. Waits for bundles under way; a later `importFresh` starts the service again.
+ */
+export function releaseBundler(): void {
+  releaseWhenIdle = true;
+  if (building === 0) stopBundler();
+}
+
+function stopBundler(): void {
+  releaseWhenIdle = false;
+  void stop();
+}
 
 /** This botyard's package entry when it runs compiled (dist/index.js); from src/ a path that is never resolved to. */
 const OWN_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
@@ -70,6 +89,7 @@ export async function importFresh(file: string, options: { keepSourceMaps?: bool
   const sourceMapsWere = process.sourceMapsEnabled;
   const dir = cacheDirFor(file);
   const out = path.join(dir, `${path.basename(file).replace(/\.[mc]?[jt]s$/, '')}-${randomUUID()}.mjs`);
+  building++;
   const result = await build({
     entryPoints: [file],
     // Not written there by esbuild (write: false), but the source map's paths are made relative to it.
@@ -83,6 +103,8 @@ export async function importFresh(file: string, options: { keepSourceMaps?: bool
     write: false,
     sourcemap: 'inline',
     logLevel: 'silent',
+  }).finally(() => {
+    if (--building === 0 && releaseWhenIdle) stopBundler();
   });
   const code = result.outputFiles.find((f) => f.path === out)?.text ?? result.outputFiles[0]!.text;
   mkdirSync(dir, { recursive: true });

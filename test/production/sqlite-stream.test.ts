@@ -4,7 +4,7 @@
  * process in the middle and restarts it. The tests run in order on the same file.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -49,6 +49,22 @@ describe('production: Stream on one instance and its SQLite file', () => {
     expect(existsSync(file)).toBe(true);
     const banner = await waitFor(() => /state and queue: .*/.exec(p.output())?.[0], { what: 'the banner line' });
     expect(banner).toBe(`state and queue: SQLite at ${file} (durable across restarts and crashes; one process: set REDIS_URL to run several instances)`);
+  });
+
+  it('keeps no process beside it once started: the esbuild service that bundled its bots is stopped', async () => {
+    // Children of the runtime's process, from /proc (esbuild's service alone held ~16 MB for the process's life).
+    const children = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const [ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(1);
+        return Number(ppid) === p.pid ? [readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+    await waitFor(() => children().length === 0, { timeoutMs: 10_000, what: 'no child process left' }).catch((err: Error) => {
+      throw new Error(`${err.message}; still there: ${children().join('; ')}`);
+    });
   });
 
   it('SIGKILL mid-stream → after a restart every acknowledged event is answered exactly once; redeliveries are duplicates', async () => {

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load.ts';
 import { ConfigError } from '../../errors.ts';
+import { releaseBundler } from '../../runtime/import-fresh.ts';
 import type { CliCommand } from '../command.ts';
 import { describeBoot, untilSignal } from '../lifecycle.ts';
 
@@ -38,6 +39,8 @@ Example:
     const log = createLogger({ level: config.env.LOG_LEVEL ?? config.logLevel });
     const refuseBrokenBots = ![true, 'true'].includes(flags['allow-broken-bots']!);
     const booted = await boot({ config, log, store, refuseBrokenBots, ...(typeof flags.port === 'string' ? { port: Number(flags.port) } : {}) });
+    // The bots and the config are bundled: nothing is bundled again until the next start (dev reloads, start does not).
+    releaseBundler();
     describeBoot(booted, io);
     return untilSignal(() => booted.stop(config.shutdownTimeoutMs), io);
   },
