@@ -4,9 +4,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { familyOf, processes } from './disturbance.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { familyOf, processes } from './disturbance.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const hasTaskset = spawnSync('taskset', ['-V']).status === 0;

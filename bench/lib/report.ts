@@ -108,14 +108,12 @@ export function writeReport(dir: string, file: string): void {
     if (foot.bareNodeMs) L.push('', `A bare \`node -e 0\` (spawn → exit, same environment) takes ${s(foot.bareNodeMs, ' ms')} on this machine: part of every ready time above.`);
     if (ingest) L.push('', `RSS under the ingest load (largest sample): memory state ${ingest.botyardRssUnderLoadMb} MB; Redis state ${ingest.botyardRedisRssUnderLoadMb} MB${ingest.botyardSqliteRssUnderLoadMb !== undefined ? `; SQLite state ${ingest.botyardSqliteRssUnderLoadMb} MB` : ''}.`);
     L.push('');
-    const full = foot.setups.at(-1)!;
     // What the deployment holds: the process and whatever it keeps running beside it.
     const held = (x: FootprintResult['setups'][number]) => round(x.idleRssMb.median + (x.childRssMb?.median ?? 0), 1);
     const rssWorst = Math.max(...foot.setups.map(held));
     const readyWorst = Math.max(...foot.setups.map((x) => x.readyMs.median));
     targets.push(`| idle RSS ≤ 120 MB (with its child processes) | ${foot.setups.map(held).join(' / ')} MB | ${verdict(rssWorst <= 120)} |`);
     targets.push(`| start → ready ≤ 1.5 s | ${foot.setups.map((x) => `${x.readyMs.median}`).join(' / ')} ms | ${verdict(readyWorst <= 1500)} |`);
-    void full;
   }
 
   const streams = read<StreamsResult>('streams');

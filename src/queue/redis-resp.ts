@@ -128,6 +128,9 @@ class EncodedCommand extends Command {
   }
 }
 
+/** The socket ioredis writes `client`'s commands to, once connected (ioredis does not type it). */
+const streamOf = (client: Redis): Writable | undefined => (client as unknown as { stream?: Writable }).stream;
+
 const isNoScript = (err: unknown) => err instanceof Error && err.message.includes('NOSCRIPT');
 
 /** A Lua script (no KEYS: the queue's scripts take everything in ARGV) sent with this encoder. */
@@ -180,19 +183,21 @@ export function respScript(lua: string): RespScript {
     // Four commands written back to back on the one connection (nothing else can be written between
     // them: this runs to the end without yielding), answered in order: MULTI's OK, two QUEUED, then
     // EXEC's answers. ioredis's own multi() gathers them into a Pipeline first, which cost more Node CPU
-    // per accept than leaving the data out of the script saved Redis. The first three answer only
-    // whether they were queued: a refusal there (OOM, say) aborts the transaction and comes back as
-    // EXEC's error, so theirs are not left unhandled.
-    // Corked, the four go out in one write: on loopback each write is a syscall that cost more than
-    // encoding the whole batch (the ingest profile's largest item when each went out on its own).
-    const socket = (client as unknown as { stream?: Writable }).stream;
+    // per accept than leaving the data out of the script saved Redis. Corked, they go out in one write:
+    // on loopback each write is a syscall that cost more than encoding the whole batch. The first three
+    // answer only whether they were queued: a refusal there (OOM, say) aborts the transaction and comes
+    // back as EXEC's error, so theirs are caught here rather than left unhandled.
+    const queue = (command: Command) => {
+      void client.sendCommand(command);
+      return command.promise.then(() => undefined, (err: unknown) => err);
+    };
+    const socket = streamOf(client);
     socket?.cork();
-    let queued: Array<Promise<unknown>>;
+    let scriptQueued: Promise<unknown>;
     try {
-      queued = [new Command('multi'), new EncodedCommand(first), script].map((command) => {
-        void client.sendCommand(command);
-        return command.promise.then(() => undefined, (err: unknown) => err);
-      });
+      void queue(new Command('multi'));
+      void queue(new EncodedCommand(first));
+      scriptQueued = queue(script);
       void client.sendCommand(exec);
     } finally {
       socket?.uncork();
@@ -202,7 +207,7 @@ export function respScript(lua: string): RespScript {
       results = (await exec.promise) as unknown[] | null;
     } catch (err) {
       // A server that checks the script's SHA as it queues it refuses it there, and EXEC is aborted.
-      if (isNoScript(await queued[2])) return { noScript: true };
+      if (isNoScript(await scriptQueued)) return { noScript: true };
       throw err;
     }
     if (!results) throw new Error(`the transaction of ${first.name} and the queue script was discarded`);

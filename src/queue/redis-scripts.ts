@@ -52,18 +52,6 @@ local function wake(ns, n)
 end
 `;
 
-// One call of `cmd` on `key` with every item of `items`, in pieces of at most 1,000 (Lua's unpack has a
-// limit near 8,000): a batch's events go into their hash and lists in a few calls, not one each. Answers
-// the last call's reply (for RPUSH, the list's length).
-const EACH = `local function each(cmd, key, items)
-  local reply
-  for from = 1, #items, 1000 do
-    reply = redis.call(cmd, key, unpack(items, from, math.min(from + 999, #items)))
-  end
-  return reply
-end
-`;
-
 // ARGV: ns, token ('' = this instance works nothing), lease ms, free slots, chunk, then per event: mark
 // key, mark ttl ms, conversation, entry id. The events' JSON is not among them: the same transaction
 // wrote it into ns:data just before (redis.ts), since Redis's Lua hashes every byte of every argument
@@ -75,43 +63,30 @@ end
 // for `token` while it has free slots (its worker holds the events in memory: no ready list, wake-up or
 // claim call on the way), else readied for any instance; the claimed ones follow, answered as CLAIM does.
 const ACCEPT = `${NOW}local WITH_DATA = false
-${FETCH}${EACH}
+${FETCH}
 local ns, token, lease, free, chunk = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local out, added, readied, claimed = {}, 0, 0, {}
-local lists, order, stale = {}, {}, {}
 for i = 6, #ARGV, 4 do
-  local conv, id = ARGV[i + 2], ARGV[i + 3]
   if redis.call('SET', ARGV[i], '"queued"', 'PX', ARGV[i + 1], 'NX') then
-    local ids = lists[conv]
-    if not ids then
-      ids = {}
-      lists[conv] = ids
-      order[#order + 1] = conv
+    if redis.call('RPUSH', ns .. ':c:' .. ARGV[i + 2], ARGV[i + 3]) == 1 then
+      if free > 0 and token ~= '' then
+        redis.call('ZADD', ns .. ':claims', now + lease, ARGV[i + 2])
+        redis.call('HSET', ns .. ':owner', ARGV[i + 2], token)
+        claimed[#claimed + 1] = ARGV[i + 2]
+        free = free - 1
+      else
+        redis.call('RPUSH', ns .. ':ready', ARGV[i + 2])
+        readied = readied + 1
+      end
     end
-    ids[#ids + 1] = id
     added = added + 1
     out[#out + 1] = 1
   else
-    stale[#stale + 1] = id
+    redis.call('HDEL', ns .. ':data', ARGV[i + 3])
     out[#out + 1] = 0
   end
 end
-if #stale > 0 then each('HDEL', ns .. ':data', stale) end
 if added > 0 then redis.call('INCRBY', ns .. ':depth', added) end
-for _, conv in ipairs(order) do
-  local ids = lists[conv]
-  if each('RPUSH', ns .. ':c:' .. conv, ids) == #ids then
-    if free > 0 and token ~= '' then
-      redis.call('ZADD', ns .. ':claims', now + lease, conv)
-      redis.call('HSET', ns .. ':owner', conv, token)
-      claimed[#claimed + 1] = conv
-      free = free - 1
-    else
-      redis.call('RPUSH', ns .. ':ready', conv)
-      readied = readied + 1
-    end
-  end
-end
 if readied > 0 then wake(ns, readied) end
 for _, conv in ipairs(claimed) do
   out[#out + 1] = conv
