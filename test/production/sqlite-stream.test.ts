@@ -62,7 +62,7 @@ describe('production: Stream on one instance and its SQLite file', () => {
         return []; // gone meanwhile
       }
     });
-    await waitFor(() => children().length === 0, { timeoutMs: 10_000, what: 'no child process left' }).catch((err: Error) => {
+    await waitFor(() => children().length === 0, { timeoutMs: 30_000, what: 'no child process left' }).catch((err: Error) => {
       throw new Error(`${err.message}; still there: ${children().join('; ')}`);
     });
   });
