@@ -116,8 +116,14 @@ describe('production: Stream on one instance and its SQLite file', () => {
     const second = await start().then(() => undefined, (err: Error) => err.message);
     expect(second).toContain(`${path.join(path.dirname(config), '.botyard', 'botyard.db')} is in use by botyard process ${p.pid}`);
     expect(second).toContain('REDIS_URL');
-    // The running one is unharmed.
-    expect((await p.get('/readyz')).status).toBe(200);
+    // The running one is unharmed: ready, and its store answers. Waited on, as operations.test.ts does: /readyz also
+    // says 503 for 10 s after an event-loop stall (health.ts), which a loaded box gives a process while another boots.
+    const ready = await waitFor(async () => {
+      const r = await p.get('/readyz');
+      if (r.status !== 200) console.log(`/readyz ${r.status} while the refused start ended: ${JSON.stringify(r.body?.checks)}`);
+      return r.status === 200 && r;
+    }, { timeoutMs: 30_000, intervalMs: 500, what: '/readyz 200 on the running instance' });
+    expect(ready.body.checks.store).toEqual({ ok: true });
   }, 180_000);
 
   it('dead letters are listed and replayed by the CLI while start runs', async () => {
