@@ -99,7 +99,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       }
       const rule = rules.ruleFor(platform, kind);
       const key = rule && rules.keyFor(platform, rule, conversation);
-      return traceOutbound(parent, platform, kind, `${conversation.platform}:${conversation.id}`, (retried) => withRetry(
+      return traceOutbound(parent, platform, kind, `${conversation.platform}:${conversation.id}`, (retried, traceFields) => withRetry(
         async () => {
           signal?.throwIfAborted();
           if (rule) await limiter.acquire(rule.limit, key!, signal);
@@ -119,7 +119,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
           onRetry: (error, attempt, delayMs) => {
             options.observer?.retry?.(platform, kind, error);
             retried(error.status, delayMs);
-            options.log?.warn({ platform, kind, attempt, delayMs, status: error.status, err: error.message }, 'outbound call failed; retrying');
+            options.log?.warn({ platform, kind, attempt, delayMs, status: error.status, err: error.message, ...traceFields }, 'outbound call failed; retrying');
           },
         },
       ));

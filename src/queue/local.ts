@@ -16,6 +16,8 @@
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { BotyardError } from '../errors.ts';
+import { traceLogFields } from '../telemetry/carrier.ts';
+import { deadLetterOf } from './dead-letter.ts';
 import { Fifo } from './fifo.ts';
 import type { DeadLetter, EventWorker } from './queue.ts';
 
@@ -119,7 +121,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions) {
       const wait = backoffMs(item.attempts);
       // A handler failure was already logged, once, by the dispatcher: the retry itself is a detail.
       const level = (failure as { code?: string })?.code === 'HANDLERS_FAILED' ? 'debug' : 'warn';
-      log?.[level]({ err: failure, eventId: item.event.id, conversation: conv.key, attempt: item.attempts, retryInMs: wait }, 'event failed; retrying');
+      log?.[level]({ err: failure, eventId: item.event.id, conversation: conv.key, attempt: item.attempts, retryInMs: wait, ...traceLogFields(item.event) }, 'event failed; retrying');
       const timer = setTimeout(() => {
         retryTimers.delete(timer);
         ready.push(conv);
@@ -133,11 +135,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions) {
     settle();
   };
 
-  const deadLetter = (item: QueuedEvent, failure: unknown) => {
-    const error = failure instanceof Error ? failure.stack ?? failure.message : String(failure);
-    journal.deadLettered(item, { event: item.event, error, attempts: item.attempts, failedAt: new Date().toISOString() });
-    log?.error({ err: failure, eventId: item.event.id, conversation: conversationKey(item.event), attempts: item.attempts }, 'event dead-lettered');
-  };
+  const deadLetter = (item: QueuedEvent, failure: unknown) => journal.deadLettered(item, deadLetterOf(item.event, failure, item.attempts, log));
 
   const settle = () => {
     if (active === 0 && idleWaiters.length) {

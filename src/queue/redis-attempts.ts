@@ -5,9 +5,9 @@
  */
 import type { InboundEvent } from '../adapters/adapter.ts';
 import type { Logger } from 'pino';
-import { conversationKey } from './memory.ts';
+import { traceLogFields } from '../telemetry/carrier.ts';
 import type { DeadLetter, EventWorker } from './queue.ts';
-import { deadLetterOf } from './redis-dead-letters.ts';
+import { deadLetterOf } from './dead-letter.ts';
 import type { Item } from './redis-replies.ts';
 
 export interface AttemptOptions {
@@ -25,13 +25,6 @@ export interface AttemptOptions {
   sleep(ms: number): Promise<void>;
 }
 
-/** The dead letter of an event that will not run again, logged with its trace id. */
-function letter(event: InboundEvent, error: unknown, attempts: number, log: Logger | undefined): DeadLetter {
-  const dead = deadLetterOf(event, error, attempts);
-  log?.error({ err: error, eventId: event.id, conversation: conversationKey(event), attempts, ...(dead.traceId ? { traceId: dead.traceId } : {}) }, 'event dead-lettered');
-  return dead;
-}
-
 /**
  * What became of the head event: 'done' (ran, or its JSON is gone), a dead letter, or 'halted' (the try
  * is recorded; whoever claims the conversation next runs it again).
@@ -39,7 +32,7 @@ function letter(event: InboundEvent, error: unknown, attempts: number, log: Logg
 export async function attemptEvent(event: InboundEvent | undefined, item: Item, o: AttemptOptions): Promise<'done' | 'halted' | DeadLetter> {
   if (!event) return 'done';
   if (item.stalls > o.maxStalledCount) {
-    return letter(event, new Error(`stalled ${item.stalls} time(s), more than maxStalledCount (${o.maxStalledCount}): its instance died while working it`), item.tries + item.stalls, o.log);
+    return deadLetterOf(event, new Error(`stalled ${item.stalls} time(s), more than maxStalledCount (${o.maxStalledCount}): its instance died while working it`), item.tries + item.stalls, o.log);
   }
   for (;;) {
     const attempt = 1 + item.tries + item.stalls;
@@ -47,8 +40,8 @@ export async function attemptEvent(event: InboundEvent | undefined, item: Item, 
       await o.handle(event, { attempt });
       return 'done';
     } catch (err) {
-      if (item.tries + 1 >= o.maxAttempts) return letter(event, err, attempt, o.log);
-      o.log?.warn({ err, eventId: event.id, attempt }, 'event failed; retrying');
+      if (item.tries + 1 >= o.maxAttempts) return deadLetterOf(event, err, attempt, o.log);
+      o.log?.warn({ err, eventId: event.id, attempt, ...traceLogFields(event) }, 'event failed; retrying');
       if (!(await o.recordFailure())) return 'halted';
       item.tries++;
     }

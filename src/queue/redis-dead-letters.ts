@@ -1,18 +1,9 @@
 /**
- * Dead letters on Redis: what one holds (deadLetterOf), and finding them on a Redis shared by several
+ * Dead letters on Redis: finding them on a Redis shared by several
  * deployments: which hashes hold some, and under which prefix, so `botyard dead-letters` can say where
  * it looked and where else there are some instead of silently answering 0 for the wrong prefix.
  */
 import { Redis } from 'ioredis';
-import type { InboundEvent } from '../adapters/adapter.ts';
-import { traceIdOf } from '../telemetry/carrier.ts';
-import type { DeadLetter } from './queue.ts';
-
-/** The dead letter of `event` after `attempts` tries, with its trace id when it was traced. */
-export function deadLetterOf(event: InboundEvent, error: unknown, attempts: number): DeadLetter {
-  const traceId = traceIdOf(event);
-  return { event, error: error instanceof Error ? error.stack ?? error.message : String(error), attempts, failedAt: new Date().toISOString(), ...(traceId ? { traceId } : {}) };
-}
 
 export interface DeadLetterHash {
   key: string;

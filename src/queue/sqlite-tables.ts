@@ -10,6 +10,7 @@
  */
 import type { InboundEvent } from '../adapters/adapter.ts';
 import type { SqliteDatabase } from '../state/sqlite-db.ts';
+import { traceIdOf } from '../telemetry/carrier.ts';
 import type { QueuedEvent } from './local.ts';
 import type { DeadLetter } from './queue.ts';
 
@@ -50,7 +51,12 @@ export function queueTables(db: SqliteDatabase) {
 
   /** Adds an event row; returns its seq. Run inside a transaction (db.batch) with whatever must commit with it. */
   const add = (body: string, prior: number): number => Number(insertEvent.run(body, prior).lastInsertRowid);
-  const toLetter = (row: DeadRow): DeadLetter => ({ event: JSON.parse(row.event) as InboundEvent, error: row.error, attempts: row.attempts, failedAt: row.failed_at });
+  // The trace id is the stored event's own (its traceparent): no column of its own, so rows written before it read the same.
+  const toLetter = (row: DeadRow): DeadLetter => {
+    const event = JSON.parse(row.event) as InboundEvent;
+    const traceId = traceIdOf(event);
+    return { event, error: row.error, attempts: row.attempts, failedAt: row.failed_at, ...(traceId ? { traceId } : {}) };
+  };
 
   return {
     add,

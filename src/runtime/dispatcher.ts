@@ -20,7 +20,8 @@ import type { OverrunGuard } from './overrun-guard.ts';
 import { matchHandlers, type HandlerMatch } from './router.ts';
 import type { RuntimeErrorHandler } from './hooks.ts';
 import { runBotHandler, type HandlerRunScope } from './run-bot-handler.ts';
-import { eventLogFields, traceHandler } from '../telemetry/spans.ts';
+import { traceLogFields } from '../telemetry/carrier.ts';
+import { traceHandler } from '../telemetry/spans.ts';
 
 /** One handler run, as the console's event inspector and the metrics see it. */
 export interface HandlerRun {
@@ -101,7 +102,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const guard = deps.overrun;
     const busy = guard && (attempt > 1 || guard.runningHere(runKey)) ? await guard.clear(runKey, deps.handlerTimeoutMs, { askStore: attempt > 1 }) : undefined;
     if (busy) {
-      handlerLog.warn({ bot: bot.name, ...eventLogFields(event) }, `handler ${bot.name}/${m.entry.label} not started again: ${busy}`);
+      handlerLog.warn({ bot: bot.name, ...traceLogFields(event) }, `handler ${bot.name}/${m.entry.label} not started again: ${busy}`);
       return { ...run, error: `not started: ${busy}` };
     }
     const makeContext = ({ signal, outbound, log }: HandlerRunScope) => new Context({
@@ -150,7 +151,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       const me = deps.adapterFor(event.platform)?.botUser;
       if (event.sender.isBot && event.sender.id !== me?.id && deps.loopGuard.tripped(conversationKey(event.conversation))) {
         const dropped = deps.loopGuard.reason();
-        log.warn({ eventId: event.id, conversation: conversationKey(event.conversation) }, `not dispatching a bot message: ${dropped}`);
+        log.warn({ eventId: event.id, conversation: conversationKey(event.conversation), ...traceLogFields(event) }, `not dispatching a bot message: ${dropped}`);
         deps.observer?.dispatched?.(event, [], { dropped });
         return [];
       }

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Adapter, EventSink, InboundEvent, IngestResult, PlatformName } from '../adapters/adapter.ts';
 import type { EventQueue } from '../queue/queue.ts';
 import type { StateStore } from '../state/store.ts';
+import { traceLogFields } from '../telemetry/carrier.ts';
 import { traceIngest } from '../telemetry/spans.ts';
 
 /**
@@ -54,7 +55,7 @@ function ownReason(event: InboundEvent): IngestReason {
 
 export function createIngest(deps: IngestDeps): EventSink {
   const claimTtlMs = deps.claimTtlMs ?? 30_000;
-  const failed = (event: InboundEvent, error: unknown) => deps.log.error({ err: error, eventId: event.id }, 'could not enqueue event; the platform will redeliver it');
+  const failed = (event: InboundEvent, error: unknown) => deps.log.error({ err: error, eventId: event.id, ...traceLogFields(event) }, 'could not enqueue event; the platform will redeliver it');
 
   /** One step: the queue marks and enqueues together. A `then`, not an async function: one promise per event, not two. */
   const acceptOnce = (event: InboundEvent, key: string): Promise<IngestResult> =>

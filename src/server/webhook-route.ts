@@ -48,7 +48,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, maxBodyBytes: n
       return err.status;
     }
     // Not acked: the platform will deliver again, and dedupe keeps that from doubling anything.
-    log.error({ err, platform: adapter.platform }, 'webhook could not be accepted');
+    log.error({ err, platform: adapter.platform, ...scope?.logFields }, 'webhook could not be accepted');
     send(res, 503, { error: 'temporarily unable to accept the event; retry' }, { 'retry-after': '1' });
     return 503;
   }

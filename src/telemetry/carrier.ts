@@ -15,3 +15,12 @@ export function traceIdOf(event: Pick<InboundEvent, 'trace'>): string | undefine
   if ((parseInt(flags ?? '', 16) & 1) !== 1) return undefined;
   return id && /^[0-9a-f]{32}$/.test(id) ? id : undefined;
 }
+
+/**
+ * `{ trace_id }` for a log line about `event` (a failure, a retry, a dead letter), when its trace was
+ * recorded: the field every botyard log line about an event uses, so one search finds them all.
+ */
+export function traceLogFields(event: Pick<InboundEvent, 'trace'>): { trace_id?: string } {
+  const id = traceIdOf(event);
+  return id ? { trace_id: id } : {};
+}

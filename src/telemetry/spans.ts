@@ -27,7 +27,6 @@
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import type { InboundEvent } from '../adapters/adapter.ts';
 import { eventAttributes, handlerAttributes } from './attributes.ts';
-import { traceIdOf } from './carrier.ts';
 import { carriedSampled, carry, eventContext } from './event-context.ts';
 import { randomSpanId, randomTraceId, withTraceId } from './ids.ts';
 import { spanContextOf, UnsampledRootContext } from './unsampled-root.ts';
@@ -245,13 +244,16 @@ export function traceHandler<T>(bot: string, handler: string, event: InboundEven
   return within(span, parent, fn);
 }
 
-/** One outbound verb, retries included (each retry is an event on the span). `parent`: takeParent() read on entry. */
-export function traceOutbound<T>(parent: Context | undefined, platform: string, kind: string, conversation: string, fn: (retried: (status: number | undefined, delayMs: number) => void) => Promise<T>): Promise<T> {
+/**
+ * One outbound verb, retries included (each retry is an event on the span). `parent`: takeParent() read on entry.
+ * `fn` gets the retry recorder and, when the call is recorded, the span's ids for its log lines.
+ */
+export function traceOutbound<T>(parent: Context | undefined, platform: string, kind: string, conversation: string, fn: (retried: (status: number | undefined, delayMs: number) => void, logFields?: SpanScope['logFields']) => Promise<T>): Promise<T> {
   if (!on || unsampled(parent)) return fn(() => undefined);
   const span = tracer().startSpan(`${platform} ${kind}`, { kind: SpanKind.CLIENT }, parent);
   if (!span.isRecording()) return fn(() => undefined);
   span.setAttributes({ 'botyard.platform': platform, 'botyard.call.kind': kind, 'botyard.conversation': conversation });
-  return within(span, parent ?? ROOT_CONTEXT, () => fn((status, delayMs) => span.addEvent('retry', { 'http.response.status_code': status ?? 0, 'botyard.retry.delay_ms': delayMs })));
+  return within(span, parent ?? ROOT_CONTEXT, (scope) => fn((status, delayMs) => span.addEvent('retry', { 'http.response.status_code': status ?? 0, 'botyard.retry.delay_ms': delayMs }), scope.logFields));
 }
 
 /**
@@ -265,13 +267,6 @@ export function runRoot<T>(kind: 'schedule' | 'timer', what: { bot: string; name
   if (!span.isRecording()) return quietly(new UnsampledRootContext(span), fn);
   span.setAttributes({ 'botyard.bot': what.bot, [`botyard.${kind}`]: what.name, ...(what.slot ? { 'botyard.slot': what.slot } : {}) });
   return within(span, ROOT_CONTEXT, fn);
-}
-
-/** The event's trace id for log lines about it (handlers, failures), when its trace was recorded. */
-export function eventLogFields(event: InboundEvent): { trace_id?: string } {
-  if (!on || !event.trace || !event.trace.traceparent.endsWith('-01')) return {};
-  const id = traceIdOf(event);
-  return id ? { trace_id: id } : {};
 }
 
 /** Trace and span id of the active span (with the context manager installed), for the logger's mixin. */

@@ -121,7 +121,7 @@ describe('production: Stream on one instance and its SQLite file', () => {
     const ready = await waitFor(async () => {
       const r = await p.get('/readyz');
       if (r.status !== 200) console.log(`/readyz ${r.status} while the refused start ended: ${JSON.stringify(r.body?.checks)}`);
-      return r.status === 200 && r;
+      return r.status === 200 ? r : undefined;
     }, { timeoutMs: 30_000, intervalMs: 500, what: '/readyz 200 on the running instance' });
     expect(ready.body.checks.store).toEqual({ ok: true });
   }, 180_000);

@@ -3,8 +3,8 @@ import { createMemoryQueue } from '../../src/queue/memory.ts';
 import { makeEvent, runQueueContract } from './queue.contract.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-runQueueContract('memory', async ({ maxAttempts, backoffMs, concurrency }) => ({
-  queue: createMemoryQueue({ maxAttempts, concurrency, backoffMs: (attempt) => backoffMs * 2 ** (attempt - 1) }),
+runQueueContract('memory', async ({ maxAttempts, backoffMs, concurrency, log }) => ({
+  queue: createMemoryQueue({ maxAttempts, concurrency, backoffMs: (attempt) => backoffMs * 2 ** (attempt - 1), ...(log ? { log } : {}) }),
 }));
 
 describe('memory queue', () => {

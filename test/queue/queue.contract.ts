@@ -7,6 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
 import type { EventQueue } from '../../src/queue/queue.ts';
+import type { Logger } from 'pino';
+import { logLines } from '../helpers/log-lines.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 export interface QueueHarnessOptions {
@@ -14,6 +16,8 @@ export interface QueueHarnessOptions {
   /** First retry delay; implementations may grow it per attempt. */
   backoffMs: number;
   concurrency?: number;
+  /** Where the queue logs (its retries and dead letters). */
+  log?: Logger;
 }
 
 export interface QueueHarness {
@@ -149,6 +153,31 @@ export function runQueueContract(name: string, make: (options: QueueHarnessOptio
       expect(await queue.deadLetters()).toEqual([]);
       expect(await queue.replay(bad.id)).toBe(false);
       await waitFor(async () => (await queue.depth()) === 0, { what: 'depth 0' });
+    });
+
+    it('a dead letter, and the lines logged about the tries, carry the trace id of a recorded trace (none for one sampled out)', async () => {
+      const { log, lines } = logLines();
+      const queue = await open({ maxAttempts: 2, log });
+      const traceId = 'ab'.repeat(16);
+      const traced = { ...makeEvent('trace', 1), trace: { traceparent: `00-${traceId}-${'cd'.repeat(8)}-01`, acceptedAt: Date.now() } };
+      const sampledOut = { ...makeEvent('trace', 2), trace: { traceparent: `00-${'ef'.repeat(16)}-${'cd'.repeat(8)}-00`, acceptedAt: Date.now() } };
+      queue.start(async () => {
+        throw new Error('handler broke');
+      });
+      await queue.enqueue(traced);
+      await queue.enqueue(sampledOut);
+      const letters = await waitFor(async () => {
+        const all = await queue.deadLetters();
+        return all.length === 2 ? all : undefined;
+      }, { what: 'two dead letters' });
+      expect(letters.find((l) => l.event.id === traced.id)?.traceId).toBe(traceId);
+      expect(letters.find((l) => l.event.id === sampledOut.id)).not.toHaveProperty('traceId');
+      const about = (id: string, msg: string) => lines.filter((l) => l.eventId === id && l.msg === msg);
+      await waitFor(() => about(sampledOut.id, 'event dead-lettered').length === 1, { what: 'the dead-letter lines' });
+      expect(about(traced.id, 'event failed; retrying')).toEqual([expect.objectContaining({ trace_id: traceId })]);
+      expect(about(traced.id, 'event dead-lettered')).toEqual([expect.objectContaining({ trace_id: traceId, attempts: 2 })]);
+      for (const line of [...about(sampledOut.id, 'event failed; retrying'), ...about(sampledOut.id, 'event dead-lettered')]) expect(line).not.toHaveProperty('trace_id');
+      expect(about(sampledOut.id, 'event dead-lettered')).toHaveLength(1);
     });
 
     it('stop waits for in-flight events to finish', async () => {

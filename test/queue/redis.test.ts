@@ -13,10 +13,10 @@ describeRedis('redis queue', () => {
   const { fresh, open } = queues;
   const admin = () => queues.admin();
 
-  runQueueContract('redis', async ({ maxAttempts, backoffMs, concurrency }) => {
+  runQueueContract('redis', async ({ maxAttempts, backoffMs, concurrency, log }) => {
     const name = uniqueName('q');
     return {
-      queue: createRedisQueue({ url: redisUrl, name, maxAttempts, backoffMs, concurrency }),
+      queue: createRedisQueue({ url: redisUrl, name, maxAttempts, backoffMs, concurrency, ...(log ? { log } : {}) }),
       cleanup: () => cleanupQueue(admin(), name),
     };
   });

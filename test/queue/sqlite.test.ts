@@ -8,9 +8,9 @@ import { makeEvent, runQueueContract } from './queue.contract.ts';
 
 const files = sqliteFiles('queue');
 
-runQueueContract('sqlite', async ({ maxAttempts, backoffMs, concurrency }) => {
+runQueueContract('sqlite', async ({ maxAttempts, backoffMs, concurrency, log }) => {
   const db = await files.open();
-  return { queue: createSqliteQueue({ db, maxAttempts, backoffMs, ...(concurrency ? { concurrency } : {}) }), cleanup: async () => db.close() };
+  return { queue: createSqliteQueue({ db, maxAttempts, backoffMs, ...(concurrency ? { concurrency } : {}), ...(log ? { log } : {}) }), cleanup: async () => db.close() };
 });
 
 describe('sqlite queue', () => {

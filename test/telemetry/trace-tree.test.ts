@@ -12,6 +12,7 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createStreamAdapter } from '../../src/adapters/stream/index.ts';
+import { applyFaults } from '../../src/emulator/faults.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createRedisLimiter } from '../../src/outbound/redis-limiter.ts';
 import { createRedisQueue } from '../../src/queue/redis.ts';
@@ -72,7 +73,7 @@ for (const activeContext of [false, true]) describeRedis(`tracing (activeContext
       config,
       log,
       store,
-      queue: createRedisQueue({ url: redisUrl, prefix, maxAttempts: 2, backoffMs: 300, stalledInterval: 500, lockDuration: 2000 }),
+      queue: createRedisQueue({ url: redisUrl, prefix, maxAttempts: 2, backoffMs: 300, stalledInterval: 500, lockDuration: 2000, log }),
       outboundLimiter: createRedisLimiter({ url: redisUrl, prefix }),
       adapters: [createStreamAdapter({ apiKey: world.emu.apiKey, apiSecret: world.emu.apiSecret, baseUrl: world.emu.url, bot: { id: 'botyard', name: 'Botyard' } })],
       bots: [bot(name)],
@@ -114,6 +115,8 @@ for (const activeContext of [false, true]) describeRedis(`tracing (activeContext
     expect(await deliver(world, a.server.url, item!)).toBe(200);
     await waitFor(() => exporter.getFinishedSpans().some((s) => s.name === 'handler flaky/onMessage'), { what: 'A to fail the first try' });
     await a.stop();
+    // B's send is refused once (503): its retry is an event on the send span, and its log line names the trace.
+    applyFaults({ stream: world.emu.faults }, 'stream:send:503x1');
     const b = await start('B');
     try {
       await waitFor(() => world.answered([item!]) === 1, { timeoutMs: 15_000, what: 'B to answer the retry' });
@@ -146,6 +149,14 @@ for (const activeContext of [false, true]) describeRedis(`tracing (activeContext
     expect(own.map(parentOf)).toEqual(activeContext ? handlers.map((h) => h.spanContext().spanId) : [undefined, undefined]);
     expect(parentOf(send!)).toBe(handlers[1]!.spanContext().spanId);
     expect(send!.attributes['botyard.conversation']).toBe(`stream:${item!.cid}`);
+    expect(send!.events.filter((e) => e.name === 'retry').map((e) => e.attributes?.['http.response.status_code'])).toEqual([503]);
+    expect(lines.filter((l) => l.msg === 'outbound call failed; retrying')).toEqual([
+      expect.objectContaining({ instance: 'B', status: 503, trace_id: webhook.spanContext().traceId, span_id: send!.spanContext().spanId }),
+    ]);
+    // The queue's line about A's failed try names the trace too.
+    expect(lines.filter((l) => l.msg === 'event failed; retrying' && l.eventId === ingest!.attributes['botyard.event.id'])).toEqual([
+      expect.objectContaining({ instance: 'A', trace_id: webhook.spanContext().traceId }),
+    ]);
 
     // Every log line written inside the trace carries its trace id and the span that wrote it.
     const handling = lines.filter((l) => l.msg === 'flaky: handling');
@@ -167,6 +178,9 @@ for (const activeContext of [false, true]) describeRedis(`tracing (activeContext
         }, { timeoutMs: 15_000, what: 'the dead letter' });
         const ingest = exporter.getFinishedSpans().find((s) => s.name === 'ingest message.new' && s.attributes['botyard.event.id'] === letter!.event.id)!;
         expect(letter!.traceId).toBe(ingest.spanContext().traceId);
+        expect(lines.filter((l) => l.msg === 'event dead-lettered' && l.eventId === letter!.event.id)).toEqual([
+          expect.objectContaining({ trace_id: ingest.spanContext().traceId, attempts: 2 }),
+        ]);
 
         await b.runtime.scheduler.runNow('flaky:nightly', new Date('2030-01-01T00:00:00Z'));
         const tick = exporter.getFinishedSpans().find((s) => s.name.startsWith('schedule flaky/'))!;

@@ -4,6 +4,7 @@
  * body is parsed, so it can never become an event, run a handler or write a dedupe key.
  */
 import type { Logger } from 'pino';
+import { traceLogFields } from '../../telemetry/carrier.ts';
 import { keepParent } from '../../telemetry/spans.ts';
 import type { InboundEvent, UserRef, WebhookRequest, WebhookResponse } from '../adapter.ts';
 import type { EventGridAuthenticator } from './event-grid-auth.ts';
@@ -75,10 +76,15 @@ export function createGridWebhook(deps: GridWebhookDeps): (request: WebhookReque
       return { status: 200, body: {} };
     }
     const events = foldDelivery(envelope.events, deps.bot(), (reason) => deps.log?.warn({ reason }, 'Event Grid event skipped: its ids do not agree'));
+    let current: InboundEvent | undefined;
     try {
-      for (const event of events) await resume(() => deps.deliver(event));
+      for (const event of events) {
+        current = event;
+        await resume(() => deps.deliver(event));
+      }
     } catch (error) {
-      deps.log?.error({ err: error }, 'Event Grid delivery not accepted; answering 500 so Event Grid retries');
+      const about = current ? { eventId: current.id, ...traceLogFields(current) } : {};
+      deps.log?.error({ err: error, ...about }, 'Event Grid delivery not accepted; answering 500 so Event Grid retries');
       return { status: 500, body: { error: 'not accepted; Event Grid will retry' } };
     }
     return { status: 200 };

@@ -13,6 +13,7 @@ import { createStreamClient } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
 import { streamModeration } from './moderation.ts';
 import { fromAttachment, normalize } from './normalize.ts';
+import { traceLogFields } from '../../telemetry/carrier.ts';
 import { watchRateLimits } from './rate-limit-headers.ts';
 import { verifySignature } from './signature.ts';
 import { verifyStreamCredentials } from './verify.ts';
@@ -141,7 +142,7 @@ export function createStreamAdapter(options: StreamAdapterOptions): StreamAdapte
       try {
         return DELIVERED[await sink(event)];
       } catch (err) {
-        log?.error({ err, eventId: event.id }, 'stream webhook: sink failed; answering 500 so Stream retries');
+        log?.error({ err, eventId: event.id, ...traceLogFields(event) }, 'stream webhook: sink failed; answering 500 so Stream retries');
         return { status: 500, body: { error: 'event not accepted' } };
       }
     },

@@ -1,0 +1,7 @@
+/** A pino logger whose lines land, parsed, in `lines`: for tests that check what was logged and with which fields. */
+import { pino, type Logger } from 'pino';
+
+export function logLines(level = 'debug'): { log: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  return { lines, log: pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line)) }) };
+}
