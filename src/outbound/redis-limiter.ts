@@ -8,8 +8,9 @@
  * - Waiting, not dropping: a refused call sleeps until the counter's window ends (`msBeforeNext`) and
  *   asks again. Within one process, calls of one key queue in line (FIFO) and only the first asks Redis,
  *   so a backlog costs one Redis call per window per instance, not one per waiting call.
- * - A platform's "nothing left until T" (a 429, or X-RateLimit-Remaining: 0) fills the counters until T,
- *   so every instance holds back, not only the one that was told.
+ * - A platform's "nothing left until T" on an answer (X-RateLimit-Remaining: 0, read by outbound.ts) fills
+ *   the counters until T, so every instance holds back, not only the one that was told. A 429 is waited out
+ *   by the call that got it alone (outbound.ts says why).
  * - Redis unreachable: each counter falls back to an in-process one with the same numbers
  *   (`insuranceLimiter`), so calls keep going at one instance's share rather than stopping.
  */
