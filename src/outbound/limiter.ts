@@ -18,12 +18,18 @@ export interface Limiter {
 /**
  * Bucket parameters that never let more than a window's limit through any rolling window: capacity c
  * and rate r with c + r·W ≤ L for the long window and the short one (ACS's 10 per 10 s).
+ *
+ * The default burst of a per-minute limit with no short window (Stream's) is one second's share of the
+ * minute (L/60): Stream also refuses more than L/30 in any second (its per-second limit), and a burst of
+ * L/60 plus a second's refill (under L/60) stays within that. A tenth of the minute, as it was, sent 100
+ * calls at once against Stream's 33 per second for 1,000 a minute.
  */
 export function bucketFor(limit: KindLimit): { limit: number; windowMs: number; burst: number } {
   const smallest = Math.min(limit.limit, limit.short?.limit ?? Infinity);
   // A configured burst of a whole window's limit or more would leave no rate for the rest of that window
   // (ACS: `burst: 10` against 10 sends per 10 s): the largest burst that still leaves one is used instead.
-  const burst = limit.burst !== undefined ? Math.max(1, Math.min(limit.burst, smallest - 1)) : Math.max(1, Math.floor(limit.short ? smallest / 2 : limit.limit / 10));
+  const oneSecond = (limit.limit * 1000) / limit.windowMs;
+  const burst = limit.burst !== undefined ? Math.max(1, Math.min(limit.burst, smallest - 1)) : Math.max(1, Math.floor(limit.short ? smallest / 2 : oneSecond));
   const rates = [(limit.limit - burst) / limit.windowMs, ...(limit.short ? [(limit.short.limit - burst) / limit.short.windowMs] : [])];
   const rate = Math.min(...rates);
   // A configured burst larger than the limit leaves no rate: fall back to the plain average.

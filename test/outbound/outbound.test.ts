@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter, ConversationRef } from '../../src/adapters/adapter.ts';
 import { PlatformError } from '../../src/errors.ts';
-import { configuredLimits, defaultLimits } from '../../src/outbound/limits.ts';
+import { configuredLimits, defaultLimits, type KindLimit } from '../../src/outbound/limits.ts';
 import { bucketFor } from '../../src/outbound/limiter.ts';
 import { createOutbound } from '../../src/outbound/outbound.ts';
 import { TokenBucket } from '../../src/outbound/token-bucket.ts';
@@ -32,8 +32,10 @@ const forever = (sleeps: number[]) => (ms: number) => (sleeps.push(ms), new Prom
 describe('bucketFor', () => {
   /** Most calls in any rolling `windowMs` when callers take every token as soon as the bucket gives it, for two minutes. */
   function busiest(burst: number | undefined, windowMs: number): number {
+    return busiestUnder(configuredLimits({ acs: { send: { perMinute: 30, ...(burst ? { burst } : {}) } } }).acs!.send!, windowMs);
+  }
+  function busiestUnder(limit: KindLimit, windowMs: number): number {
     let t = 0;
-    const limit = { ...configuredLimits({ acs: { send: { perMinute: 30, ...(burst ? { burst } : {}) } } }).acs!.send! };
     const bucket = new TokenBucket(bucketFor(limit), () => t);
     const at: number[] = [];
     while (t < 120_000) {
@@ -47,6 +49,15 @@ describe('bucketFor', () => {
     }
     return most;
   }
+
+  it("Stream's default limits keep every second within a thirtieth of the minute (its per-second limit), and every minute within the minute's", () => {
+    for (const [kind, limit] of Object.entries(defaultLimits.stream)) {
+      const second = busiestUnder(limit, 1000);
+      expect({ kind, second, minute: busiestUnder(limit, 60_000) <= limit.limit }).toEqual({ kind, second: Math.min(second, Math.floor(limit.limit / 30)), minute: true });
+    }
+    // 1,000 sends a minute: 16 at once (not 100), then ~16 a second.
+    expect(bucketFor(defaultLimits.stream.send!).burst).toBe(16);
+  });
 
   it('a raised ACS limit raises its short window with it: 60,000 a minute with a burst of 1,000 sends 1,000 at once', () => {
     const raised = configuredLimits({ acs: { send: { perMinute: 60_000, burst: 1000 } } }).acs!.send!;
