@@ -51,9 +51,10 @@ export const defaultLimits: Record<PlatformName, PlatformLimits> = {
     members: perMinute(300),
     moderators: perMinute(300, 'members'),
     topic: perMinute(300),
-    // ctx.stream()/ctx.history(): ai_indicator events are SendEvent (10,000/min); history reads are
-    // channel queries (10,000/min) or GetReplies (1,000/min): the tighter one for both.
-    aiIndicator: perMinute(10_000),
+    // ctx.stream()/ctx.history(): ai_indicator events are SendEvent calls, as typing is, so they count
+    // against typing's limit (Stream limits per endpoint); history reads are channel queries (10,000/min)
+    // or GetReplies (1,000/min): the tighter one for both.
+    aiIndicator: perMinute(10_000, 'typing'),
     history: perMinute(1000),
   },
   acs: {

@@ -57,6 +57,15 @@ describe('outbound follows the platform', () => {
     expect(time.now()).toBe(7_000);
   });
 
+  it("Stream's AI indicator events and typing are both SendEvent: one endpoint's limit, so a hold on one holds the other", async () => {
+    const time = fakeTime();
+    const out = createOutbound({ now: time.now, sleep: time.sleep });
+    const { adapter, report } = reportingAdapter();
+    await out.run(adapter, 'typing', channel, async () => report({ kind: 'typing', limit: 10_000, remaining: 0, resetAtMs: 4_000 }));
+    await out.run(adapter, 'aiIndicator', channel, async () => undefined);
+    expect(time.now()).toBe(4_000);
+  });
+
   it('a 429 is waited out by the call that got it, for exactly the time asked; the next call goes at once', async () => {
     const time = fakeTime();
     const out = createOutbound({ now: time.now, sleep: time.sleep });
