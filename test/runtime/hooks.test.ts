@@ -6,12 +6,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestRuntime, type TestRuntime } from 'botyard/testing';
 import { defineBot } from 'botyard';
-import pino from 'pino';
 import type { FailureInfo } from '../../src/runtime/hooks.ts';
 import { createLocalAdapter } from '../../src/adapters/local/local-adapter.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createMemoryQueue } from '../../src/queue/memory.ts';
 import { createRuntime } from '../../src/runtime/runtime.ts';
+import { logLines } from '../helpers/log-lines.ts';
 
 describe('hooks', () => {
   let t: TestRuntime;
@@ -148,8 +148,7 @@ describe('hooks', () => {
   });
 
   it('a failing handler logs one concise entry (what and where), not one per retry; then one dead-letter entry', async () => {
-    const lines: Array<Record<string, unknown>> = [];
-    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const { lines, log } = logLines('info');
     const config = await loadConfig({ env: {}, config: {} });
     const local = createLocalAdapter({ bot: config.bot });
     const queue = createMemoryQueue({ maxAttempts: 3, backoffMs: () => 0, log });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import pino from 'pino';
 import { createScheduler } from '../../src/scheduler/scheduler.ts';
 import { silentLogger } from '../../src/runtime/log.ts';
 import { createMemoryStore } from '../../src/state/memory.ts';
 import type { ScheduleEntry } from '../../src/runtime/bot.ts';
+import { logLines } from '../helpers/log-lines.ts';
 
 const entry = (cron: string, options: ScheduleEntry['options'] = {}): ScheduleEntry => ({ name: 'tick', cron, options, handler: () => {} });
 
@@ -55,11 +55,7 @@ describe('scheduler', () => {
   });
 
   describe('catch-up of ticks that fell while no instance ran', () => {
-    /** A logger whose lines land in `lines`. */
-    const capture = () => {
-      const lines: Array<{ level: number; msg: string }> = [];
-      return { lines, log: pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) }) };
-    };
+    const capture = () => logLines<{ level: number; msg: string }>('info');
     const daily = (catchUp?: 'skip' | 'once'): ScheduleEntry => ({ name: 'daily', cron: '0 9 * * *', options: { timezone: 'UTC', ...(catchUp ? { catchUp } : {}) }, handler: () => {} });
     type Ran = { slot: string; catchUp: boolean | undefined };
     const make = (store: ReturnType<typeof createMemoryStore>, ran: Ran[], log = silentLogger, who = 'a') =>

@@ -8,7 +8,6 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMetrics } from '../../src/server/metrics.ts';
 import { exportHealth, REPEAT_MS } from '../../src/telemetry/export-health.ts';
@@ -16,6 +15,7 @@ import { startTracing } from '../../src/telemetry/setup.ts';
 import { runRoot } from '../../src/telemetry/spans.ts';
 import { spanTally } from '../../src/telemetry/span-tally.ts';
 import { spansOfProtobuf } from '../helpers/otlp-wire.ts';
+import { logLines } from '../helpers/log-lines.ts';
 
 let status = 401;
 let taken = 0;
@@ -34,10 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => collector.close(() => resolve())));
 
-function capturedLog() {
-  const lines: Array<{ level: number; msg: string; url?: string; spans?: number; lost?: number; dropped?: number }> = [];
-  return { lines, log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }) };
-}
+const capturedLog = () => logLines<{ level: number; msg: string; url?: string; spans?: number; lost?: number; dropped?: number }>('info');
 
 const spans = async (n: number, name: string) => {
   for (let i = 0; i < n; i++) await runRoot('timer', { bot: 'health', name }, () => undefined);
