@@ -2,6 +2,7 @@
  * The Stream adapter: webhook ingest (signature, parse, normalize, hand to the sink, answer) and every
  * outbound verb through the stream-chat server client, acting as the bot user.
  */
+import { traceLogFields } from '../../telemetry/carrier.ts';
 import { constantBody } from '../constant-body.ts';
 import { rememberRawJson } from '../raw-json.ts';
 import type { StreamChat } from 'stream-chat';
@@ -13,7 +14,6 @@ import { createStreamClient } from './client.ts';
 import { isDuplicateMessageError, toPlatformError } from './errors.ts';
 import { streamModeration } from './moderation.ts';
 import { fromAttachment, normalize } from './normalize.ts';
-import { traceLogFields } from '../../telemetry/carrier.ts';
 import { watchRateLimits } from './rate-limit-headers.ts';
 import { verifySignature } from './signature.ts';
 import { verifyStreamCredentials } from './verify.ts';
