@@ -2,7 +2,7 @@
 import type { IngestResult } from '../ingest/bench.ts';
 import { cell, mark } from './report-marks.ts';
 import type { Spread } from './stats.ts';
-import { DEFAULT_SAMPLE_RATIO } from '../../src/telemetry/sampler.ts';
+import { DEFAULT_SAMPLING } from '../../src/telemetry/sampler.ts';
 
 const s = (x: Spread | undefined, unit = '') => (x ? `${x.median}${unit} (${x.min}–${x.max})` : '–');
 /** How far apart a ratio says two figures are, whichever is larger (0.9 → 1.11). */
@@ -45,7 +45,7 @@ export function ingestSection(ingest: IngestResult): { lines: string[]; targets:
   if (has('bareRedis')) {
     L.push(
       `Redis: (d)/(a-redis) = **${r.redisVsBareRedis}x** requests/s (${r.cpuRedisVsBareRedis}x by CPU per request); against the auto-pipelined floor (a-redis-p) ${r.redisVsBareRedisPipelined}x.${r.ingestOnlyVsBareRedis !== undefined ? ` The accept path alone, (d-ingest)/(a-redis) = **${r.ingestOnlyVsBareRedis}x** requests/s (${r.cpuIngestOnlyVsBareRedis}x by CPU per request).` : ''}`,
-      `Tracing on ÷ off, CPU per request, at the default sampler (${DEFAULT_SAMPLE_RATIO * 100}% of events, parent-based): memory ${r.tracingCpuMemory}x, Redis ${r.tracingCpuRedis}x (requests/s ${r.tracingRpsMemory}x and ${r.tracingRpsRedis}x)${r.tracingFullCpuMemory !== undefined ? `; tracing every event: memory ${r.tracingFullCpuMemory}x, Redis ${r.tracingFullCpuRedis}x (requests/s ${r.tracingFullRpsMemory}x and ${r.tracingFullRpsRedis}x)` : ''}; the stand-in collector took ${ingest.otlp?.requests ?? 0} OTLP exports (${Math.round((ingest.otlp?.bytes ?? 0) / 1024)} KB)${spansSentence(ingest.traceSpans)}.`,
+      `Tracing on ÷ off, CPU per request, at the default sampler (${DEFAULT_SAMPLING}): memory ${r.tracingCpuMemory}x, Redis ${r.tracingCpuRedis}x (requests/s ${r.tracingRpsMemory}x and ${r.tracingRpsRedis}x)${r.tracingFullCpuMemory !== undefined ? `; tracing every event: memory ${r.tracingFullCpuMemory}x, Redis ${r.tracingFullCpuRedis}x (requests/s ${r.tracingFullRpsMemory}x and ${r.tracingFullRpsRedis}x)` : ''}; the stand-in collector took ${ingest.otlp?.requests ?? 0} OTLP exports (${Math.round((ingest.otlp?.bytes ?? 0) / 1024)} KB)${spansSentence(ingest.traceSpans)}.`,
     );
   }
   if (r.sqliteVsMemory !== undefined && r.sqliteVsRedis !== undefined) {

@@ -195,12 +195,17 @@ export const fileConfigSchema = z
         /** service.name of the spans. Default 'botyard' (OTEL_SERVICE_NAME wins). */
         serviceName: z.string().min(1).optional(),
         /**
-         * Share of events traced, 0..1 (default 0.05, src/telemetry/sampler.ts): a recorded event costs tens of
-         * µs of CPU (its spans built and exported), one not recorded about one. OTEL_TRACES_SAMPLER_ARG wins,
-         * and OTEL_TRACES_SAMPLER=parentbased_always_on traces all. Every span of an event, retries included,
-         * follows the choice made where it entered.
+         * Share of events traced, 0..1 (default 1, src/telemetry/sampler.ts), under maxTracesPerSecond.
+         * OTEL_TRACES_SAMPLER_ARG wins; OTEL_TRACES_SAMPLER names a sampler exactly as the OTel spec defines
+         * it, with no cap. Every span of an event, retries included, follows the choice made where it entered.
          */
         sampleRatio: z.number().min(0).max(1).optional(),
+        /**
+         * At most this many new traces a second per process (default 10; false: no cap). A recorded event costs
+         * tens of µs of CPU (its spans built and exported), one not recorded about one: the cap keeps tracing's
+         * cost fixed however busy the instance gets, while a quiet one has every event traced.
+         */
+        maxTracesPerSecond: z.union([z.number().positive(), z.literal(false)]).optional(),
         /**
          * Make each handler's span the active context, so spans your bot's own code starts nest under it.
          * Default on Node 24+; on Node 20 and 22 it cost ~10 µs per event (AsyncLocalStorage hooks every promise),

@@ -21,6 +21,8 @@ export interface TracingPlan {
   sampler: SamplerName;
   /** Share of events traced by a ratio sampler (1: all). */
   sampleRatio: number;
+  /** At most this many new traces a second per process (botyard's default sampler); absent: no cap. */
+  maxTracesPerSecond?: number;
   activeContext?: boolean;
   /** The batch span processor's settings from the OTEL_BSP_* variables (setup.ts has the defaults). */
   batch: BatchSettings;
@@ -38,7 +40,7 @@ export function tracingPlan(config: Pick<BotyardConfig, 'env' | 'tracing'>): Tra
     protocol: resolveProtocol(env, tracing.protocol),
     ...((env.OTEL_SERVICE_NAME ?? tracing.serviceName) ? { serviceName: env.OTEL_SERVICE_NAME ?? tracing.serviceName } : {}),
     ...(env.OTEL_RESOURCE_ATTRIBUTES ? { resourceAttributes: env.OTEL_RESOURCE_ATTRIBUTES } : {}),
-    ...resolveSampler(env, tracing.sampleRatio),
+    ...resolveSampler(env, tracing),
     ...(tracing.activeContext !== undefined ? { activeContext: tracing.activeContext } : {}),
     batch: {
       ...(env.OTEL_BSP_SCHEDULE_DELAY !== undefined ? { scheduledDelayMillis: env.OTEL_BSP_SCHEDULE_DELAY } : {}),

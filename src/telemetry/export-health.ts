@@ -71,7 +71,7 @@ export function exportHealth(log: Logger, url: string | undefined, now: () => nu
       dropLine = at;
       const said = droppedUnsaid;
       droppedUnsaid = 0;
-      log.warn({ dropped: said }, `tracing: ${said} spans dropped: more spans ended than the exporter could send. Record a smaller share of events (tracing.sampleRatio or OTEL_TRACES_SAMPLER_ARG), or, for bursts, hold more for export (OTEL_BSP_MAX_QUEUE_SIZE); botyard_trace_spans_total{outcome="dropped"} counts them`);
+      log.warn({ dropped: said }, `tracing: ${said} spans dropped: more spans ended than the exporter could send. Record fewer traces (tracing.maxTracesPerSecond, tracing.sampleRatio or OTEL_TRACES_SAMPLER_ARG), or, for bursts, hold more for export (OTEL_BSP_MAX_QUEUE_SIZE); botyard_trace_spans_total{outcome="dropped"} counts them`);
       return;
     }
     // A failed export also reaches the SDK's error handler: exportFailed has said it, with the fix.

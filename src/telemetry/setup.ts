@@ -15,6 +15,7 @@ import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampl
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Logger } from 'pino';
 import { settlesWithin } from '../queue/settles-within.ts';
+import { CappedSampler } from './capped-sampler.ts';
 import { exportHealth } from './export-health.ts';
 import type { OtlpProtocol } from './protocol.ts';
 import type { SamplerName } from './sampler.ts';
@@ -39,6 +40,8 @@ export interface TracingOptions {
   sampler?: SamplerName;
   /** The ratio of a ratio sampler (default 1: here, unlike in config, everything is recorded unless asked). */
   sampleRatio?: number;
+  /** At most this many new traces a second (capped-sampler.ts); default: no cap here, unlike in config. */
+  maxTracesPerSecond?: number;
   /**
    * Make each handler's span the active OpenTelemetry context (AsyncLocalStorage), so spans a bot's own
    * code starts nest under it. Default: on Node 24+, where it is cheap; on 20 and 22 it hooks every promise.
@@ -76,9 +79,11 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** The SDK sampler the OTel spec names `name`, and the one that decides its root spans. */
-function samplerFor(name: SamplerName, ratio: number): { sampler: Sampler; root: Sampler } {
-  const root = name.endsWith('always_on') ? new AlwaysOnSampler() : name.endsWith('always_off') ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(ratio);
+/** The SDK sampler the OTel spec names `name` (its roots capped at `perSecond` when given), and the one that decides its root spans. */
+function samplerFor(name: SamplerName, ratio: number, perSecond: number | undefined): { sampler: Sampler; root: Sampler } {
+  // A ratio of 1 records every trace id: AlwaysOn says so without working out a share of the id.
+  const named = name.endsWith('always_off') ? new AlwaysOffSampler() : name.endsWith('always_on') || ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio);
+  const root = perSecond === undefined ? named : new CappedSampler(named, perSecond);
   return { sampler: name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root, root };
 }
 
@@ -94,7 +99,7 @@ export function startTracing(options: TracingOptions): Tracing {
   const exporter = health ? health.watch(given) : given;
   const maxQueueSize = options.batch?.maxQueueSize ?? 8192;
   const batch = { ...options.batch, maxQueueSize, maxExportBatchSize: options.batch?.maxExportBatchSize ?? Math.min(1024, maxQueueSize) };
-  const { sampler, root } = samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1);
+  const { sampler, root } = samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1, options.maxTracesPerSecond);
   const provider = new TracerProvider({
     sampler,
     // Root spans get the trace id spans.ts already had sampled (startRoot); every other id is fresh.
@@ -113,8 +118,9 @@ export function startTracing(options: TracingOptions): Tracing {
   }
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  // A root span's parent is nothing: the sampler's answer depends on the trace id alone (spans.ts startRoot),
-  // and a parent-based sampler with no parent is its root sampler, asked directly.
+  // A root span's parent is nothing: the sampler's answer depends on the trace id alone (spans.ts startRoot;
+  // the capped sampler answers a second ask about the id it just recorded the same, without a token), and a
+  // parent-based sampler with no parent is its root sampler, asked directly.
   setTracing(true, (traceId, name) => root.shouldSample(ROOT_CONTEXT, traceId, name, SpanKind.INTERNAL, NO_ATTRIBUTES, NO_LINKS).decision !== SamplingDecision.NOT_RECORD);
   return {
     flush: () => provider.forceFlush(),

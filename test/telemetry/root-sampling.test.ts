@@ -22,9 +22,9 @@ afterEach(async () => {
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0([01])$/;
 
 /** Delivers `count` events through the webhook and ingest hooks; the events (with their carriers) and the spans recorded. */
-async function deliver(sampler: SamplerName, sampleRatio: number, count: number) {
+async function deliver(sampler: SamplerName, sampleRatio: number, count: number, maxTracesPerSecond?: number) {
   const exporter = new InMemorySpanExporter();
-  tracing = startTracing({ exporter, simple: true, sampler, sampleRatio });
+  tracing = startTracing({ exporter, simple: true, sampler, sampleRatio, ...(maxTracesPerSecond ? { maxTracesPerSecond } : {}) });
   const events = Array.from({ length: count }, (_, i) => ({ id: `e${i}`, type: 'message.new', platform: 'stream', conversation: { platform: 'stream', id: `c${i % 10}` } }) as InboundEvent);
   for (const event of events) {
     await traceWebhook('stream', 'POST', '/webhooks/stream', (scope) => handoff(scope, () => traceIngest(event, async () => 'accepted')).then(() => 200));
@@ -62,4 +62,22 @@ it('always_on records every event and always_off none, each still carrying its c
   const off = await deliver('parentbased_always_off', 0, 50);
   expect(off.carried.some((c) => c.sampled)).toBe(false);
   expect(off.spans).toHaveLength(0);
+});
+
+it('the default cap records the first events of a burst whole and leaves the rest unrecorded, each still carrying its context', async () => {
+  const started = performance.now();
+  const { carried, spans } = await deliver('parentbased_traceidratio', 1, 200, 5);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`[cap] 200 events delivered in ${(seconds * 1000).toFixed(0)} ms`);
+  const sampled = carried.filter((c) => c.sampled);
+  // Five at once, then five a second: however slow the machine, far fewer than 200.
+  expect(sampled.length).toBeGreaterThanOrEqual(5);
+  expect(sampled.length).toBeLessThanOrEqual(5 + Math.ceil(seconds * 5));
+  expect(carried.slice(0, 5).every((c) => c.sampled)).toBe(true);
+  // Each recorded trace is whole: its webhook span and its ingest span, nothing for the others.
+  const byTrace = new Map<string, typeof spans>();
+  for (const span of spans) byTrace.set(span.spanContext().traceId, [...(byTrace.get(span.spanContext().traceId) ?? []), span]);
+  expect(new Set(byTrace.keys())).toEqual(new Set(sampled.map((c) => c.traceId)));
+  for (const [, trace] of byTrace) expect(trace.map((s) => s.name).sort()).toEqual(['POST /webhooks/stream', 'ingest message.new']);
+  expect(new Set(carried.map((c) => c.traceId)).size).toBe(carried.length);
 });
