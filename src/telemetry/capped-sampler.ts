@@ -18,10 +18,15 @@ export class CappedSampler implements Sampler {
   private filledAt: number;
   private last: { traceId: string; result: SamplingResult } | undefined;
 
-  /** `now`: milliseconds from any fixed origin (tests pass a clock of their own). */
+  /**
+   * `onFirstCapped`: called once, the first time the cap leaves a trace unrecorded (setup.ts logs it, so an
+   * operator who finds fewer traces than events knows why). `now`: milliseconds from any fixed origin (tests
+   * pass a clock of their own).
+   */
   constructor(
     private readonly inner: Sampler,
     private readonly perSecond: number,
+    private onFirstCapped?: () => void,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.tokens = perSecond;
@@ -31,7 +36,14 @@ export class CappedSampler implements Sampler {
   shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     if (this.last?.traceId === traceId) return this.last.result;
     // The cap first: when it is spent (a busy instance, most of the time), the inner sampler is not asked.
-    if (!this.hasToken()) return DROP;
+    if (!this.hasToken()) {
+      if (this.onFirstCapped) {
+        const said = this.onFirstCapped;
+        this.onFirstCapped = undefined;
+        said();
+      }
+      return DROP;
+    }
     const result = this.inner.shouldSample(context, traceId, name, kind, attributes, links);
     if (result.decision === SamplingDecision.NOT_RECORD) return result;
     this.tokens -= 1;

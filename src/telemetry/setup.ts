@@ -80,10 +80,11 @@ export interface Tracing {
 }
 
 /** The SDK sampler the OTel spec names `name` (its roots capped at `perSecond` when given), and the one that decides its root spans. */
-function samplerFor(name: SamplerName, ratio: number, perSecond: number | undefined): { sampler: Sampler; root: Sampler } {
+function samplerFor(name: SamplerName, ratio: number, perSecond: number | undefined, log: Logger | undefined): { sampler: Sampler; root: Sampler } {
   // A ratio of 1 records every trace id: AlwaysOn says so without working out a share of the id.
   const named = name.endsWith('always_off') ? new AlwaysOffSampler() : name.endsWith('always_on') || ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio);
-  const root = perSecond === undefined ? named : new CappedSampler(named, perSecond);
+  const capped = () => log?.info({ maxTracesPerSecond: perSecond }, `tracing: more than ${perSecond} new traces a second; recording ${perSecond} a second and leaving the rest unrecorded (tracing.maxTracesPerSecond; false records them all). Said once.`);
+  const root = perSecond === undefined ? named : new CappedSampler(named, perSecond, capped);
   return { sampler: name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root, root };
 }
 
@@ -99,7 +100,7 @@ export function startTracing(options: TracingOptions): Tracing {
   const exporter = health ? health.watch(given) : given;
   const maxQueueSize = options.batch?.maxQueueSize ?? 8192;
   const batch = { ...options.batch, maxQueueSize, maxExportBatchSize: options.batch?.maxExportBatchSize ?? Math.min(1024, maxQueueSize) };
-  const { sampler, root } = samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1, options.maxTracesPerSecond);
+  const { sampler, root } = samplerFor(options.sampler ?? 'parentbased_traceidratio', options.sampleRatio ?? 1, options.maxTracesPerSecond, options.log);
   const provider = new TracerProvider({
     sampler,
     // Root spans get the trace id spans.ts already had sampled (startRoot); every other id is fresh.

@@ -14,7 +14,7 @@ const recorded = (sampler: Sampler, times: number) => Array.from({ length: times
 
 it('records at most its cap in a second, then as many as the clock refills', () => {
   let now = 0;
-  const sampler = new CappedSampler(new AlwaysOnSampler(), 10, () => now);
+  const sampler = new CappedSampler(new AlwaysOnSampler(), 10, undefined, () => now);
   expect(recorded(sampler, 100)).toBe(10);
   now += 500; // half a second: five more
   expect(recorded(sampler, 100)).toBe(5);
@@ -26,11 +26,11 @@ it('records at most its cap in a second, then as many as the clock refills', () 
 
 it('records only what its inner sampler records, and spends nothing on what that one drops', () => {
   let now = 0;
-  const off = new CappedSampler(new AlwaysOffSampler(), 5, () => now);
+  const off = new CappedSampler(new AlwaysOffSampler(), 5, undefined, () => now);
   expect(recorded(off, 50)).toBe(0);
   // A ratio of one half under a cap of 5: the cap holds, and the ones recorded are ones the ratio records.
   const ratio = new TraceIdRatioBasedSampler(0.5);
-  const capped = new CappedSampler(ratio, 5, () => now);
+  const capped = new CappedSampler(ratio, 5, undefined, () => now);
   const ids = Array.from({ length: 200 }, () => randomTraceId());
   const taken = ids.filter((id) => ask(capped, id) === SamplingDecision.RECORD_AND_SAMPLED);
   expect(taken).toHaveLength(5);
@@ -39,7 +39,7 @@ it('records only what its inner sampler records, and spends nothing on what that
 
 it('answers the same for the trace id it just recorded, without taking another of its cap', () => {
   const now = 0;
-  const sampler = new CappedSampler(new AlwaysOnSampler(), 2, () => now);
+  const sampler = new CappedSampler(new AlwaysOnSampler(), 2, undefined, () => now);
   const first = randomTraceId();
   expect(ask(sampler, first)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
   expect(ask(sampler, first)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
@@ -47,4 +47,16 @@ it('answers the same for the trace id it just recorded, without taking another o
   // One of two spent: one more new trace, then none.
   expect(recorded(sampler, 10)).toBe(1);
   expect(String(sampler)).toContain('at most 2 a second');
+});
+
+it('says once that the cap left a trace unrecorded, the first time it does', () => {
+  let now = 0;
+  let said = 0;
+  const sampler = new CappedSampler(new AlwaysOnSampler(), 3, () => said++, () => now);
+  expect(recorded(sampler, 3)).toBe(3);
+  expect(said).toBe(0);
+  expect(recorded(sampler, 10)).toBe(0);
+  now += 5000;
+  expect(recorded(sampler, 10)).toBe(3);
+  expect(said).toBe(1);
 });

@@ -7,11 +7,13 @@
  */
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { InMemorySpanExporter, SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
+import type { Logger } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/adapters/adapter.ts';
 import type { SamplerName } from '../../src/telemetry/sampler.ts';
 import { startTracing, type Tracing } from '../../src/telemetry/setup.ts';
 import { handoff, traceIngest, traceWebhook } from '../../src/telemetry/spans.ts';
+import { logLines } from '../helpers/log-lines.ts';
 
 let tracing: Tracing | undefined;
 afterEach(async () => {
@@ -22,9 +24,9 @@ afterEach(async () => {
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0([01])$/;
 
 /** Delivers `count` events through the webhook and ingest hooks; the events (with their carriers) and the spans recorded. */
-async function deliver(sampler: SamplerName, sampleRatio: number, count: number, maxTracesPerSecond?: number) {
+async function deliver(sampler: SamplerName, sampleRatio: number, count: number, capped?: { maxTracesPerSecond: number; log: Logger }) {
   const exporter = new InMemorySpanExporter();
-  tracing = startTracing({ exporter, simple: true, sampler, sampleRatio, ...(maxTracesPerSecond ? { maxTracesPerSecond } : {}) });
+  tracing = startTracing({ exporter, simple: true, sampler, sampleRatio, ...capped });
   const events = Array.from({ length: count }, (_, i) => ({ id: `e${i}`, type: 'message.new', platform: 'stream', conversation: { platform: 'stream', id: `c${i % 10}` } }) as InboundEvent);
   for (const event of events) {
     await traceWebhook('stream', 'POST', '/webhooks/stream', (scope) => handoff(scope, () => traceIngest(event, async () => 'accepted')).then(() => 200));
@@ -66,7 +68,8 @@ it('always_on records every event and always_off none, each still carrying its c
 
 it('the default cap records the first events of a burst whole and leaves the rest unrecorded, each still carrying its context', async () => {
   const started = performance.now();
-  const { carried, spans } = await deliver('parentbased_traceidratio', 1, 200, 5);
+  const { log, lines } = logLines<{ msg: string; maxTracesPerSecond?: number }>('info');
+  const { carried, spans } = await deliver('parentbased_traceidratio', 1, 200, { maxTracesPerSecond: 5, log });
   const seconds = (performance.now() - started) / 1000;
   console.log(`[cap] 200 events delivered in ${(seconds * 1000).toFixed(0)} ms`);
   const sampled = carried.filter((c) => c.sampled);
@@ -80,4 +83,6 @@ it('the default cap records the first events of a burst whole and leaves the res
   expect(new Set(byTrace.keys())).toEqual(new Set(sampled.map((c) => c.traceId)));
   for (const [, trace] of byTrace) expect(trace.map((s) => s.name).sort()).toEqual(['POST /webhooks/stream', 'ingest message.new']);
   expect(new Set(carried.map((c) => c.traceId)).size).toBe(carried.length);
+  // Said once, naming the setting.
+  expect(lines.filter((l) => l.msg.includes('new traces a second'))).toEqual([expect.objectContaining({ maxTracesPerSecond: 5, msg: expect.stringContaining('tracing.maxTracesPerSecond') })]);
 });
