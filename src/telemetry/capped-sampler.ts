@@ -37,11 +37,8 @@ export class CappedSampler implements Sampler {
     if (this.last?.traceId === traceId) return this.last.result;
     // The cap first: when it is spent (a busy instance, most of the time), the inner sampler is not asked.
     if (!this.hasToken()) {
-      if (this.onFirstCapped) {
-        const said = this.onFirstCapped;
-        this.onFirstCapped = undefined;
-        said();
-      }
+      this.onFirstCapped?.();
+      this.onFirstCapped = undefined;
       return DROP;
     }
     const result = this.inner.shouldSample(context, traceId, name, kind, attributes, links);
